@@ -1,0 +1,238 @@
+"""The relational record: sources and their aliases, documents, claims, claim groups,
+relay hops (one row per hop, ordered by position), the search index and the audit trail.
+
+Every constraint is named through advanced-alchemy's metadata naming convention; CHECK
+constraints carry explicit names. Keys are UUIDv7 (time-ordered, index friendly);
+timestamps are UTC.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Any
+
+from advanced_alchemy.base import UUIDv7AuditBase, orm_registry
+from advanced_alchemy.types import DateTimeUTC, JsonB
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+from claims.vocabulary import AuditAction, Modality, Relation, SourceKind, Stance, sql_in
+
+metadata = orm_registry.metadata
+
+LANG_CHECK = "length({col}) = 2 AND {col} = lower({col})"
+
+
+class _PlainBase(DeclarativeBase):
+    """Same registry and naming convention, without UUID keys or audit columns."""
+
+    registry = orm_registry
+    __abstract__ = True
+
+
+def _utcnow() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
+class Source(UUIDv7AuditBase):
+    """Anyone or anything that can say or relay a statement, named or not."""
+
+    __tablename__ = "source"
+    __table_args__ = (
+        CheckConstraint(f"kind IN ({sql_in(SourceKind)})", name="kind"),
+        UniqueConstraint("key"),
+    )
+
+    key: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(String(300))
+    name_normalized: Mapped[str] = mapped_column(String(300), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    description: Mapped[str | None] = mapped_column(Text, default=None)
+
+    aliases: Mapped[list[SourceAlias]] = relationship(
+        back_populates="source", cascade="all, delete-orphan", lazy="selectin", order_by="SourceAlias.text"
+    )
+
+
+class SourceAlias(UUIDv7AuditBase):
+    """One surface form of a source's name, in any script, with the folded form used to match."""
+
+    __tablename__ = "source_alias"
+    __table_args__ = (
+        UniqueConstraint("source_id", "normalized", name="uq_source_alias_source_normalized"),
+        CheckConstraint(LANG_CHECK.format(col="lang"), name="lang"),
+    )
+
+    source_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("source.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(String(300))
+    lang: Mapped[str | None] = mapped_column(String(2), default=None)
+    normalized: Mapped[str] = mapped_column(String(300), index=True)
+    note: Mapped[str | None] = mapped_column(String(300), default=None)
+
+    source: Mapped[Source] = relationship(back_populates="aliases")
+
+
+class Document(UUIDv7AuditBase):
+    """An article or text, kept byte-exact so every character offset stays valid."""
+
+    __tablename__ = "document"
+    __table_args__ = (
+        UniqueConstraint("content_hash"),
+        CheckConstraint(LANG_CHECK.format(col="lang"), name="lang"),
+        Index("ix_document_published_at", "published_at"),
+    )
+
+    outlet_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("source.id", ondelete="RESTRICT"), index=True, default=None
+    )
+    lang: Mapped[str] = mapped_column(String(2))
+    title: Mapped[str | None] = mapped_column(String(500), default=None)
+    url: Mapped[str | None] = mapped_column(String(2000), default=None)
+    published_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    text: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+
+    outlet: Mapped[Source | None] = relationship(lazy="joined")
+
+
+class ClaimGroup(UUIDv7AuditBase):
+    """The same proposition across documents and languages."""
+
+    __tablename__ = "claim_group"
+    __table_args__ = (UniqueConstraint("key"),)
+
+    key: Mapped[str] = mapped_column(String(120))
+    label: Mapped[str | None] = mapped_column(String(500), default=None)
+    label_ar: Mapped[str | None] = mapped_column(String(500), default=None)
+
+    claims: Mapped[list[Claim]] = relationship(back_populates="group", lazy="raise")
+
+
+class Claim(UUIDv7AuditBase):
+    """One statement as it appears in one document, with its speaker and modality."""
+
+    __tablename__ = "claim"
+    __table_args__ = (
+        CheckConstraint(f"modality IN ({sql_in(Modality)})", name="modality"),
+        CheckConstraint(f"stance IN ({sql_in(Stance)})", name="stance"),
+        CheckConstraint('start_offset >= 0 AND end_offset > start_offset', name="span"),
+        CheckConstraint(LANG_CHECK.format(col="lang"), name="lang"),
+        UniqueConstraint("key"),
+        UniqueConstraint("document_id", "start_offset", "end_offset", "speaker_id", name="uq_claim_span_speaker"),
+        Index("ix_claim_speaker_modality", "speaker_id", "modality"),
+        Index("ix_claim_lang_modality", "lang", "modality"),
+    )
+
+    key: Mapped[str | None] = mapped_column(String(120), default=None)
+    document_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)
+    group_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("claim_group.id", ondelete="SET NULL"), index=True, default=None
+    )
+    speaker_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("source.id", ondelete="RESTRICT"))
+    text: Mapped[str] = mapped_column(Text)
+    start_offset: Mapped[int] = mapped_column(Integer)
+    end_offset: Mapped[int] = mapped_column(Integer)
+    lang: Mapped[str] = mapped_column(String(2))
+    modality: Mapped[str] = mapped_column(String(20), default=Modality.ASSERTED.value)
+    stance: Mapped[str] = mapped_column(String(20), default=Stance.AFFIRM.value)
+    term_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    document: Mapped[Document] = relationship(lazy="joined", innerjoin=True)
+    speaker: Mapped[Source] = relationship(lazy="joined", innerjoin=True, foreign_keys=[speaker_id])
+    group: Mapped[ClaimGroup | None] = relationship(back_populates="claims", lazy="joined")
+    hops: Mapped[list[RelayHop]] = relationship(
+        back_populates="claim", cascade="all, delete-orphan", order_by="RelayHop.position", lazy="selectin"
+    )
+
+
+class RelayHop(UUIDv7AuditBase):
+    """One step of a relay chain: position 0 is the original speaker, the last the publisher."""
+
+    __tablename__ = "relay_hop"
+    __table_args__ = (
+        UniqueConstraint("claim_id", "position", name="uq_relay_hop_claim_position"),
+        CheckConstraint("position >= 0", name="position"),
+        CheckConstraint(f"relation IN ({sql_in(Relation)})", name="relation"),
+        CheckConstraint(f"modality IS NULL OR modality IN ({sql_in(Modality)})", name="modality"),
+        CheckConstraint(
+            "(evidence_start IS NULL AND evidence_end IS NULL) OR "
+            "(evidence_start >= 0 AND evidence_end > evidence_start)",
+            name="evidence_span",
+        ),
+        CheckConstraint(f"lang IS NULL OR ({LANG_CHECK.format(col='lang')})", name="lang"),
+    )
+
+    claim_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("claim.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    source_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("source.id", ondelete="RESTRICT"), index=True)
+    relation: Mapped[str] = mapped_column(String(20))
+    lang: Mapped[str | None] = mapped_column(String(2), default=None)
+    modality: Mapped[str | None] = mapped_column(String(20), default=None)
+    cue: Mapped[str | None] = mapped_column(String(500), default=None)
+    evidence_start: Mapped[int | None] = mapped_column(Integer, default=None)
+    evidence_end: Mapped[int | None] = mapped_column(Integer, default=None)
+
+    claim: Mapped[Claim] = relationship(back_populates="hops")
+    source: Mapped[Source] = relationship(lazy="joined", innerjoin=True)
+
+
+class SearchTerm(_PlainBase):
+    """Inverted index: one row per (normalised term, claim). Same SQL on SQLite and PostgreSQL.
+
+    The primary key (term, claim_id) serves term look-ups; ``ix_search_term_claim_id`` serves
+    re-indexing a claim.
+    """
+
+    __tablename__ = "search_term"
+
+    term: Mapped[str] = mapped_column(String(64), primary_key=True)
+    claim_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("claim.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    tf: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class AuditEvent(_PlainBase):
+    """Append-only record of every change; each event hashes its predecessor (a hash chain)."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (
+        CheckConstraint(f"action IN ({sql_in(AuditAction)})", name="action"),
+        Index("ix_audit_event_entity", "entity_type", "entity_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    occurred_at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC(timezone=True), default=_utcnow)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(20))
+    entity_type: Mapped[str] = mapped_column(String(50))
+    entity_id: Mapped[str] = mapped_column(String(64))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JsonB, default=None)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JsonB, default=None)
+    reason: Mapped[str | None] = mapped_column(String(1000), default=None)
+    prev_hash: Mapped[str | None] = mapped_column(String(64), default=None)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+__all__ = [
+    "AuditEvent",
+    "Claim",
+    "ClaimGroup",
+    "Document",
+    "RelayHop",
+    "SearchTerm",
+    "Source",
+    "SourceAlias",
+    "metadata",
+]
