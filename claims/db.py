@@ -68,3 +68,5 @@ def session_scope(engine: Engine | None = None, *, actor: str | None = None) -> 
         raise
     finally:
         session.close()
+
+import claims.audit  # noqa: E402,F401  (registers the audit hook on every Session)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from advanced_alchemy.types import GUID
 from alembic import context
+from sqlalchemy import Engine
 
 from claims.db import make_engine
 from claims.models import metadata
@@ -46,6 +47,13 @@ def run_migrations_offline() -> None:
 
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
+    if isinstance(connection, Engine):  # pytest-alembic may hand over an engine
+        with connection.connect() as conn:
+            _configure(conn)
+            with context.begin_transaction():
+                context.run_migrations()
+            conn.commit()
+        return
     if connection is not None:
         _configure(connection)
         with context.begin_transaction():

@@ -1,0 +1,32 @@
+# Two entry points (see README): `make serve` and `make test`.
+PYTHON ?= python3.11
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+export CLAIMS_TEST_POSTGRES_URL ?= $(PG_TEST_URL)
+
+.PHONY: install serve test lint bench clean
+
+$(BIN)/claims: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(BIN)/claims
+
+install: $(BIN)/claims
+
+serve: install
+	$(BIN)/claims db upgrade
+	$(BIN)/claims seed
+	$(BIN)/claims serve --host $${HOST:-127.0.0.1} --port $${PORT:-8000}
+
+# pytest exit code 5 means "no tests ran": treat it as the failure it is.
+test: install
+	@$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$rc
+
+lint: install
+	$(BIN)/ruff check claims api tests
+
+clean:
+	rm -rf $(VENV) claims.db claims.db-wal claims.db-shm .pytest_cache

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import datetime
+from uuid import UUID
+
+from litestar import Controller, Response, delete, get, patch, post
+from litestar.params import Parameter
+from sqlalchemy.orm import Session
+
+from claims.schemas import DocumentIn, DocumentOut, DocumentPatch, DocumentSummary, Page
+from claims.serialize import document_out, document_summary
+from claims.services import DocumentService, ListParams
+
+
+class DocumentController(Controller):
+    path = "/api/v1/documents"
+    tags = ["documents"]
+
+    @get("/", summary="List documents", sync_to_thread=True)
+    def list_documents(
+        self,
+        db_session: Session,
+        pagination: ListParams,
+        lang: str | None = Parameter(default=None, pattern=r"^[a-z]{2}$"),
+        outlet_id: UUID | None = None,
+        published_after: datetime.datetime | None = None,
+        published_before: datetime.datetime | None = None,
+    ) -> Page[DocumentSummary]:
+        items, total = DocumentService(db_session).list(
+            pagination, lang=lang, outlet_id=outlet_id, published_after=published_after, published_before=published_before
+        )
+        return Page(items=[document_summary(d) for d in items], total=total, limit=pagination.limit, offset=pagination.offset)
+
+    @post("/", summary="Store a document (idempotent by content hash: 201 new, 200 existing)", sync_to_thread=True)
+    def create_document(self, db_session: Session, data: DocumentIn) -> Response[DocumentOut]:
+        document, created = DocumentService(db_session).create(data)
+        return Response(document_out(document), status_code=201 if created else 200)
+
+    @get("/{document_id:uuid}", summary="Get a document with its exact text", sync_to_thread=True)
+    def get_document(self, db_session: Session, document_id: UUID) -> DocumentOut:
+        return document_out(DocumentService(db_session).get(document_id))
+
+    @patch("/{document_id:uuid}", summary="Update document metadata (the text is immutable)", sync_to_thread=True)
+    def update_document(self, db_session: Session, document_id: UUID, data: DocumentPatch) -> DocumentOut:
+        return document_out(DocumentService(db_session).update(document_id, data))
+
+    @delete("/{document_id:uuid}", summary="Delete a document and its claims", sync_to_thread=True)
+    def delete_document(self, db_session: Session, document_id: UUID) -> None:
+        DocumentService(db_session).delete(document_id)

@@ -1,0 +1,67 @@
+"""The one exception mapper: every error leaves as RFC 9457 problem+json."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from advanced_alchemy.exceptions import NotFoundError as RepositoryNotFound
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from sqlalchemy.exc import IntegrityError
+
+from claims.errors import DomainError
+
+log = logging.getLogger("claims.api")
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def problem(request: Request, status: int, title: str, detail: str, **extra: Any) -> Response:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, "instance": request.url.path}
+    body.update({k: v for k, v in extra.items() if v is not None})
+    return Response(content=body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def _validation_errors(exc: ValidationException) -> list[dict[str, Any]]:
+    extra = exc.extra
+    if isinstance(extra, list):
+        return [e if isinstance(e, dict) else {"message": str(e)} for e in extra]
+    if isinstance(extra, dict):
+        return [extra]
+    return []
+
+
+def handle_exception(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, DomainError):
+        return problem(request, exc.status, exc.title, exc.detail, **exc.extra)
+    if isinstance(exc, ValidationException):
+        return problem(
+            request,
+            422,
+            "Invalid request",
+            exc.detail or "the request does not match the schema",
+            errors=_validation_errors(exc) or None,
+        )
+    if isinstance(exc, HTTPException):
+        return problem(request, exc.status_code, _title(exc.status_code), exc.detail or _title(exc.status_code))
+    if isinstance(exc, RepositoryNotFound):
+        return problem(request, 404, "Not found", str(exc))
+    if isinstance(exc, IntegrityError):
+        log.info("integrity error: %s", exc.orig)
+        return problem(request, 409, "Conflict", "the change conflicts with stored data (duplicate or in use)")
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return problem(request, 500, "Internal server error", "an unexpected error occurred; it has been logged")
+
+
+def _title(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+EXCEPTION_HANDLERS = {Exception: handle_exception}
+__all__ = ["EXCEPTION_HANDLERS", "MediaType", "PROBLEM_JSON", "handle_exception"]

@@ -1,0 +1,147 @@
+"""The ``claims`` command: database, seeds, questions, audit, and serving the API."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from claims.db import get_engine, session_scope
+from claims.settings import get_settings
+
+console = Console()
+
+
+@click.group()
+def main() -> None:
+    """Claim tracking and source attribution. Database: $CLAIMS_DATABASE_URL (default sqlite:///claims.db)."""
+
+
+@main.group()
+def db() -> None:
+    """Schema migrations."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    """Apply migrations up to REVISION."""
+    from claims import migrate
+
+    migrate.upgrade(get_engine(), revision)
+    console.print(f"database at revision [bold]{migrate.current(get_engine())}[/bold]")
+
+
+@db.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Revert migrations down to REVISION (e.g. base)."""
+    from claims import migrate
+
+    migrate.downgrade(get_engine(), revision)
+    console.print(f"database at revision [bold]{migrate.current(get_engine())}[/bold]")
+
+
+@db.command("current")
+def db_current() -> None:
+    """Print the database's revision."""
+    from claims import migrate
+
+    click.echo(migrate.current(get_engine()) or "(empty)")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def seed(as_json: bool) -> None:
+    """Load the curated seed texts and annotations (idempotent)."""
+    from claims.seeding import seed as run_seed
+
+    with session_scope(actor="seed") as session:
+        report = run_seed(session, get_settings().seeds_dir)
+    if as_json:
+        click.echo(json.dumps(report.__dict__, ensure_ascii=False))
+    else:
+        console.print(
+            f"seeded {report.documents} documents, {report.sources} sources, {report.groups} groups; "
+            f"claims: {report.claims_created} created, {report.claims_updated} updated, "
+            f"{report.claims_unchanged} unchanged"
+        )
+
+
+@main.command()
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="Print the full JSON answer (the API's contract).")
+@click.option("--limit", default=3, show_default=True, type=click.IntRange(1, 20))
+def ask(question: str, as_json: bool, limit: int) -> None:
+    """Answer a provenance QUESTION in English or Arabic."""
+    from pydantic import ValidationError
+
+    from claims.ask import ask as run_ask
+    from claims.schemas import AskIn
+
+    try:
+        data = AskIn(question=question, limit=limit)
+    except ValidationError as exc:
+        raise click.BadParameter(exc.errors()[0]["msg"], param_hint="QUESTION") from exc
+    with session_scope() as session:
+        result = run_ask(session, data.question, limit=data.limit)
+    if as_json:
+        click.echo(result.model_dump_json(indent=2))
+        return
+    if not result.found:
+        console.print("[yellow]Not found:[/yellow] nothing stored supports this question.")
+        sys.exit(1)
+    for n, answer in enumerate(result.answers, 1):
+        console.print(f"[bold]{n}. {answer.answer_text}[/bold]  (confidence {answer.confidence:.2f})")
+        console.print(f"   claim [{answer.claim.lang}, {answer.claim.modality}]: {answer.claim.text}")
+        table = Table(show_header=True, header_style="bold")
+        for col in ("#", "source", "relation", "lang", "modality", "evidence"):
+            table.add_column(col)
+        for hop in answer.chain:
+            ev = hop.evidence.text if hop.evidence else ""
+            table.add_row(
+                str(hop.position), hop.source.name, hop.relation, hop.lang or "", hop.modality or "",
+                ev if len(ev) < 90 else ev[:87] + "...",
+            )
+        console.print(table)
+        for member in answer.group:
+            console.print(f"   same claim in [{member.lang}]: {member.text}")
+        for d in answer.drift:
+            console.print(f"   drift ({d.scope}) {d.field}: {d.before} → {d.after}")
+
+
+@main.group()
+def audit() -> None:
+    """The tamper-evident audit trail."""
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Walk the hash chain; exit 1 at the first broken link."""
+    from claims.audit import verify_chain
+
+    with session_scope() as session:
+        report = verify_chain(session)
+    if report.ok:
+        console.print(f"audit chain intact: {report.events} events")
+    else:
+        console.print(f"[red]audit chain broken[/red] at event {report.broken_at}: {report.problem}")
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--reload", is_flag=True, help="Reload on code changes (development).")
+def serve(host: str, port: int, reload: bool) -> None:
+    """Run the HTTP API (OpenAPI at /schema)."""
+    import uvicorn
+
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, reload=reload)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

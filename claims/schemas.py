@@ -1,0 +1,290 @@
+"""The JSON contract (pydantic v2): what clients send and what they get back.
+
+The ``/ask`` response shape is a published contract: extend it, never break it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Annotated, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from claims.vocabulary import Modality, Relation, SourceKind, Stance
+
+T = TypeVar("T")
+
+LangCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$", strip_whitespace=True)]
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)]
+Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,119}$")]
+
+
+class Schema(BaseModel):
+    model_config = ConfigDict(from_attributes=True, extra="forbid", use_enum_values=True)
+
+
+class Page(Schema, Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+# --- sources -----------------------------------------------------------------------------
+
+
+class AliasIn(Schema):
+    text: ShortText
+    lang: LangCode | None = None
+    note: Annotated[str, StringConstraints(max_length=300)] | None = None
+
+
+class AliasOut(Schema):
+    text: str
+    lang: str | None
+    note: str | None = None
+
+
+class SourceRef(Schema):
+    id: uuid.UUID
+    name: str
+    kind: SourceKind
+
+
+class SourceIn(Schema):
+    name: ShortText
+    kind: SourceKind
+    key: Key | None = Field(default=None, description="Stable slug; derived from the name when omitted")
+    description: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    aliases: list[AliasIn] = Field(default_factory=list, max_length=100)
+
+
+class SourcePatch(Schema):
+    name: ShortText | None = None
+    kind: SourceKind | None = None
+    description: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    aliases: list[AliasIn] | None = Field(default=None, max_length=100)
+
+
+class SourceOut(SourceRef):
+    key: str
+    description: str | None
+    aliases: list[AliasOut]
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+
+
+# --- documents ---------------------------------------------------------------------------
+
+
+class DocumentIn(Schema):
+    text: Annotated[str, StringConstraints(min_length=1, max_length=200_000)]
+    lang: LangCode
+    title: Annotated[str, StringConstraints(max_length=500)] | None = None
+    url: Annotated[str, StringConstraints(max_length=2000, pattern=r"^https?://\S+$")] | None = None
+    published_at: datetime.datetime | None = None
+    outlet_id: uuid.UUID | None = None
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("text must not be blank")
+        if "\x00" in value:
+            raise ValueError("text must not contain NUL characters")
+        return value
+
+
+class DocumentPatch(Schema):
+    title: Annotated[str, StringConstraints(max_length=500)] | None = None
+    url: Annotated[str, StringConstraints(max_length=2000, pattern=r"^https?://\S+$")] | None = None
+    published_at: datetime.datetime | None = None
+    outlet_id: uuid.UUID | None = None
+
+
+class DocumentSummary(Schema):
+    id: uuid.UUID
+    lang: str
+    title: str | None
+    url: str | None
+    published_at: datetime.datetime | None
+    outlet: SourceRef | None
+    content_hash: str
+    created_at: datetime.datetime
+
+
+class DocumentOut(DocumentSummary):
+    text: str
+
+
+# --- claims ------------------------------------------------------------------------------
+
+
+class Evidence(Schema):
+    document_id: uuid.UUID
+    start: int
+    end: int
+    text: str
+
+
+class HopIn(Schema):
+    source_id: uuid.UUID
+    relation: Relation
+    lang: LangCode | None = None
+    modality: Modality | None = None
+    cue: Annotated[str, StringConstraints(max_length=500)] | None = None
+    evidence_start: int | None = Field(default=None, ge=0)
+    evidence_end: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _span(self) -> HopIn:
+        if (self.evidence_start is None) != (self.evidence_end is None):
+            raise ValueError("evidence_start and evidence_end go together")
+        if self.evidence_start is not None and self.evidence_end <= self.evidence_start:
+            raise ValueError("evidence_end must be greater than evidence_start")
+        return self
+
+
+class HopOut(Schema):
+    position: int
+    source: SourceRef
+    relation: Relation
+    lang: str | None
+    modality: Modality | None
+    cue: str | None = None
+    evidence: Evidence | None
+
+
+class ClaimIn(Schema):
+    document_id: uuid.UUID
+    start: int = Field(ge=0)
+    end: int = Field(ge=1)
+    text: str | None = Field(default=None, description="If given, must equal document.text[start:end]")
+    speaker_id: uuid.UUID | None = Field(default=None, description="Defaults to the source of hop 0")
+    lang: LangCode | None = Field(default=None, description="Defaults to the document's language")
+    modality: Modality = Modality.ASSERTED
+    stance: Stance = Stance.AFFIRM
+    group_key: Key | None = None
+    key: Key | None = None
+    hops: list[HopIn] = Field(min_length=1, max_length=50)
+
+    @model_validator(mode="after")
+    def _span(self) -> ClaimIn:
+        if self.end <= self.start:
+            raise ValueError("end must be greater than start")
+        return self
+
+
+class ClaimPatch(Schema):
+    modality: Modality | None = None
+    stance: Stance | None = None
+    group_key: Key | None = None
+    speaker_id: uuid.UUID | None = None
+
+
+class GroupRef(Schema):
+    id: uuid.UUID
+    key: str
+    label: str | None
+
+
+class ClaimOut(Schema):
+    id: uuid.UUID
+    key: str | None
+    document_id: uuid.UUID
+    text: str
+    start: int
+    end: int
+    lang: str
+    modality: Modality
+    stance: Stance
+    speaker: SourceRef
+    group: GroupRef | None
+    hops: list[HopOut]
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+
+
+# --- provenance and ask ------------------------------------------------------------------
+
+
+class ClaimBrief(Schema):
+    id: uuid.UUID
+    text: str
+    lang: str
+    modality: Modality
+    stance: Stance
+
+
+class Origin(Schema):
+    id: uuid.UUID
+    name: str
+    kind: SourceKind
+    aliases: list[str]
+
+
+class ChainHop(Schema):
+    position: int
+    source: SourceRef
+    relation: Relation
+    lang: str | None
+    modality: Modality | None
+    cue: str | None = None
+    evidence: Evidence | None
+
+
+class GroupMember(Schema):
+    claim_id: uuid.UUID
+    document_id: uuid.UUID
+    lang: str
+    text: str
+    modality: Modality | None = None
+    speaker: SourceRef | None = None
+
+
+class Drift(Schema):
+    """A change between two hops of one chain (scope 'hop') or two members of a group ('group')."""
+
+    from_position: int | None
+    to_position: int | None
+    field: str
+    before: str | None
+    after: str | None
+    scope: str = "hop"
+    from_claim_id: uuid.UUID | None = None
+    to_claim_id: uuid.UUID | None = None
+
+
+class Provenance(Schema):
+    claim: ClaimBrief
+    document_id: uuid.UUID
+    origin: Origin
+    chain: list[ChainHop]
+    group: list[GroupMember]
+    drift: list[Drift]
+
+
+class AskIn(Schema):
+    question: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    limit: int = Field(default=3, ge=1, le=20)
+
+    @field_validator("question")
+    @classmethod
+    def _printable(cls, value: str) -> str:
+        if "\x00" in value:
+            raise ValueError("question must not contain NUL characters")
+        return value
+
+
+class Answer(Provenance):
+    confidence: float
+    answer_text: str | None = None
+
+
+class AskOut(Schema):
+    question: str
+    found: bool
+    intent: str
+    lang: str
+    answers: list[Answer]

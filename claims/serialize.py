@@ -1,0 +1,67 @@
+"""ORM rows → response schemas (the one place that knows both shapes)."""
+
+from __future__ import annotations
+
+from claims.models import Claim, Document, Source
+from claims.provenance import evidence
+from claims.schemas import AliasOut, ClaimOut, DocumentOut, DocumentSummary, GroupRef, HopOut, SourceOut, SourceRef
+
+
+def source_out(source: Source) -> SourceOut:
+    return SourceOut(
+        id=source.id,
+        key=source.key,
+        name=source.name,
+        kind=source.kind,
+        description=source.description,
+        aliases=[AliasOut(text=a.text, lang=a.lang, note=a.note) for a in source.aliases],
+        created_at=source.created_at,
+        updated_at=source.updated_at,
+    )
+
+
+def document_summary(document: Document) -> DocumentSummary:
+    return DocumentSummary(
+        id=document.id,
+        lang=document.lang,
+        title=document.title,
+        url=document.url,
+        published_at=document.published_at,
+        outlet=SourceRef.model_validate(document.outlet) if document.outlet else None,
+        content_hash=document.content_hash,
+        created_at=document.created_at,
+    )
+
+
+def document_out(document: Document) -> DocumentOut:
+    return DocumentOut(**document_summary(document).model_dump(), text=document.text)
+
+
+def claim_out(claim: Claim) -> ClaimOut:
+    return ClaimOut(
+        id=claim.id,
+        key=claim.key,
+        document_id=claim.document_id,
+        text=claim.text,
+        start=claim.start_offset,
+        end=claim.end_offset,
+        lang=claim.lang,
+        modality=claim.modality,
+        stance=claim.stance,
+        speaker=SourceRef.model_validate(claim.speaker),
+        group=GroupRef.model_validate(claim.group) if claim.group else None,
+        hops=[
+            HopOut(
+                position=h.position,
+                source=SourceRef.model_validate(h.source),
+                relation=h.relation,
+                lang=h.lang,
+                modality=h.modality,
+                cue=h.cue,
+                evidence=evidence(claim, h),
+            )
+            for h in claim.hops
+        ],
+        created_at=claim.created_at,
+        updated_at=claim.updated_at,
+    )

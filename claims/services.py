@@ -1,0 +1,386 @@
+"""Business rules for sources, documents and claims. Services own validation; the caller owns
+the transaction (one request or command = one unit of work, so nothing is half-written)."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import re
+import uuid
+from dataclasses import dataclass
+
+from advanced_alchemy.filters import LimitOffset, OrderBy
+from anyascii import anyascii
+from rapidfuzz import fuzz, process
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from claims.errors import Conflict, Invalid, NotFound
+from claims.models import Claim, ClaimGroup, Document, RelayHop, Source, SourceAlias
+from claims.repositories import ClaimGroupRepository, ClaimRepository, DocumentRepository, SourceRepository
+from claims.schemas import (
+    AliasIn,
+    ClaimIn,
+    ClaimPatch,
+    DocumentIn,
+    DocumentPatch,
+    SourceIn,
+    SourcePatch,
+)
+from claims.search import index_claims
+from claims.text import fold_name
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def slugify(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", anyascii(name).lower()).strip("-")
+    return slug[:100] or "source"
+
+
+@dataclass
+class ListParams:
+    limit: int = 50
+    offset: int = 0
+
+    def filters(self, *order: OrderBy) -> list:
+        return [*order, LimitOffset(limit=self.limit, offset=self.offset)]
+
+
+# --- sources -----------------------------------------------------------------------------
+
+
+class SourceService:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.repo = SourceRepository(session=session, auto_commit=False)
+
+    def get(self, source_id: uuid.UUID) -> Source:
+        source = self.session.get(Source, source_id)
+        if source is None:
+            raise NotFound(f"source {source_id} does not exist")
+        return source
+
+    def by_key(self, key: str) -> Source | None:
+        return self.session.scalar(select(Source).where(Source.key == key))
+
+    def _unique_key(self, wanted: str) -> str:
+        key, n = wanted, 1
+        while self.session.scalar(select(exists().where(Source.key == key))):
+            n += 1
+            key = f"{wanted}-{n}"
+        return key
+
+    def _set_aliases(self, source: Source, aliases: list[AliasIn]) -> None:
+        wanted: dict[str, AliasIn] = {}
+        for alias in [AliasIn(text=source.name), *aliases]:
+            wanted.setdefault(fold_name(alias.text), alias)
+        existing = {a.normalized: a for a in source.aliases}
+        for normalized, alias in existing.items():
+            if normalized not in wanted:
+                source.aliases.remove(alias)
+        for normalized, alias in wanted.items():
+            if normalized and normalized not in existing:
+                source.aliases.append(
+                    SourceAlias(text=alias.text, lang=alias.lang, note=alias.note, normalized=normalized)
+                )
+
+    def create(self, data: SourceIn) -> Source:
+        if data.key and self.by_key(data.key):
+            raise Conflict(f"a source with key {data.key!r} already exists", key=data.key)
+        source = Source(
+            key=data.key or self._unique_key(slugify(data.name)),
+            name=data.name,
+            name_normalized=fold_name(data.name),
+            kind=data.kind,
+            description=data.description,
+            aliases=[],
+        )
+        self._set_aliases(source, data.aliases)
+        self.session.add(source)
+        self.session.flush()
+        return source
+
+    def update(self, source_id: uuid.UUID, data: SourcePatch) -> Source:
+        source = self.get(source_id)
+        if data.name is not None:
+            source.name = data.name
+            source.name_normalized = fold_name(data.name)
+        if data.kind is not None:
+            source.kind = data.kind
+        if "description" in data.model_fields_set:
+            source.description = data.description
+        if data.aliases is not None or data.name is not None:
+            current = [AliasIn(text=a.text, lang=a.lang, note=a.note) for a in source.aliases]
+            self._set_aliases(source, data.aliases if data.aliases is not None else current)
+        self.session.flush()
+        return source
+
+    def delete(self, source_id: uuid.UUID) -> None:
+        source = self.get(source_id)
+        used = self.session.scalar(
+            select(
+                exists().where(Claim.speaker_id == source_id)
+                | exists().where(RelayHop.source_id == source_id)
+                | exists().where(Document.outlet_id == source_id)
+            )
+        )
+        if used:
+            raise Conflict(f"source {source_id} is referenced by claims, hops or documents")
+        self.session.delete(source)
+        self.session.flush()
+
+    def list(self, params: ListParams, *, kind: str | None = None, q: str | None = None):
+        conditions = []
+        if kind:
+            conditions.append(Source.kind == kind)
+        if q:
+            folded = fold_name(q)
+            conditions.append(
+                Source.id.in_(select(SourceAlias.source_id).where(SourceAlias.normalized.contains(folded)))
+            )
+        return self.repo.get_many_and_count(*conditions, *params.filters(OrderBy("name", "asc")))
+
+    def resolve(self, name: str, *, threshold: float = 88.0) -> Source | None:
+        """Find the source a surface name refers to: exact folded alias first, then fuzzy."""
+        folded = fold_name(name)
+        if not folded:
+            return None
+        hit = self.session.scalar(
+            select(Source).join(SourceAlias).where(SourceAlias.normalized == folded).limit(1)
+        )
+        if hit is not None:
+            return hit
+        aliases = self.session.execute(select(SourceAlias.normalized, SourceAlias.source_id)).all()
+        if not aliases:
+            return None
+        best = process.extractOne(folded, [a[0] for a in aliases], scorer=fuzz.ratio, score_cutoff=threshold)
+        return self.session.get(Source, aliases[best[2]][1]) if best else None
+
+
+# --- documents ---------------------------------------------------------------------------
+
+
+class DocumentService:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.repo = DocumentRepository(session=session, auto_commit=False)
+
+    def get(self, document_id: uuid.UUID) -> Document:
+        document = self.session.get(Document, document_id)
+        if document is None:
+            raise NotFound(f"document {document_id} does not exist")
+        return document
+
+    def by_hash(self, digest: str) -> Document | None:
+        return self.session.scalar(select(Document).where(Document.content_hash == digest))
+
+    def _check_outlet(self, outlet_id: uuid.UUID | None) -> None:
+        if outlet_id is not None and self.session.get(Source, outlet_id) is None:
+            raise Invalid(f"outlet_id {outlet_id} does not name an existing source", field="outlet_id")
+
+    def create(self, data: DocumentIn) -> tuple[Document, bool]:
+        """Store a document; the same text again returns the stored one (idempotent, created=False)."""
+        digest = content_hash(data.text)
+        existing = self.by_hash(digest)
+        if existing is not None:
+            return existing, False
+        self._check_outlet(data.outlet_id)
+        document = Document(
+            text=data.text,
+            lang=data.lang,
+            title=data.title,
+            url=data.url,
+            published_at=data.published_at,
+            outlet_id=data.outlet_id,
+            content_hash=digest,
+        )
+        self.session.add(document)
+        self.session.flush()
+        return document, True
+
+    def update(self, document_id: uuid.UUID, data: DocumentPatch) -> Document:
+        document = self.get(document_id)
+        if "outlet_id" in data.model_fields_set:
+            self._check_outlet(data.outlet_id)
+        for field in data.model_fields_set:
+            setattr(document, field, getattr(data, field))
+        self.session.flush()
+        return document
+
+    def delete(self, document_id: uuid.UUID) -> None:
+        self.session.delete(self.get(document_id))
+        self.session.flush()
+
+    def list(
+        self,
+        params: ListParams,
+        *,
+        lang: str | None = None,
+        outlet_id: uuid.UUID | None = None,
+        published_after: datetime.datetime | None = None,
+        published_before: datetime.datetime | None = None,
+    ):
+        conditions = []
+        if lang:
+            conditions.append(Document.lang == lang)
+        if outlet_id:
+            conditions.append(Document.outlet_id == outlet_id)
+        if published_after:
+            conditions.append(Document.published_at >= published_after)
+        if published_before:
+            conditions.append(Document.published_at < published_before)
+        return self.repo.get_many_and_count(*conditions, *params.filters(OrderBy("created_at", "desc")))
+
+
+# --- claims ------------------------------------------------------------------------------
+
+
+class ClaimService:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.repo = ClaimRepository(session=session, auto_commit=False)
+        self.groups = ClaimGroupRepository(session=session, auto_commit=False)
+
+    def get(self, claim_id: uuid.UUID) -> Claim:
+        claim = self.session.get(Claim, claim_id)
+        if claim is None:
+            raise NotFound(f"claim {claim_id} does not exist")
+        return claim
+
+    def group(self, key: str, *, label: str | None = None, label_ar: str | None = None) -> ClaimGroup:
+        group = self.session.scalar(select(ClaimGroup).where(ClaimGroup.key == key))
+        if group is None:
+            group = ClaimGroup(key=key, label=label, label_ar=label_ar)
+            self.session.add(group)
+            self.session.flush()
+        return group
+
+    def _source(self, source_id: uuid.UUID, field: str) -> Source:
+        source = self.session.get(Source, source_id)
+        if source is None:
+            raise Invalid(f"{field} {source_id} does not name an existing source", field=field)
+        return source
+
+    def create(self, data: ClaimIn) -> Claim:
+        document = self.session.get(Document, data.document_id)
+        if document is None:
+            raise Invalid(f"document_id {data.document_id} does not name an existing document", field="document_id")
+        if data.end > len(document.text):
+            raise Invalid(f"end {data.end} is past the end of the document ({len(document.text)})", field="end")
+        text = document.text[data.start : data.end]
+        if data.text is not None and data.text != text:
+            raise Invalid("text does not equal document.text[start:end]", field="text")
+        if not text.strip():
+            raise Invalid("the span [start, end) holds only white space", field="start")
+        speaker_id = data.speaker_id or data.hops[0].source_id
+        if speaker_id != data.hops[0].source_id:
+            raise Invalid("speaker_id must be the source of hop 0 (the original speaker)", field="speaker_id")
+        if data.key and self.session.scalar(select(exists().where(Claim.key == data.key))):
+            raise Conflict(f"a claim with key {data.key!r} already exists", key=data.key)
+        duplicate = self.session.scalar(
+            select(Claim.id).where(
+                Claim.document_id == document.id,
+                Claim.start_offset == data.start,
+                Claim.end_offset == data.end,
+                Claim.speaker_id == speaker_id,
+            )
+        )
+        if duplicate is not None:
+            raise Conflict("this span is already recorded as a claim by this speaker", existing_id=str(duplicate))
+        hops = []
+        for position, hop in enumerate(data.hops):
+            self._source(hop.source_id, f"hops[{position}].source_id")
+            if hop.evidence_end is not None and hop.evidence_end > len(document.text):
+                raise Invalid(f"hops[{position}] evidence is past the end of the document", field="hops")
+            hops.append(
+                RelayHop(
+                    position=position,
+                    source_id=hop.source_id,
+                    relation=hop.relation,
+                    lang=hop.lang,
+                    modality=hop.modality,
+                    cue=hop.cue,
+                    evidence_start=hop.evidence_start,
+                    evidence_end=hop.evidence_end,
+                )
+            )
+        self._source(speaker_id, "speaker_id")
+        claim = Claim(
+            key=data.key,
+            document_id=document.id,
+            speaker_id=speaker_id,
+            text=text,
+            start_offset=data.start,
+            end_offset=data.end,
+            lang=data.lang or document.lang,
+            modality=data.modality,
+            stance=data.stance,
+            group_id=self.group(data.group_key).id if data.group_key else None,
+            hops=hops,
+        )
+        self.session.add(claim)
+        self.session.flush()
+        index_claims(self.session, [claim])
+        self.session.flush()
+        return claim
+
+    def update(self, claim_id: uuid.UUID, data: ClaimPatch) -> Claim:
+        claim = self.get(claim_id)
+        if data.modality is not None:
+            claim.modality = data.modality
+        if data.stance is not None:
+            claim.stance = data.stance
+        if "group_key" in data.model_fields_set:
+            claim.group_id = self.group(data.group_key).id if data.group_key else None
+        if data.speaker_id is not None:
+            self._source(data.speaker_id, "speaker_id")
+            claim.speaker_id = data.speaker_id
+            claim.hops[0].source_id = data.speaker_id
+        self.session.flush()
+        return claim
+
+    def delete(self, claim_id: uuid.UUID) -> None:
+        self.session.delete(self.get(claim_id))
+        self.session.flush()
+
+    def list(
+        self,
+        params: ListParams,
+        *,
+        speaker_id: uuid.UUID | None = None,
+        speaker: str | None = None,
+        outlet_id: uuid.UUID | None = None,
+        document_id: uuid.UUID | None = None,
+        lang: str | None = None,
+        modality: str | None = None,
+        group_key: str | None = None,
+        published_after: datetime.datetime | None = None,
+        published_before: datetime.datetime | None = None,
+    ):
+        conditions = []
+        if speaker_id:
+            conditions.append(Claim.speaker_id == speaker_id)
+        if speaker:
+            resolved = SourceService(self.session).resolve(speaker)
+            conditions.append(Claim.speaker_id == (resolved.id if resolved else None))
+        if document_id:
+            conditions.append(Claim.document_id == document_id)
+        if lang:
+            conditions.append(Claim.lang == lang)
+        if modality:
+            conditions.append(Claim.modality == modality)
+        if group_key:
+            conditions.append(Claim.group_id.in_(select(ClaimGroup.id).where(ClaimGroup.key == group_key)))
+        doc_conditions = []
+        if outlet_id:
+            doc_conditions.append(Document.outlet_id == outlet_id)
+        if published_after:
+            doc_conditions.append(Document.published_at >= published_after)
+        if published_before:
+            doc_conditions.append(Document.published_at < published_before)
+        if doc_conditions:
+            conditions.append(Claim.document_id.in_(select(Document.id).where(*doc_conditions)))
+        return self.repo.get_many_and_count(*conditions, *params.filters(OrderBy("created_at", "asc")))

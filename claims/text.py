@@ -1,0 +1,141 @@
+"""Text normalisation for matching, in Arabic and English.
+
+Stored text is never changed: offsets always point into the original. These functions make
+the *copies* used for search and name matching (diacritics, tatweel, alef/hamza/ya/ta-marbuta
+forms, Persian letter variants, invisible marks, case).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+_TASHKEEL = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u0640\u00ad]")
+_ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3]")
+_LATIN_LETTER = re.compile("[A-Za-z]")
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+_ARABIC_FOLD = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ء": "ا",
+        "ى": "ي",
+        "ی": "ي",  # Persian ya
+        "ئ": "ي",
+        "ؤ": "و",
+        "ة": "ه",
+        "ک": "ك",  # Persian kaf
+        "ھ": "ه",
+        "“": '"',
+        "”": '"',
+        "«": '"',
+        "»": '"',
+        "’": "'",
+        "‘": "'",
+        "،": ",",
+        "؛": ";",
+        "؟": "?",
+        **{chr(0x0660 + d): str(d) for d in range(10)},
+        **{chr(0x06F0 + d): str(d) for d in range(10)},
+    }
+)
+
+STOPWORDS_EN = frozenset(
+    """a an the and or but if of to in on at by for with from as into about over after before than
+    that this these those it its is are was were be been being has have had do does did not no nor
+    so too very can will would shall should may might must could i you he she we they them his her
+    their our your my me him us who whom whose which what when where why how also just only even
+    there here then such any all both each other some more most own same s t""".split()
+)
+
+STOPWORDS_AR = frozenset(
+    fold_word
+    for fold_word in """في من على الى إلى عن ان أن إن ما لا لم لن هو هي هم هذا هذه ذلك تلك التي الذي الذين
+    كان كانت قد مع او أو ثم كما بين عند لقد منذ حتى اذا إذا الا إلا وهو وهي فان فإن بان بأن لان لأن
+    انه أنه انها أنها به بها له لها فيه فيها عليه عليها اليه اليها ايضا أيضا كل بعض غير اي أي قبل بعد
+    وفي ومن وعلى والى وان وأن ولا وقد ثم وكان وكانت هل ماذا متى اين أين كيف لماذا ربما""".split()
+)
+
+
+def fold(text: str) -> str:
+    """The comparison form of a text: NFKC, no invisible marks or diacritics, unified letters, lower case."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _INVISIBLE.sub("", text)
+    text = _TASHKEEL.sub("", text)
+    return text.translate(_ARABIC_FOLD).casefold()
+
+
+def detect_lang(text: str) -> str:
+    """'ar' when Arabic letters outnumber Latin ones, else 'en'. Good enough to route analysis."""
+    arabic = len(_ARABIC_LETTER.findall(text))
+    latin = len(_LATIN_LETTER.findall(text))
+    return "ar" if arabic > latin else "en"
+
+
+def words(text: str) -> list[str]:
+    """Folded word tokens (letters and digits), in order."""
+    return _WORD.findall(fold(text))
+
+
+@lru_cache(maxsize=4)
+def _stemmer(lang: str):
+    return snowballstemmer.stemmer("arabic" if lang == "ar" else "english")
+
+
+_STOP_AR_FOLDED = frozenset(fold(w) for w in STOPWORDS_AR)
+
+
+def is_arabic_word(word: str) -> bool:
+    return bool(_ARABIC_LETTER.match(word))
+
+
+def _arabic_core(stemmed: str) -> str:
+    """Strip what Snowball leaves: future sa- + imperfect prefix, then one proclitic (l-, b-, k-, f-, w-).
+
+    Aggressive but applied identically to questions and stored claims, so ستملأ and لملء
+    (will fill / to fill) meet at the same term.
+    """
+    if len(stemmed) >= 4 and stemmed[0] == "س" and stemmed[1] in "تينا":
+        stemmed = stemmed[2:]
+    if len(stemmed) >= 3 and stemmed[0] in "لبكفو":
+        stemmed = stemmed[1:]
+    return stemmed
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Light stem of one folded word: Snowball Arabic (plus prefix folding) or English by script."""
+    if is_arabic_word(word):
+        stemmed = _stemmer("ar").stemWord(word)
+        return _arabic_core(stemmed if len(stemmed) >= 2 else word)
+    return _stemmer("en").stemWord(word)
+
+
+def is_stopword(word: str) -> bool:
+    """Function words in either language; an Arabic one keeps its status behind و/ف (and, so)."""
+    if word in STOPWORDS_EN or word in _STOP_AR_FOLDED:
+        return True
+    return len(word) > 2 and word[0] in "وف" and word[1:] in _STOP_AR_FOLDED
+
+
+def terms(text: str) -> list[str]:
+    """Search terms of a text: folded, stop words dropped, stemmed, capped at 64 characters."""
+    out = []
+    for word in words(text):
+        if is_stopword(word) or (len(word) < 2 and not word.isdigit()):
+            continue
+        out.append(stem(word)[:64])
+    return out
+
+
+def fold_name(name: str) -> str:
+    """Folded name for alias matching: ``fold`` plus punctuation and article-free spacing."""
+    folded = " ".join(words(name))
+    return re.sub(r"^(the|al) ", "", folded)

@@ -1,0 +1,140 @@
+"""Every database test runs twice: on SQLite (a temp file) and on PostgreSQL.
+
+PostgreSQL comes from ``CLAIMS_TEST_POSTGRES_URL`` (``.ci/run`` and ``make test`` set it to the
+local server). Each run creates its own throw-away database there and drops it at the end. Without
+the variable the PostgreSQL half is skipped with a reason (so a bare ``pytest`` still works);
+with it set and the server down, the run fails loudly instead.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytest_factoryboy import register
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from claims import migrate
+from claims.db import make_engine, session_factory
+from claims.models import metadata
+from claims.settings import SEEDS_DIR
+from tests import factories
+
+PG_ENV = "CLAIMS_TEST_POSTGRES_URL"
+
+register(factories.SourceFactory)
+register(factories.DocumentFactory)
+register(factories.ClaimFactory)
+
+
+def _postgres_server_url() -> str | None:
+    return os.environ.get(PG_ENV) or None
+
+
+def create_postgres_database(prefix: str) -> str:
+    """Create a fresh database on the test server and return its URL."""
+    server = make_url(_postgres_server_url())
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return server.set(database=name).render_as_string(hide_password=False)
+
+
+def drop_postgres_database(url: str) -> None:
+    parsed = make_url(url)
+    admin = create_engine(parsed.set(database=make_url(_postgres_server_url()).database), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def backend_params():
+    return [
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param(
+            "postgresql",
+            id="postgresql",
+            marks=pytest.mark.skipif(_postgres_server_url() is None, reason=f"{PG_ENV} not set"),
+        ),
+    ]
+
+
+@pytest.fixture(scope="session", params=backend_params())
+def engine(request, tmp_path_factory) -> Iterator[Engine]:
+    """A migrated database per backend, shared by the session's tests (emptied after each)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'claims.db'}"
+        eng = make_engine(url)
+        migrate.upgrade(eng)
+        yield eng
+        eng.dispose()
+    else:
+        url = create_postgres_database("claims_test")
+        eng = make_engine(url)
+        migrate.upgrade(eng)
+        yield eng
+        eng.dispose()
+        drop_postgres_database(url)
+
+
+def empty_database(eng: Engine) -> None:
+    with eng.begin() as conn:
+        if eng.dialect.name == "postgresql":
+            names = ", ".join(t.name for t in metadata.sorted_tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def db(engine: Engine) -> Iterator[Engine]:
+    """The backend's engine, emptied after the test."""
+    yield engine
+    empty_database(engine)
+
+
+@pytest.fixture
+def session(db: Engine) -> Iterator[Session]:
+    s = session_factory(db)()
+    s.info["actor"] = "test"
+    factories.bind(s)
+    yield s
+    s.rollback()
+    s.close()
+
+
+@pytest.fixture
+def seeded(db: Engine) -> Engine:
+    """The database with the curated seeds loaded (through the real loader)."""
+    from claims.seeding import seed
+
+    with session_factory(db)() as s:
+        s.info["actor"] = "seed"
+        seed(s, SEEDS_DIR)
+        s.commit()
+    return db
+
+
+@pytest.fixture
+def client(db: Engine):
+    from litestar.testing import TestClient
+
+    from api.app import create_app
+    from claims.settings import Settings
+
+    app = create_app(Settings(database_url=str(db.url)), engine=db)
+    with TestClient(app=app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def seeds_dir() -> Path:
+    return SEEDS_DIR

@@ -1,0 +1,44 @@
+"""The domain package stays independent of the web layer."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import claims
+
+FORBIDDEN = ("litestar", "api")
+
+
+def _imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_claims_package_never_imports_litestar_or_api():
+    offenders = {
+        str(path.relative_to(Path(claims.__file__).parent)): sorted(_imported_modules(path) & set(FORBIDDEN))
+        for path in Path(claims.__file__).parent.rglob("*.py")
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_importing_the_domain_loads_no_api_module():
+    """At run time only ``api`` is checked: advanced-alchemy itself imports litestar when it is
+    installed, which is the library's business; our own modules never do (checked above)."""
+    code = (
+        "import sys, importlib, pkgutil, claims\n"
+        "for m in pkgutil.walk_packages(claims.__path__, 'claims.'):\n"
+        "    if m.name != 'claims.cli': importlib.import_module(m.name)\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] == 'api']\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
