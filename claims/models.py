@@ -27,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
-from claims.vocabulary import AuditAction, Modality, Relation, SourceKind, Stance, sql_in
+from claims.vocabulary import AuditAction, Modality, Relation, ReviewStatus, SourceKind, Stance, sql_in
 
 metadata = orm_registry.metadata
 
@@ -132,6 +132,8 @@ class Claim(UUIDv7AuditBase):
         UniqueConstraint("document_id", "start_offset", "end_offset", "speaker_id", name="uq_claim_span_speaker"),
         Index("ix_claim_speaker_modality", "speaker_id", "modality"),
         Index("ix_claim_lang_modality", "lang", "modality"),
+        CheckConstraint(f"review_status IN ({sql_in(ReviewStatus)})", name="review_status"),
+        Index("ix_claim_review_status", "review_status"),
     )
 
     key: Mapped[str | None] = mapped_column(String(120), default=None)
@@ -147,6 +149,8 @@ class Claim(UUIDv7AuditBase):
     modality: Mapped[str] = mapped_column(String(20), default=Modality.ASSERTED.value)
     stance: Mapped[str] = mapped_column(String(20), default=Stance.AFFIRM.value)
     term_count: Mapped[int] = mapped_column(Integer, default=0)
+    review_status: Mapped[str] = mapped_column(String(20), default=ReviewStatus.UNREVIEWED.value)
+    review_note: Mapped[str | None] = mapped_column(String(2000), default=None)
 
     document: Mapped[Document] = relationship(lazy="joined", innerjoin=True)
     speaker: Mapped[Source] = relationship(lazy="joined", innerjoin=True, foreign_keys=[speaker_id])
@@ -171,6 +175,7 @@ class RelayHop(UUIDv7AuditBase):
             name="evidence_span",
         ),
         CheckConstraint(f"lang IS NULL OR ({LANG_CHECK.format(col='lang')})", name="lang"),
+        CheckConstraint(f"review_status IN ({sql_in(ReviewStatus)})", name="review_status"),
     )
 
     claim_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("claim.id", ondelete="CASCADE"))
@@ -182,6 +187,8 @@ class RelayHop(UUIDv7AuditBase):
     cue: Mapped[str | None] = mapped_column(String(500), default=None)
     evidence_start: Mapped[int | None] = mapped_column(Integer, default=None)
     evidence_end: Mapped[int | None] = mapped_column(Integer, default=None)
+    review_status: Mapped[str] = mapped_column(String(20), default=ReviewStatus.UNREVIEWED.value)
+    review_note: Mapped[str | None] = mapped_column(String(2000), default=None)
 
     claim: Mapped[Claim] = relationship(back_populates="hops")
     source: Mapped[Source] = relationship(lazy="joined", innerjoin=True)
@@ -225,7 +232,22 @@ class AuditEvent(_PlainBase):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class ApiKey(UUIDv7AuditBase):
+    """A client credential. Only a SHA-256 of the secret is stored; ``prefix`` finds the row."""
+
+    __tablename__ = "api_key"
+    __table_args__ = (UniqueConstraint("name"), UniqueConstraint("prefix"))
+
+    name: Mapped[str] = mapped_column(String(120))
+    prefix: Mapped[str] = mapped_column(String(16))
+    key_hash: Mapped[str] = mapped_column(String(64))
+    scopes: Mapped[str] = mapped_column(String(200), doc="Space-separated subset of claims.vocabulary.Scope")
+    revoked_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    last_used_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+
+
 __all__ = [
+    "ApiKey",
     "AuditEvent",
     "Claim",
     "ClaimGroup",

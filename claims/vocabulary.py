@@ -49,6 +49,24 @@ class Relation(StrEnum):
     PUBLISHED = "published"
 
 
+class ReviewStatus(StrEnum):
+    """Where a human fact-checker stands on a claim or hop."""
+
+    UNREVIEWED = "unreviewed"
+    CONFIRMED = "confirmed"
+    CORRECTED = "corrected"
+    REJECTED = "rejected"
+
+
+class Scope(StrEnum):
+    """What an API key may do."""
+
+    READ = "read"
+    WRITE = "write"
+    REVIEW = "review"
+    ADMIN = "admin"
+
+
 class AuditAction(StrEnum):
     CREATE = "create"
     UPDATE = "update"
