@@ -23,33 +23,57 @@ from claims.models import Claim, Source
 from claims.provenance import provenance
 from claims.schemas import Answer, AskOut, Drift, Provenance
 from claims.search import search
-from claims.text import detect_lang, fold
+from claims.text import detect_lang, fold, fold_with_offsets
 from claims.vocabulary import MODALITY_STRENGTH, Modality, Relation
 
 MIN_COVERAGE = 0.6
+#: With a resolved speaker constraint the speaker carries part of the meaning.
+MIN_COVERAGE_WITH_SPEAKER = 0.5
 
 _EN_VERBS = (
     r"(?:said|says|say|claimed|claims|claim|stated|states|state|asserted|asserts|reported|reports|"
-    r"wrote|writes|announced|told|suggested|hinted|argued|alleged|declared|mentioned|noted|denied)"
+    r"wrote|writes|announced|told|tell|suggested|hinted|argued|argue|argues|alleged|declared|mentioned|"
+    r"noted|denied|warned|pledged|described|revealed|think|thinks|believe|believes)"
 )
-_EN_ORIGIN = re.compile(
-    rf"^\s*(?:who|which\s+\w+)\s+(?:was\s+the\s+)?(?:originally|first|initially)\s+{_EN_VERBS}\s*(?:that\s+)?"
-    r"|^\s*(?:what|who)\s+(?:is|was)\s+the\s+(?:original\s+|first\s+|primary\s+)?(?:source|origin)\s+(?:of|for)\s+(?:the\s+claim\s+)?(?:that\s+)?"
-    r"|^\s*where\s+did\s+(?:the\s+claim\s+)?(?:that\s+)?(?P<prop>.+?)\s+(?:come\s+from|originate)\s*\??\s*$",
-    re.I,
-)
-_EN_WHO = re.compile(rf"^\s*(?:who|which\s+\w+)\s+(?:has\s+|had\s+|did\s+)?{_EN_VERBS}\s*(?:that\s+)?", re.I)
+_EN_RELAY_VERBS = r"(?:translated|relayed|reported|quoted|carried|published|cited|spread|circulated|ran)"
+_EN_THAT = r"(?:saying|that|claiming|which\s+said|who\s+said|about|on)\s+"
+_EN_RULES: list[tuple[str, re.Pattern[str]]] = [
+    ("origin", re.compile(
+        rf"^(?:who|which\s+\w+)\s+(?:was\s+the\s+)?(?:originally|first|initially)\s+{_EN_VERBS}\s+(?:that\s+)?(?P<prop>.+)$"
+        r"|^(?:what|who)\s+(?:is|was)\s+the\s+(?:original\s+|first\s+|primary\s+)?(?:source|origin)\s+(?:of|for|behind)\s+"
+        r"(?:the\s+)?(?:claim|report|statement|story|news)?\s*(?:that\s+)?(?P<prop2>.+)$"
+        r"|^where\s+did\s+(?:the\s+(?:claim|report|idea)\s+)?(?:that\s+)?(?P<prop3>.+?)\s+(?:come\s+from|originate)$", re.I)),
+    ("relayer", re.compile(
+        rf"^(?:who|which|what)\s+(?:[\w-]+\s+){{0,2}}?{_EN_RELAY_VERBS}\s+(?:the\s+)?"
+        rf"(?:(?:report|statement|claim|account|story|news|remarks?|comments?)\s+)?(?:(?:of|by|from)\s+)?"
+        rf"(?:(?P<speaker>[^,]+?)\s+)?{_EN_THAT}(?P<prop>.+)$", re.I)),
+    ("speaker", re.compile(
+        rf"^what\s+(?:did|does|do|has|have)\s+(?P<speaker>.+?)\s+{_EN_VERBS}(?:\s+[\w' -]+?)?\s+"
+        r"(?:about|on|regarding|concerning|of)\s+(?P<prop>.+)$"
+        r"|^(?:did|does|has)\s+(?P<speaker2>.+?)\s+" + _EN_VERBS + r"\s+(?:that\s+)?(?P<prop2>.+)$", re.I)),
+    ("who_said", re.compile(rf"^(?:who|which\s+\w+)\s+(?:has\s+|had\s+|did\s+)?{_EN_VERBS}\s+(?:that\s+)?(?P<prop>.+)$", re.I)),
+    ("verify", re.compile(r"^(?:is\s+it\s+true\s+that\s+|does|do|did|is|are|was|were|has|have|had|will|would|can)\s+(?P<prop>.+)$", re.I)),
+]
 
-# Arabic patterns run on the folded question (no diacritics, one alef, ى→ي, ة→ه).
-_AR_VERBS = r"(?:قال|يقول|ادعي|يدعي|صرح|ذكر|اكد|افاد|زعم|اعلن|كشف|المح|اعتبر|اشار|نقل|اورد|روج)"
+# Arabic rules run on the folded question (no diacritics, one alef, ى→ي, ة→ه).
+_AR_VERBS = r"(?:قال|يقول|ادعي|يدعي|زعم|صرح|ذكر|اكد|افاد|اعلن|كشف|المح|اعتبر|اشار|اورد|حذر|راي|يري|وصف|تعهد)"
+_AR_RELAY = r"(?:نقل|نقلت|ترجم|ترجمت|اورد|اوردت|نشر|نشرت|روي|روت|تناقل|تداول)"
 _AR_FIRST = r"(?:اولا|لاول\s+مره|في\s+الاصل|بدايه|اصلا)"
-_AR_THAT = r"(?:ب?ان\s+)?"
-_AR_ORIGIN = re.compile(
-    rf"^\s*من\s+اول\s+من\s+{_AR_VERBS}\s+{_AR_THAT}"
-    rf"|^\s*من\s+{_AR_VERBS}\s+{_AR_FIRST}\s+{_AR_THAT}"
-    rf"|^\s*(?:ما\s+)?(?:هو\s+|هي\s+)?(?:المصدر|مصدر)\s+(?:الاصلي\s+|الاول\s+)?(?:ل|لل)?(?:قول|ادعاء|خبر|تصريح)?\s*{_AR_THAT}"
-)
-_AR_WHO = re.compile(rf"^\s*من\s+{_AR_VERBS}\s+(?:{_AR_FIRST}\s+)?{_AR_THAT}")
+_AR_THAT = r"(?:ب?ان\s+)"
+_AR_RULES: list[tuple[str, re.Pattern[str]]] = [
+    ("origin", re.compile(
+        rf"^من\s+اول\s+من\s+{_AR_VERBS}\s+{_AR_THAT}?(?P<prop>.+)$"
+        rf"|^من\s+{_AR_VERBS}\s+{_AR_FIRST}\s+{_AR_THAT}?(?P<prop2>.+)$"
+        rf"|^(?:ما\s+)?(?:هو\s+|هي\s+)?(?:المصدر|مصدر)\s+(?:الاصلي\s+|الاول\s+)?(?:ل|لل)?(?:قول|ادعاء|خبر|تصريح|تقرير)?\s*{_AR_THAT}?(?P<prop3>.+)$")),
+    ("relayer", re.compile(
+        rf"^(?:(?:ما|اي)\s+(?:\S+\s+){{1,2}}?(?:التي|الذي)\s+|من\s+){_AR_RELAY}\s+(?:قول\s+|تصريح\s+|تصريحات\s+|خبر\s+|تقرير\s+)?"
+        rf"(?:(?P<speaker>.+?)\s+)?{_AR_THAT}(?P<prop>.+)$")),
+    ("speaker", re.compile(
+        rf"^(?:ماذا|ما\s+الذي|بماذا)\s+{_AR_VERBS}\s+(?P<speaker>.+?)\s+(?:عن|بشان|حول|حيال|ازاء)\s+(?P<prop>.+)$"
+        rf"|^هل\s+{_AR_VERBS}\s+(?P<speaker2>.+?)\s+{_AR_THAT}(?P<prop2>.+)$")),
+    ("who_said", re.compile(rf"^من\s+{_AR_VERBS}\s+(?:{_AR_FIRST}\s+)?{_AR_THAT}?(?P<prop>.+)$")),
+    ("verify", re.compile(r"^(?:هل\s+صحيح\s+ان\s+|هل\s+)(?P<prop>.+)$")),
+]
 
 _HEDGES_EN = re.compile(r"\b(?:may|might|could|possibly|perhaps|probably|likely|plans?\s+to|considering)\b", re.I)
 _HEDGES_AR = re.compile(r"(?:^|\s)(?:ربما|وربما|قد|يمكن|من\s+المحتمل|محتمل|يخطط|تخطط|يفكر)(?:\s|$)")
@@ -59,36 +83,62 @@ _HEDGES_AR = re.compile(r"(?:^|\s)(?:ربما|وربما|قد|يمكن|من\s+ا
 class ParsedQuestion:
     text: str
     lang: str
-    intent: str  # "origin" | "who_said"
+    intent: str  # origin | who_said | relayer | speaker | verify
     proposition: str
     modality: Modality
+    speaker: str | None = None
+
+
+def _first(match: re.Match[str], original: str, offsets: list[int], *names: str) -> str | None:
+    """The first named group that matched, cut from the original (unfolded) question."""
+    for name in names:
+        if match.groupdict().get(name):
+            start, end = match.span(name)
+            return original[offsets[start] : offsets[end]]
+    return None
 
 
 def parse_question(question: str) -> ParsedQuestion:
-    """Intent, language and proposition of a question; unknown forms fall back to 'who said'."""
+    """Intent, language, speaker and proposition of a question; unknown forms fall back to 'who said'."""
     q = question.strip()
     lang = detect_lang(q)
-    subject = fold(q) if lang == "ar" else q
-    intent, proposition = "who_said", subject
-    patterns = ((_AR_ORIGIN, "origin"), (_AR_WHO, "who_said")) if lang == "ar" else (
-        (_EN_ORIGIN, "origin"),
-        (_EN_WHO, "who_said"),
-    )
-    for pattern, name in patterns:
+    original = q.rstrip("?؟.! ").strip()
+    if lang == "ar":
+        subject, offsets = fold_with_offsets(original)
+    else:
+        subject, offsets = original, list(range(len(original) + 1))
+    intent, proposition, speaker = "who_said", original, None
+    for name, pattern in _AR_RULES if lang == "ar" else _EN_RULES:
         match = pattern.search(subject)
         if match:
             intent = name
-            proposition = match.groupdict().get("prop") or subject[match.end() :]
+            proposition = _first(match, original, offsets, "prop", "prop2", "prop3") or original
+            speaker = _first(match, original, offsets, "speaker", "speaker2")
             break
     proposition = proposition.strip().strip("?؟.!").strip()
-    hedged = (_HEDGES_AR if lang == "ar" else _HEDGES_EN).search(proposition)
+    hedged = (_HEDGES_AR if lang == "ar" else _HEDGES_EN).search(fold(proposition) if lang == "ar" else proposition)
     return ParsedQuestion(
         text=q,
         lang=lang,
         intent=intent,
-        proposition=proposition or q,
+        proposition=proposition or original,
         modality=Modality.HEDGED if hedged else Modality.ASSERTED,
+        speaker=speaker.strip() if speaker else None,
     )
+
+
+def resolve_speaker(session: Session, name: str) -> Source | None:
+    """The longest leading run of words in ``name`` that names a known source ("Kotrashev tell
+    Russian media" → Kotrashev; "وزير الدفاع العراقي" → the minister, through his role alias)."""
+    from claims.services import SourceService
+
+    service = SourceService(session)
+    tokens = name.split()
+    for n in range(len(tokens), 0, -1):
+        source = service.resolve(" ".join(tokens[:n]))
+        if source is not None:
+            return source
+    return None
 
 
 def _question_drift(parsed: ParsedQuestion, found: Provenance) -> list[Drift]:
@@ -158,20 +208,32 @@ def answer_text(session: Session, parsed: ParsedQuestion, found: Provenance) -> 
     return text
 
 
+def _mentions_source(claim: Claim, source_id: uuid.UUID) -> bool:
+    return claim.speaker_id == source_id or any(h.source_id == source_id for h in claim.hops)
+
+
 def ask(session: Session, question: str, *, limit: int = 3) -> AskOut:
     parsed = parse_question(question)
-    result = search(session, parsed.proposition, limit=100)
+    speaker = resolve_speaker(session, parsed.speaker) if parsed.speaker else None
+    proposition = parsed.proposition
+    if parsed.speaker and speaker is None:
+        # An unknown name stays part of what must be matched.
+        proposition = f"{parsed.speaker} {proposition}"
+    result = search(session, proposition, limit=200)
     needed = min(2, len(set(result.query_terms)))
-    scored = [
-        (result.coverage(hit), hit.score, hit.claim_id)
-        for hit in result.hits
-        if len(hit.matched) >= needed and result.coverage(hit) >= MIN_COVERAGE
-    ]
+    threshold = MIN_COVERAGE_WITH_SPEAKER if speaker else MIN_COVERAGE
+    scored = []
+    for hit in result.hits:
+        coverage = result.coverage(hit)
+        if len(hit.matched) >= needed and coverage >= threshold and result.satisfies(hit):
+            scored.append((coverage, hit.score, hit.claim_id))
     scored.sort(reverse=True)
     answers: list[Answer] = []
     seen_groups: set[uuid.UUID] = set()
     for coverage, _score, claim_id in scored:
         claim = session.get(Claim, claim_id)
+        if speaker is not None and not _mentions_source(claim, speaker.id):
+            continue
         group_key = claim.group_id or claim.id
         if group_key in seen_groups:
             continue

@@ -7,6 +7,7 @@ import sys
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from claims.db import get_engine, session_scope
@@ -95,20 +96,20 @@ def ask(question: str, as_json: bool, limit: int) -> None:
         console.print("[yellow]Not found:[/yellow] nothing stored supports this question.")
         sys.exit(1)
     for n, answer in enumerate(result.answers, 1):
-        console.print(f"[bold]{n}. {answer.answer_text}[/bold]  (confidence {answer.confidence:.2f})")
-        console.print(f"   claim [{answer.claim.lang}, {answer.claim.modality}]: {answer.claim.text}")
+        console.print(f"[bold]{n}. {escape(answer.answer_text or '')}[/bold]  (confidence {answer.confidence:.2f})")
+        console.print(escape(f"   claim [{answer.claim.lang}, {answer.claim.modality}]: {answer.claim.text}"))
         table = Table(show_header=True, header_style="bold")
         for col in ("#", "source", "relation", "lang", "modality", "evidence"):
             table.add_column(col)
         for hop in answer.chain:
             ev = hop.evidence.text if hop.evidence else ""
             table.add_row(
-                str(hop.position), hop.source.name, hop.relation, hop.lang or "", hop.modality or "",
-                ev if len(ev) < 90 else ev[:87] + "...",
+                str(hop.position), escape(hop.source.name), hop.relation, hop.lang or "", hop.modality or "",
+                escape(ev if len(ev) < 90 else ev[:87] + "..."),
             )
         console.print(table)
         for member in answer.group:
-            console.print(f"   same claim in [{member.lang}]: {member.text}")
+            console.print(escape(f"   same claim in [{member.lang}]: {member.text}"))
         for d in answer.drift:
             console.print(f"   drift ({d.scope}) {d.field}: {d.before} → {d.after}")
 

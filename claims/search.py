@@ -17,12 +17,28 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from claims.models import Claim, SearchTerm
+from claims.entities import entity_terms
 from claims.text import terms
 
 K1 = 1.2
 B = 0.75
 _STATS_TTL_SECONDS = 5.0
 _stats_cache: dict[str, tuple[float, int, float]] = {}
+
+
+def index_terms(text: str) -> list[str]:
+    """What a text is indexed under: its stemmed words plus one ``@entity`` term per entity."""
+    return terms(text) + entity_terms(text)
+
+
+def searchable_text(claim: Claim) -> str:
+    """A claim is found by its own words and by its group's curated proposition (both languages):
+    an elliptical telling ("as the EU does") is still found by what it means."""
+    group = claim.group
+    parts = [claim.text]
+    if group is not None:
+        parts.extend(label for label in (group.label, group.label_ar) if label)
+    return "\n".join(parts)
 
 
 def index_claims(session: Session, claims: list[Claim]) -> None:
@@ -33,7 +49,7 @@ def index_claims(session: Session, claims: list[Claim]) -> None:
     session.execute(delete(SearchTerm).where(SearchTerm.claim_id.in_(ids)))
     rows = []
     for claim in claims:
-        counts = Counter(terms(claim.text))
+        counts = Counter(index_terms(searchable_text(claim)))
         claim.term_count = sum(counts.values())
         rows.extend({"term": t, "claim_id": claim.id, "tf": n} for t, n in counts.items())
     if rows:
@@ -66,6 +82,14 @@ class SearchResult:
     idf: dict[str, float]
     hits: list[Hit]
 
+    @property
+    def required(self) -> set[str]:
+        """Entity terms: an answer must mention every entity the question names."""
+        return {t for t in self.query_terms if t.startswith("@")}
+
+    def satisfies(self, hit: Hit) -> bool:
+        return self.required <= hit.matched
+
     def coverage(self, hit: Hit) -> float:
         """Share of the query's information (IDF mass) that the hit contains."""
         total = sum(self.idf[t] for t in set(self.query_terms))
@@ -75,7 +99,7 @@ class SearchResult:
 def search(session: Session, query: str, *, limit: int = 50, max_postings: int = 50_000) -> SearchResult:
     """BM25 over the inverted index. Terms absent from the index get the highest IDF, so a
     question about something the store never mentions scores low coverage everywhere."""
-    qterms = list(dict.fromkeys(terms(query)))
+    qterms = list(dict.fromkeys(index_terms(query)))
     if not qterms:
         return SearchResult([], {}, [])
     n_docs, avgdl = _corpus_stats(session)

@@ -91,11 +91,16 @@ def load_groups(session: Session, seeds_dir: Path) -> dict[str, ClaimGroup]:
     if not path.exists():
         return groups
     service = ClaimService(session)
+    relabelled = []
     for entry in _load_yaml(path)["groups"]:
         group = service.group(entry["key"])
-        group.label = entry.get("label")
-        group.label_ar = entry.get("label_ar")
+        if (group.label, group.label_ar) != (entry.get("label"), entry.get("label_ar")):
+            group.label, group.label_ar = entry.get("label"), entry.get("label_ar")
+            relabelled.append(group.id)
         groups[entry["key"]] = group
+    if relabelled:
+        session.flush()
+        index_claims(session, list(session.scalars(select(Claim).where(Claim.group_id.in_(relabelled)))))
     return groups
 
 

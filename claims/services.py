@@ -333,12 +333,14 @@ class ClaimService:
             claim.modality = data.modality
         if data.stance is not None:
             claim.stance = data.stance
-        if "group_key" in data.model_fields_set:
-            claim.group_id = self.group(data.group_key).id if data.group_key else None
         if data.speaker_id is not None:
             self._source(data.speaker_id, "speaker_id")
             claim.speaker_id = data.speaker_id
             claim.hops[0].source_id = data.speaker_id
+        if "group_key" in data.model_fields_set:
+            claim.group = self.group(data.group_key) if data.group_key else None
+            self.session.flush()
+            index_claims(self.session, [claim])
         self.session.flush()
         return claim
 

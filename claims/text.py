@@ -64,12 +64,35 @@ STOPWORDS_AR = frozenset(
 )
 
 
+_LIGHT = str.maketrans({"ی": "ي", "ک": "ك", "ھ": "ه"})
+
+
+def light(text: str) -> str:
+    """Invisible marks, diacritics and tatweel removed; letters otherwise as written (for stemming)."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _INVISIBLE.sub("", text)
+    return _TASHKEEL.sub("", text).translate(_LIGHT)
+
+
 def fold(text: str) -> str:
     """The comparison form of a text: NFKC, no invisible marks or diacritics, unified letters, lower case."""
     text = unicodedata.normalize("NFKC", text)
     text = _INVISIBLE.sub("", text)
     text = _TASHKEEL.sub("", text)
     return text.translate(_ARABIC_FOLD).casefold()
+
+
+def fold_with_offsets(text: str) -> tuple[str, list[int]]:
+    """``fold`` character by character, with each folded character's offset in ``text``
+    (so a span found in the folded copy can be cut from the original)."""
+    out: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(text):
+        for f in fold(ch):
+            out.append(f)
+            offsets.append(i)
+    offsets.append(len(text))
+    return "".join(out), offsets
 
 
 def detect_lang(text: str) -> str:
@@ -93,29 +116,33 @@ _STOP_AR_FOLDED = frozenset(fold(w) for w in STOPWORDS_AR)
 
 
 def is_arabic_word(word: str) -> bool:
-    return bool(_ARABIC_LETTER.match(word))
+    return bool(_ARABIC_LETTER.match(word)) or word[:1] in "أإآ"
 
 
 def _arabic_core(stemmed: str) -> str:
-    """Strip what Snowball leaves: future sa- + imperfect prefix, then one proclitic (l-, b-, k-, f-, w-).
+    """Strip what Snowball leaves: future sa-, one imperfect prefix (t-, y-, n-) or one proclitic
+    (l-, b-, k-, f-, w-).
 
-    Aggressive but applied identically to questions and stored claims, so ستملأ and لملء
+    Aggressive, but applied identically to questions and stored claims, so ستملأ and لملء
     (will fill / to fill) meet at the same term.
     """
-    if len(stemmed) >= 4 and stemmed[0] == "س" and stemmed[1] in "تينا":
-        stemmed = stemmed[2:]
-    if len(stemmed) >= 3 and stemmed[0] in "لبكفو":
+    if len(stemmed) >= 4 and stemmed[0] == "س" and stemmed[1] in "تين":
+        stemmed = stemmed[1:]
+    if len(stemmed) >= 4 and stemmed[0] in "تين":
+        stemmed = stemmed[1:]
+    elif len(stemmed) >= 3 and stemmed[0] in "لبكفو":
         stemmed = stemmed[1:]
     return stemmed
 
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """Light stem of one folded word: Snowball Arabic (plus prefix folding) or English by script."""
+    """Stem of one lightly normalised word, returned folded: Snowball Arabic (run on the letters
+    as written, which it needs for ة and hamza) plus prefix folding, or Snowball English."""
     if is_arabic_word(word):
         stemmed = _stemmer("ar").stemWord(word)
-        return _arabic_core(stemmed if len(stemmed) >= 2 else word)
-    return _stemmer("en").stemWord(word)
+        return _arabic_core(fold(stemmed if len(stemmed) >= 2 else word))
+    return _stemmer("en").stemWord(word.casefold())
 
 
 def is_stopword(word: str) -> bool:
@@ -126,10 +153,11 @@ def is_stopword(word: str) -> bool:
 
 
 def terms(text: str) -> list[str]:
-    """Search terms of a text: folded, stop words dropped, stemmed, capped at 64 characters."""
+    """Search terms of a text: stop words dropped, stemmed, folded, capped at 64 characters."""
     out = []
-    for word in words(text):
-        if is_stopword(word) or (len(word) < 2 and not word.isdigit()):
+    for word in _WORD.findall(light(text)):
+        folded = fold(word)
+        if is_stopword(folded) or (len(folded) < 2 and not folded.isdigit()):
             continue
         out.append(stem(word)[:64])
     return out
