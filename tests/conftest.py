@@ -66,22 +66,36 @@ def backend_params():
     ]
 
 
+def _migrated_database(backend: str, tmp_path_factory, prefix: str) -> Iterator[Engine]:
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp(prefix) / 'claims.db'}"
+    else:
+        url = create_postgres_database(prefix)
+    eng = make_engine(url)
+    migrate.upgrade(eng)
+    yield eng
+    eng.dispose()
+    if backend == "postgresql":
+        drop_postgres_database(url)
+
+
 @pytest.fixture(scope="session", params=backend_params())
 def engine(request, tmp_path_factory) -> Iterator[Engine]:
     """A migrated database per backend, shared by the session's tests (emptied after each)."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'claims.db'}"
-        eng = make_engine(url)
-        migrate.upgrade(eng)
+    yield from _migrated_database(request.param, tmp_path_factory, "claims_test")
+
+
+@pytest.fixture(scope="session", params=backend_params())
+def seeded_readonly(request, tmp_path_factory) -> Iterator[Engine]:
+    """A separate database per backend, seeded once, for tests that only read."""
+    from claims.seeding import seed
+
+    for eng in _migrated_database(request.param, tmp_path_factory, "claims_seeded"):
+        with session_factory(eng)() as s:
+            s.info["actor"] = "seed"
+            seed(s, SEEDS_DIR)
+            s.commit()
         yield eng
-        eng.dispose()
-    else:
-        url = create_postgres_database("claims_test")
-        eng = make_engine(url)
-        migrate.upgrade(eng)
-        yield eng
-        eng.dispose()
-        drop_postgres_database(url)
 
 
 def empty_database(eng: Engine) -> None:
