@@ -1,0 +1,50 @@
+"""The `claims` command end to end against a real database file (and PostgreSQL)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from claims.cli import main
+from claims.settings import get_settings
+
+
+@pytest.fixture
+def cli_env(db, monkeypatch):
+    monkeypatch.setenv("CLAIMS_DATABASE_URL", db.url.render_as_string(hide_password=False))
+    get_settings.cache_clear()
+    from claims.db import get_engine
+
+    get_engine.cache_clear()
+    yield CliRunner()
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+
+
+def test_upgrade_seed_ask_verify(cli_env):
+    runner = cli_env
+    assert runner.invoke(main, ["db", "upgrade"]).exit_code == 0
+    assert "0003" in runner.invoke(main, ["db", "current"]).output
+    first = runner.invoke(main, ["seed", "--json"])
+    assert first.exit_code == 0, first.output
+    assert json.loads(first.output)["claims_created"] > 100
+    second = json.loads(runner.invoke(main, ["seed", "--json"]).output)
+    assert second["claims_created"] == 0 and second["claims_unchanged"] > 100
+
+    result = runner.invoke(main, ["ask", "who originally said Iran will fill the vacuum", "--json"])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    assert body["found"] and body["answers"][0]["origin"]["name"] == "The Jerusalem Post"
+    assert [h["relation"] for h in body["answers"][0]["chain"]] == ["reported", "translated", "published"]
+
+    human = runner.invoke(main, ["ask", "من قال إن إيران ستملأ الفراغ؟"])
+    assert human.exit_code == 0 and "جيروزاليم بوست" in human.output
+
+    missing = runner.invoke(main, ["ask", "Who said Turkey will fill the vacuum in Iraq?"])
+    assert missing.exit_code == 1 and "Not found" in missing.output
+    assert runner.invoke(main, ["ask", ""]).exit_code == 2
+
+    verify = runner.invoke(main, ["audit", "verify"])
+    assert verify.exit_code == 0 and "intact" in verify.output
