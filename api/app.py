@@ -14,6 +14,7 @@ from api.controllers.claims import ClaimController
 from api.controllers.documents import DocumentController
 from api.controllers.health import health
 from api.controllers.sources import SourceController
+from api.controllers.web import index
 from api.dependencies import provide_pagination, provide_session
 from api.errors import EXCEPTION_HANDLERS
 from claims import __version__
@@ -25,7 +26,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     settings = settings or get_settings()
     engine = engine or get_engine(settings.database_url)
     return Litestar(
-        route_handlers=[health, SourceController, DocumentController, ClaimController, AskController],
+        route_handlers=[index, health, SourceController, DocumentController, ClaimController, AskController],
         dependencies={
             "db_session": Provide(provide_session),
             "pagination": Provide(provide_pagination, sync_to_thread=False),

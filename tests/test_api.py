@@ -252,3 +252,9 @@ def test_source_update_keeps_aliases_matchable(client):
     r = client.patch(f"/api/v1/sources/{src['id']}", json={"description": "IRGC commander"})
     assert r.status_code == 200 and {a["text"] for a in r.json()["aliases"]} == {"Hossein Salami", "حسين سلامي"}
     assert client.get("/api/v1/sources", params={"q": "سلامي"}).json()["total"] == 1
+
+
+def test_web_page_is_served(client):
+    r = client.get("/")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert "/api/v1/ask" in r.text and 'dir="auto"' in r.text
