@@ -42,6 +42,9 @@ def slugify(name: str) -> str:
 
 @dataclass
 class ListParams:
+    """Page of a listing. Listings order by primary key: UUIDv7 keys are time-ordered, so that
+    is creation order served by the primary-key index (no sort over millions of rows)."""
+
     limit: int = 50
     offset: int = 0
 
@@ -141,7 +144,7 @@ class SourceService:
             conditions.append(
                 Source.id.in_(select(SourceAlias.source_id).where(SourceAlias.normalized.contains(folded)))
             )
-        return self.repo.get_many_and_count(*conditions, *params.filters(OrderBy("name", "asc")))
+        return self.repo.get_many_and_count(*conditions, *params.filters(OrderBy("name_normalized", "asc")))
 
     def resolve(self, name: str, *, threshold: float = 88.0) -> Source | None:
         """Find the source a surface name refers to: exact folded alias first, then fuzzy."""
@@ -232,7 +235,7 @@ class DocumentService:
             conditions.append(Document.published_at >= published_after)
         if published_before:
             conditions.append(Document.published_at < published_before)
-        return self.repo.get_many_and_count(*conditions, *params.filters(OrderBy("created_at", "desc")))
+        return self.repo.get_many_and_count(*conditions, *params.filters(OrderBy("id", "desc")))
 
 
 # --- claims ------------------------------------------------------------------------------
@@ -385,4 +388,4 @@ class ClaimService:
             doc_conditions.append(Document.published_at < published_before)
         if doc_conditions:
             conditions.append(Claim.document_id.in_(select(Document.id).where(*doc_conditions)))
-        return self.repo.get_many_and_count(*conditions, *params.filters(OrderBy("created_at", "asc")))
+        return self.repo.get_many_and_count(*conditions, *params.filters(OrderBy("id", "asc")))
