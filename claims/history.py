@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from claims.models import AuditEvent
+from claims.errors import NotFound
+from claims.models import AuditEvent, Claim
 from claims.schemas import ClaimState, FieldChange, History, Version, VersionEvent
 from claims.vocabulary import AuditAction
 
@@ -107,3 +108,11 @@ def history(session: Session, claim_id: uuid.UUID) -> History:
             )
         prev = ev
     return History(claim_id=claim_id, versions=versions)
+
+
+def claim_history(session: Session, claim_id: uuid.UUID) -> History:
+    """The versions of a claim, also after it was deleted; NotFound if it never existed."""
+    result = history(session, claim_id)
+    if not result.versions and session.get(Claim, claim_id) is None:
+        raise NotFound(f"claim {claim_id} has no history (it never existed)")
+    return result

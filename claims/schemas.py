@@ -154,6 +154,8 @@ class HopOut(Schema):
     modality: Modality | None
     cue: str | None = None
     evidence: Evidence | None
+    review_status: ReviewStatus = ReviewStatus.UNREVIEWED
+    review_note: str | None = None
 
 
 class ClaimIn(Schema):
@@ -202,6 +204,8 @@ class ClaimOut(Schema):
     speaker: SourceRef
     group: GroupRef | None
     hops: list[HopOut]
+    review_status: ReviewStatus = ReviewStatus.UNREVIEWED
+    review_note: str | None = None
     created_at: datetime.datetime
     updated_at: datetime.datetime
 
