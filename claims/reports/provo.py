@@ -1,8 +1,8 @@
 """W3C PROV renderers, built with the ``prov`` package.
 
 Sources are agents; documents, claims and each hop's telling of the statement are entities.
-Hop *i* derives from hop *i-1*: ``wasQuotedFrom`` for a quote (quoter and quotee are the two
-sources), a derivation typed ``claims:Translation`` with ``claims:fromLang``/``claims:toLang``
+Hop *i* derives from hop *i-1*: ``wasQuotedFrom`` for a quote (a derivation typed
+``prov:Quotation``; ``claims:quoter``/``claims:quotee`` name the two sources), a derivation typed ``claims:Translation`` with ``claims:fromLang``/``claims:toLang``
 for a translation, and a derivation typed by the relation otherwise. The published claim
 derives from the last hop and ``hadPrimarySource`` the first; its document ``hadMember`` it;
 the other tellings in its group are ``alternateOf`` it. The report itself is an entity that
@@ -30,6 +30,10 @@ _AGENT_TYPES = {
 def _attrs(**values) -> dict:
     """PROV attributes without the empty ones (absent, not null, in every serialisation)."""
     return {NS[k] if ":" not in k else k: v for k, v in values.items() if v is not None and v != ""}
+
+
+def _qname(identifier: str):
+    return NS[identifier.removeprefix("claims:")]
 
 
 def prov_document(report: Report) -> ProvDocument:
@@ -103,7 +107,7 @@ def prov_document(report: Report) -> ProvDocument:
                         reviewNote=claim.review_note,
                         startOffset=claim.start,
                         endOffset=claim.end,
-                        origin=f"claims:source-{section.origin.id}",
+                        origin=NS[f"source-{section.origin.id}"],
                     ),
                 },
             )
@@ -134,7 +138,9 @@ def prov_document(report: Report) -> ProvDocument:
             if previous is not None:
                 prev_hop, prev_id, prev_source = previous
                 if hop.relation == Relation.QUOTED:
-                    doc.wasQuotedFrom(hop_id, prev_id, source, prev_source)
+                    doc.wasQuotedFrom(
+                        hop_id, prev_id, other_attributes={NS["quoter"]: _qname(source), NS["quotee"]: _qname(prev_source)}
+                    )
                 elif hop.relation == Relation.TRANSLATED:
                     doc.wasDerivedFrom(
                         hop_id,
