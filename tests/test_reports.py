@@ -182,17 +182,26 @@ def test_claimreview_is_valid_json_ld(client, vacuum):
     (claim,) = review[s + "itemReviewed"]
     assert claim["@type"] == [s + "Claim"]
     assert claim[s + "author"][0][s + "name"][0]["@value"] == "The Jerusalem Post"
-    assert len(claim[s + "appearance"]) == 1 and s + "firstAppearance" in claim
+    assert len(claim[s + "appearance"]) == 2  # the Arabic article and the English one (its group)
+    (first,) = claim[s + "firstAppearance"]
+    assert first["@id"] == claim[s + "appearance"][0]["@id"]
     assert review["urn:claims:seal"][0]["@value"] == "sha256:" + verify(body).digest
 
 
-def test_claimreview_for_a_group_lists_every_appearance(client, vacuum):
+def test_claimreview_first_appearance_is_the_earliest_publication(client, vacuum):
+    group = json.loads(client.get(f"/api/v1/claim-groups/{vacuum.group_id}/report").content)
+    english = next(c["document"]["id"] for c in group["claims"] if c["claim"]["lang"] == "en")
+    for doc_id, when in ((str(vacuum.document_id), "2021-06-02T10:00:00Z"), (english, "2021-06-01T08:00:00Z")):
+        assert client.patch(f"/api/v1/documents/{doc_id}", json={"published_at": when}).status_code == 200
     data = json.loads(client.get(f"/api/v1/claim-groups/{vacuum.group_id}/report?format=claimreview").content)
-    expanded = jsonld.expand(data)
-    reviews = [n for n in expanded if "https://schema.org/ClaimReview" in n.get("@type", [])]
+    reviews = [n for n in jsonld.expand(data) if "https://schema.org/ClaimReview" in n.get("@type", [])]
     assert len(reviews) == 2
-    item = reviews[0]["https://schema.org/itemReviewed"][0]
-    assert len(item["https://schema.org/appearance"]) == 2  # the Arabic and the English article
+    for review in reviews:
+        item = review["https://schema.org/itemReviewed"][0]
+        assert len(item["https://schema.org/appearance"]) == 2  # the Arabic and the English article
+        (first,) = item["https://schema.org/firstAppearance"]
+        assert first["@id"] == f"urn:claims:document-{english}"
+        assert first["https://schema.org/datePublished"][0]["@value"].startswith("2021-06-01T08:00:00")
 
 
 class _Collect(HTMLParser):

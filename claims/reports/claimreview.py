@@ -1,5 +1,6 @@
 """schema.org ClaimReview as JSON-LD: one review per claim, the claim's author is its origin,
-each publishing document an appearance, the earliest of them the first appearance.
+each document that publishes it or another telling of it (its claim group) an appearance, the
+earliest of them the first appearance.
 
 The context is inline (``@vocab`` schema.org) so the document expands without fetching
 anything; the review rating carries the record's review status and note.
@@ -35,16 +36,9 @@ def _appearance(document) -> dict:
 
 def claim_review(section: ClaimSection, report: Report) -> dict:
     claim = section.claim
-    documents = [section.document]
-    # Other tellings of the same proposition appear in other documents: each is an appearance.
-    known = {section.document.id}
-    for other in report.claims:
-        if other.claim.id != claim.id and any(m.claim_id == claim.id for m in other.group):
-            if other.document.id not in known:
-                known.add(other.document.id)
-                documents.append(other.document)
+    documents = section.appearances or [section.document]
     dated = [d for d in documents if d.published_at is not None]
-    first = min(dated, key=lambda d: d.published_at) if dated else section.document
+    first = min(dated, key=lambda d: d.published_at) if dated else documents[0]
     origin = section.origin
     return {
         "@type": "ClaimReview",

@@ -9,18 +9,18 @@ import uuid
 from enum import StrEnum
 from typing import Any
 
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from alembic.runtime.migration import MigrationContext
 from claims.errors import NotFound
 from claims.history import history
 from claims.models import Claim, ClaimGroup, Document, RelayHop, Source
-from claims.provenance import chain, group_members, hop_drift, group_drift, origin_of, primary_origin
+from claims.provenance import chain, group_drift, group_members, hop_drift, origin_of, primary_origin
 from claims.schemas import (
     ChainHop,
-    Drift,
     DocumentSummary,
+    Drift,
     GroupMember,
     GroupRef,
     Origin,
@@ -90,6 +90,7 @@ class ClaimSection(Schema):
     group: list[GroupMember]
     drift: list[Drift]
     history: list[Version]
+    appearances: list[DocumentSummary]
 
 
 class Report(Schema):
@@ -122,6 +123,18 @@ def _hops(claim: Claim) -> list[ReportHop]:
             )
         )
     return out
+
+
+def _appearances(claim: Claim, members: list[Claim]) -> list[DocumentSummary]:
+    """Every document that publishes the claim or another telling of it, earliest first."""
+    seen, documents = set(), []
+    for c in [claim, *members]:
+        if c.document_id not in seen:
+            seen.add(c.document_id)
+            documents.append(c.document)
+    far = datetime.datetime.max.replace(tzinfo=datetime.UTC)
+    documents.sort(key=lambda d: (d.published_at or far).astimezone(datetime.UTC))
+    return [document_summary(d) for d in documents]
 
 
 def claim_section(session: Session, claim: Claim) -> ClaimSection:
@@ -159,6 +172,7 @@ def claim_section(session: Session, claim: Claim) -> ClaimSection:
         ],
         drift=hop_drift(claim) + group_drift(claim, members),
         history=history(session, claim.id).versions,
+        appearances=_appearances(claim, members),
     )
 
 
