@@ -10,7 +10,17 @@ from sqlalchemy.orm import Session
 from claims.history import claim_history as history_of
 from claims.provenance import provenance
 from claims.review import review_claim, review_hop
-from claims.schemas import ClaimIn, ClaimOut, ClaimPatch, ClaimReviewIn, History, HopReviewIn, Page, Provenance, ReviewOut
+from claims.schemas import (
+    ClaimIn,
+    ClaimOut,
+    ClaimPatch,
+    ClaimReviewIn,
+    History,
+    HopReviewIn,
+    Page,
+    Provenance,
+    ReviewOut,
+)
 from claims.serialize import claim_out
 from claims.services import ClaimService, ListParams
 from claims.vocabulary import Modality
