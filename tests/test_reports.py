@@ -241,6 +241,14 @@ def test_graph_falls_back_to_pure_python_svg_without_graphviz(seeded, vacuum, mo
     assert verify(rendered.body).ok
 
 
+def test_a_failing_graphviz_falls_back_too(seeded, vacuum, monkeypatch):
+    monkeypatch.setattr(graph, "dot_path", lambda: shutil.which("false"))
+    section = _report(seeded, "claim", vacuum.id).claims[0]
+    assert graph.chain_svg(section).count('<g class="node">') == 3
+    media_type, uri = graph.chain_image(section)
+    assert media_type == "image/svg+xml" and uri.startswith("data:image/svg+xml;base64,")
+
+
 @needs_poppler
 def test_pdf_shows_the_arabic_evidence_and_the_chain_graph(client, vacuum, tmp_path):
     r = client.get(f"/api/v1/claims/{vacuum.id}/report?format=pdf")

@@ -4,12 +4,15 @@ small pure-Python SVG (a row of boxes and arrows). Drift between two hops is dra
 from __future__ import annotations
 
 import base64
+import logging
 import re
 import shutil
 import subprocess
 from xml.sax.saxutils import escape
 
 from claims.reports.model import ClaimSection
+
+log = logging.getLogger("claims.reports")
 
 DRIFT_COLOUR = "#c0392b"
 FONT = "DejaVu Sans"
@@ -114,10 +117,14 @@ def fallback_svg(section: ClaimSection) -> str:
 def chain_svg(section: ClaimSection, *, use_dot: bool = True) -> str:
     """Inline SVG (no XML declaration or DOCTYPE) for an HTML page."""
     if use_dot and dot_path():
-        svg = _run_dot(dot_source(section), "svg").decode("utf-8")
-        svg = svg[svg.index("<svg") :]
-        svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
-        return svg.replace("<svg ", '<svg class="chain-graph" ', 1)
+        try:
+            svg = _run_dot(dot_source(section), "svg").decode("utf-8")
+        except (OSError, subprocess.SubprocessError) as exc:
+            log.warning("graphviz failed (%s); drawing the chain without it", exc)
+        else:
+            svg = svg[svg.index("<svg") :]
+            svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
+            return svg.replace("<svg ", '<svg class="chain-graph" ', 1)
     return fallback_svg(section)
 
 
@@ -125,7 +132,11 @@ def chain_image(section: ClaimSection, *, use_dot: bool = True) -> tuple[str, st
     """(media type, data URI) for print: a PNG from Graphviz, whose text shaping (pango) handles
     any script, or the fallback SVG when Graphviz is absent."""
     if use_dot and dot_path():
-        png = _run_dot(dot_source(section), "png", "-Gdpi=150")
-        return "image/png", "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+        try:
+            png = _run_dot(dot_source(section), "png", "-Gdpi=150")
+        except (OSError, subprocess.SubprocessError) as exc:
+            log.warning("graphviz failed (%s); drawing the chain without it", exc)
+        else:
+            return "image/png", "data:image/png;base64," + base64.b64encode(png).decode("ascii")
     svg = fallback_svg(section).encode("utf-8")
     return "image/svg+xml", "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
