@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export CLAIMS_TEST_POSTGRES_URL ?= $(PG_TEST_URL)
 
-.PHONY: install serve test lint bench clean
+.PHONY: install system-deps serve test lint bench clean
 
 $(BIN)/claims: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,7 +13,11 @@ $(BIN)/claims: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(BIN)/claims
 
-install: $(BIN)/claims
+# System packages (pango, Arabic fonts, poppler, graphviz): apt-get installs only what is missing.
+system-deps:
+	sh scripts/system-deps.sh
+
+install: system-deps $(BIN)/claims
 
 serve: install
 	$(BIN)/claims db upgrade

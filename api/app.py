@@ -13,6 +13,7 @@ from api.controllers.ask import AskController
 from api.controllers.claims import ClaimController
 from api.controllers.documents import DocumentController
 from api.controllers.health import health
+from api.controllers.reports import REPORT_HANDLERS
 from api.controllers.sources import SourceController
 from api.controllers.web import index
 from api.dependencies import provide_pagination, provide_session
@@ -26,7 +27,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     settings = settings or get_settings()
     engine = engine or get_engine(settings.database_url)
     return Litestar(
-        route_handlers=[index, health, SourceController, DocumentController, ClaimController, AskController],
+        route_handlers=[
+            index, health, SourceController, DocumentController, ClaimController, AskController, *REPORT_HANDLERS
+        ],
         dependencies={
             "db_session": Provide(provide_session),
             "pagination": Provide(provide_pagination, sync_to_thread=False),

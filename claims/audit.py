@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import event, inspect, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import MANYTOONE, Session
 
 from claims.models import AuditEvent, Claim, ClaimGroup, Document, RelayHop, Source, SourceAlias
 from claims.settings import get_settings
@@ -99,7 +99,15 @@ def _last_hash(session: Session) -> str | None:
         return session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
 
 
-def record(session: Session, action: AuditAction, obj: Any, before: dict | None, after: dict | None) -> None:
+def record(
+    session: Session,
+    action: AuditAction,
+    obj: Any,
+    before: dict | None,
+    after: dict | None,
+    *,
+    reason: str | None = None,
+) -> None:
     """Append one event to the chain (used by the flush hook and by review actions)."""
     prev = _last_hash(session)
     ev = AuditEvent(
@@ -110,7 +118,7 @@ def record(session: Session, action: AuditAction, obj: Any, before: dict | None,
         entity_id=str(obj.id),
         before=before,
         after=after,
-        reason=session.info.get("reason"),
+        reason=reason if reason is not None else session.info.get("reason"),
         prev_hash=prev,
     )
     ev.hash = event_hash(prev, _payload(ev))
@@ -122,19 +130,47 @@ def record(session: Session, action: AuditAction, obj: Any, before: dict | None,
 def _audit_before_flush(session: Session, _flush_context, _instances) -> None:
     if session.info.get("audit_disabled"):
         return
-    for obj in list(session.new):
-        if isinstance(obj, AUDITED):
-            if obj.id is None:
-                obj.id = _new_id()
-            record(session, AuditAction.CREATE, obj, None, snapshot(obj))
+    created = [obj for obj in session.new if isinstance(obj, AUDITED)]
+    for obj in created:
+        if obj.id is None:
+            obj.id = _new_id()
+    for obj in created:
+        _fill_pending(obj)
+        record(session, AuditAction.CREATE, obj, None, snapshot(obj))
+    recorded = session.info.pop("_audit_recorded", set())
     for obj in list(session.dirty):
-        if isinstance(obj, AUDITED) and session.is_modified(obj, include_collections=False):
+        if not isinstance(obj, AUDITED) or obj.id in recorded:
+            continue  # not audited, or already written as one explicit event (a review)
+        if session.is_modified(obj, include_collections=False):
             before, after = _before_values(obj), snapshot(obj)
             if before != after:
                 record(session, AuditAction.UPDATE, obj, before, after)
     for obj in list(session.deleted):
         if isinstance(obj, AUDITED):
             record(session, AuditAction.DELETE, obj, _before_values(obj), None)
+
+
+def _fill_pending(obj: Any) -> None:
+    """Give a new row, before it is written, the values the flush would give it anyway: scalar
+    column defaults and foreign keys of parents set through a relationship (a hop appended to
+    a new claim has no ``claim_id`` yet). Its 'create' snapshot is then the row as stored."""
+    mapper = inspect(obj).mapper
+    for column in mapper.columns:
+        key = mapper.get_property_by_column(column).key
+        default = column.default
+        if getattr(obj, key) is None and default is not None and default.is_scalar and default.arg is not None:
+            setattr(obj, key, default.arg)
+    for rel in mapper.relationships:
+        if rel.direction is not MANYTOONE:
+            continue
+        related = obj.__dict__.get(rel.key)  # only what is already loaded: never a lazy load here
+        if related is None:
+            continue
+        related_mapper = inspect(related).mapper
+        for local, remote in rel.local_remote_pairs:
+            key = mapper.get_property_by_column(local).key
+            if getattr(obj, key) is None:
+                setattr(obj, key, getattr(related, related_mapper.get_property_by_column(remote).key))
 
 
 def _new_id() -> uuid.UUID:

@@ -133,6 +133,62 @@ def audit_verify() -> None:
         sys.exit(1)
 
 
+@main.group()
+def report() -> None:
+    """Auditor reports: claims report KIND ID --format F [-o FILE]; claims report verify FILE."""
+
+
+def _report_command(kind: str, help_text: str):
+    from claims.reports import FORMATS
+
+    @report.command(kind, help=help_text)
+    @click.argument("subject")
+    @click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="json", show_default=True)
+    @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
+                  help="Write to FILE instead of standard output.")
+    def command(subject: str, fmt: str, output: str | None) -> None:
+        from claims.errors import DomainError
+        from claims.reports import build_report, render
+        from claims.reports.lookup import resolve_subject
+
+        try:
+            with session_scope() as session:
+                subject_id = resolve_subject(session, kind, subject)
+                rendered = render(build_report(session, kind, subject_id), fmt)
+        except DomainError as exc:
+            raise click.ClickException(exc.detail) from exc
+        if output:
+            with open(output, "wb") as fh:
+                fh.write(rendered.body)
+            click.echo(f"wrote {output} ({len(rendered.body)} bytes, sha256:{rendered.digest})", err=True)
+        else:
+            sys.stdout.buffer.write(rendered.body)
+            sys.stdout.buffer.flush()
+
+    return command
+
+
+_report_command("claim", "Report on one claim. SUBJECT: its id or key.")
+_report_command("claim-group", "Report on a claim group. SUBJECT: its id or key.")
+_report_command("document", "Report on a document's claims. SUBJECT: its id or content hash.")
+_report_command("source", "Report on a source's claims. SUBJECT: its id or key.")
+
+
+@report.command("verify")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def report_verify(file: str) -> None:
+    """Check a report FILE against its seal; exit 1 if it was changed."""
+    from claims.reports import verify
+
+    with open(file, "rb") as fh:
+        result = verify(fh.read())
+    if result.ok:
+        click.echo(f"report intact: sha256:{result.digest}")
+    else:
+        click.echo(f"report fails verification: {result.problem}", err=True)
+        sys.exit(1)
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-from claims.vocabulary import Modality, Relation, SourceKind, Stance
+from claims.vocabulary import Modality, Relation, ReviewStatus, SourceKind, Stance
 
 T = TypeVar("T")
 
@@ -154,6 +154,8 @@ class HopOut(Schema):
     modality: Modality | None
     cue: str | None = None
     evidence: Evidence | None
+    review_status: ReviewStatus = ReviewStatus.UNREVIEWED
+    review_note: str | None = None
 
 
 class ClaimIn(Schema):
@@ -202,6 +204,8 @@ class ClaimOut(Schema):
     speaker: SourceRef
     group: GroupRef | None
     hops: list[HopOut]
+    review_status: ReviewStatus = ReviewStatus.UNREVIEWED
+    review_note: str | None = None
     created_at: datetime.datetime
     updated_at: datetime.datetime
 
@@ -288,3 +292,110 @@ class AskOut(Schema):
     intent: str
     lang: str
     answers: list[Answer]
+
+
+# --- review and history ------------------------------------------------------------------
+
+ReviewNote = Annotated[str, StringConstraints(min_length=1, max_length=2000, strip_whitespace=True)]
+
+
+class ClaimCorrection(Schema):
+    """Fields a reviewer may correct on a claim (only with status 'corrected')."""
+
+    modality: Modality | None = None
+    stance: Stance | None = None
+
+    @model_validator(mode="after")
+    def _not_null(self) -> ClaimCorrection:
+        for field in self.model_fields_set:
+            if getattr(self, field) is None:
+                raise ValueError(f"{field} cannot be corrected to null")
+        return self
+
+
+class HopCorrection(Schema):
+    """Fields a reviewer may correct on a hop (only with status 'corrected')."""
+
+    source_id: uuid.UUID | None = None
+    relation: Relation | None = None
+    lang: LangCode | None = None
+    modality: Modality | None = None
+    cue: Annotated[str, StringConstraints(max_length=500)] | None = None
+
+    @model_validator(mode="after")
+    def _not_null(self) -> HopCorrection:
+        for field in ("source_id", "relation"):
+            if field in self.model_fields_set and getattr(self, field) is None:
+                raise ValueError(f"{field} cannot be corrected to null")
+        return self
+
+
+class _ReviewIn(Schema):
+    status: ReviewStatus
+    note: ReviewNote | None = Field(default=None, description="Why; required to correct or reject")
+
+    @model_validator(mode="after")
+    def _rules(self):
+        corrections = getattr(self, "corrections", None)
+        if self.status in (ReviewStatus.CORRECTED, ReviewStatus.REJECTED) and not self.note:
+            raise ValueError(f"a note is required to mark something {self.status}")
+        if corrections is not None:
+            if self.status != ReviewStatus.CORRECTED:
+                raise ValueError("corrections go with status 'corrected'")
+            if not corrections.model_fields_set:
+                raise ValueError("corrections must change at least one field")
+        return self
+
+
+class ClaimReviewIn(_ReviewIn):
+    corrections: ClaimCorrection | None = None
+
+
+class HopReviewIn(_ReviewIn):
+    corrections: HopCorrection | None = None
+
+
+class ReviewOut(Schema):
+    claim_id: uuid.UUID
+    position: int | None = None
+    review_status: ReviewStatus
+    review_note: str | None
+
+
+class FieldChange(Schema):
+    before: Any = None
+    after: Any = None
+
+
+class VersionEvent(Schema):
+    """One audit event that touched the claim or one of its hops."""
+
+    event_id: int
+    action: str
+    entity_type: str
+    entity_id: str
+    position: int | None = None
+    changes: dict[str, FieldChange]
+    hash: str
+
+
+class ClaimState(Schema):
+    claim: dict[str, Any] | None
+    hops: list[dict[str, Any]]
+
+
+class Version(Schema):
+    """The claim (with its hops) as it stood after one change set."""
+
+    version: int
+    occurred_at: datetime.datetime
+    actor: str
+    action: str
+    reason: str | None
+    events: list[VersionEvent]
+    state: ClaimState
+
+
+class History(Schema):
+    claim_id: uuid.UUID
+    versions: list[Version]

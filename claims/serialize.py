@@ -59,9 +59,13 @@ def claim_out(claim: Claim) -> ClaimOut:
                 modality=h.modality,
                 cue=h.cue,
                 evidence=evidence(claim, h),
+                review_status=h.review_status,
+                review_note=h.review_note,
             )
             for h in claim.hops
         ],
+        review_status=claim.review_status,
+        review_note=claim.review_note,
         created_at=claim.created_at,
         updated_at=claim.updated_at,
     )

@@ -7,8 +7,20 @@ from litestar import Controller, delete, get, patch, post
 from litestar.params import Parameter
 from sqlalchemy.orm import Session
 
+from claims.history import claim_history as history_of
 from claims.provenance import provenance
-from claims.schemas import ClaimIn, ClaimOut, ClaimPatch, Page, Provenance
+from claims.review import review_claim, review_hop
+from claims.schemas import (
+    ClaimIn,
+    ClaimOut,
+    ClaimPatch,
+    ClaimReviewIn,
+    History,
+    HopReviewIn,
+    Page,
+    Provenance,
+    ReviewOut,
+)
 from claims.serialize import claim_out
 from claims.services import ClaimService, ListParams
 from claims.vocabulary import Modality
@@ -66,3 +78,22 @@ class ClaimController(Controller):
     @get("/{claim_id:uuid}/provenance", summary="Full chain, evidence, group members and drift", sync_to_thread=True)
     def claim_provenance(self, db_session: Session, claim_id: UUID) -> Provenance:
         return provenance(db_session, ClaimService(db_session).get(claim_id))
+
+    @post("/{claim_id:uuid}/review", summary="Review a claim: status, note, optional corrections", status_code=200,
+          sync_to_thread=True)
+    def review_claim_status(self, db_session: Session, claim_id: UUID, data: ClaimReviewIn) -> ReviewOut:
+        claim = review_claim(db_session, claim_id, data)
+        return ReviewOut(claim_id=claim.id, review_status=claim.review_status, review_note=claim.review_note)
+
+    @post("/{claim_id:uuid}/hops/{position:int}/review", summary="Review one hop of a claim's chain",
+          status_code=200, sync_to_thread=True)
+    def review_hop_status(self, db_session: Session, claim_id: UUID, position: int, data: HopReviewIn) -> ReviewOut:
+        hop = review_hop(db_session, claim_id, position, data)
+        return ReviewOut(
+            claim_id=claim_id, position=hop.position, review_status=hop.review_status, review_note=hop.review_note
+        )
+
+    @get("/{claim_id:uuid}/history", summary="Versions of a claim and its hops, from the audit trail",
+         sync_to_thread=True)
+    def claim_history(self, db_session: Session, claim_id: UUID) -> History:
+        return history_of(db_session, claim_id)

@@ -1,0 +1,20 @@
+#!/bin/sh
+# System packages the project needs beyond Python: pango for WeasyPrint (PDF reports), fonts
+# that shape Arabic, poppler-utils (pdftotext/pdftoppm, used by the PDF tests) and Graphviz
+# (the chain graph). Idempotent: installs only what is missing; does nothing without apt-get.
+set -eu
+PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-dejavu-core poppler-utils graphviz"
+if ! command -v apt-get >/dev/null 2>&1 || ! command -v dpkg-query >/dev/null 2>&1; then
+  echo "system-deps: no apt-get here; install these yourself: $PACKAGES" >&2
+  exit 0
+fi
+missing=""
+for p in $PACKAGES; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+echo "system-deps: installing$missing" >&2
+$SUDO apt-get update -q
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing
