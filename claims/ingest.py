@@ -94,6 +94,8 @@ class IngestService:
         url: str | None = None,
         published_at: datetime.datetime | None = None,
         title: str | None = None,
+        outlet_id=None,
+        run_extraction: bool = True,
     ) -> IngestResult:
         text = prepare_text(raw)
         if not text.strip():
@@ -108,10 +110,15 @@ class IngestService:
             )
             return IngestResult(existing, False, stored)
         language = (lang or detect_lang(text)).lower()
-        analysed = language if language in ANALYSED_LANGUAGES else None
+        analysed = language if language in ANALYSED_LANGUAGES and run_extraction else None
+        if outlet_id is not None:
+            fixed = self.session.get(Source, outlet_id)
+            if fixed is None:
+                raise Invalid(f"outlet_id {outlet_id} does not name an existing source", field="outlet_id")
+            outlet = fixed.name
         extraction = extract(text, lang=analysed or "en", outlet=outlet, doc_key=digest[:12])
         result = IngestResult(document=None, created=True, claims=[])  # type: ignore[arg-type]
-        ids = self._sources(extraction, language, digest, result)
+        ids = self._sources(extraction, language, digest, result, fixed_outlet=outlet_id)
         document, _ = self.documents.create(
             DocumentIn(
                 text=text,
@@ -167,14 +174,18 @@ class IngestService:
             return first[:500]
         return None
 
-    def _sources(self, ex: Extraction, lang: str, digest: str, result: IngestResult) -> dict[int, object]:
+    def _sources(self, ex: Extraction, lang: str, digest: str, result: IngestResult, *, fixed_outlet=None) -> dict[int, object]:
         """Source id for every mention that a claim uses (resolved or created)."""
         used: dict[int, Mention] = {ex.publisher.id: ex.publisher}
         for claim in ex.claims:
             for hop in claim.hops:
                 used[hop.mention.id] = hop.mention
         ids: dict[int, object] = {}
+        if fixed_outlet is not None:
+            ids[ex.publisher.id] = fixed_outlet
         for mid, mention in used.items():
+            if mid in ids:
+                continue
             ids[mid] = self._source_for(mention, lang, digest, result)
         return ids
 

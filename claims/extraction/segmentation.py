@@ -123,6 +123,14 @@ def sentences(text: str, para: Paragraph) -> list[Sentence]:
             depth += 1
         elif ch in CLOSE_QUOTES:
             depth = max(0, depth - 1)
+            # “... one. Two.” Then: a quotation that ends a sentence ends it here
+            if depth == 0 and not straight_open and i > start and text[i - 1] in ENDERS:
+                j = i + 1
+                if j < end and text[j] == " " and j + 1 < end and (text[j + 1].isupper() or _ARABIC.match(text[j + 1])):
+                    out.append(Sentence(start, j, para.index))
+                    start = j + 1
+                    i = j + 1
+                    continue
         elif ch in STRAIGHT_QUOTES:
             straight_open = not straight_open
         elif depth == 0 and not straight_open and (ch in ENDERS or ch == "؛" or ch == "…"):
