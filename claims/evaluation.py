@@ -30,7 +30,6 @@ from claims.extraction import extract
 from claims.extraction.model import ExtractedClaim
 from claims.extraction.resolution import same_name
 from claims.seeding import locate
-from claims.text import fold
 
 Span = tuple[int, int]
 

@@ -130,6 +130,7 @@ class IngestService:
             )
         )
         result.document = document
+        items: list[ClaimIn] = []
         seen: set[tuple[int, int, object]] = set()
         for item in extraction.claims if analysed else []:
             speaker = ids[item.hops[0].mention.id]
@@ -151,7 +152,7 @@ class IngestService:
                         evidence_end=ev[1] if ev else None,
                     )
                 )
-            claim = self.claims.create(
+            items.append(
                 ClaimIn(
                     document_id=document.id,
                     start=item.start,
@@ -162,7 +163,7 @@ class IngestService:
                     hops=hops,
                 )
             )
-            result.claims.append(claim)
+        result.claims = self.claims.create_many(document, items) if items else []
         if self.grouping and result.claims:
             result.grouped = self.grouper.assign(self.session, document, result.claims)
         return result

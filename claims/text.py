@@ -177,8 +177,13 @@ def fold_with_offsets(text: str) -> tuple[str, list[int]]:
     of the original character it came from (diacritics and invisible marks are dropped, every
     other character maps one to one). Used to run patterns on folded text and report spans in
     the original."""
-    keep = [i for i, ch in enumerate(text) if not _FOLD_DROP.match(ch)]
-    kept = "".join(text[i] for i in keep).translate(_ARABIC_FOLD)
+    dropped = {m.start() for m in _FOLD_DROP.finditer(text)}
+    if dropped:
+        keep = [i for i in range(len(text)) if i not in dropped]
+        kept = "".join(text[i] for i in keep).translate(_ARABIC_FOLD)
+    else:
+        keep = list(range(len(text)))
+        kept = text.translate(_ARABIC_FOLD)
     lowered = kept.lower()
     if len(lowered) != len(kept):  # a rare character that lower-cases to two: fold one by one
         lowered = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in kept)

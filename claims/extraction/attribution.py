@@ -23,9 +23,9 @@ from claims.vocabulary import Modality, Relation, SourceKind
 
 _PUNCT = "\"“”«»'()[]{},،.:؛;!?؟…–—"
 _QUOTES = "\"“”«»"
-_EN_AUX = frozenset("has have had also previously reportedly later then again once repeatedly has also".split())
-_EN_PASSIVE = frozenset("was were been be is are being".split())
-_EN_CLAUSE_BREAK = frozenset("that and but while because as when after before if although though".split())
+_EN_AUX = frozenset(["has", "have", "had", "also", "previously", "reportedly", "later", "then", "again", "once", "repeatedly", "has", "also"])
+_EN_PASSIVE = frozenset(["was", "were", "been", "be", "is", "are", "being"])
+_EN_CLAUSE_BREAK = frozenset(["that", "and", "but", "while", "because", "as", "when", "after", "before", "if", "although", "though"])
 _AR_CONTENT_Q = re.compile(r"[\"“«]")
 _AR_ANNOUNCE = frozenset({"اعلان", "باعلان", "واعلان", "لاعلان"})
 _AR_NOMINAL_CUES = frozenset({"اكد", "اكدت", "اكدا", "اكدوا", "جدد", "جددت", "نفي", "نفت"})
@@ -175,10 +175,7 @@ class SentenceAttributor:
             phrase = re.sub(r"^\w+[’']s\s+(?=[A-Z])", "", phrase)
         # trim the span to the cleaned phrase
         a = self.text.find(phrase, span[0], span[1] + 1) if phrase else -1
-        if a >= 0:
-            span = (a, a + len(phrase))
-        else:
-            span = self._trim_span(span)
+        span = (a, a + len(phrase)) if a >= 0 else self._trim_span(span)
         mention = self.reg.get(phrase, span, kind=kind, speaker=speaker)
         if report and self.lex.lang == "ar" and all_toks is not toks and all_toks[0].core in lex.report_nouns and len(all_toks) > 1 and not all_toks[1].core.startswith("ل"):
             span = (self.orig(all_toks[0].cs, all_toks[0].ce)[0], span[1])  # "تقرير مركز دراسات الحرب"
@@ -272,14 +269,19 @@ class SentenceAttributor:
         toks = tokenize(self.F, s, e)
         if not toks:
             return []
+        self._starts(toks, s, e)
         frames = self._arabic(toks, s, e) if self.lex.lang == "ar" else self._english(toks, s, e)
         frames.sort(key=lambda f: f.clause_start)
         self._bound_contents(frames, toks, s, e)
         return frames
 
+    def _starts(self, toks: list[Token], s: int, e: int) -> None:
+        """Pre-scan a sentence for "according to" and "reportedly" openings (by position)."""
+        self._acc_at = {m.start(): m for m in self.lex.according_re.finditer(self.F, s, e)}
+        self._rep_at = {m.start(): m for m in self.lex.reportedly_re.finditer(self.F, s, e)}
+
     def _according(self, toks: list[Token], i: int, s: int, e: int) -> tuple[Frame, int] | None:
-        lex = self.lex
-        m = lex.reportedly_re.match(self.F, toks[i].cs)
+        m = self._rep_at.get(toks[i].cs)
         if m and (i == 0 or self._opener_before(toks, i)):
             end_i = i
             while end_i < len(toks) and toks[end_i].s < m.end():
@@ -287,7 +289,7 @@ class SentenceAttributor:
             frame = Frame("reportedly", toks[i].s, (toks[i].cs, m.end()), relation=Relation.REPORTED, distancing=True, leading=True)
             frame.content = (toks[end_i].s, e) if end_i < len(toks) else None
             return frame, end_i
-        m = lex.according_re.match(self.F, toks[i].cs)
+        m = self._acc_at.get(toks[i].cs)
         if not m:
             return None
         j = i

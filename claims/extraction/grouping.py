@@ -37,6 +37,7 @@ from claims.services import ClaimService
 from claims.text import STOPWORDS_EN, fold, is_stopword, stem, terms, words
 
 SAME_LANG_THRESHOLD = 0.5
+SAME_DOC_THRESHOLD = 0.35
 CROSS_STRONG_THRESHOLD = 0.6
 PARALLEL_MEDIAN = 0.5
 ALIGN_MIN = 0.12
@@ -93,6 +94,12 @@ def represent(text: str, lang: str) -> Representation:
         if len(key) >= 3 and " " not in key:
             anchors.add("n:" + key)
     return Representation(lang, frozenset(terms(text)), frozenset(anchors))
+
+
+def _containment(a: frozenset[str], b: frozenset[str]) -> float:
+    """Shared terms over the smaller set, when at least four terms are shared."""
+    shared = len(a & b)
+    return shared / min(len(a), len(b)) if shared >= 4 else 0.0
 
 
 def _dice(a: frozenset[str], b: frozenset[str]) -> float:
@@ -245,9 +252,23 @@ class Grouper:
                 score = sim[i][j]
                 if new[i].id not in best or score > best[new[i].id][0]:
                     best[new[i].id] = (score, others[j])
+        # inside the document: a lede in the publisher's voice restating an attributed claim
+        # ("وصل قاآني ..." / "وكشف مصدر ... أن قاآني وصل ...") is the same proposition
+        single = [c for c in new if len(by_id[c.id].hops) == 1]
+        sourced = [c for c in new if len(by_id[c.id].hops) > 1]
+        for a in single:
+            if a.id in best:
+                continue
+            scored = [(_containment(a.rep.terms, b.rep.terms), b) for b in sourced]
+            if scored:
+                score, b = max(scored, key=lambda x: x[0])
+                if score >= SAME_DOC_THRESHOLD and b.id not in best:
+                    best[a.id] = (score, b)
         service = ClaimService(session)
         for claim_id, (_, other) in best.items():
             claim = by_id[claim_id]
+            if other.group_id is None and other.id in by_id:
+                other.group_id = by_id[other.id].group_id
             if other.group_id is None:
                 stored = session.get(Claim, other.id)
                 label, label_ar = (None, other.text[:500]) if other.lang == "ar" else (other.text[:500], None)

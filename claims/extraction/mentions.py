@@ -7,15 +7,23 @@ title to the named person, so the title alone later means that person."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from claims.extraction.lexicon import Lexicon
 from claims.extraction.model import Mention, Span
-from claims.text import fold, stem
+from claims.text import fold as _fold
+from claims.text import stem
 from claims.vocabulary import SourceKind
 
+
+@lru_cache(maxsize=100_000)
+def fold(text: str) -> str:
+    return _fold(text)
+
+
 _PUNCT = "\"“”«»'()[]{},،.:؛;!?؟…-–—"
-_EN_DETERMINERS = frozenset("the a an another one two three some several many other senior top".split())
-_EN_PRONOUNS = frozenset("he she they it we i his her".split())
+_EN_DETERMINERS = frozenset(["the", "a", "an", "another", "one", "two", "three", "some", "several", "many", "other", "senior", "top"])
+_EN_PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "his", "her"])
 _AR_PRONOUN_SUBJECTS = frozenset()
 _NAME_LINKS = frozenset({"al", "el", "bin", "ibn", "de", "van", "von", "abu", "abdul", "da", "di", "le", "la"})
 
@@ -33,10 +41,12 @@ def _strip_article(word: str) -> str:
     return word
 
 
-def _name_tokens(name: str) -> list[str]:
-    return [_strip_article(w) for w in fold(name).replace("-", " ").split() if w not in {"al", "el", "the"}]
+@lru_cache(maxsize=100_000)
+def _name_tokens(name: str) -> tuple[str, ...]:
+    return tuple(_strip_article(w) for w in fold(name).replace("-", " ").split() if w not in {"al", "el", "the"})
 
 
+@lru_cache(maxsize=100_000)
 def _role_key(role: str) -> frozenset[str]:
     return frozenset(stem(_strip_article(w)) for w in re.findall(r"[^\W_]+", fold(role)) if w not in {"the", "of", "a", "an"})
 
@@ -203,9 +213,9 @@ class Registry:
         else:
             if role and role not in found.roles and found.kind == SourceKind.PERSON:
                 found.roles.append(role)
-        if name and name not in found.names and not self._anaphor(phrase):
-            if not (found.kind == SourceKind.PERSON and fold(name) in _EN_PRONOUNS):
-                found.names.append(name)
+        pronoun = found.kind == SourceKind.PERSON and fold(name or "") in _EN_PRONOUNS
+        if name and name not in found.names and not self._anaphor(phrase) and not pronoun:
+            found.names.append(name)
         if role and not name and role not in found.roles and not found.roles and not found.names:
             found.roles.append(role)
         if span is not None:

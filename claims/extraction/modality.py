@@ -44,9 +44,9 @@ def _hedged(folded: str, lex: Lexicon) -> bool:
     if lex.qad:
         words = folded.split()
         for i, w in enumerate(words[:-1]):
-            if w in lex.qad and _AR_IMPERFECT.match(words[i + 1]) and not words[i + 1].startswith("ال"):
-                if not embedded.search(" ".join(words[:i]) + " "):
-                    return True
+            qad_hedge = w in lex.qad and _AR_IMPERFECT.match(words[i + 1]) and not words[i + 1].startswith("ال")
+            if qad_hedge and not embedded.search(" ".join(words[:i]) + " "):
+                return True
     return False
 
 

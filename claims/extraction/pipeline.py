@@ -39,12 +39,15 @@ class _Doc:
         self.lang = lang
         self.lex: Lexicon = load(lang)
         self.F, self.fmap = fold_with_offsets(text)
-        self.inv = [0] * (len(text) + 1)
-        j = len(self.fmap)
-        for o in range(len(text), -1, -1):
-            while j > 0 and self.fmap[j - 1] >= o:
-                j -= 1
-            self.inv[o] = j
+        if len(self.fmap) == len(text):
+            self.inv = list(range(len(text) + 1))
+        else:
+            self.inv = [0] * (len(text) + 1)
+            j = len(self.fmap)
+            for o in range(len(text), -1, -1):
+                while j > 0 and self.fmap[j - 1] >= o:
+                    j -= 1
+                self.inv[o] = j
         self.reg = Registry(self.lex, lang)
         self.paras = paragraphs(text)
         self.fur = furniture_mod.detect(text, self.F, self.fmap, self.paras, self.lex)
@@ -148,9 +151,9 @@ class _Doc:
         for ui, unit in enumerate(units):
             region = None
             for rep, p0, u0, p1 in regions:
-                if ui > u0 and unit.para <= p1 and not unit.heading and not unit.title:
-                    if region is None or u0 > region[2]:
-                        region = (rep, p0, u0, p1)
+                inside = ui > u0 and unit.para <= p1 and not unit.heading and not unit.title
+                if inside and (region is None or u0 > region[2]):
+                    region = (rep, p0, u0, p1)
             ctx = _Ctx(self, unit, region[0] if region else None, translator, doc_report, source_line, author, para_relays.get(unit.para, []))
             made = ctx.claims(prev_speaker)
             claims.extend(made)

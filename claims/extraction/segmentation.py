@@ -17,13 +17,12 @@ CLOSE_QUOTES = "”»"
 STRAIGHT_QUOTES = '"'
 ENDERS = ".!?؟"
 _ABBREVIATIONS = frozenset(
-    """u.s u.k u.n mr mrs ms dr prof sen rep gen col lt gov st jr sr vs etc inc corp co no jan feb mar apr
-    jun jul aug sep sept oct nov dec a.m p.m d.c e.g i.e""".split()
+    ["u.s", "u.k", "u.n", "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gen", "col", "lt", "gov", "st", "jr", "sr", "vs", "etc", "inc", "corp", "co", "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "a.m", "p.m", "d.c", "e.g", "i.e"]
 )
 _ARABIC = re.compile("[\u0621-\u064a]")
 _HTML_HINT = re.compile(r"<(?:html|body|p|div|br|article|span|h[1-6]|li|a\s)[\s>/]", re.I)
-_BLOCK_TAGS = frozenset("p div br li ul ol h1 h2 h3 h4 h5 h6 article section header footer tr table blockquote title figcaption".split())
-_SKIP_TAGS = frozenset("script style noscript template svg head".split())
+_BLOCK_TAGS = frozenset(["p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "article", "section", "header", "footer", "tr", "table", "blockquote", "title", "figcaption"])
+_SKIP_TAGS = frozenset(["script", "style", "noscript", "template", "svg", "head"])
 
 
 class _TextExtractor(HTMLParser):

@@ -17,7 +17,7 @@ from claims.provenance import provenance
 from claims.schemas import AliasIn, SourceIn
 from claims.services import ClaimService, SourceService
 from claims.settings import SEEDS_DIR
-from claims.vocabulary import Modality, Relation, SourceKind
+from claims.vocabulary import Modality, SourceKind
 
 
 @pytest.fixture(autouse=True)
@@ -126,15 +126,15 @@ def test_anonymous_and_oped_sources_are_stored_with_their_kind(db):
 
 def test_a_failure_leaves_nothing_half_written(db, monkeypatch):
     calls = {"n": 0}
-    original = ClaimService.create
+    original = ClaimService.create_many
 
-    def failing(self, data):
+    def failing(self, document, items):
         calls["n"] += 1
-        if calls["n"] == 3:
+        if calls["n"] == 1 and items:
             raise RuntimeError("disk full")
-        return original(self, data)
+        return original(self, document, items)
 
-    monkeypatch.setattr(ClaimService, "create", failing)
+    monkeypatch.setattr(ClaimService, "create_many", failing)
     s = session_factory(db)()
     s.info["actor"] = "test"
     with pytest.raises(RuntimeError):
