@@ -168,23 +168,3 @@ def fold_name(name: str) -> str:
     folded = " ".join(words(name))
     return re.sub(r"^(the|al) ", "", folded)
 
-
-_FOLD_DROP = re.compile(_TASHKEEL.pattern[:-1] + _INVISIBLE.pattern[1:])
-
-
-def fold_with_offsets(text: str) -> tuple[str, list[int]]:
-    """``fold`` that keeps offsets: the folded copy and, for each of its characters, the index
-    of the original character it came from (diacritics and invisible marks are dropped, every
-    other character maps one to one). Used to run patterns on folded text and report spans in
-    the original."""
-    dropped = {m.start() for m in _FOLD_DROP.finditer(text)}
-    if dropped:
-        keep = [i for i in range(len(text)) if i not in dropped]
-        kept = "".join(text[i] for i in keep).translate(_ARABIC_FOLD)
-    else:
-        keep = list(range(len(text)))
-        kept = text.translate(_ARABIC_FOLD)
-    lowered = kept.lower()
-    if len(lowered) != len(kept):  # a rare character that lower-cases to two: fold one by one
-        lowered = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in kept)
-    return lowered, keep

@@ -38,7 +38,8 @@ class _Doc:
         self.text = text
         self.lang = lang
         self.lex: Lexicon = load(lang)
-        self.F, self.fmap = fold_with_offsets(text)
+        self.F, offsets = fold_with_offsets(text)
+        self.fmap = offsets[:-1]  # without the end sentinel: one original index per folded character
         if len(self.fmap) == len(text):
             self.inv = list(range(len(text) + 1))
         else:
