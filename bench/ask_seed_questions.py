@@ -112,8 +112,6 @@ def main() -> None:
         print(f"seed questions: {total} ({found_true} answerable, {total - found_true} must be 'not found')")
         print(f"answered correctly with the curated annotations: {cur_ok}/{total}")
         print(f"answered correctly from automatically ingested raw text: {ing_ok}/{total}")
-        both = sum(1 for n in range(total)) if False else None
-        del both
         if args.verbose:
             print("curated misses:")
             print("\n".join(cur_notes) or "  none")

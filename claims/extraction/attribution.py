@@ -122,6 +122,7 @@ class SentenceAttributor:
         words = [t.core for t in toks]
         all_toks = toks
         report = translation = False
+        det_start = None
         if self.lex.lang == "ar":
             while toks and toks[0].core in lex.report_nouns | lex.translation_nouns:
                 report |= toks[0].core in lex.report_nouns
@@ -178,7 +179,7 @@ class SentenceAttributor:
         # trim the span to the cleaned phrase
         a = self.text.find(phrase, span[0], span[1] + 1) if phrase else -1
         span = (a, a + len(phrase)) if a >= 0 else self._trim_span(span)
-        if self.lex.lang == "en" and not report and not translation and locals().get("det_start") is not None:
+        if self.lex.lang == "en" and not report and not translation and det_start is not None:
             span = (self.orig(det_start, det_start + 1)[0], span[1])  # PolNeAR keeps "a"/"an" in the speaker
         mention = self.reg.get(phrase, span, kind=kind, speaker=speaker)
         if report and self.lex.lang == "ar" and all_toks is not toks and all_toks[0].core in lex.report_nouns and len(all_toks) > 1 and not all_toks[1].core.startswith("ل"):
@@ -317,7 +318,9 @@ class SentenceAttributor:
         if mention is None:
             return None
         leading = i == 0 or self._opener_before(toks, i)
-        trailing = k >= len(toks) or (k < len(toks) and toks[k].core in {"which", "who", "القريبه"} and self._rest_is_relative(toks, k))
+        # trailing: the phrase ends the sentence, or only a relative clause about the source follows
+        # ("بحسب وكالة تسنيم القريبة من فيلق القدس", "according to Tasnim, which is close to ...")
+        trailing = k >= len(toks) or toks[k].core in {"which", "who", "القريبه"}
         frame = Frame(
             "according",
             toks[i].s if leading else (toks[i].s),
@@ -337,9 +340,6 @@ class SentenceAttributor:
             frame.content = (toks[nxt].s, e) if nxt < len(toks) else None
             frame.content_start_index = nxt
         return frame, (len(toks) if trailing else k)
-
-    def _rest_is_relative(self, toks: list[Token], k: int) -> bool:
-        return True
 
     def _opener_before(self, toks: list[Token], i: int) -> bool:
         if i == 0:
@@ -490,8 +490,6 @@ class SentenceAttributor:
                 frame.mention = self.reg.last_speaker
                 frame.kind = "verb-prodrop"
             j = k
-            if j > i + 1 and toks[j - 1].core in lex.report_nouns:
-                pass
         else:
             # SV: the subject runs from the clause start to the verb
             start = p
@@ -654,8 +652,6 @@ class SentenceAttributor:
             frame.mention, frame.speaker = mention, span
             frame.clause_start = t.s
             frame.content = (s, (toks[i - 1].ce if i > 0 else t.s))
-            if k < len(toks) and toks[k - 1].comma_after:
-                pass
             return frame, k
         if subject[0].core in lex.participants:
             frame.kind = "participant"
@@ -704,11 +700,6 @@ class SentenceAttributor:
                     ce = min(ce, self._clause_cut(other))
                     break
             frame.content = (cs, ce)
-        for frame in frames:
-            if frame.kind == "post":
-                cs, ce = frame.content
-                prev = [f for f in frames if f is not frame and f.content and f.content[1] <= ce and f.kind != "post" and f.clause_start < cs + 1 and f.content[0] >= cs and not f.trailing]
-                del prev
 
     def _clause_cut(self, frame: Frame) -> int:
         """Where the preceding content ends: before the comma that opens this frame's clause."""

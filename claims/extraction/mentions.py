@@ -24,7 +24,6 @@ def fold(text: str) -> str:
 _PUNCT = "\"“”«»'()[]{},،.:؛;!?؟…-–—"
 _EN_DETERMINERS = frozenset(["the", "a", "an", "another", "one", "two", "three", "some", "several", "many", "other", "senior", "top"])
 _EN_PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "his", "her"])
-_AR_PRONOUN_SUBJECTS = frozenset()
 _NAME_LINKS = frozenset({"al", "el", "bin", "ibn", "de", "van", "von", "abu", "abdul", "da", "di", "le", "la"})
 
 
@@ -229,7 +228,6 @@ class Registry:
     def add_appositions(self, text: str) -> None:
         """Pre-register "title + name" phrases found anywhere in the text (not only speakers)."""
         if self.lang == "ar":
-            pattern = re.compile(r"(?:^|(?<=[\s،,.\"“«]))([^\s،,.\"“”«»]+(?:\s+[^\s،,.\"“”«»]+){1,9})")
             words_re = re.compile(r"[^\s،,.:؛\"“”«»()]+|[،,.:؛\"“”«»()]")
             toks = [(m.start(), m.end(), m.group()) for m in words_re.finditer(text)]
             i = 0
@@ -258,7 +256,6 @@ class Registry:
                     i = max(k, i + 1)
                     continue
                 i += 1
-            del pattern
             return
         # English: a run of capitalised words containing a title word, followed by a name
         for m in re.finditer(r"(?:[A-Z][\w’'.-]*\s+){1,9}(?:(?:al|el|bin|ibn|de)-?\s*)?[A-Z][\w’'-]+", text):
