@@ -32,7 +32,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from claims.extraction.resolution import phonetic_key
-from claims.models import Claim, Document
+from claims.models import Claim, ClaimGroup, Document
+from claims.search import index_claims
 from claims.services import ClaimService
 from claims.text import STOPWORDS_EN, fold, is_stopword, stem, terms, words
 
@@ -265,19 +266,36 @@ class Grouper:
                 if score >= SAME_DOC_THRESHOLD and b.id not in best:
                     best[a.id] = (score, b)
         service = ClaimService(session)
+        touched: dict[uuid.UUID, ClaimGroup] = {}
         for claim_id, (_, other) in best.items():
             claim = by_id[claim_id]
             if other.group_id is None and other.id in by_id:
                 other.group_id = by_id[other.id].group_id
             if other.group_id is None:
                 stored = session.get(Claim, other.id)
-                label, label_ar = (None, other.text[:500]) if other.lang == "ar" else (other.text[:500], None)
-                group = service.group(f"auto-{other.id.hex[:20]}", label=label, label_ar=label_ar)
-                stored.group_id = group.id
+                group = service.group(f"auto-{other.id.hex[:20]}")
+                stored.group = group
                 other.group_id = group.id
-            claim.group_id = other.group_id
+                _label(group, stored.lang, stored.text)
+            group = session.get(ClaimGroup, other.group_id)
+            claim.group = group
+            _label(group, claim.lang, claim.text)
+            touched[group.id] = group
         session.flush()
+        if touched:
+            # a group's labels are searchable with each member: re-index the members
+            members = list(session.scalars(select(Claim).where(Claim.group_id.in_(list(touched)))))
+            index_claims(session, members)
+            session.flush()
         return len(best)
+
+
+def _label(group: ClaimGroup, lang: str, text: str) -> None:
+    """Fill the group's label in the member's language when it has none (curated labels stay)."""
+    if lang == "ar" and not group.label_ar:
+        group.label_ar = text[:500]
+    elif lang != "ar" and not group.label:
+        group.label = text[:500]
 
 
 @lru_cache(maxsize=100_000)
