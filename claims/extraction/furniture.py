@@ -113,7 +113,8 @@ def detect(text: str, folded: str, fmap: list[int], paras: list[Paragraph], lex:
         if by and by.start() <= max(60, len(line) // 4):
             prefix = line[: by.start()]
             if not prefix.strip() or any_match("updated", prefix) or re.search(r"\d", prefix):
-                ostart = fmap[inv[p.start] + by.end()] if inv.get(p.start) is not None else p.start + by.end()
+                pos = inv[p.start] + by.end() if inv.get(p.start) is not None else None
+                ostart = fmap[pos] if pos is not None and pos < len(fmap) else min(p.end, p.start + by.end())
                 name = _name_after(text, ostart, p.end, arabic=lex.lang == "ar")
                 if name:
                     body = name[1]

@@ -204,3 +204,14 @@ def test_cross_script_name_keys_and_typo():
     assert index.match(["صحيفة جيروزاليم بوسي"]) == "jpost"
     assert index.match([], ["الرئيس الأمريكي"]) == "biden"
     assert index.match(["الرئيس الأمريكي"]) is None or index.match(["الرئيس الأمريكي"]) == "biden"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["بقلم:", "المصدر:", "«»", "…", "وقال المصدر، إن", "According to", "وبحسب التقرير،", "قال " * 50, "x\nBy", "\u200f\u200e", "“It", ".. .. ..", "إعلان كل من"],
+)
+def test_degenerate_inputs_do_not_crash(text):
+    for lang in (None, "ar", "en"):
+        ex = extract(text, lang=lang)
+        for c in ex.claims:
+            assert ex.text[c.start : c.end] == c.text and c.end > c.start
