@@ -44,6 +44,7 @@ PARALLEL_MEDIAN = 0.5
 ALIGN_MIN = 0.12
 ALIGN_GAIN = 0.1
 PARALLEL_SHARE = 0.4
+MAX_CANDIDATES = 8
 _NUMBER = re.compile(r"\d+")
 _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z’'-]+")
 
@@ -193,6 +194,7 @@ class Grouper:
 
     def __init__(self, *, use_embeddings: bool | None = None) -> None:
         self.use_embeddings = use_embeddings
+        self._doc_anchors: dict[uuid.UUID, frozenset[str]] = {}
 
     def _embeddings(self) -> _Embedder | None:
         if self.use_embeddings is False:
@@ -201,21 +203,39 @@ class Grouper:
         return emb if emb.available else None
 
     def _others(self, session: Session, document: Document, new: list[_Stored]) -> dict[uuid.UUID, list[_Stored]]:
-        anchors = set().union(*(c.rep.anchors for c in new)) if new else set()
+        """The documents most likely to tell the same story: at most ``MAX_CANDIDATES``, ranked
+        by the share of the new document's anchors (names, numbers, concepts) they contain.
+        Document anchor sets are cached per grouper; documents gone from the database (rolled
+        back, deleted) drop out of the cache."""
+        anchors = frozenset().union(*(c.rep.anchors for c in new)) if new else frozenset()
+        if not anchors:
+            return {}
+        stored = set(session.scalars(select(Document.id).where(Document.id != document.id)))
+        for gone in set(self._doc_anchors) - stored:
+            del self._doc_anchors[gone]
+        missing = stored - set(self._doc_anchors)
+        if missing:
+            rows = session.execute(select(Claim.document_id, Claim.lang, Claim.text).where(Claim.document_id.in_(list(missing)))).all()
+            acc: dict[uuid.UUID, set[str]] = {d: set() for d in missing}
+            for did, lang, text in rows:
+                acc[did] |= _cached_rep(text, lang).anchors
+            for did, doc_anchors in acc.items():
+                self._doc_anchors[did] = frozenset(doc_anchors)
+        ranked = sorted(
+            ((len(anchors & a) / len(anchors), did) for did, a in self._doc_anchors.items() if len(anchors & a) >= 3),
+            reverse=True,
+        )[:MAX_CANDIDATES]
+        if not ranked:
+            return {}
         rows = session.execute(
             select(Claim.id, Claim.document_id, Claim.start_offset, Claim.lang, Claim.text, Claim.group_id).where(
-                Claim.document_id != document.id
+                Claim.document_id.in_([did for _, did in ranked])
             )
         ).all()
         by_doc: dict[uuid.UUID, list[_Stored]] = {}
         for cid, did, start, lang, text, gid in rows:
             by_doc.setdefault(did, []).append(_Stored(cid, did, start, lang, text, gid, _cached_rep(text, lang)))
-        out = {}
-        for did, claims in by_doc.items():
-            doc_anchors = set().union(*(c.rep.anchors for c in claims))
-            if len(anchors & doc_anchors) >= 2:
-                out[did] = sorted(claims, key=lambda c: c.start)
-        return out
+        return {did: sorted(claims, key=lambda c: c.start) for did, claims in by_doc.items()}
 
     def assign(self, session: Session, document: Document, claims: list[Claim]) -> int:
         new = sorted(
@@ -266,7 +286,8 @@ class Grouper:
                 if score >= SAME_DOC_THRESHOLD and b.id not in best:
                     best[a.id] = (score, b)
         service = ClaimService(session)
-        touched: dict[uuid.UUID, ClaimGroup] = {}
+        changed: dict[uuid.UUID, Claim] = {}
+        relabelled: set[uuid.UUID] = set()
         for claim_id, (_, other) in best.items():
             claim = by_id[claim_id]
             if other.group_id is None and other.id in by_id:
@@ -277,25 +298,32 @@ class Grouper:
                 stored.group = group
                 other.group_id = group.id
                 _label(group, stored.lang, stored.text)
+                changed[stored.id] = stored
             group = session.get(ClaimGroup, other.group_id)
             claim.group = group
-            _label(group, claim.lang, claim.text)
-            touched[group.id] = group
+            changed[claim.id] = claim
+            if _label(group, claim.lang, claim.text):
+                relabelled.add(group.id)
         session.flush()
-        if touched:
-            # a group's labels are searchable with each member: re-index the members
-            members = list(session.scalars(select(Claim).where(Claim.group_id.in_(list(touched)))))
-            index_claims(session, members)
+        # a group's labels are searchable with each member: index the claims that joined a group,
+        # and every member of a group whose label in a language was just filled
+        members = list(session.scalars(select(Claim).where(Claim.group_id.in_(list(relabelled))))) if relabelled else []
+        reindex = {c.id: c for c in [*changed.values(), *members]}
+        if reindex:
+            index_claims(session, list(reindex.values()))
             session.flush()
         return len(best)
 
 
-def _label(group: ClaimGroup, lang: str, text: str) -> None:
+def _label(group: ClaimGroup, lang: str, text: str) -> bool:
     """Fill the group's label in the member's language when it has none (curated labels stay)."""
     if lang == "ar" and not group.label_ar:
         group.label_ar = text[:500]
-    elif lang != "ar" and not group.label:
+        return True
+    if lang != "ar" and not group.label:
         group.label = text[:500]
+        return True
+    return False
 
 
 @lru_cache(maxsize=100_000)
