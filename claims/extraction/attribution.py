@@ -53,11 +53,11 @@ class Token:
 
     @property
     def quote_before(self) -> bool:
-        return self.raw[:1] in _QUOTES
+        return self.raw[:1] in _QUOTES or self.raw.startswith(("''", "``"))
 
     @property
     def quote_after(self) -> bool:
-        return bool(re.search(r"[\"”»]\W*$", self.raw))
+        return bool(re.search(r"(?:[\"”»]|'')\W*$", self.raw))
 
 
 @dataclass
@@ -317,10 +317,10 @@ class SentenceAttributor:
         mention, span, report, translation = self._mention(toks[j:k], speaker=False)
         if mention is None:
             return None
-        leading = i == 0 or self._opener_before(toks, i)
         # trailing: the phrase ends the sentence, or only a relative clause about the source follows
         # ("بحسب وكالة تسنيم القريبة من فيلق القدس", "according to Tasnim, which is close to ...")
         trailing = k >= len(toks) or toks[k].core in {"which", "who", "القريبه"}
+        leading = (i == 0 or self._opener_before(toks, i)) and not (trailing and i > 0)
         frame = Frame(
             "according",
             toks[i].s if leading else (toks[i].s),
@@ -619,7 +619,7 @@ class SentenceAttributor:
             if start < p and (tk.comma_after or tk.quote_after or (tk.ends_sentence and not abbreviation)):
                 start += 1
                 break
-            if tk.raw.endswith(("”", '"')) and start == p:
+            if tk.raw.endswith(("”", '"', "''")) and start == p:
                 start = p + 1
                 break
             start -= 1
