@@ -25,6 +25,7 @@ _PUNCT = "\"“”«»'()[]{},،.:؛;!?؟…–—"
 _QUOTES = "\"“”«»"
 _EN_AUX = frozenset(["has", "have", "had", "also", "previously", "reportedly", "later", "then", "again", "once", "repeatedly", "has", "also"])
 _EN_TITLES = frozenset(["sen", "rep", "gov", "gen", "lt", "col", "dr", "mr", "mrs", "ms", "st", "prof", "u.s", "sgt", "capt", "adm", "atty", "supt"])
+_EN_NOT_SPEAKERS = frozenset(["note", "update", "editor", "correction", "exclusive", "watch", "video", "photos", "related", "read", "breaking", "analysis", "opinion", "source", "sources", "tags", "q", "a"])
 _EN_PASSIVE = frozenset(["was", "were", "been", "be", "is", "are", "being"])
 _EN_CLAUSE_BREAK = frozenset(["that", "and", "but", "while", "because", "as", "when", "after", "before", "if", "although", "though"])
 _AR_CONTENT_Q = re.compile(r"[\"“«]")
@@ -567,9 +568,29 @@ class SentenceAttributor:
                 j = i + 1 + self._complementiser_at(toks, i + 1)
                 frame = Frame("participle", toks[i - 1].ce, (t.cs, t.ce))
                 frame.content = (toks[j].s, e) if j < len(toks) else None
+                if not any(f.mention is not None for f in frames):
+                    # "Clinton acknowledged Sanders' success, saying ...": the sentence's subject speaks
+                    k = 0
+                    while k < min(i, 6) and (self.surface(toks[k].cs, toks[k].ce)[:1].isupper() or toks[k].core in {"the", "a", "an"}) and not toks[k].comma_after:
+                        k += 1
+                    if 0 < k < i and self.surface(toks[k - 1].cs, toks[k - 1].ce)[:1].isupper():
+                        frame.mention, frame.speaker, _, _ = self._mention(toks[:k])
                 frames.append(frame)
                 i = j
                 continue
+            if i <= 4 and t.raw.endswith(":") and not frames and i + 1 < len(toks):
+                # "Roger Stone: Don't trust the voting machines" / "Stated Stone: “...”"
+                head = toks[: i + 1]
+                if all(self.surface(x.cs, x.ce)[:1].isupper() for x in head) and head[0].core not in _EN_NOT_SPEAKERS:
+                    if head[0].core in lex.cue_verbs and len(head) > 1:
+                        head = head[1:]
+                    mention, span, _, _ = self._mention(head)
+                    if mention is not None and mention.kind in (SourceKind.PERSON, SourceKind.ANONYMOUS, SourceKind.ORGANISATION, SourceKind.GOVERNMENT):
+                        frame = Frame("post", t.s, (t.ce, t.ce + 1), speaker=span, mention=mention)
+                        frame.content = (toks[i + 1].s, e)
+                        frames.append(frame)
+                        i += 1
+                        continue
             core = t.core
             two = f"{core} {toks[i + 1].core}" if i + 1 < len(toks) else None
             form = two if two in lex.cue_verbs else core if core in lex.cue_verbs else None

@@ -179,7 +179,7 @@ class _Doc:
         """A headline "X: Y" where X is a source named again in the body attributes Y to X."""
         for claim in claims:
             unit = next((u for u in units if u.start <= claim.start < u.end), None)
-            if unit is None or not unit.title:
+            if unit is None or not unit.title or not claim.hops[0].mention.publisher:
                 continue
             line = self.text[unit.start : unit.end]
             m = re.match(r"^\s*([^:：]{2,60})[:：]\s*(.+)$", line)
@@ -378,7 +378,7 @@ class _Ctx:
             for fr in speakers:
                 mention = fr.mention
                 if fr.kind == "participle":
-                    mention = last_mention or doc.reg.last_speaker
+                    mention = last_mention or fr.mention or doc.reg.last_speaker
                 if mention is None:
                     continue
                 last_mention = mention
