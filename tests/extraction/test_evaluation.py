@@ -57,9 +57,15 @@ def test_the_bars_on_the_curated_seeds_per_language(seeds_jsonl, monkeypatch):
         assert scores["chain_exact"] >= 0.70, (lang, scores["chain_exact"])
 
 
-def test_cli_eval_json_shape(seeds_jsonl):
+def test_cli_eval_json_shape(seeds_jsonl, tmp_path):
     from claims.cli import main
 
+    exported = tmp_path / "exported.jsonl"
+    out = CliRunner().invoke(main, ["eval", "export-seeds", str(exported)])
+    assert out.exit_code == 0, out.output
+    assert exported.read_text(encoding="utf-8") == seeds_jsonl.read_text(encoding="utf-8")
+    table = CliRunner().invoke(main, ["eval", "attribution", str(exported)])
+    assert table.exit_code == 0 and "speaker" in table.output and "chain exact match (ar)" in table.output
     out = CliRunner().invoke(main, ["eval", "attribution", str(seeds_jsonl), "--json"])
     assert out.exit_code == 0, out.output
     data = json.loads(out.output)
