@@ -294,7 +294,7 @@ class Grouper:
                 other.group_id = by_id[other.id].group_id
             if other.group_id is None:
                 stored = session.get(Claim, other.id)
-                group = service.group(f"auto-{other.id.hex[:20]}")
+                group = service.group(f"auto-{other.id.hex}")
                 stored.group = group
                 other.group_id = group.id
                 _label(group, stored.lang, stored.text)
