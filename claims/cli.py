@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
+from pathlib import Path
 
 import click
 from rich.console import Console
@@ -112,6 +114,126 @@ def ask(question: str, as_json: bool, limit: int) -> None:
             console.print(escape(f"   same claim in [{member.lang}]: {member.text}"))
         for d in answer.drift:
             console.print(f"   drift ({d.scope}) {d.field}: {d.before} → {d.after}")
+
+
+def _parse_datetime(value: str | None):
+    if value is None:
+        return None
+    import datetime
+
+    try:
+        parsed = datetime.datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"not an ISO 8601 date or date-time: {value!r}", param_hint="--published-at") from exc
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.UTC)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--outlet", default=None, help="Publisher name (matched to a stored source or created).")
+@click.option("--lang", type=click.Choice(["ar", "en"]), default=None, help="Language (detected when omitted).")
+@click.option("--url", default=None, help="URL of the article.")
+@click.option("--published-at", "published_at", default=None, help="Publication date (ISO 8601).")
+@click.option("--no-grouping", is_flag=True, help="Do not group claims with other documents.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def ingest(paths, outlet, lang, url, published_at, no_grouping, as_json) -> None:
+    """Extract claims, speakers and relay chains from raw text or HTML files and store them.
+
+    Each file is one transaction: a file that fails leaves nothing behind and the others go on.
+    Re-ingesting the same text changes nothing (content hash).
+    """
+    from pydantic import ValidationError
+    from rich.progress import Progress
+
+    from claims.errors import DomainError
+    from claims.extraction.grouping import Grouper
+    from claims.ingest import IngestService
+
+    when = _parse_datetime(published_at)
+    if url is not None and not re.match(r"^https?://\S+$", url):
+        raise click.BadParameter("must be an http(s) URL", param_hint="--url")
+    totals = {"documents": 0, "documents_created": 0, "documents_existing": 0, "claims": 0, "sources_created": 0, "sources_matched": 0, "grouped": 0}
+    files, errors = [], []
+    grouper = Grouper()
+    err_console = Console(stderr=True)
+    with Progress(console=err_console, disable=len(paths) < 2 or as_json, transient=True) as progress:
+        task = progress.add_task("ingesting", total=len(paths))
+        for path in paths:
+            try:
+                raw = path.read_text(encoding="utf-8")
+                with session_scope(actor="ingest") as session:
+                    result = IngestService(session, grouping=not no_grouping, grouper=grouper).ingest(
+                        raw, lang=lang, outlet=outlet, url=url, published_at=when
+                    )
+                    summary = result.summary()
+            except (DomainError, ValidationError, UnicodeDecodeError) as exc:
+                errors.append({"path": str(path), "error": str(exc).splitlines()[0][:300]})
+                progress.advance(task)
+                continue
+            totals["documents"] += 1
+            totals["documents_created" if summary["created"] else "documents_existing"] += 1
+            for k in ("claims", "sources_created", "sources_matched", "grouped"):
+                totals[k] += summary[k]
+            files.append({"path": str(path), **summary})
+            progress.advance(task)
+    if as_json:
+        click.echo(json.dumps({**totals, "files": files, "errors": errors}, ensure_ascii=False))
+    else:
+        console.print(
+            f"ingested {totals['documents']} documents ({totals['documents_created']} new, "
+            f"{totals['documents_existing']} already stored): {totals['claims']} claims, "
+            f"sources {totals['sources_created']} created / {totals['sources_matched']} matched, "
+            f"{totals['grouped']} claims grouped with other documents"
+        )
+        for e in errors:
+            console.print(f"[red]failed[/red] {e['path']}: {e['error']}")
+    if errors:
+        sys.exit(1)
+
+
+@main.group("eval")
+def eval_group() -> None:
+    """Evaluate extraction against annotated sets."""
+
+
+@eval_group.command("attribution")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--limit", type=click.IntRange(1), default=None, help="Score only the first N primary records.")
+def eval_attribution(path: Path, as_json: bool, limit: int | None) -> None:
+    """Score speaker, cue and content spans (P/R/F1, exact and overlap) and chain exact match on
+    a PolNeAR-format JSONL file (or one written by `claims eval export-seeds`)."""
+    from claims.evaluation import evaluate
+
+    result = evaluate(path, limit=limit)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    table = Table(show_header=True, header_style="bold")
+    for col in ("lang", "docs", "span", "P", "R", "F1", "F1 overlap"):
+        table.add_column(col)
+    rows = [("all", result), *result["by_lang"].items()]
+    for lang, res in rows:
+        for span in ("speaker", "cue", "content"):
+            sc = res[span]
+            table.add_row(lang, str(res["n_docs"]), span, f"{sc['p']:.3f}", f"{sc['r']:.3f}", f"{sc['f1']:.3f}", f"{sc['f1_overlap']:.3f}")
+    console.print(table)
+    for lang, res in rows:
+        chain = res["chain_exact"]
+        console.print(f"chain exact match ({lang}): " + ("n/a (no chains in this set)" if chain is None else f"{chain:.3f} of {res['chain_claims']} claims"))
+
+
+@eval_group.command("export-seeds")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+def eval_export_seeds(out: Path) -> None:
+    """Write the curated seed annotations as PolNeAR-format JSONL (with relay chains)."""
+    from claims.evaluation import export_seeds
+
+    records = export_seeds(get_settings().seeds_dir)
+    with out.open("w", encoding="utf-8") as fh:
+        for record in records:
+            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+    console.print(f"wrote {len(records)} records to {out}")
 
 
 @main.group()

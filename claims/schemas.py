@@ -96,6 +96,30 @@ class DocumentIn(Schema):
         return value
 
 
+class IngestIn(Schema):
+    """A raw article (plain text or HTML) for the extraction pipeline. ``lang`` is detected when
+    omitted; the publisher is ``outlet_id`` (an existing source) or ``outlet`` (a name, matched
+    to a stored source or created); ``extract: false`` only stores the document."""
+
+    text: Annotated[str, StringConstraints(min_length=1, max_length=200_000)]
+    lang: LangCode | None = None
+    title: Annotated[str, StringConstraints(max_length=500)] | None = None
+    url: Annotated[str, StringConstraints(max_length=2000, pattern=r"^https?://\S+$")] | None = None
+    published_at: datetime.datetime | None = None
+    outlet_id: uuid.UUID | None = None
+    outlet: Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)] | None = None
+    extract: bool = True
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("text must not be blank")
+        if "\x00" in value:
+            raise ValueError("text must not contain NUL characters")
+        return value
+
+
 class DocumentPatch(Schema):
     title: Annotated[str, StringConstraints(max_length=500)] | None = None
     url: Annotated[str, StringConstraints(max_length=2000, pattern=r"^https?://\S+$")] | None = None
@@ -208,6 +232,15 @@ class ClaimOut(Schema):
     review_note: str | None = None
     created_at: datetime.datetime
     updated_at: datetime.datetime
+
+
+class IngestOut(DocumentOut):
+    """The stored document with the claims the pipeline extracted from it."""
+
+    claims: list[ClaimOut]
+    sources_created: int = 0
+    sources_matched: int = 0
+    grouped: int = 0
 
 
 # --- provenance and ask ------------------------------------------------------------------

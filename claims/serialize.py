@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from claims.models import Claim, Document, Source
 from claims.provenance import evidence
-from claims.schemas import AliasOut, ClaimOut, DocumentOut, DocumentSummary, GroupRef, HopOut, SourceOut, SourceRef
+from claims.schemas import (
+    AliasOut,
+    ClaimOut,
+    DocumentOut,
+    DocumentSummary,
+    GroupRef,
+    HopOut,
+    IngestOut,
+    SourceOut,
+    SourceRef,
+)
 
 
 def source_out(source: Source) -> SourceOut:
@@ -68,4 +78,15 @@ def claim_out(claim: Claim) -> ClaimOut:
         review_note=claim.review_note,
         created_at=claim.created_at,
         updated_at=claim.updated_at,
+    )
+
+
+def ingest_out(result) -> IngestOut:
+    """``claims.ingest.IngestResult`` → response."""
+    return IngestOut(
+        **document_out(result.document).model_dump(),
+        claims=[claim_out(c) for c in result.claims],
+        sources_created=result.sources_created,
+        sources_matched=result.sources_matched,
+        grouped=result.grouped,
     )

@@ -330,6 +330,61 @@ class ClaimService:
         self.session.flush()
         return claim
 
+    def create_many(self, document: Document, items: list[ClaimIn]) -> list[Claim]:
+        """Store many claims of one (already stored) document with one flush and one index
+        update: the same validation as ``create`` (spans, texts, hop sources, speaker = hop 0,
+        no duplicate span per speaker), for bulk ingest."""
+        source_ids = {hop.source_id for item in items for hop in item.hops}
+        known = set(self.session.scalars(select(Source.id).where(Source.id.in_(source_ids)))) if source_ids else set()
+        existing = set(
+            self.session.execute(
+                select(Claim.start_offset, Claim.end_offset, Claim.speaker_id).where(Claim.document_id == document.id)
+            ).all()
+        )
+        claims: list[Claim] = []
+        for n, data in enumerate(items):
+            if data.document_id != document.id:
+                raise Invalid(f"claims[{n}] belongs to another document", field="document_id")
+            if data.end > len(document.text):
+                raise Invalid(f"claims[{n}]: end {data.end} is past the end of the document", field="end")
+            text = document.text[data.start : data.end]
+            if data.text is not None and data.text != text:
+                raise Invalid(f"claims[{n}]: text does not equal document.text[start:end]", field="text")
+            if not text.strip():
+                raise Invalid(f"claims[{n}]: the span holds only white space", field="start")
+            speaker_id = data.speaker_id or data.hops[0].source_id
+            if speaker_id != data.hops[0].source_id:
+                raise Invalid(f"claims[{n}]: speaker_id must be the source of hop 0", field="speaker_id")
+            for position, hop in enumerate(data.hops):
+                if hop.source_id not in known:
+                    raise Invalid(f"claims[{n}].hops[{position}].source_id {hop.source_id} does not name an existing source", field="hops")
+                if hop.evidence_end is not None and hop.evidence_end > len(document.text):
+                    raise Invalid(f"claims[{n}].hops[{position}] evidence is past the end of the document", field="hops")
+            span_key = (data.start, data.end, speaker_id)
+            if span_key in existing:
+                raise Conflict(f"claims[{n}]: this span is already recorded as a claim by this speaker")
+            existing.add(span_key)
+            claims.append(
+                Claim(
+                    key=data.key,
+                    document_id=document.id,
+                    speaker_id=speaker_id,
+                    text=text,
+                    start_offset=data.start,
+                    end_offset=data.end,
+                    lang=data.lang or document.lang,
+                    modality=data.modality,
+                    stance=data.stance,
+                    group_id=self.group(data.group_key).id if data.group_key else None,
+                    hops=[RelayHop(position=p, **hop.model_dump()) for p, hop in enumerate(data.hops)],
+                )
+            )
+        self.session.add_all(claims)
+        self.session.flush()
+        index_claims(self.session, claims)
+        self.session.flush()
+        return claims
+
     def update(self, claim_id: uuid.UUID, data: ClaimPatch) -> Claim:
         claim = self.get(claim_id)
         if data.modality is not None:

@@ -167,3 +167,4 @@ def fold_name(name: str) -> str:
     """Folded name for alias matching: ``fold`` plus punctuation and article-free spacing."""
     folded = " ".join(words(name))
     return re.sub(r"^(the|al) ", "", folded)
+

@@ -7,8 +7,9 @@ from litestar import Controller, Response, delete, get, patch, post
 from litestar.params import Parameter
 from sqlalchemy.orm import Session
 
-from claims.schemas import DocumentIn, DocumentOut, DocumentPatch, DocumentSummary, Page
-from claims.serialize import document_out, document_summary
+from claims.ingest import IngestService
+from claims.schemas import DocumentOut, DocumentPatch, DocumentSummary, IngestIn, IngestOut, Page
+from claims.serialize import document_out, document_summary, ingest_out
 from claims.services import DocumentService, ListParams
 
 
@@ -31,10 +32,24 @@ class DocumentController(Controller):
         )
         return Page(items=[document_summary(d) for d in items], total=total, limit=pagination.limit, offset=pagination.offset)
 
-    @post("/", summary="Store a document (idempotent by content hash: 201 new, 200 existing)", sync_to_thread=True)
-    def create_document(self, db_session: Session, data: DocumentIn) -> Response[DocumentOut]:
-        document, created = DocumentService(db_session).create(data)
-        return Response(document_out(document), status_code=201 if created else 200)
+    @post(
+        "/",
+        summary="Store a raw article (text or HTML) and extract its claims, speakers and relay chains "
+        "(idempotent by content hash: 201 new, 200 existing, same ids)",
+        sync_to_thread=True,
+    )
+    def create_document(self, db_session: Session, data: IngestIn) -> Response[IngestOut]:
+        result = IngestService(db_session).ingest(
+            data.text,
+            lang=data.lang,
+            outlet=data.outlet,
+            outlet_id=data.outlet_id,
+            url=data.url,
+            published_at=data.published_at,
+            title=data.title,
+            run_extraction=data.extract,
+        )
+        return Response(ingest_out(result), status_code=201 if result.created else 200)
 
     @get("/{document_id:uuid}", summary="Get a document with its exact text", sync_to_thread=True)
     def get_document(self, db_session: Session, document_id: UUID) -> DocumentOut:

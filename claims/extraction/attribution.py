@@ -1,0 +1,738 @@
+"""Attribution: cues, speakers, content spans and relay chains, sentence by sentence.
+
+Works on the folded copy of the text (``claims.text.fold_with_offsets``) and reports spans in
+the original. A sentence yields *frames*: a cue with its speaker phrase and its content
+(verb cues "قال X إن", "X said that", postposed "…, X said."; "according to X" / "بحسب X";
+"وبحسب ما ورد" / "reportedly"; participles "قائلا إن", ", saying that"; expressive verbs
+"رحب سلامي", "Salami welcomed"). The chain of a claim is built from its frame outwards:
+origin, then a medium the speaker told ("لوسائل الإعلام الروسية"), then "according to"
+relays in the sentence or paragraph, then the report the paragraph continues (report
+inheritance), the translator, the source line's outlet ("المصدر: الحرة"), and the publisher.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from claims.extraction.lexicon import Lexicon
+from claims.extraction.mentions import Registry, clean
+from claims.extraction.model import Mention, Span
+from claims.text import fold
+from claims.vocabulary import Modality, Relation, SourceKind
+
+_PUNCT = "\"“”«»'()[]{},،.:؛;!?؟…–—"
+_QUOTES = "\"“”«»"
+_EN_AUX = frozenset(["has", "have", "had", "also", "previously", "reportedly", "later", "then", "again", "once", "repeatedly", "has", "also"])
+_EN_TITLES = frozenset(["sen", "rep", "gov", "gen", "lt", "col", "dr", "mr", "mrs", "ms", "st", "prof", "u.s", "sgt", "capt", "adm", "atty", "supt"])
+_EN_NOT_SPEAKERS = frozenset(["note", "update", "editor", "correction", "exclusive", "watch", "video", "photos", "related", "read", "breaking", "analysis", "opinion", "source", "sources", "tags", "q", "a"])
+_EN_PASSIVE = frozenset(["was", "were", "been", "be", "is", "are", "being"])
+_EN_CLAUSE_BREAK = frozenset(["that", "and", "but", "while", "because", "as", "when", "after", "before", "if", "although", "though"])
+_AR_CONTENT_Q = re.compile(r"[\"“«]")
+_AR_ANNOUNCE = frozenset({"اعلان", "باعلان", "واعلان", "لاعلان"})
+_AR_NOMINAL_CUES = frozenset({"اكد", "اكدت", "اكدا", "اكدوا", "جدد", "جددت", "نفي", "نفت"})
+_AR_ADVERBIALS = frozenset({"جديد", "مجددا", "مره", "اخري", "الثلاثاء", "الاثنين", "الاربعاء", "الخميس", "الجمعه", "السبت", "الاحد", "امس", "اليوم"})
+_RELAY_KINDS = (SourceKind.AGENCY, SourceKind.OUTLET, SourceKind.DOCUMENT, SourceKind.ORGANISATION)
+
+
+@dataclass
+class Token:
+    s: int  # folded offsets of the whole token
+    e: int
+    cs: int  # folded offsets of the word without punctuation
+    ce: int
+    core: str
+    raw: str  # folded token with punctuation
+
+    @property
+    def comma_after(self) -> bool:
+        return bool(re.search(r"[,،]\W*$", self.raw))
+
+    @property
+    def ends_sentence(self) -> bool:
+        return bool(re.search(r"[.!?؟]\W*$", self.raw))
+
+    @property
+    def quote_before(self) -> bool:
+        return self.raw[:1] in _QUOTES or self.raw.startswith(("''", "``"))
+
+    @property
+    def quote_after(self) -> bool:
+        return bool(re.search(r"(?:[\"”»]|'')\W*$", self.raw))
+
+
+@dataclass
+class Frame:
+    kind: str  # verb | post | according | reportedly | participle | expressive | colon
+    clause_start: int
+    cue: Span | None
+    speaker: Span | None = None
+    content: Span | None = None
+    relation: Relation = Relation.SAID
+    cue_modality: Modality | None = None
+    distancing: bool = False
+    mention: Mention | None = None
+    relays: list[tuple[Mention, Relation, Span | None]] = field(default_factory=list)
+    leading: bool = False
+    trailing: bool = False
+    translation: bool = False
+    report_intro: bool = False
+    content_start_index: int = -1
+
+    @property
+    def has_content(self) -> bool:
+        return self.content is not None and self.content[1] > self.content[0]
+
+
+def tokenize(F: str, start: int, end: int) -> list[Token]:
+    out = []
+    for m in re.finditer(r"\S+", F[start:end]):
+        s, e = start + m.start(), start + m.end()
+        raw = m.group()
+        lead = len(raw) - len(raw.lstrip(_PUNCT))
+        trail = len(raw) - len(raw.rstrip(_PUNCT))
+        cs, ce = s + lead, e - trail
+        if ce <= cs:
+            cs, ce = s, e
+        out.append(Token(s, e, cs, ce, F[cs:ce], raw))
+    return out
+
+
+class SentenceAttributor:
+    """Finds the frames of one sentence (folded offsets)."""
+
+    def __init__(self, F: str, text: str, fmap: list[int], lex: Lexicon, registry: Registry) -> None:
+        self.F = F
+        self.text = text
+        self.fmap = fmap
+        self.lex = lex
+        self.reg = registry
+
+    def orig(self, fs: int, fe: int) -> Span:
+        return self.fmap[fs], self.fmap[fe - 1] + 1
+
+    def surface(self, fs: int, fe: int) -> str:
+        a, b = self.orig(fs, fe)
+        return self.text[a:b]
+
+    # ---------------------------------------------------------------- shared helpers
+    def _mention(self, toks: list[Token], *, kind: SourceKind | None = None, speaker: bool = True) -> tuple[Mention, Span, bool, bool]:
+        """Mention of a source phrase; strips report/translation nouns ("تقرير لصحيفة X",
+        "a Jerusalem Post report", "a translation by Al Arabiya")."""
+        lex = self.lex
+        words = [t.core for t in toks]
+        all_toks = toks
+        report = translation = False
+        det_start = None
+        if self.lex.lang == "ar":
+            while toks and toks[0].core in lex.report_nouns | lex.translation_nouns:
+                report |= toks[0].core in lex.report_nouns
+                translation |= toks[0].core in lex.translation_nouns
+                toks = toks[1:]
+            if toks and toks[0].core in {"له", "لها"}:  # "في تقرير له": the subject wrote it
+                toks = []
+            if not toks and report and len(words) == 1 and words[0].startswith("ال"):
+                anaphor = self.reg.latest(report=True, noun=words[0])
+                if anaphor is not None:
+                    return anaphor, self._own_span(all_toks), True, False
+        else:
+            lowered = [w.lower() for w in words]
+            for i, w in enumerate(lowered):
+                if w in lex.translation_nouns:
+                    translation = True
+                    rest = toks[i + 1 :]
+                    if rest and rest[0].core in {"by", "of", "from"}:
+                        rest = rest[1:]
+                    toks = rest
+                    break
+            else:
+                if len(toks) == 2 and toks[0].core == "the" and toks[1].core in lex.report_nouns | lex.statement_nouns:
+                    anaphor = self.reg.latest(report=True, noun=toks[1].core)
+                    if anaphor is not None:
+                        return anaphor, self._own_span(all_toks), True, False
+                if toks and toks[-1].core in lex.report_nouns and len(toks) > 1:
+                    report = True
+                    toks = toks[:-1]
+                elif len(toks) > 2 and toks[0].core in {"a", "the", "an"} and toks[1].core in lex.report_nouns and toks[2].core in {"by", "from", "of"}:
+                    report = True
+                    toks = toks[3:]
+                elif len(toks) == 2 and toks[0].core == "the" and toks[1].core in lex.report_nouns | lex.statement_nouns:
+                    anaphor = self.reg.latest(report=True, noun=toks[1].core)
+                    if anaphor is not None:
+                        return anaphor, anaphor.spans[0] if anaphor.spans else None, True, False
+                det_start = toks[0].s if toks and toks[0].core in {"a", "an"} and len(toks) > 1 else None
+                if toks and toks[0].core in {"a", "an"}:
+                    toks = toks[1:]
+        if not toks:
+            return None, None, report, translation  # type: ignore[return-value]
+        fs, fe = toks[0].s, toks[-1].e
+        span = self.orig(fs, fe)
+        phrase = clean(self.text[span[0] : span[1]])
+        if self.lex.lang == "ar":
+            first = phrase.split(" ", 1)
+            f0 = toks[0].core
+            if f0.startswith("لل"):
+                phrase = "ال" + first[0][2:] + (" " + first[1] if len(first) > 1 else "")
+            elif (f0.startswith("ل") and f0[1:] in (lex.kind_heads.get("outlet", frozenset()) | lex.kind_heads.get("agency", frozenset()) | lex.kind_heads.get("document", frozenset()))):
+                phrase = first[0][1:] + (" " + first[1] if len(first) > 1 else "")
+        else:
+            phrase = re.sub(r"^\w+[’']s\s+(?=[A-Z])", "", phrase)
+        # trim the span to the cleaned phrase
+        a = self.text.find(phrase, span[0], span[1] + 1) if phrase else -1
+        span = (a, a + len(phrase)) if a >= 0 else self._trim_span(span)
+        if self.lex.lang == "en" and not report and not translation and det_start is not None:
+            span = (self.orig(det_start, det_start + 1)[0], span[1])  # PolNeAR keeps "a"/"an" in the speaker
+        mention = self.reg.get(phrase, span, kind=kind, speaker=speaker)
+        if report and self.lex.lang == "ar" and all_toks is not toks and all_toks[0].core in lex.report_nouns and len(all_toks) > 1 and not all_toks[1].core.startswith("ل"):
+            span = (self.orig(all_toks[0].cs, all_toks[0].ce)[0], span[1])  # "تقرير مركز دراسات الحرب"
+        if report and not mention.report and mention.kind != SourceKind.PERSON:
+            mention.report = True
+        if report and mention.kind == SourceKind.PERSON:
+            mention.report = True
+        return mention, span, report, translation
+
+    def _own_span(self, toks: list[Token]) -> Span:
+        return self._trim_span(self.orig(toks[0].s, toks[-1].e))
+
+    def _trim_span(self, span: Span) -> Span:
+        """Drop quotes, punctuation, a genitive ل and generic words (صحيفة, وكالة) at the edges."""
+        a, b = span
+        text = self.text
+        while True:
+            while a < b and (text[a] in _PUNCT or text[a].isspace()):
+                a += 1
+            while b > a and (text[b - 1] in _PUNCT or text[b - 1].isspace()):
+                b -= 1
+            m = re.match(r"\S+", text[a:b])
+            if not m:
+                break
+            word = fold(m.group()).strip(_PUNCT)
+            bare = word[1:] if len(word) > 3 and word[0] in "لب" else word
+            if (word in self.lex.generic_name_words or bare in self.lex.generic_name_words) and m.end() < b - a:
+                a += m.end()
+                continue
+            break
+        return a, b
+
+    def _np_forward(self, toks: list[Token], i: int, limit: int = 8) -> int:
+        """Index one past the speaker phrase that starts at ``i`` (Arabic VSO / English post)."""
+        lex = self.lex
+        j = i
+        while j < len(toks) and j - i < limit:
+            t = toks[j]
+            core = t.core
+            if j > i and t.quote_before and self.lex.lang == "ar":
+                break
+            if core in lex.np_stops:
+                break
+            if self._complementiser_at(toks, j):
+                break
+            if self.lex.lang == "ar" and j > i and (core.startswith(("بال", "لل", "كال")) or self._recipient(core)):
+                break
+            if self.lex.lang == "en" and (core in _EN_CLAUSE_BREAK or core in {"on", "in", "at", "to", "that", "during", "after", "adding", "saying"}):
+                break
+            j += 1
+            if t.comma_after or t.ends_sentence or t.raw.endswith(":"):
+                break
+        return j
+
+    def _recipient(self, core: str) -> bool:
+        return any(core.startswith(r) for r in self.lex.recipient_media)
+
+    def _complementiser_at(self, toks: list[Token], j: int) -> int:
+        """Number of tokens of a complementiser starting at ``j`` (0 if none)."""
+        if j >= len(toks):
+            return 0
+        core = toks[j].core
+        if self.lex.lang == "ar":
+            if core in {"الي", "علي"} and j + 1 < len(toks) and toks[j + 1].core in {"ان", "انه", "انها", "انهم"}:
+                return 2
+            if core in {"ان", "انه", "انها", "انهم", "انهما", "بان", "بانه", "بانها"}:
+                return 1
+            return 0
+        return 1 if core == "that" else 0
+
+    def _verb(self, core: str) -> tuple[str, bool] | None:
+        """(lexicon form, has object suffix) when ``core`` is a cue verb with clitics."""
+        cands = [core]
+        if self.lex.lang == "ar":
+            if len(core) > 3 and core[0] in "وف":
+                cands.append(core[1:])
+            out = []
+            for c in cands:
+                out.append((c, False))
+                for suf in ("ها", "هم", "ه"):
+                    if c.endswith(suf) and len(c) - len(suf) >= 3:
+                        out.append((c[: -len(suf)], True))
+            for c, suffixed in out:
+                if c in self.lex.cue_verbs:
+                    return c, suffixed
+            return None
+        return (core, False) if core in self.lex.cue_verbs else None
+
+    # ---------------------------------------------------------------- per sentence
+    def frames(self, s: int, e: int) -> list[Frame]:
+        toks = tokenize(self.F, s, e)
+        if not toks:
+            return []
+        self._starts(toks, s, e)
+        frames = self._arabic(toks, s, e) if self.lex.lang == "ar" else self._english(toks, s, e)
+        frames.sort(key=lambda f: f.clause_start)
+        self._bound_contents(frames, toks, s, e)
+        return frames
+
+    def _starts(self, toks: list[Token], s: int, e: int) -> None:
+        """Pre-scan a sentence for "according to" and "reportedly" openings (by position)."""
+        self._acc_at = {m.start(): m for m in self.lex.according_re.finditer(self.F, s, e)}
+        self._rep_at = {m.start(): m for m in self.lex.reportedly_re.finditer(self.F, s, e)}
+
+    def _according(self, toks: list[Token], i: int, s: int, e: int) -> tuple[Frame, int] | None:
+        m = self._rep_at.get(toks[i].cs)
+        if m and (i == 0 or self._opener_before(toks, i)):
+            end_i = i
+            while end_i < len(toks) and toks[end_i].s < m.end():
+                end_i += 1
+            frame = Frame("reportedly", toks[i].s, (toks[i].cs, m.end()), relation=Relation.REPORTED, distancing=True, leading=True)
+            frame.content = (toks[end_i].s, e) if end_i < len(toks) else None
+            return frame, end_i
+        m = self._acc_at.get(toks[i].cs)
+        if not m:
+            return None
+        j = i
+        while j < len(toks) and toks[j].s < m.end():
+            j += 1
+        if j < len(toks) and toks[j].core == "ما" and j + 1 < len(toks):
+            j += 2  # "وفق ما يختم التقرير", "حسبما أعلن"
+        if j >= len(toks):
+            return None
+        k = j
+        while k < len(toks) and k - j < 9:
+            t = toks[k]
+            if k > j and t.core in {"فان", "فانه", "ان", "that", "which", "who", "القريبه"}:
+                break
+            k += 1
+            if t.comma_after or t.ends_sentence:
+                break
+        if k == j:
+            return None
+        mention, span, report, translation = self._mention(toks[j:k], speaker=False)
+        if mention is None:
+            return None
+        # trailing: the phrase ends the sentence, or only a relative clause about the source follows
+        # ("بحسب وكالة تسنيم القريبة من فيلق القدس", "according to Tasnim, which is close to ...")
+        trailing = k >= len(toks) or toks[k].core in {"which", "who", "القريبه"}
+        leading = (i == 0 or self._opener_before(toks, i)) and not (trailing and i > 0)
+        frame = Frame(
+            "according",
+            toks[i].s if leading else (toks[i].s),
+            (toks[i].cs, toks[k - 1].ce),
+            speaker=span,
+            relation=Relation.TRANSLATED if translation else Relation.REPORTED,
+            mention=mention,
+            leading=leading,
+            trailing=trailing and not leading,
+            translation=translation,
+            report_intro=report,
+        )
+        if leading:
+            nxt = k
+            if nxt < len(toks) and toks[nxt].core in {"فان", "فانه"}:
+                nxt += 1
+            frame.content = (toks[nxt].s, e) if nxt < len(toks) else None
+            frame.content_start_index = nxt
+        return frame, (len(toks) if trailing else k)
+
+    def _opener_before(self, toks: list[Token], i: int) -> bool:
+        if i == 0:
+            return True
+        prev = toks[i - 1]
+        if prev.comma_after or prev.raw.endswith(("“", '"', "«")):
+            return True
+        return prev.core in self.lex.clause_openers or prev.core in {"كذلك", "ايضا"}
+
+    # ---------------------------------------------------------------- Arabic
+    def _arabic(self, toks: list[Token], s: int, e: int) -> list[Frame]:
+        lex = self.lex
+        frames: list[Frame] = []
+        i = 0
+        while i < len(toks):
+            t = toks[i]
+            acc = self._according(toks, i, s, e)
+            if acc:
+                frames.append(acc[0])
+                i = max(acc[1], i + 1)
+                continue
+            if t.core in lex.participles and i > 0:
+                j = i + 1
+                n = self._complementiser_at(toks, j)
+                frame = Frame("participle", t.s if not toks[i - 1].comma_after else toks[i - 1].ce, (t.cs, t.ce))
+                frame.content = (toks[j + n].s, e) if j + n < len(toks) else None
+                frame.speaker = None
+                frames.append(frame)
+                i = j + n
+                continue
+            if t.core in _AR_ANNOUNCE:
+                made, nxt = self._announcement(toks, i, e)
+                if made:
+                    frames.extend(made)
+                    i = nxt
+                    continue
+            verb = self._verb(t.core)
+            if verb and not (verb[0] in {"عبر", "عبرت"} and not any(x.core == "عن" for x in toks[i + 1 : i + 6])):
+                frame, nxt = self._arabic_verb(toks, i, verb, s, e, frames)
+                if frame:
+                    frames.append(frame)
+                    i = nxt
+                    continue
+            exp = t.core[1:] if len(t.core) > 3 and t.core[0] in "وف" else t.core
+            lead_acc = bool(frames) and frames[-1].kind == "according" and frames[-1].leading and i == frames[-1].content_start_index
+            if (exp in lex.expressive or t.core in lex.expressive) and (i == 0 or lead_acc):
+                j = self._np_forward(toks, i + 1, limit=4)
+                if j > i + 1:
+                    mention, span, _, _ = self._mention(toks[i + 1 : j])
+                    if mention is not None and mention.kind == SourceKind.PERSON and mention.names:
+                        frame = Frame("expressive", t.s, None, speaker=span, mention=mention)
+                        frame.content = (t.s, e)
+                        frames.append(frame)
+                        i = j
+                        continue
+            i += 1
+        return frames
+
+    def _announcement(self, toks, i, e):
+        """Nominal cue: "إعلان (كل من) X، وY، CONTENT" / "إعلان الرئيس الأمريكي CONTENT"."""
+        lex = self.lex
+        j = i + 1
+        cue_end = toks[i].ce
+        if j + 1 < len(toks) and toks[j].core == "كل" and toks[j + 1].core == "من":
+            cue_end = toks[j + 1].ce
+            j += 2
+        nps: list[tuple[int, int]] = []
+        while j < len(toks) and len(nps) < 4:
+            first = toks[j].core
+            bare = first[1:] if first.startswith("و") and len(first) > 3 else first
+            if bare not in lex.role_heads:
+                break
+            k = j + 1
+            while k < len(toks) and toks[k].core.startswith("ال") and not toks[k - 1].comma_after:
+                k += 1
+            if not toks[k - 1].comma_after:
+                # a name after the title only when it is a name the document already knows
+                m = k
+                while m < len(toks) and m - k < 3 and not toks[m - 1].comma_after and self._known_name_token(toks[m].core):
+                    m += 1
+                k = m
+            nps.append((j, k))
+            if toks[k - 1].comma_after and k < len(toks) and toks[k].core.startswith("و") and toks[k].core[1:] in lex.role_heads:
+                j = k
+                continue
+            j = k
+            break
+        if not nps or j >= len(toks):
+            return [], i + 1
+        frames = []
+        for a, b in nps:
+            sub = toks[a:b]
+            if sub[0].core.startswith("و") and sub[0].core[1:] in lex.role_heads:
+                mention, span, _, _ = self._mention(sub)
+                span = (self.orig(sub[0].cs + 1, sub[0].ce)[0], span[1]) if span else span
+            else:
+                mention, span, _, _ = self._mention(sub)
+            if mention is None:
+                continue
+            frame = Frame("verb", toks[i].s, (toks[i].cs, cue_end), speaker=span, mention=mention)
+            frame.content = (toks[j].s, e)
+            frames.append(frame)
+        return frames, j
+
+    def _known_name_token(self, core: str) -> bool:
+        for m in self.reg.mentions:
+            for name in m.names:
+                if core in fold(name).split():
+                    return True
+        return False
+
+    def _arabic_verb(self, toks, i, verb, s, e, frames):
+        lex = self.lex
+        form, suffixed = verb
+        relation, cue_mod = lex.cue_verbs[form]
+        t = toks[i]
+        # is there a complementiser, quote or colon ahead? (a cue opens content)
+        ahead = toks[i + 1 : i + 14]
+        opens = any(self._complementiser_at(toks, k) for k in range(i + 1, min(len(toks), i + 32))) or any(
+            x.quote_before or x.raw.endswith(":") for x in ahead
+        ) or any(x.core == "عن" for x in ahead[:6])
+        nominal = False
+        if not opens and not suffixed:
+            if form not in _AR_NOMINAL_CUES:
+                return None, i + 1
+            nominal = True
+        p = i - 1
+        while p >= 0 and toks[p].core in {"قد", "لقد"}:
+            p -= 1
+        vso = p < 0 or (bool(frames) and frames[-1].cue is not None and toks[p].s < frames[-1].cue[1] + 1) or toks[p].comma_after or toks[p].core in lex.clause_openers or toks[p].core in {"ان", "كذلك", "ايضا", "مجددا"} or toks[p].raw.endswith(("“", '"', "«"))
+        frame = Frame("verb", t.s, (t.cs, t.ce), relation=relation, cue_modality=cue_mod, distancing=form in lex.distancing)
+        j = i + 1
+        if suffixed:
+            frame.mention = self.reg.last_speaker
+            frame.content = (toks[j].s, e) if j < len(toks) else None
+            return frame, j
+        if vso:
+            k = self._np_forward(toks, j)
+            if k > j:
+                subject = toks[j:k]
+                if subject[0].core in lex.participants:
+                    frame.mention = None
+                    frame.kind = "participant"
+                else:
+                    mention, span, report, _ = self._mention(subject)
+                    frame.mention, frame.speaker = mention, span
+            else:
+                frame.mention = self.reg.last_speaker
+                frame.kind = "verb-prodrop"
+            j = k
+        else:
+            # SV: the subject runs from the clause start to the verb
+            start = p
+            while start > 0 and not toks[start - 1].comma_after and not toks[start - 1].ends_sentence and p - start < 8:
+                start -= 1
+            subject = toks[start : p + 1]
+            while subject and (subject[0].core in lex.clause_openers or subject[0].core in {"وكانت", "وكان", "كانت", "كان", "الي", "ان", "بان"}):
+                subject = subject[1:]
+            if not subject or len(subject) > 8:
+                return None, i + 1
+            if subject[0].core in lex.participants:
+                frame.kind = "participant"
+            else:
+                mention, span, _, _ = self._mention(subject)
+                frame.mention, frame.speaker = mention, span
+            frame.clause_start = subject[0].s
+        # between the subject and the content: a medium told ("لوسائل الإعلام الروسية"), a
+        # report ("في تقرير له"), a date; then the complementiser
+        k = j
+        in_relative = False
+        while k < len(toks) and (k - j < 10 or (in_relative and k - j < 30)):
+            if k == j and toks[k - 1].comma_after:
+                in_relative = True  # "بيان مشترك ...، صدر عقب ...، إلى أن": a relative clause first
+            n = self._complementiser_at(toks, k)
+            if n:
+                frame.content = (toks[k + n].s, e) if k + n < len(toks) else None
+                return frame, k + n
+            if toks[k].core == "عن" and form in {"عبر", "عبرت"}:
+                frame.content = (toks[k + 1].s, e) if k + 1 < len(toks) else None
+                return frame, k + 1
+            if self._recipient(toks[k].core):
+                m = k + 1
+                while m < len(toks) and m - k < 4 and toks[m].core.startswith("ال") and not toks[m].comma_after:
+                    m += 1
+                if m < len(toks) and toks[m].core.startswith("ال") and m - k < 4:
+                    m += 1
+                medium_toks = toks[k:m]
+                mention, span, _, _ = self._mention(medium_toks, kind=SourceKind.OUTLET, speaker=False)
+                if mention is not None:
+                    frame.relays.append((mention, Relation.REPORTED, span))
+                k = m
+                continue
+            if toks[k].core in lex.report_nouns and frame.mention is not None:
+                frame.mention.report = True
+                frame.report_intro = True
+            if toks[k].quote_before or toks[k - 1].raw.endswith(":"):
+                frame.content = (toks[k].s, e)
+                return frame, k
+            k += 1
+        if frame.mention is None and frame.kind != "participant":
+            return None, i + 1
+        if nominal:
+            while j < len(toks) and (toks[j].core in lex.np_stops or toks[j].core in _AR_ADVERBIALS):
+                j += 1
+            if frame.mention is None or frame.speaker is None or j - i > 12:
+                return None, i + 1
+        frame.content = (toks[j].s, e) if j < len(toks) else None
+        return frame, j
+
+    # ---------------------------------------------------------------- English
+    def _english(self, toks: list[Token], s: int, e: int) -> list[Frame]:
+        lex = self.lex
+        frames: list[Frame] = []
+        i = 0
+        used_until = -1
+        while i < len(toks):
+            t = toks[i]
+            acc = self._according(toks, i, s, e)
+            if acc:
+                frames.append(acc[0])
+                used_until = acc[1]
+                i = max(acc[1], i + 1)
+                continue
+            if t.core in lex.participles and i > 0 and toks[i - 1].comma_after:
+                j = i + 1 + self._complementiser_at(toks, i + 1)
+                frame = Frame("participle", toks[i - 1].ce, (t.cs, t.ce))
+                frame.content = (toks[j].s, e) if j < len(toks) else None
+                if not any(f.mention is not None for f in frames):
+                    # "Clinton acknowledged Sanders' success, saying ...": the sentence's subject speaks
+                    k = 0
+                    while k < min(i, 6) and (self.surface(toks[k].cs, toks[k].ce)[:1].isupper() or toks[k].core in {"the", "a", "an"}) and not toks[k].comma_after:
+                        k += 1
+                    if 0 < k < i and self.surface(toks[k - 1].cs, toks[k - 1].ce)[:1].isupper():
+                        frame.mention, frame.speaker, _, _ = self._mention(toks[:k])
+                frames.append(frame)
+                i = j
+                continue
+            if i <= 4 and t.raw.endswith(":") and not frames and i + 1 < len(toks):
+                # "Roger Stone: Don't trust the voting machines" / "Stated Stone: “...”"
+                head = toks[: i + 1]
+                if all(self.surface(x.cs, x.ce)[:1].isupper() for x in head) and head[0].core not in _EN_NOT_SPEAKERS:
+                    if head[0].core in lex.cue_verbs and len(head) > 1:
+                        head = head[1:]
+                    mention, span, _, _ = self._mention(head)
+                    if mention is not None and mention.kind in (SourceKind.PERSON, SourceKind.ANONYMOUS, SourceKind.ORGANISATION, SourceKind.GOVERNMENT):
+                        frame = Frame("post", t.s, (t.ce, t.ce + 1), speaker=span, mention=mention)
+                        frame.content = (toks[i + 1].s, e)
+                        frames.append(frame)
+                        i += 1
+                        continue
+            core = t.core
+            two = f"{core} {toks[i + 1].core}" if i + 1 < len(toks) else None
+            form = two if two in lex.cue_verbs else core if core in lex.cue_verbs else None
+            if form and i > 0 and self.surface(t.cs, t.ce)[:1].isupper():
+                form = None  # "the United States", "Post Reports": a name, not a verb
+            if form and i > used_until and not (i > 0 and toks[i - 1].core in _EN_PASSIVE and form != "said"):
+                frame, nxt = self._english_verb(toks, i, form, s, e)
+                if frame:
+                    frames.append(frame)
+                    used_until = nxt - 1
+                    i = nxt
+                    continue
+            if core in lex.expressive and i > 0:
+                start = i - 1
+                while start > 0 and not toks[start - 1].comma_after and i - start < 4:
+                    start -= 1
+                subj = toks[start:i]
+                if subj and all(self.surface(x.cs, x.ce)[:1].isupper() for x in subj):
+                    mention, span, _, _ = self._mention(subj)
+                    if mention is not None and mention.kind == SourceKind.PERSON:
+                        frame = Frame("expressive", subj[0].s, None, speaker=span, mention=mention)
+                        frame.content = (subj[0].s, e)
+                        frames.append(frame)
+            i += 1
+        return frames
+
+    def _english_verb(self, toks, i, form, s, e):
+        lex = self.lex
+        relation, cue_mod = lex.cue_verbs[form]
+        width = len(form.split())
+        t = toks[i]
+        cue_end = toks[i + width - 1].ce
+        after = toks[i + width :]
+        # subject before the verb
+        p = i - 1
+        while p >= 0 and (toks[p].core in _EN_AUX or (toks[p].core.endswith("ly") and len(toks[p].core) > 4) or toks[p].core in {"never", "not"}):
+            p -= 1
+        if p >= 0 and toks[p].core in {"who", "which", "that"}:
+            return None, i + 1
+        start = p
+        while start >= 0 and i - start <= 12:
+            tk = toks[start]
+            if tk.core in _EN_CLAUSE_BREAK and start != p:
+                start += 1
+                break
+            abbreviation = tk.raw.endswith(".") and tk.core.lower().rstrip(".") in _EN_TITLES
+            if start < p and (tk.comma_after or tk.quote_after or (tk.ends_sentence and not abbreviation)):
+                start += 1
+                break
+            if tk.raw.endswith(("”", '"', "''")) and start == p:
+                start = p + 1
+                break
+            start -= 1
+        start = max(start, 0)
+        subject = toks[start : p + 1] if p >= 0 else []
+        while subject and subject[0].core in {"yet", "but", "and", "so", "still", "however", "meanwhile", "now"}:
+            subject = subject[1:]
+        if subject and (subject[0].quote_before and not subject[-1].quote_after) and len(subject) > 4:
+            subject = []
+        if len(subject) > 10:
+            return None, i + 1
+        frame = Frame("verb", t.s, (t.cs, cue_end), relation=relation, cue_modality=cue_mod, distancing=form in lex.distancing)
+        rest = after
+        ends_soon = len(rest) <= 7 and (not rest or rest[-1].ends_sentence or rest[-1] is toks[-1])
+        before_comma = start > 0 and (toks[start - 1].comma_after or toks[start - 1].quote_after)
+        if not subject:
+            # "..., said the official." / "“...,” said Smith"
+            k = self._np_forward(toks, i + width, limit=8)
+            if k == i + width:
+                return None, i + 1
+            mention, span, _, _ = self._mention(toks[i + width : k])
+            if span is not None and k < len(toks) and toks[k - 1].comma_after and toks[k].core in {"a", "an", "the", "who", "president", "director", "spokesman", "spokeswoman", "chairman", "head"}:
+                m = k
+                while m < len(toks) and not toks[m].comma_after and not toks[m].ends_sentence and not toks[m].quote_after:
+                    m += 1
+                if m < len(toks):
+                    span = (span[0], self._trim_span(self.orig(toks[k].s, toks[m].e))[1])
+                    k = m + 1
+            frame.kind = "post"
+            frame.mention, frame.speaker = mention, span
+            frame.clause_start = t.s
+            frame.content = (s, (toks[i - 1].ce if i > 0 else t.s))
+            return frame, k
+        if subject[0].core in lex.participants:
+            frame.kind = "participant"
+        mention, span, _, _ = self._mention(subject)
+        frame.mention, frame.speaker = mention, span
+        frame.clause_start = subject[0].s
+        if before_comma and ends_soon and not (rest and rest[0].core == "that"):
+            frame.kind = "post"
+            frame.content = (s, toks[start - 1].ce)
+            return frame, len(toks) if not rest else i + width + len(rest)
+        j = i + width
+        if form in {"told", "tells"}:
+            k = j
+            while k < len(toks) and k - j < 6 and toks[k].core != "that" and not toks[k].comma_after:
+                k += 1
+            if k > j:
+                recip = toks[j : k + (1 if k < len(toks) and toks[k].comma_after else 0)]
+                rmention, rspan, _, _ = self._mention(recip, speaker=False)
+                if rmention is not None and rmention.kind in (SourceKind.OUTLET, SourceKind.AGENCY):
+                    frame.relays.append((rmention, Relation.REPORTED, rspan))
+                j = k + (1 if k < len(toks) and toks[k].comma_after else 0)
+        # skip a prepositional tail ("in a statement", "on Sunday") before the content
+        if j < len(toks) and toks[j].core in {"in", "on"} and any(x.core == "that" for x in toks[j : j + 6]):
+            while j < len(toks) and toks[j].core != "that":
+                j += 1
+        if j < len(toks) and toks[j].core == "that":
+            j += 1
+        if j >= len(toks):
+            if before_comma:
+                frame.kind = "post"
+                frame.content = (s, toks[start - 1].ce)
+                return frame, len(toks)
+            return None, i + 1
+        frame.content = (toks[j].s, e)
+        return frame, j
+
+    # ---------------------------------------------------------------- content bounds
+    def _bound_contents(self, frames: list[Frame], toks: list[Token], s: int, e: int) -> None:
+        """Forward content runs to the next frame's clause (or a trailing 'according to')."""
+        for idx, frame in enumerate(frames):
+            if frame.content is None or frame.kind == "post":
+                continue
+            cs, ce = frame.content
+            for other in frames[idx + 1 :]:
+                if other.clause_start > cs:
+                    ce = min(ce, self._clause_cut(other))
+                    break
+            frame.content = (cs, ce)
+
+    def _clause_cut(self, frame: Frame) -> int:
+        """Where the preceding content ends: before the comma that opens this frame's clause."""
+        pos = frame.clause_start
+        F = self.F
+        j = pos
+        while j > 0 and F[j - 1] in " ,،\"”»“«":
+            j -= 1
+        # drop a dangling connective ("وخصوصا بعدما", "and")
+        m = re.search(r"(?:[,،]\s*)?(?:وخصوصا|خصوصا|وذلك|و|and|but)?\s*(?:بعدما|بعد ان|عندما)?\s*$", F[max(0, j - 30) : j])
+        if m and m.group().strip():
+            j = max(0, j - 30) + m.start()
+        while j > 0 and F[j - 1] in " ,،":
+            j -= 1
+        return j

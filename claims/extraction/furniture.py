@@ -1,0 +1,150 @@
+"""Page furniture: lines that are not content but may say who wrote or relayed the content.
+
+- keyword lines ("كلمات دلالية: ...", "Tags: ..."), "read also" lines and the related headline
+  that follows them, related-article lists (everything after "مقالات مشابهة" / "Related
+  articles"), "last updated" stamps;
+- source lines ("المصدر: الحرة") name the outlet the story above was taken from: a relay;
+- bylines ("بقلم: فاروق يوسف", "By Jane Doe") name the author of what follows (an op-ed);
+- a short last line without sentence punctuation that names an outlet is its signature.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from claims.extraction.lexicon import Lexicon
+from claims.extraction.segmentation import Paragraph
+from claims.text import STOPWORDS_AR, STOPWORDS_EN, fold
+
+Span = tuple[int, int]
+_NAME_PARTICLES = frozenset({"بن", "ابن", "ابو", "عبد", "ال", "bin", "ibn", "al", "el", "de", "van", "von", "abu", "abdul"})
+_STOP = frozenset(fold(w) for w in STOPWORDS_AR) | STOPWORDS_EN
+
+
+@dataclass
+class Furniture:
+    spans: list[Span] = field(default_factory=list)
+    skip_paragraphs: set[int] = field(default_factory=set)
+    source_line: tuple[str, Span, int] | None = None  # (outlet name, span, paragraph index)
+    byline: tuple[str, Span, int, int] | None = None  # (author, name span, paragraph, body start)
+    signature: tuple[str, Span] | None = None
+    headings: set[int] = field(default_factory=set)
+
+
+def _name_after(text: str, start: int, limit: int, *, arabic: bool) -> tuple[int, int] | None:
+    """The author's name right after a byline marker: two words (three with a particle)."""
+    tokens = [(m.start(), m.end()) for m in re.finditer(r"[^\s:،,.؛]+", text[start:limit])]
+    picked: list[tuple[int, int]] = []
+    for s, e in tokens:
+        word = fold(text[start + s : start + e])
+        if word in _STOP and word not in _NAME_PARTICLES:
+            break
+        if not arabic and not text[start + s].isupper() and word not in _NAME_PARTICLES:
+            break
+        picked.append((start + s, start + e))
+        want = 3 if any(fold(text[a:b]) in _NAME_PARTICLES for a, b in picked) else 2
+        if len(picked) >= want:
+            break
+    if not picked:
+        return None
+    return picked[0][0], picked[-1][1]
+
+
+def detect(text: str, folded: str, fmap: list[int], paras: list[Paragraph], lex: Lexicon) -> Furniture:
+    """Classify whole lines (and a byline's prefix) as furniture."""
+    fur = Furniture()
+    inv = {orig: i for i, orig in enumerate(fmap)}
+
+    def fline(p: Paragraph) -> str:
+        a = inv.get(p.start)
+        b = inv.get(p.end - 1)
+        return folded[a : b + 1] if a is not None and b is not None else fold(text[p.start : p.end])
+
+    def any_match(kind: str, line: str):
+        for pattern in lex.furniture.get(kind, ()):
+            m = pattern.search(line)
+            if m:
+                return m
+        return None
+
+    in_related = False
+    after_read_also = 0
+    furniture_lines: set[str] = set()
+    for p in paras:
+        line = fline(p)
+        raw = text[p.start : p.end]
+        if in_related:
+            fur.skip_paragraphs.add(p.index)
+            continue
+        if any_match("related_list", line):
+            in_related = True
+            fur.skip_paragraphs.add(p.index)
+            continue
+        if any_match("keyword_line", line):
+            fur.skip_paragraphs.add(p.index)
+            continue
+        if any_match("read_also", line):
+            fur.skip_paragraphs.add(p.index)
+            # "إقرأ أيضاً:" alone on its line is followed by one related headline
+            after_read_also = 1 if len(line.split()) <= 4 else 0
+            continue
+        if after_read_also:
+            after_read_also = 0
+            if len(line.split()) <= 14 and not line.rstrip().endswith("."):
+                fur.skip_paragraphs.add(p.index)
+                furniture_lines.add(line.strip())
+                continue
+        m = any_match("source_line", line)
+        if m:
+            name = raw[m.start("name") : m.end("name")].strip() if len(raw) == len(line) else raw.split(":", 1)[-1].strip()
+            offset = raw.find(name)
+            fur.source_line = (name, (p.start + offset, p.start + offset + len(name)), p.index)
+            fur.skip_paragraphs.add(p.index)
+            continue
+        if line.strip() in furniture_lines:
+            fur.skip_paragraphs.add(p.index)
+            continue
+        by = None
+        for pattern in lex.furniture.get("byline", ()):
+            by = pattern.search(line)
+            if by:
+                break
+        if by and by.start() <= max(60, len(line) // 4):
+            prefix = line[: by.start()]
+            if not prefix.strip() or any_match("updated", prefix) or re.search(r"\d", prefix):
+                pos = inv[p.start] + by.end() if inv.get(p.start) is not None else None
+                ostart = fmap[pos] if pos is not None and pos < len(fmap) else min(p.end, p.start + by.end())
+                name = _name_after(text, ostart, p.end, arabic=lex.lang == "ar")
+                if name:
+                    body = name[1]
+                    while body < p.end and text[body] in " \t:،,":
+                        body += 1
+                    fur.byline = (text[name[0] : name[1]], name, p.index, body)
+                    fur.spans.append((p.start, body))
+                    if body >= p.end:
+                        fur.skip_paragraphs.add(p.index)
+                    continue
+        if any_match("updated", line) and len(line.split()) <= 10:
+            fur.skip_paragraphs.add(p.index)
+            continue
+    # A short closing line without sentence punctuation is the outlet's signature.
+    content = [p for p in paras if p.index not in fur.skip_paragraphs]
+    if len(content) >= 3:
+        last = content[-1]
+        raw = text[last.start : last.end]
+        if len(raw.split()) <= 4 and not re.search(r"[.!?؟:،,\"“”«»]", raw) and not re.search(r"\d", raw):
+            fur.signature = (raw.strip(), (last.start, last.end))
+            fur.skip_paragraphs.add(last.index)
+    for p in paras:
+        if p.index in fur.skip_paragraphs:
+            fur.spans.append((p.start, p.end))
+    # Sub-headings: short lines without final punctuation between body paragraphs.
+    for p in content[1:]:
+        raw = text[p.start : p.end].strip()
+        if p.index in fur.skip_paragraphs:
+            continue
+        if len(raw.split()) <= 9 and raw[-1] not in ".!?؟:”\"»…" and p.index != content[-1].index:
+            fur.headings.add(p.index)
+    fur.spans.sort()
+    return fur

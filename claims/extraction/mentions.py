@@ -1,0 +1,265 @@
+"""Who is who inside one document: noun phrases that name a speaker become ``Mention``s, and
+later references to the same source (a surname, the title alone, "the source", "the report",
+a pronoun) are resolved to the mention already made. A title followed by a name
+("وزير الدفاع العراقي ثابت العباسي", "Iraqi Defense Minister Thabet al-Abbasi") attaches the
+title to the named person, so the title alone later means that person."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from claims.extraction.lexicon import Lexicon
+from claims.extraction.model import Mention, Span
+from claims.text import fold as _fold
+from claims.text import stem
+from claims.vocabulary import SourceKind
+
+
+@lru_cache(maxsize=100_000)
+def fold(text: str) -> str:
+    return _fold(text)
+
+
+_PUNCT = "\"“”«»'()[]{},،.:؛;!?؟…-–—"
+_EN_DETERMINERS = frozenset(["the", "a", "an", "another", "one", "two", "three", "some", "several", "many", "other", "senior", "top"])
+_EN_PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "his", "her"])
+_NAME_LINKS = frozenset({"al", "el", "bin", "ibn", "de", "van", "von", "abu", "abdul", "da", "di", "le", "la"})
+
+
+def clean(surface: str) -> str:
+    s = surface.strip().strip(_PUNCT + " ")
+    s = re.sub(r"[\"“”«»]", "", s)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def _strip_article(word: str) -> str:
+    word = re.sub(r"^(?:al|el)-", "", word)
+    if len(word) > 4 and word.startswith("ال"):
+        return word[2:]
+    return word
+
+
+@lru_cache(maxsize=100_000)
+def _name_tokens(name: str) -> tuple[str, ...]:
+    return tuple(_strip_article(w) for w in fold(name).replace("-", " ").split() if w not in {"al", "el", "the"})
+
+
+@lru_cache(maxsize=100_000)
+def _role_key(role: str) -> frozenset[str]:
+    return frozenset(stem(_strip_article(w)) for w in re.findall(r"[^\W_]+", fold(role)) if w not in {"the", "of", "a", "an"})
+
+
+class Registry:
+    """The document's mentions, with the rules that decide whether a phrase is a new one."""
+
+    def __init__(self, lex: Lexicon, lang: str) -> None:
+        self.lex = lex
+        self.lang = lang
+        self.mentions: list[Mention] = []
+        self.last_speaker: Mention | None = None
+        self.last_person: Mention | None = None
+
+    # ------------------------------------------------------------------ classification
+    def kind_of(self, phrase: str, *, has_name: bool) -> SourceKind:
+        words = [w for w in re.findall(r"[^\W_]+", fold(phrase))]
+        if not words:
+            return SourceKind.PERSON
+        lex = self.lex
+        first = words[0]
+        if self.lang == "en":
+            while words and words[0] in _EN_DETERMINERS:
+                words = words[1:]
+            first = words[0] if words else first
+        bare = [w[1:] if len(w) > 3 and w[0] in "لبو" and w[1:].startswith("ال") else w for w in words]
+        if first in lex.anonymous_heads or (bare and bare[0] in lex.anonymous_heads):
+            return SourceKind.ANONYMOUS
+        if first in lex.role_heads:
+            return SourceKind.PERSON
+        for kind_name in ("agency", "outlet", "document", "government", "organisation"):
+            heads = lex.kind_heads.get(kind_name, frozenset())
+            probe = bare[:2] if self.lang == "ar" else bare
+            if any(w in heads for w in probe):
+                if kind_name == "government" and has_name and self.lang == "en":
+                    continue
+                return SourceKind(kind_name)
+        return SourceKind.PERSON
+
+    def split_role(self, phrase: str) -> tuple[str | None, str | None]:
+        """(role, name) of a noun phrase; either may be None."""
+        words = phrase.split()
+        if not words:
+            return None, None
+        lex = self.lex
+        if self.lang == "ar":
+            if fold(words[0]) not in lex.role_heads:
+                return None, phrase
+            i = 1
+            while i < len(words):
+                w = fold(words[i])
+                if w.startswith("ال") or w in {"لدي", "عام"} or (i > 0 and fold(words[i - 1]) == "لدي"):
+                    i += 1
+                    continue
+                break
+            role = " ".join(words[:i])
+            name = " ".join(words[i:]) or None
+            return role, name
+        # English: the last title word splits the title from the name ("Defense Minister | X Y")
+        idx = None
+        for i, w in enumerate(words):
+            if fold(w.strip(_PUNCT)) in lex.role_heads:
+                idx = i
+        if idx is None:
+            return None, phrase
+        rest = words[idx + 1 :]
+        if rest and (rest[0].lower() in {"of", "for", "at", "to", "in"} or not rest[0][:1].isupper()):
+            return phrase, None
+        role = " ".join(words[: idx + 1])
+        name = " ".join(rest) or None
+        return role, name
+
+    # ------------------------------------------------------------------ look-up
+    def _match_name(self, name: str) -> Mention | None:
+        toks = _name_tokens(name)
+        if not toks:
+            return None
+        best = None
+        for m in reversed(self.mentions):
+            if m.kind == SourceKind.ANONYMOUS:
+                continue
+            for other in m.names:
+                otoks = _name_tokens(other)
+                if not otoks:
+                    continue
+                small, big = (toks, otoks) if len(toks) <= len(otoks) else (otoks, toks)
+                if set(small) <= set(big) and (small[-1] == big[-1] or len(small) >= 2):
+                    return m
+                if fold(other) == fold(name):
+                    best = m
+        return best
+
+    def _match_role(self, role: str) -> Mention | None:
+        key = _role_key(role)
+        if not key:
+            return None
+        for m in reversed(self.mentions):
+            for r in m.roles:
+                rk = _role_key(r)
+                if key == rk or (len(key) >= 2 and key <= rk) or (len(rk) >= 2 and rk <= key and m.names):
+                    return m
+                common = len(key & rk)
+                if common >= 2 and common / min(len(key), len(rk)) >= 0.74:
+                    return m
+        return None
+
+    def _anaphor(self, phrase: str) -> Mention | None:
+        f = fold(phrase)
+        words = f.split()
+        lex = self.lex
+        if self.lang == "en":
+            if f in _EN_PRONOUNS:
+                return self.last_person if f not in {"it", "they"} else (self.last_speaker or self.last_person)
+            if words and words[0] == "the" and len(words) <= 3:
+                head = words[-1]
+                if head in lex.report_nouns or head in lex.statement_nouns:
+                    return self.latest(report=True, noun=head)
+                if head in lex.anonymous_heads or head.rstrip("s") in lex.anonymous_heads:
+                    for m in reversed(self.mentions):
+                        if m.kind == SourceKind.ANONYMOUS and any(head.rstrip("s") in fold(n) for n in m.all_forms()):
+                            return m
+            return None
+        if len(words) <= 2 and words:
+            head = words[0]
+            if head in lex.report_nouns or head in lex.statement_nouns:
+                return self.latest(report=True, noun=head)
+            if head.startswith("ال") and head[2:] in lex.anonymous_heads:
+                for m in reversed(self.mentions):
+                    if m.kind == SourceKind.ANONYMOUS and any(head[2:] in fold(n) for n in m.all_forms()):
+                        return m
+        return None
+
+    def latest(self, *, report: bool = False, noun: str | None = None) -> Mention | None:
+        statement = noun is not None and noun in self.lex.statement_nouns
+        for m in reversed(self.mentions):
+            if report and m.report:
+                is_statement = m.kind == SourceKind.DOCUMENT
+                if noun is None or statement == is_statement:
+                    return m
+        return None
+
+    # ------------------------------------------------------------------ registration
+    def get(self, surface: str, span: Span | None, *, kind: SourceKind | None = None, speaker: bool = True) -> Mention:
+        phrase = clean(surface)
+        found = self._anaphor(phrase)
+        role, name = self.split_role(phrase)
+        if found is None and name:
+            found = self._match_name(name)
+        if found is None and role and not name:
+            found = self._match_role(role)
+        if found is None:
+            for m in self.mentions:
+                if any(fold(f) == fold(phrase) for f in m.all_forms()):
+                    found = m
+                    break
+        if found is None:
+            resolved_kind = kind or self.kind_of(phrase, has_name=bool(name))
+            if resolved_kind != SourceKind.PERSON:
+                role, name = None, phrase
+            found = Mention(id=len(self.mentions), kind=resolved_kind, lang=self.lang, report=resolved_kind == SourceKind.DOCUMENT)
+            if role and resolved_kind == SourceKind.PERSON:
+                found.roles.append(role)
+            self.mentions.append(found)
+        else:
+            if role and role not in found.roles and found.kind == SourceKind.PERSON:
+                found.roles.append(role)
+        pronoun = found.kind == SourceKind.PERSON and fold(name or "") in _EN_PRONOUNS
+        if name and name not in found.names and not self._anaphor(phrase) and not pronoun:
+            found.names.append(name)
+        if role and not name and role not in found.roles and not found.roles and not found.names:
+            found.roles.append(role)
+        if span is not None:
+            found.spans.append(span)
+        if speaker:
+            self.last_speaker = found
+        if found.kind == SourceKind.PERSON and (found.names or found.roles):
+            self.last_person = found
+        return found
+
+    def add_appositions(self, text: str) -> None:
+        """Pre-register "title + name" phrases found anywhere in the text (not only speakers)."""
+        if self.lang == "ar":
+            words_re = re.compile(r"[^\s،,.:؛\"“”«»()]+|[،,.:؛\"“”«»()]")
+            toks = [(m.start(), m.end(), m.group()) for m in words_re.finditer(text)]
+            i = 0
+            while i < len(toks):
+                w = fold(toks[i][2])
+                if w.startswith("و") and w[1:] in self.lex.role_heads:
+                    w = w[1:]
+                if w in self.lex.role_heads:
+                    j = i + 1
+                    while j < len(toks) and (fold(toks[j][2]).startswith("ال") or fold(toks[j][2]) in {"لدي"} or fold(toks[j - 1][2]) == "لدي"):
+                        j += 1
+                    k = j
+                    while k < len(toks) and k - j < 5:
+                        t = fold(toks[k][2])
+                        if t in "،,.:؛\"“”«»()" or t in self.lex.np_stops or t.startswith(("ال", "بال", "لل", "وال")):
+                            break
+                        k += 1
+                    if k < len(toks) and k > j:
+                        t = fold(toks[k][2])
+                        if t.startswith("ال") and t.endswith("ي") and t not in self.lex.np_stops:
+                            k += 1
+                    if k > j and j > i + 1:
+                        first = toks[i][0] + (1 if fold(toks[i][2]).startswith("و") and fold(toks[i][2])[1:] in self.lex.role_heads else 0)
+                        span = (first, toks[k - 1][1])
+                        self.get(text[span[0] : span[1]], None, kind=SourceKind.PERSON, speaker=False)
+                    i = max(k, i + 1)
+                    continue
+                i += 1
+            return
+        # English: a run of capitalised words containing a title word, followed by a name
+        for m in re.finditer(r"(?:[A-Z][\w’'.-]*\s+){1,9}(?:(?:al|el|bin|ibn|de)-?\s*)?[A-Z][\w’'-]+", text):
+            phrase = m.group()
+            role, name = self.split_role(phrase)
+            if role and name and len(name.split()) <= 5:
+                self.get(phrase, None, kind=SourceKind.PERSON, speaker=False)

@@ -1,0 +1,476 @@
+"""``extract``: raw text in, claims with spans, chains and modality out (no database)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from claims.extraction import furniture as furniture_mod
+from claims.extraction.attribution import Frame, SentenceAttributor
+from claims.extraction.lexicon import Lexicon, load
+from claims.extraction.mentions import Registry
+from claims.extraction.modality import content_modality, stance_for
+from claims.extraction.model import ExtractedClaim, Extraction, Hop, Mention, Span
+from claims.extraction.segmentation import Paragraph, paragraphs, sentences
+from claims.text import detect_lang, fold_with_offsets
+from claims.vocabulary import Modality, Relation, SourceKind
+
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_TRIM = " \t\n,،:؛;\"“”«»'"
+_SPEAKER_KINDS = ("verb", "verb-prodrop", "post", "participle", "expressive")
+
+
+@dataclass
+class _Unit:
+    para: int
+    start: int  # original offsets
+    end: int
+    fs: int  # folded offsets
+    fe: int
+    frames: list[Frame]
+    heading: bool = False
+    title: bool = False
+    oped: bool = False
+
+
+class _Doc:
+    def __init__(self, text: str, lang: str, outlet: str | None, doc_key: str | None) -> None:
+        self.text = text
+        self.lang = lang
+        self.lex: Lexicon = load(lang)
+        self.F, offsets = fold_with_offsets(text)
+        self.fmap = offsets[:-1]  # without the end sentinel: one original index per folded character
+        if len(self.fmap) == len(text):
+            self.inv = list(range(len(text) + 1))
+        else:
+            self.inv = [0] * (len(text) + 1)
+            j = len(self.fmap)
+            for o in range(len(text), -1, -1):
+                while j > 0 and self.fmap[j - 1] >= o:
+                    j -= 1
+                self.inv[o] = j
+        self.reg = Registry(self.lex, lang)
+        self.paras = paragraphs(text)
+        self.fur = furniture_mod.detect(text, self.F, self.fmap, self.paras, self.lex)
+        name = outlet or (self.fur.signature[0] if self.fur.signature else None) or f"Unidentified publisher ({doc_key or 'document'})"
+        self.publisher = Mention(id=-1, kind=SourceKind.OUTLET, names=[name], publisher=True, lang=lang)
+        if self.fur.signature and not outlet:
+            self.publisher.spans.append(self.fur.signature[1])
+        self.att = SentenceAttributor(self.F, text, self.fmap, self.lex, self.reg)
+
+    def f(self, o: int) -> int:
+        return self.inv[o]
+
+    def o(self, fs: int, fe: int) -> Span:
+        return self.fmap[fs], self.fmap[fe - 1] + 1
+
+    # ------------------------------------------------------------------ passes
+    def units(self) -> list[_Unit]:
+        fur = self.fur
+        content = [p for p in self.paras if p.index not in fur.skip_paragraphs]
+        body = "\n".join(self.text[p.start : p.end] for p in content)
+        self.reg.add_appositions(body if self.lang == "en" else self.text[: fur.byline[3]] if fur.byline else self.text)
+        author_start = fur.byline[3] if fur.byline else None
+        title_index = None
+        if len(content) >= 2:
+            first = self.text[content[0].start : content[0].end].strip()
+            if len(first.split()) <= 22 and first[-1:] not in ".":
+                title_index = content[0].index
+        out: list[_Unit] = []
+        for p in content:
+            para = p
+            if fur.byline and p.index == fur.byline[2]:
+                if fur.byline[3] >= p.end:
+                    continue
+                para = Paragraph(p.index, fur.byline[3], p.end)
+            oped = author_start is not None and para.start >= author_start
+            for sent in sentences(self.text, para):
+                fs, fe = self.f(sent.start), self.f(sent.end)
+                frames = [] if oped else self.att.frames(fs, fe)
+                out.append(
+                    _Unit(
+                        para=p.index,
+                        start=sent.start,
+                        end=sent.end,
+                        fs=fs,
+                        fe=fe,
+                        frames=frames,
+                        heading=p.index in fur.headings,
+                        title=p.index == title_index,
+                        oped=oped,
+                    )
+                )
+        return out
+
+    def regions(self, units: list[_Unit]) -> list[tuple[Mention, int, int, int]]:
+        """(report, first paragraph, first unit index, last paragraph) for each report or
+        statement that later sentences refer back to: the text between its introduction and
+        its last mention continues it."""
+        first: dict[int, tuple[int, int]] = {}
+        last: dict[int, int] = {}
+        by_id: dict[int, Mention] = {}
+        for ui, unit in enumerate(units):
+            for fr in unit.frames:
+                m = fr.mention
+                if m is None or fr.translation:
+                    continue
+                if m.kind == SourceKind.DOCUMENT:
+                    m.report = True
+                if not m.report:
+                    continue
+                by_id[m.id] = m
+                first.setdefault(m.id, (unit.para, ui))
+                last[m.id] = unit.para
+        return [(by_id[k], first[k][0], first[k][1], last[k]) for k in first]
+
+    def run(self) -> Extraction:
+        units = self.units()
+        regions = self.regions(units)
+        translator = None
+        for unit in units:
+            for fr in unit.frames:
+                if fr.translation and fr.mention is not None:
+                    translator = fr.mention
+                    translator.translator = True
+        reports = [m for m in self.reg.mentions if m.report]
+        doc_report = reports[0] if reports else None
+        source_line = None
+        if self.fur.source_line:
+            name, span, pidx = self.fur.source_line
+            source_line = (self.reg.get(name, span, kind=SourceKind.OUTLET, speaker=False), pidx)
+        author = None
+        if self.fur.byline:
+            name, span, _, _ = self.fur.byline
+            author = self.reg.get(name, span, kind=SourceKind.PERSON, speaker=False)
+        para_relays: dict[int, list[Frame]] = {}
+        for unit in units:
+            for fr in unit.frames:
+                if fr.kind == "according" and fr.mention is not None and not fr.translation and not fr.report_intro and fr.mention.kind in (SourceKind.AGENCY, SourceKind.OUTLET):
+                    para_relays.setdefault(unit.para, []).append(fr)
+        claims: list[ExtractedClaim] = []
+        prev_speaker: tuple[int, Frame] | None = None
+        for ui, unit in enumerate(units):
+            region = None
+            for rep, p0, u0, p1 in regions:
+                inside = ui > u0 and unit.para <= p1 and not unit.heading and not unit.title
+                if inside and (region is None or u0 > region[2]):
+                    region = (rep, p0, u0, p1)
+            ctx = _Ctx(self, unit, region[0] if region else None, translator, doc_report, source_line, author, para_relays.get(unit.para, []))
+            made = ctx.claims(prev_speaker)
+            claims.extend(made)
+            speaker_frames = [f for f in unit.frames if f.kind in _SPEAKER_KINDS and f.mention is not None]
+            if speaker_frames:
+                prev_speaker = (unit.para, speaker_frames[-1])
+            elif not self.text[unit.start : unit.end].lstrip().startswith(("“", '"', "«")):
+                prev_speaker = None
+        self._title_colon(units, claims)
+        mentions = [m for m in self.reg.mentions]
+        claims = _dedupe(claims)
+        return Extraction(
+            text=self.text,
+            lang=self.lang,
+            claims=claims,
+            mentions=mentions + [self.publisher],
+            publisher=self.publisher,
+            furniture=self.fur.spans,
+        )
+
+    def _title_colon(self, units: list[_Unit], claims: list[ExtractedClaim]) -> None:
+        """A headline "X: Y" where X is a source named again in the body attributes Y to X."""
+        for claim in claims:
+            unit = next((u for u in units if u.start <= claim.start < u.end), None)
+            if unit is None or not unit.title or not claim.hops[0].mention.publisher:
+                continue
+            line = self.text[unit.start : unit.end]
+            m = re.match(r"^\s*([^:：]{2,60})[:：]\s*(.+)$", line)
+            if not m or len(m.group(1).split()) > 5:
+                continue
+            head = m.group(1).strip()
+            match = None
+            from claims.text import fold
+
+            for mention in self.reg.mentions:
+                if any(fold(f) == fold(head) for f in mention.all_forms()):
+                    match = mention
+            if match is None and self.lang == "en" and head[:1].isupper():
+                match = self.reg._match_name(head)
+            if match is None:
+                continue
+            hs = unit.start + line.find(head)
+            cstart = unit.start + m.start(2)
+            claim.start = cstart
+            claim.text = self.text[cstart : claim.end]
+            origin = Hop(match, Relation.REPORTED, claim.modality, None, head + ":", (hs, hs + len(head) + 1), (hs, hs + len(head)), (hs, hs + len(head)))
+            claim.hops.insert(0, origin)
+
+
+def _dedupe(claims: list[ExtractedClaim]) -> list[ExtractedClaim]:
+    seen: set[tuple[int, int, int]] = set()
+    out = []
+    for c in claims:
+        key = (c.start, c.end, c.hops[0].mention.id)
+        if key in seen or c.end <= c.start:
+            continue
+        seen.add(key)
+        out.append(c)
+    return out
+
+
+class _Ctx:
+    """Builds the claims of one sentence from its frames and its context."""
+
+    def __init__(self, doc: _Doc, unit: _Unit, region: Mention | None, translator, doc_report, source_line, author, para_relays):
+        self.doc = doc
+        self.unit = unit
+        self.region = region
+        self.translator = translator
+        self.doc_report = doc_report
+        self.source_line = source_line
+        self.author = author
+        self.para_relays = para_relays
+
+    # spans ----------------------------------------------------------------------
+    def _trim(self, fs: int, fe: int, *, keep_stop: bool) -> Span | None:
+        if fe <= fs:
+            return None
+        a, b = self.doc.o(fs, fe)
+        text = self.doc.text
+        while a < b and text[a] in _TRIM:
+            a += 1
+        while b > a and (text[b - 1] in _TRIM or (not keep_stop and text[b - 1] in ".…")):
+            b -= 1
+        if keep_stop and b < len(text) and text[b : b + 1] == "." and b < self.unit.end:
+            b += 1
+        if len(_WORD.findall(text[a:b])) < 3:
+            return None
+        return a, b
+
+    def _split_connectives(self, span: Span) -> list[Span]:
+        doc = self.doc
+        lex = doc.lex
+        a, b = span
+        fa, fb = doc.f(a), doc.f(b)
+        seg = doc.F[fa:fb]
+        cuts: list[tuple[int, int]] = []
+        for con in lex.connectives:
+            keep = con.startswith("+")
+            c = con.lstrip("+").strip()
+            pattern = (r"(?<!\w)" if c[:1].isalnum() else "") + re.escape(c) + (r"(?!\w)" if c[-1:].isalnum() else "")
+            for m in re.finditer(pattern, seg):
+                if m.start() == 0:
+                    continue
+                if keep:  # the connective's words stay with the clause they open ("as the EU does")
+                    lead_punct = re.match(r"[,،\s]*", m.group()).end()
+                    cuts.append((m.start(), m.start() + lead_punct))
+                else:
+                    cuts.append((m.start(), m.end()))
+        lead = 0
+        for opener in lex.concessives:
+            if seg.startswith(opener):
+                lead = len(opener)
+                if not cuts:
+                    comma = re.search(r"[,،]", seg[lead:])
+                    if comma:
+                        cuts.append((lead + comma.start(), lead + comma.end()))
+                break
+        if not cuts and not lead:
+            return [span]
+        cuts.sort()
+        pieces = []
+        pos = lead
+        for cs, ce in cuts:
+            if cs < pos:
+                continue
+            pieces.append((pos, cs))
+            pos = ce
+        pieces.append((pos, len(seg)))
+        out = []
+        for ps, pe in pieces:
+            t = self._trim(fa + ps, fa + pe, keep_stop=True)
+            if t:
+                out.append(t)
+        return out or [span]
+
+    # chain ----------------------------------------------------------------------
+    def _hop(self, mention: Mention, relation: Relation, modality: Modality, frame: Frame | None = None) -> Hop:
+        cue = cue_span = speaker = evidence = None
+        if frame is not None:
+            if frame.cue:
+                cue_span = self.doc.o(*frame.cue)
+                cue = self.doc.text[cue_span[0] : cue_span[1]]
+            speaker = frame.speaker
+            parts = [s for s in (cue_span, speaker) if s]
+            if parts:
+                evidence = (min(p[0] for p in parts), max(p[1] for p in parts))
+        elif mention.spans:
+            speaker = mention.spans[0]
+            evidence = speaker
+        return Hop(mention, relation, modality, None, cue, cue_span, speaker, evidence)
+
+    def _chain(self, origin: Hop, relays: list[Hop], modality: Modality, publisher_modality: Modality) -> list[Hop]:
+        doc = self.doc
+        hops = [origin]
+
+        def add(h: Hop) -> None:
+            if all(x.mention is not h.mention for x in hops) and not h.mention.publisher:
+                hops.append(h)
+
+        for r in relays:
+            add(r)
+        if self.region is not None and not self.unit.oped:
+            add(self._hop(self.region, Relation.REPORTED, modality))
+        if self.translator is not None and any(h.mention.report for h in hops) and not self.unit.oped:
+            hops.append(self._hop(self.translator, Relation.TRANSLATED, modality))
+        if self.source_line and self.unit.para < self.source_line[1] and not self.unit.heading and not self.unit.title:
+            outlet = self.source_line[0]
+            if hops[0].mention.publisher:
+                hops[0] = self._hop(outlet, Relation.REPORTED, modality)
+            else:
+                add(self._hop(outlet, Relation.REPORTED, modality))
+        if not hops[0].mention.publisher:
+            pub = Hop(doc.publisher, Relation.PUBLISHED, publisher_modality, doc.lang)
+            hops.append(pub)
+        else:
+            hops[0].relation = Relation.PUBLISHED
+            hops[0].modality = publisher_modality
+            hops[0].lang = doc.lang
+        return hops
+
+    def _claim(self, span: Span, origin_mention: Mention, relation: Relation, frame: Frame | None, relays: list[Hop], *, distancing: bool, cue_mod: Modality | None) -> ExtractedClaim:
+        doc = self.doc
+        fa, fb = doc.f(span[0]), doc.f(span[1])
+        folded = doc.F[fa:fb]
+        mod = content_modality(folded, doc.lex, cue=cue_mod)
+        if self.unit.oped:
+            mod = Modality.QUESTION if mod == Modality.QUESTION else Modality.OPINION
+        if self.unit.title and doc.text[self.unit.start : self.unit.end].rstrip().endswith(("?", "؟")):
+            mod = Modality.QUESTION
+        pub_mod = Modality.REPORTED if distancing and mod == Modality.ASSERTED else mod
+        origin = self._hop(origin_mention, relation, mod, frame)
+        for r in relays:
+            r.modality = mod
+        hops = self._chain(origin, relays, mod, pub_mod)
+        cue_folded = doc.F[frame.cue[0] : frame.cue[1]] if frame and frame.cue else None
+        stance = stance_for(pub_mod, cue_folded, doc.lex)
+        if any(w in doc.lex.denials for w in folded.split()[:2]):
+            stance = stance_for(Modality.DENIED, None, doc.lex)
+        return ExtractedClaim(span[0], span[1], doc.text[span[0] : span[1]], hops[-1].modality or pub_mod, stance, hops, self.unit.para)
+
+    # sentence -------------------------------------------------------------------
+    def claims(self, prev_speaker) -> list[ExtractedClaim]:
+        unit = self.unit
+        doc = self.doc
+        frames = unit.frames
+        distancing = any(f.kind == "reportedly" for f in frames)
+        out: list[ExtractedClaim] = []
+        relays_acc = [f for f in frames if f.kind == "according" and f.mention is not None and not f.translation]
+        speakers = [f for f in frames if f.kind in _SPEAKER_KINDS and f.has_content]
+        last_mention = None
+        if speakers:
+            first = speakers[0]
+            if first.kind == "verb" and first.speaker is not None and first.cue and not unit.oped:
+                prefix = self._trim(unit.fs, doc.att._clause_cut(first), keep_stop=False)
+                if prefix and len(_WORD.findall(doc.text[prefix[0] : prefix[1]])) >= 5 and first.cue[0] > unit.fs + 20:
+                    cut = re.search(r"[,،]\s*(?:بعد|عقب|قبل|إثر|اثر|after|before)\s", doc.text[prefix[0] : prefix[1]])
+                    if cut:
+                        prefix = (prefix[0], prefix[0] + cut.start())
+                    out.append(self._claim(prefix, doc.publisher, Relation.PUBLISHED, None, [], distancing=False, cue_mod=None))
+            for fr in speakers:
+                mention = fr.mention
+                if fr.kind == "participle":
+                    mention = last_mention or fr.mention or doc.reg.last_speaker
+                if mention is None:
+                    continue
+                last_mention = mention
+                span = self._trim(*fr.content, keep_stop=False) if fr.content else None
+                if span is None:
+                    continue
+                relays = [self._relay(m, rel, sp) for m, rel, sp in fr.relays]
+                relays += [self._relay_frame(a) for a in relays_acc if a.mention is not mention and a.mention.kind != SourceKind.PERSON]
+                relays += [self._relay_frame(a) for a in self.para_relays if a.mention is not mention]
+                if mention.report and fr.relation == Relation.SAID and mention.kind != SourceKind.PERSON:
+                    relation = Relation.REPORTED if mention.kind != SourceKind.DOCUMENT else Relation.SAID
+                else:
+                    relation = fr.relation if mention.kind != SourceKind.PERSON else Relation.SAID
+                if fr.kind == "expressive":
+                    relation = Relation.SAID
+                out.append(self._claim(span, mention, relation, fr, relays, distancing=distancing or fr.distancing, cue_mod=fr.cue_modality))
+            return out
+        # an "according to X" that carries the content itself
+        lead = next((f for f in relays_acc if f.leading and f.has_content), None)
+        trail = next((f for f in relays_acc if f.trailing), None)
+        carrier = lead or trail
+        if carrier is not None and not unit.oped:
+            if lead is not None:
+                cs, ce = lead.content
+            else:
+                cs, ce = unit.fs, doc.att._clause_cut(trail)
+            span = self._trim(cs, ce, keep_stop=False)
+            if span is None:
+                return out
+            m = carrier.mention
+            relation = Relation.SAID if m.kind in (SourceKind.PERSON, SourceKind.DOCUMENT, SourceKind.GOVERNMENT) else Relation.REPORTED
+            relays = [self._relay_frame(a) for a in self.para_relays if a.mention is not m]
+            pieces = self._split_connectives(span) if self.unit.frames and m.report else [span]
+            for piece in pieces:
+                out.append(self._claim(piece, m, relation, carrier, relays, distancing=distancing, cue_mod=None))
+            return out
+        # unattributed: the sentence belongs to the context
+        start_f = unit.fs
+        rep = next((f for f in frames if f.kind == "reportedly"), None)
+        participant = next((f for f in frames if f.kind == "participant" and f.has_content), None)
+        if rep is not None and rep.content:
+            start_f = rep.content[0]
+        end_f = unit.fe
+        translation = next((f for f in frames if f.translation), None)
+        if translation is not None:
+            end_f = min(end_f, doc.att._clause_cut(translation))
+        raw = doc.text[unit.start : unit.end].strip()
+        quoted = raw[:1] in "“\"«"
+        cue_frame = participant
+        if unit.oped and self.author is not None:
+            origin, relation = self.author, Relation.SAID
+            split = False
+        elif quoted and prev_speaker and prev_speaker[0] == unit.para:
+            origin, relation, split = prev_speaker[1].mention, Relation.SAID, False
+        elif self.region is not None or (participant is not None and doc.reg.latest(report=True) is not None):
+            report = self.region if self.region is not None else doc.reg.latest(report=True)
+            origin, relation, split = report, (Relation.SAID if report.kind == SourceKind.DOCUMENT else Relation.REPORTED), True
+            if participant is not None and participant.content:
+                start_f = participant.content[0]
+        elif quoted and self.doc_report is not None and not unit.title:
+            origin, relation, split = self.doc_report, Relation.REPORTED, True
+        elif self.para_relays and not unit.heading and not unit.title:
+            a = self.para_relays[0]
+            origin, relation, split, cue_frame = a.mention, Relation.REPORTED, True, a
+        else:
+            origin, relation, split = doc.publisher, Relation.PUBLISHED, True
+        span = self._trim(start_f, end_f, keep_stop=origin is doc.publisher or unit.oped)
+        if span is None:
+            return out
+        pieces = self._split_connectives(span) if split else [span]
+        for piece in pieces:
+            out.append(self._claim(piece, origin, relation, cue_frame, [], distancing=distancing, cue_mod=None))
+        return out
+
+    def _relay(self, mention: Mention, relation: Relation, span: Span | None) -> Hop:
+        return Hop(mention, relation, None, None, None, None, span, span)
+
+    def _relay_frame(self, fr: Frame) -> Hop:
+        cue_span = self.doc.o(*fr.cue) if fr.cue else None
+        return Hop(
+            fr.mention,
+            Relation.TRANSLATED if fr.translation else Relation.REPORTED,
+            None,
+            None,
+            self.doc.text[cue_span[0] : cue_span[1]] if cue_span else None,
+            cue_span,
+            fr.speaker,
+            cue_span,
+        )
+
+
+def extract(text: str, *, lang: str | None = None, outlet: str | None = None, doc_key: str | None = None) -> Extraction:
+    """Run the whole pipeline on one document's text (already stripped of markup)."""
+    language = lang or detect_lang(text)
+    return _Doc(text, language if language in ("ar", "en") else "en", outlet, doc_key).run()

@@ -1,0 +1,229 @@
+"""Ingest raw text: run the extraction pipeline and store the document, its sources, claims
+and relay hops through the domain services, then group the claims with other documents.
+
+The caller owns the transaction (one document = one unit of work): if anything fails, nothing
+of the document is written. Re-ingesting the same text (same content hash) changes nothing and
+returns the stored document and claims with their ids.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from claims.errors import Invalid
+from claims.extraction import extract
+from claims.extraction.grouping import Grouper
+from claims.extraction.model import Extraction, Mention
+from claims.extraction.resolution import SourceResolver
+from claims.extraction.segmentation import looks_like_html, strip_html
+from claims.models import Claim, Document, Source
+from claims.schemas import AliasIn, ClaimIn, DocumentIn, HopIn, SourceIn, SourcePatch
+from claims.services import ClaimService, DocumentService, SourceService, content_hash
+from claims.text import detect_lang, fold_name
+from claims.vocabulary import ANALYSED_LANGUAGES, Relation, SourceKind
+
+
+@dataclass
+class IngestResult:
+    document: Document
+    created: bool
+    claims: list[Claim]
+    sources_created: int = 0
+    sources_matched: int = 0
+    grouped: int = 0
+    drifts: list[tuple[str, str, str]] = field(default_factory=list)  # (claim id, before, after)
+
+    def summary(self) -> dict:
+        return {
+            "document_id": str(self.document.id),
+            "created": self.created,
+            "lang": self.document.lang,
+            "claims": len(self.claims),
+            "sources_created": self.sources_created,
+            "sources_matched": self.sources_matched,
+            "grouped": self.grouped,
+        }
+
+
+def prepare_text(raw: str) -> str:
+    """The text as it will be stored: markup stripped from HTML, otherwise unchanged."""
+    return strip_html(raw) if looks_like_html(raw) else raw
+
+
+def _short(text: str, limit: int = 300) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    return text[:limit]
+
+
+class IngestService:
+    """Stateless apart from caches that are safe to keep across documents of one process."""
+
+    def __init__(self, session: Session, *, grouping: bool = True, resolver: SourceResolver | None = None, grouper: Grouper | None = None) -> None:
+        self.session = session
+        self.sources = SourceService(session)
+        self.documents = DocumentService(session)
+        self.claims = ClaimService(session)
+        self._resolver = resolver
+        self.grouping = grouping
+        self._grouper = grouper
+
+    @property
+    def resolver(self) -> SourceResolver:
+        if self._resolver is None:
+            self._resolver = SourceResolver(self.session)
+        return self._resolver
+
+    @property
+    def grouper(self) -> Grouper:
+        if self._grouper is None:
+            self._grouper = Grouper()
+        return self._grouper
+
+    # ------------------------------------------------------------------ public
+    def ingest(
+        self,
+        raw: str,
+        *,
+        lang: str | None = None,
+        outlet: str | None = None,
+        url: str | None = None,
+        published_at: datetime.datetime | None = None,
+        title: str | None = None,
+        outlet_id=None,
+        run_extraction: bool = True,
+    ) -> IngestResult:
+        text = prepare_text(raw)
+        if not text.strip():
+            raise Invalid("the text is empty once markup is removed", field="text")
+        digest = content_hash(text)
+        existing = self.documents.by_hash(digest)
+        if existing is not None:
+            stored = list(
+                self.session.scalars(
+                    select(Claim).where(Claim.document_id == existing.id).order_by(Claim.start_offset, Claim.end_offset)
+                )
+            )
+            return IngestResult(existing, False, stored)
+        language = (lang or detect_lang(text)).lower()
+        analysed = language if language in ANALYSED_LANGUAGES and run_extraction else None
+        if outlet_id is not None:
+            fixed = self.session.get(Source, outlet_id)
+            if fixed is None:
+                raise Invalid(f"outlet_id {outlet_id} does not name an existing source", field="outlet_id")
+            outlet = fixed.name
+        extraction = extract(text, lang=analysed or "en", outlet=outlet, doc_key=digest[:12])
+        result = IngestResult(document=None, created=True, claims=[])  # type: ignore[arg-type]
+        ids = self._sources(extraction, language, digest, result, fixed_outlet=outlet_id)
+        document, _ = self.documents.create(
+            DocumentIn(
+                text=text,
+                lang=language,
+                title=title or self._title(text),
+                url=url,
+                published_at=published_at,
+                outlet_id=ids[extraction.publisher.id],
+            )
+        )
+        result.document = document
+        items: list[ClaimIn] = []
+        seen: set[tuple[int, int, object]] = set()
+        for item in extraction.claims if analysed else []:
+            speaker = ids[item.hops[0].mention.id]
+            key = (item.start, item.end, speaker)
+            if key in seen:
+                continue
+            seen.add(key)
+            hops = []
+            for hop in item.hops:
+                ev = hop.evidence
+                hops.append(
+                    HopIn(
+                        source_id=ids[hop.mention.id],
+                        relation=hop.relation,
+                        lang=hop.lang if hop.lang else (language if hop.relation == Relation.PUBLISHED else None),
+                        modality=hop.modality,
+                        cue=_short(hop.cue, 500) if hop.cue else None,
+                        evidence_start=ev[0] if ev else None,
+                        evidence_end=ev[1] if ev else None,
+                    )
+                )
+            items.append(
+                ClaimIn(
+                    document_id=document.id,
+                    start=item.start,
+                    end=item.end,
+                    modality=item.modality,
+                    stance=item.stance,
+                    lang=language,
+                    hops=hops,
+                )
+            )
+        result.claims = self.claims.create_many(document, items) if items else []
+        if self.grouping and result.claims:
+            result.grouped = self.grouper.assign(self.session, document, result.claims)
+        return result
+
+    # ------------------------------------------------------------------ helpers
+    def _title(self, text: str) -> str | None:
+        first = text.strip().split("\n", 1)[0].strip()
+        if first and len(first.split()) <= 22 and not first.endswith("."):
+            return first[:500]
+        return None
+
+    def _sources(self, ex: Extraction, lang: str, digest: str, result: IngestResult, *, fixed_outlet=None) -> dict[int, object]:
+        """Source id for every mention that a claim uses (resolved or created)."""
+        used: dict[int, Mention] = {ex.publisher.id: ex.publisher}
+        for claim in ex.claims:
+            for hop in claim.hops:
+                used[hop.mention.id] = hop.mention
+        ids: dict[int, object] = {}
+        if fixed_outlet is not None:
+            ids[ex.publisher.id] = fixed_outlet
+        for mid, mention in used.items():
+            if mid in ids:
+                continue
+            ids[mid] = self._source_for(mention, lang, digest, result)
+        return ids
+
+    def _source_for(self, mention: Mention, lang: str, digest: str, result: IngestResult):
+        names = [n for n in mention.names if fold_name(n)]
+        roles = [r for r in mention.roles if fold_name(r)]
+        alias_lang = lang if lang in ANALYSED_LANGUAGES else None
+        if mention.kind != SourceKind.ANONYMOUS:
+            found = self.resolver.resolve(names, roles, mention.kind)
+            if found is not None:
+                source = self.session.get(Source, found)
+                self._add_aliases(source, names, roles, alias_lang)
+                result.sources_matched += 1
+                return source.id
+        display = _short(mention.display)
+        if mention.kind == SourceKind.ANONYMOUS:
+            description = f"Unnamed source quoted in document {digest[:12]}"
+        elif mention.publisher and display.startswith("Unidentified publisher"):
+            description = f"Publisher of document {digest[:12]}; the text does not name it"
+        else:
+            description = None
+        aliases = [AliasIn(text=_short(n), lang=alias_lang) for n in names]
+        aliases += [AliasIn(text=_short(r), lang=alias_lang, note="role") for r in roles]
+        source = self.sources.create(SourceIn(name=display, kind=mention.kind, description=description, aliases=aliases))
+        if mention.kind != SourceKind.ANONYMOUS:
+            self.resolver.add(source, [(a.text, a.note == "role") for a in aliases] + [(display, False)])
+        result.sources_created += 1
+        return source.id
+
+    def _add_aliases(self, source: Source, names: list[str], roles: list[str], lang: str | None) -> None:
+        known = {a.normalized for a in source.aliases}
+        new = [(n, None) for n in names if fold_name(n) not in known] + [(r, "role") for r in roles if fold_name(r) not in known]
+        if not new:
+            return
+        current = [AliasIn(text=a.text, lang=a.lang, note=a.note) for a in source.aliases]
+        if len(current) + len(new) > 100:
+            return
+        added = [AliasIn(text=_short(t), lang=lang, note=note) for t, note in new]
+        self.sources.update(source.id, SourcePatch(aliases=current + added))
+        self.resolver.add(source, [(a.text, a.note == "role") for a in added])
