@@ -262,9 +262,14 @@ COS_FLOOR = 0.45
 COS_SPAN = 0.40
 #: Combined support needed to answer; below it ``found`` is false.
 MIN_SUPPORT = 0.6
+#: A claim stored only in the other language (no curated label in the question's language)
+#: shares no words with the question but its names and numbers: lexical coverage says little,
+#: so the cosine decides, and this cosine counts as just enough support (0.55 when the question
+#: names a speaker the claim is attributed to, as the speaker carries part of the meaning).
+CROSS_LINGUAL_COS = 0.60
 
 
-def support(c: Candidate, *, speaker_bonus: float = 0.0) -> float:
+def support(c: Candidate, *, speaker_bonus: float = 0.0, cross_lingual: bool = False) -> float:
     """How well a stored claim supports the question, 0..1.
 
     Lexical coverage (share of the question's IDF mass the claim holds) is the rule-path
@@ -278,6 +283,8 @@ def support(c: Candidate, *, speaker_bonus: float = 0.0) -> float:
         return lexical
     semantic = max(0.0, min(1.0, (c.cosine - COS_FLOOR) / COS_SPAN))
     blended = 0.5 * lexical + 0.5 * semantic
+    if cross_lingual:
+        return max(lexical, blended, MIN_SUPPORT + (c.cosine - CROSS_LINGUAL_COS) + speaker_bonus / 2)
     return max(lexical, blended)
 
 
@@ -367,6 +374,14 @@ def _change_text(parsed: ParsedQuestion, found: Provenance, name) -> str:
     return ("As relayed, " + "; ".join(parts) + ".") if parts else "The wording did not change across the recorded hops."
 
 
+def _other_language_only(claim: Claim, lang: str) -> bool:
+    """The claim is in the other language and has no curated label in the question's language."""
+    if claim.lang == lang:
+        return False
+    group = claim.group
+    return group is None or not (group.label if lang == "en" else group.label_ar)
+
+
 def ask(session: Session, question: str, *, limit: int = 3) -> AskOut:
     parsed = parse_question(question)
     speaker = resolve_speaker(session, parsed.speaker) if parsed.speaker else None
@@ -378,16 +393,17 @@ def ask(session: Session, question: str, *, limit: int = 3) -> AskOut:
     needed = min(2, len(set(result.lexical.query_terms)))
     bonus = (MIN_COVERAGE - MIN_COVERAGE_WITH_SPEAKER) if speaker else 0.0
     scored: list[tuple[float, Candidate]] = []
+    claims: dict[uuid.UUID, Claim] = {}
     for cand in result.candidates:
         if not cand.entities_ok:
             continue  # the subject must agree: a claim about Russia never answers a question about Iran
         if len(cand.matched) < needed and (cand.cosine is None or cand.cosine < COS_FLOOR + COS_SPAN / 2):
             continue
-        score = support(cand, speaker_bonus=bonus)
+        claim = claims[cand.claim_id] = session.get(Claim, cand.claim_id)
+        score = support(cand, speaker_bonus=bonus, cross_lingual=_other_language_only(claim, parsed.lang))
         if score >= MIN_SUPPORT:
             scored.append((score, cand))
     scored.sort(key=lambda sc: (-sc[0], -sc[1].bm25))
-    claims = {c.claim_id: session.get(Claim, c.claim_id) for _, c in scored}
     if speaker is not None:
         scored = [(sc, c) for sc, c in scored if _mentions_source(claims[c.claim_id], speaker.id)]
     # One answer per group; its representative is the best-supported member, preferring (among
