@@ -37,7 +37,7 @@ def _uuid7() -> uuid.UUID:
     return uuid7()
 
 
-def load_collection(session, records: Iterable[dict], *, batch: int = 1000) -> dict[uuid.UUID, str]:
+def load_collection(session, records: Iterable[dict], *, batch: int = 1000, embed: bool = True) -> dict[uuid.UUID, str]:
     """Store each record as a document holding one claim by one 'fact-check' source; returns
     claim id → record id. Bulk inserts (no audit trail: this database is thrown away)."""
     import datetime
@@ -68,7 +68,7 @@ def load_collection(session, records: Iterable[dict], *, batch: int = 1000) -> d
     ids = list(mapping)
     for i in range(0, len(ids), batch):
         chunk = list(session.scalars(select(Claim).where(Claim.id.in_(ids[i : i + batch]))))
-        index_claims(session, chunk)
+        index_claims(session, chunk, embed=embed)
         session.flush()
         session.expunge_all()
     return mapping
