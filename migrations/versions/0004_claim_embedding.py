@@ -1,6 +1,6 @@
 """Store claim sentence embeddings (claim_embedding)
 
-Revision ID: 0006
+Revision ID: 0004
 Revises: 0003
 Create Date: 2026-11-27
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from advanced_alchemy.types import GUID
 from alembic import op
 
-revision = "0006"
+revision = "0004"
 down_revision = "0003"
 branch_labels = None
 depends_on = None
