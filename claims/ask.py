@@ -233,6 +233,8 @@ def answer_text(session: Session, parsed: ParsedQuestion, found: Provenance) -> 
         text = "، ".join(parts) + f". الصيغة {_MODALITY_AR.get(found.claim.modality, found.claim.modality)}"
         if found.claim.modality == "hedged" and parsed.modality == Modality.ASSERTED:
             text += "؛ لا يؤكدها أي مصدر بشكل قاطع"
+        elif _weaker_question(parsed, found):
+            text += "؛ والسؤال أقل جزماً مما تقوله المصادر"
         return text + "."
     parts = [f"Originally {name(found.origin.id)}"]
     if relays:
@@ -245,7 +247,13 @@ def answer_text(session: Session, parsed: ParsedQuestion, found: Provenance) -> 
         text += " No source asserts it outright: it is hedged" + (f" ('{hedge_cue}')." if hedge_cue else ".")
     elif found.claim.modality != "asserted":
         text += f" It is stated as {found.claim.modality}."
+    if _weaker_question(parsed, found):
+        text += f" The question is more tentative than the evidence, which states it as {found.claim.modality}."
     return text
+
+
+def _weaker_question(parsed: ParsedQuestion, found: Provenance) -> bool:
+    return MODALITY_STRENGTH[parsed.modality] < MODALITY_STRENGTH[Modality(found.claim.modality)]
 
 
 def _mentions_source(claim: Claim, source_id: uuid.UUID) -> bool:

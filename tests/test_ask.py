@@ -263,3 +263,10 @@ PARAPHRASE_FLOOR = {"hybrid": 37, "rules": 26}
 #: Known false "found": "Iran will withdraw its militias from Iraq" matches "Iran has militias
 #: in Iraq" on every content word but the verb (see the closing note of issue 5).
 MAX_FALSE_FOUND = 1
+
+
+def test_answer_text_flags_a_question_weaker_than_the_evidence(s):
+    answer = ask(s, "Who said Iran may encourage Iraq to ask for the departure of U.S. forces?").answers[0]
+    assert _keys(s, answer)[0] == "iran-training-reason-us-exit" and answer.claim.modality == "asserted"
+    assert "more tentative than the evidence" in answer.answer_text
+    assert any(d.scope == "question" and (d.before, d.after) == ("hedged", "asserted") for d in answer.drift)
