@@ -407,8 +407,13 @@ def ask(session: Session, question: str, *, limit: int = 3) -> AskOut:
             continue  # the subject must agree: a claim about Russia never answers a question about Iran
         if len(cand.matched) < needed and (cand.cosine is None or cand.cosine < COS_FLOOR + COS_SPAN / 2):
             continue
+        score = support(cand, speaker_bonus=bonus)
+        cross_possible = cand.cosine is not None and cand.cosine >= CROSS_LINGUAL_COS - bonus / 2
+        if score < MIN_SUPPORT and not cross_possible:
+            continue  # cheap rejection: most candidates never need their row loaded
         claim = claims[cand.claim_id] = session.get(Claim, cand.claim_id)
-        score = support(cand, speaker_bonus=bonus, cross_lingual=_other_language_only(claim, parsed.lang))
+        if score < MIN_SUPPORT:
+            score = support(cand, speaker_bonus=bonus, cross_lingual=_other_language_only(claim, parsed.lang))
         if score >= MIN_SUPPORT:
             scored.append((score, cand))
     scored.sort(key=lambda sc: (-sc[0], -sc[1].bm25))
