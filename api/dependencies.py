@@ -9,12 +9,19 @@ from litestar import Request
 from litestar.params import Parameter
 from sqlalchemy.orm import Session
 
+from api.auth import WRITE_SCOPES, required_scope
 from claims.services import ListParams
 
 
 def provide_session(request: Request) -> Generator[Session, None, None]:
-    """Commit when the handler succeeded, roll back everything when anything failed."""
-    session: Session = request.app.state.session_factory()
+    """Commit when the handler succeeded, roll back everything when anything failed.
+
+    Handlers that change data get a write session (on SQLite it begins IMMEDIATE, see
+    ``claims.db.writer``); reads get a plain one.
+    """
+    writes = required_scope(request.route_handler) in WRITE_SCOPES
+    factory = request.app.state.write_session_factory if writes else request.app.state.session_factory
+    session: Session = factory()
     session.info["actor"] = request.scope.get("state", {}).get("actor") or "api:anonymous"
     try:
         yield session

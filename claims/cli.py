@@ -89,7 +89,7 @@ def ask(question: str, as_json: bool, limit: int) -> None:
         data = AskIn(question=question, limit=limit)
     except ValidationError as exc:
         raise click.BadParameter(exc.errors()[0]["msg"], param_hint="QUESTION") from exc
-    with session_scope() as session:
+    with session_scope(write=False) as session:
         result = run_ask(session, data.question, limit=data.limit)
     if as_json:
         click.echo(result.model_dump_json(indent=2))
@@ -267,7 +267,7 @@ def audit_verify() -> None:
     """Walk the hash chain; exit 1 at the first broken link."""
     from claims.audit import verify_chain
 
-    with session_scope() as session:
+    with session_scope(write=False) as session:
         report = verify_chain(session)
     if report.ok:
         console.print(f"audit chain intact: {report.events} events")
@@ -330,6 +330,72 @@ def report_verify(file: str) -> None:
     else:
         click.echo(f"report fails verification: {result.problem}", err=True)
         sys.exit(1)
+
+
+@main.group()
+def keys() -> None:
+    """API keys (stored hashed; the secret is printed once, at creation)."""
+
+
+@keys.command("create")
+@click.argument("name")
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    required=True,
+    help="read, write, review or admin; repeat or separate with commas (admin grants all).",
+)
+def keys_create(name: str, scopes: tuple[str, ...]) -> None:
+    """Create key NAME and print its secret (only now: it is not stored)."""
+    from claims.errors import DomainError
+    from claims.keys import create_key
+
+    try:
+        with session_scope() as session:
+            row, secret = create_key(session, name, list(scopes))
+    except DomainError as exc:
+        raise click.ClickException(exc.detail) from exc
+    click.echo(f"created key {row.name!r} with scopes: {row.scopes}", err=True)
+    click.echo("store this secret now; it cannot be shown again:", err=True)
+    click.echo(secret)
+
+
+@keys.command("revoke")
+@click.argument("name")
+def keys_revoke(name: str) -> None:
+    """Revoke key NAME (requests with it get 401 from now on)."""
+    from claims.errors import DomainError
+    from claims.keys import revoke_key
+
+    try:
+        with session_scope() as session:
+            row = revoke_key(session, name)
+    except DomainError as exc:
+        raise click.ClickException(exc.detail) from exc
+    click.echo(f"revoked key {row.name!r} at {row.revoked_at.isoformat()}")
+
+
+@keys.command("list")
+def keys_list() -> None:
+    """List keys: name, prefix, scopes, last use, revocation (never secrets)."""
+    from claims.keys import list_keys
+
+    with session_scope(write=False) as session:
+        rows = list_keys(session)
+    table = Table(show_header=True, header_style="bold")
+    for col in ("name", "prefix", "scopes", "created", "last used", "revoked"):
+        table.add_column(col)
+    for row in rows:
+        table.add_row(
+            row.name,
+            row.prefix,
+            row.scopes,
+            row.created_at.isoformat(timespec="seconds"),
+            row.last_used_at.isoformat(timespec="seconds") if row.last_used_at else "",
+            row.revoked_at.isoformat(timespec="seconds") if row.revoked_at else "",
+        )
+    console.print(table)
 
 
 @main.command()
