@@ -6,10 +6,11 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from advanced_alchemy.exceptions import IntegrityError as RepositoryIntegrityError
 from advanced_alchemy.exceptions import NotFoundError as RepositoryNotFound
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 
 from claims.errors import DomainError
 
@@ -68,8 +69,13 @@ def handle_exception(request: Request, exc: Exception) -> Response:
         )
     if isinstance(exc, RepositoryNotFound):
         return problem(request, 404, "Not found", str(exc))
-    if isinstance(exc, IntegrityError):
-        log.info("integrity error: %s", exc.orig)
+    if isinstance(exc, RepositoryIntegrityError) and isinstance(exc.__cause__, DataError | IntegrityError):
+        exc = exc.__cause__  # advanced-alchemy wraps the driver's error; judge the original
+    if isinstance(exc, DataError):
+        log.info("data error: %s", exc.orig)
+        return problem(request, 422, "Unprocessable content", "a value cannot be stored or compared by the database")
+    if isinstance(exc, IntegrityError | RepositoryIntegrityError):
+        log.info("integrity error: %s", getattr(exc, "orig", exc))
         return problem(request, 409, "Conflict", "the change conflicts with stored data (duplicate or in use)")
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem(request, 500, "Internal server error", "an unexpected error occurred; it has been logged")
