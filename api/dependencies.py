@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
+import asyncio
+from collections.abc import AsyncGenerator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from litestar import Request
@@ -12,8 +14,18 @@ from sqlalchemy.orm import Session
 from api.auth import WRITE_SCOPES, required_scope
 from claims.services import ListParams
 
+#: Commits, rollbacks and closes run here, never in the pool that runs handlers. A handler
+#: thread can wait (up to the busy timeout) for SQLite's write lock; if the lock holder's
+#: commit were queued behind such waiters in the same small pool, nothing would move until
+#: the timeout expired. Finishing a transaction never waits for a lock, so this pool drains.
+_FINISHER = ThreadPoolExecutor(max_workers=4, thread_name_prefix="claims-uow")
 
-def provide_session(request: Request) -> Generator[Session, None, None]:
+
+async def _finish(fn) -> None:
+    await asyncio.get_running_loop().run_in_executor(_FINISHER, fn)
+
+
+async def provide_session(request: Request) -> AsyncGenerator[Session, None]:
     """Commit when the handler succeeded, roll back everything when anything failed.
 
     Handlers that change data get a write session (on SQLite it begins IMMEDIATE, see
@@ -25,12 +37,12 @@ def provide_session(request: Request) -> Generator[Session, None, None]:
     session.info["actor"] = request.scope.get("state", {}).get("actor") or "api:anonymous"
     try:
         yield session
-        session.commit()
+        await _finish(session.commit)
     except BaseException:
-        session.rollback()
+        await _finish(session.rollback)
         raise
     finally:
-        session.close()
+        await _finish(session.close)
 
 
 @dataclass
