@@ -18,17 +18,21 @@ def alembic_config(engine: Engine | None = None) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    # A connection outside any transaction: migrations/env.py opens it (on SQLite only after
+    # switching foreign keys off, which cannot be done inside a transaction).
     config = alembic_config(engine)
-    with engine.begin() as connection:
+    with engine.connect() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+        connection.commit()
 
 
 def downgrade(engine: Engine, revision: str) -> None:
     config = alembic_config(engine)
-    with engine.begin() as connection:
+    with engine.connect() as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, revision)
+        connection.commit()
 
 
 def current(engine: Engine) -> str | None:
