@@ -221,3 +221,23 @@ def test_cli_creates_prints_once_and_revokes(cli_env, client):
     assert again.exit_code != 0 and "already exists" in again.output
     bad = runner.invoke(main, ["keys", "create", "x", "--scope", "root"])
     assert bad.exit_code != 0 and "unknown scope" in bad.output
+
+
+def test_review_needs_the_review_scope(client, make_key, admin_client):
+    source = admin_client.post("/api/v1/sources", json=SOURCE).json()
+    doc = admin_client.post("/api/v1/documents", json={"text": "The ministry said the bridge is safe.", "lang": "en"}).json()
+    claim = admin_client.post(
+        "/api/v1/claims",
+        json={"document_id": doc["id"], "start": 4, "end": 36, "hops": [{"source_id": source["id"], "relation": "said"}]},
+    ).json()
+    path = f"/api/v1/claims/{claim['id']}/review"
+    body = {"status": "confirmed", "note": "checked"}
+    _is_problem(client.post(path, json=body), 401)
+    _is_problem(client.post(path, json=body, headers=make_key("writer", "write")), 403)
+    reviewer = make_key("reviewer", "review")
+    assert client.post(path, json=body, headers=reviewer).status_code == 200
+    hop_path = f"/api/v1/claims/{claim['id']}/hops/0/review"
+    _is_problem(client.post(hop_path, json=body, headers=make_key("writer2", "write")), 403)
+    assert client.post(hop_path, json=body, headers=reviewer).status_code == 200
+    # a review key cannot edit records
+    _is_problem(client.patch(f"/api/v1/claims/{claim['id']}", json={"modality": "hedged"}, headers=reviewer), 403)

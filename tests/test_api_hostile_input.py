@@ -156,3 +156,23 @@ def test_offsets_beyond_the_document_are_422(admin_client):
         "/api/v1/claims", json={"document_id": doc["id"], "start": 0, "end": 5, "hops": [bad_evidence]}
     )
     _problem(response, 422)
+
+
+def test_html_in_records_is_escaped_in_html_reports(admin_client, client):
+    payload = "<script>alert('x')</script><img src=x onerror=alert(1)>"
+    speaker = admin_client.post("/api/v1/sources", json={"name": f"Mr {payload}"[:300], "kind": "person"}).json()
+    text = f"Mr X said that {payload} will happen tomorrow."
+    doc = admin_client.post("/api/v1/documents", json={"text": text, "lang": "en", "title": payload}).json()
+    start = text.index(payload)
+    claim = admin_client.post(
+        "/api/v1/claims",
+        json={"document_id": doc["id"], "start": start, "end": start + len(payload) + 18,
+              "hops": [{"source_id": speaker["id"], "relation": "said", "evidence_start": 0, "evidence_end": 9}]},
+    )
+    assert claim.status_code == 201, claim.text
+    stored = client.get(f"/api/v1/claims/{claim.json()['id']}").json()
+    assert payload in stored["text"]  # stored literally
+    report = client.get(f"/api/v1/claims/{claim.json()['id']}/report", params={"format": "html"})
+    assert report.status_code == 200, report.text
+    assert "<script>alert" not in report.text and "<img src=x" not in report.text
+    assert "&lt;script&gt;" in report.text
