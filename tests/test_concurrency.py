@@ -82,3 +82,36 @@ def test_concurrent_api_writers_are_not_starved(app_factory, admin_headers, db):
     with session_factory(db)() as s:
         assert s.scalar(select(func.count()).select_from(Source)) == writers * 4
     _assert_one_chain(db)
+
+
+def test_concurrent_reviews_of_one_claim_leave_a_linear_history(session, claim_factory, db):
+    """Every review's 'before' is the previous review's 'after': no two reviewers read the same
+    version (the claim row is locked on PostgreSQL; SQLite writers run one at a time)."""
+    from claims.review import review_claim
+    from claims.schemas import ClaimReviewIn
+
+    claim = claim_factory()
+    session.commit()
+    sessions = session_factory(db, write=True)
+    errors: list[BaseException] = []
+
+    def work(n: int) -> None:
+        try:
+            for r in range(3):
+                with sessions() as s:
+                    s.info["actor"] = f"reviewer-{n}"
+                    review_claim(s, claim.id, ClaimReviewIn(status="confirmed", note=f"note {n}-{r}"))
+                    s.commit()
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    _run([threading.Thread(target=work, args=(n,)) for n in range(6)])
+    assert errors == []
+    with session_factory(db)() as s:
+        reviews = s.scalars(
+            select(AuditEvent).where(AuditEvent.action == "review", AuditEvent.entity_id == str(claim.id)).order_by(AuditEvent.id)
+        ).all()
+    assert len(reviews) == 18
+    for previous, current in zip(reviews, reviews[1:], strict=False):
+        assert current.before["review_note"] == previous.after["review_note"]
+    _assert_one_chain(db)
