@@ -98,7 +98,7 @@ def writer(base: str, key: str, number: int, stop: threading.Event, tally: Tally
             speaker = r.json()["id"]
             tally.ack("source", speaker)
             text = TEXT.format(city=f"City {number}", n=n, tag=tag)
-            r = _timed(tally, "create document", client.post, "/api/v1/documents", json={"text": text, "lang": "en", "outlet_id": outlet_id})
+            r = _timed(tally, "create document", client.post, "/api/v1/documents", json={"text": text, "lang": "en", "outlet_id": outlet_id, "extract": False})
             if r is None or r.status_code != 201:
                 continue
             doc = r.json()["id"]
