@@ -52,7 +52,7 @@ def fuzz_client(app_factory, admin_headers):
         ).json()
         doc = client.post(
             "/api/v1/documents",
-            json={"text": TEXT, "lang": "ar", "outlet_id": outlet["id"], "published_at": "2026-01-02T03:04:05Z"},
+            json={"text": TEXT, "lang": "ar", "outlet_id": outlet["id"], "published_at": "2026-01-02T03:04:05Z", "extract": False},
         ).json()
         start = TEXT.index("الجسر")
         claim = client.post(
