@@ -18,6 +18,7 @@ chain.
 
 from __future__ import annotations
 
+import base64
 import datetime
 import hashlib
 import json
@@ -63,7 +64,7 @@ def _encode(value: Any) -> Any:
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, bytes | bytearray | memoryview):
-        raise TypeError("binary columns are not part of the dump format")  # none exist; fail loudly if added
+        return base64.b64encode(bytes(value)).decode("ascii")  # binary columns (embeddings) as base64
     return value
 
 
@@ -88,6 +89,8 @@ def _decoder(table: Table):
                 value = uuid.UUID(value)
             elif value is not None and kind is datetime.datetime:
                 value = datetime.datetime.fromisoformat(value)
+            elif value is not None and kind is bytes:
+                value = base64.b64decode(value)
             out[name] = value
         return out
 
