@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
+from advanced_alchemy.exceptions import IntegrityError as RepositoryIntegrityError
 from advanced_alchemy.exceptions import NotFoundError as RepositoryNotFound
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 
 from claims.errors import DomainError
 
@@ -17,10 +19,24 @@ log = logging.getLogger("claims.api")
 PROBLEM_JSON = "application/problem+json"
 
 
-def problem(request: Request, status: int, title: str, detail: str, **extra: Any) -> Response:
+@dataclass
+class Problem:
+    """RFC 9457 problem details (the body of every error response)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    errors: list[dict[str, Any]] | None = None
+
+
+def problem(
+    request: Request, status: int, title: str, detail: str, *, headers: dict[str, str] | None = None, **extra: Any
+) -> Response:
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, "instance": request.url.path}
     body.update({k: v for k, v in extra.items() if v is not None})
-    return Response(content=body, status_code=status, media_type=PROBLEM_JSON)
+    return Response(content=body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
 def _validation_errors(exc: ValidationException) -> list[dict[str, Any]]:
@@ -44,11 +60,22 @@ def handle_exception(request: Request, exc: Exception) -> Response:
             errors=_validation_errors(exc) or None,
         )
     if isinstance(exc, HTTPException):
-        return problem(request, exc.status_code, _title(exc.status_code), exc.detail or _title(exc.status_code))
+        return problem(
+            request,
+            exc.status_code,
+            _title(exc.status_code),
+            exc.detail or _title(exc.status_code),
+            headers=dict(exc.headers) if exc.headers else None,
+        )
     if isinstance(exc, RepositoryNotFound):
         return problem(request, 404, "Not found", str(exc))
-    if isinstance(exc, IntegrityError):
-        log.info("integrity error: %s", exc.orig)
+    if isinstance(exc, RepositoryIntegrityError) and isinstance(exc.__cause__, DataError | IntegrityError):
+        exc = exc.__cause__  # advanced-alchemy wraps the driver's error; judge the original
+    if isinstance(exc, DataError):
+        log.info("data error: %s", exc.orig)
+        return problem(request, 422, "Unprocessable content", "a value cannot be stored or compared by the database")
+    if isinstance(exc, IntegrityError | RepositoryIntegrityError):
+        log.info("integrity error: %s", getattr(exc, "orig", exc))
         return problem(request, 409, "Conflict", "the change conflicts with stored data (duplicate or in use)")
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem(request, 500, "Internal server error", "an unexpected error occurred; it has been logged")
@@ -64,4 +91,4 @@ def _title(status: int) -> str:
 
 
 EXCEPTION_HANDLERS = {Exception: handle_exception}
-__all__ = ["EXCEPTION_HANDLERS", "MediaType", "PROBLEM_JSON", "handle_exception"]
+__all__ = ["EXCEPTION_HANDLERS", "MediaType", "PROBLEM_JSON", "Problem", "handle_exception"]

@@ -89,7 +89,7 @@ def ask(question: str, as_json: bool, limit: int) -> None:
         data = AskIn(question=question, limit=limit)
     except ValidationError as exc:
         raise click.BadParameter(exc.errors()[0]["msg"], param_hint="QUESTION") from exc
-    with session_scope() as session:
+    with session_scope(write=False) as session:
         result = run_ask(session, data.question, limit=data.limit)
     if as_json:
         click.echo(result.model_dump_json(indent=2))
@@ -267,13 +267,60 @@ def audit_verify() -> None:
     """Walk the hash chain; exit 1 at the first broken link."""
     from claims.audit import verify_chain
 
-    with session_scope() as session:
+    with session_scope(write=False) as session:
         report = verify_chain(session)
     if report.ok:
         console.print(f"audit chain intact: {report.events} events")
     else:
         console.print(f"[red]audit chain broken[/red] at event {report.broken_at}: {report.problem}")
         sys.exit(1)
+
+
+@main.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def export_cmd(file: Path) -> None:
+    """Write a full, versioned dump of the database (records, history, audit chain, key hashes) to FILE."""
+    from claims.backup import export_file
+
+    report = export_file(get_engine(), file)
+    click.echo(f"exported {report.rows} rows at revision {report.revision} to {file} (sha256 {report.sha256})")
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_cmd(file: Path) -> None:
+    """Restore a dump from FILE into an empty database (SQLite or PostgreSQL), all or nothing."""
+    from claims.backup import import_file
+    from claims.errors import DomainError
+
+    try:
+        report = import_file(get_engine(), file)
+    except DomainError as exc:
+        raise click.ClickException(exc.detail) from exc
+    click.echo(
+        f"imported {report.rows} rows at revision {report.revision}; audit chain intact ({report.chain_events} events)"
+    )
+
+
+@main.command("load")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--progress", is_flag=True, help="Print a line after each document.")
+def load_cmd(file: Path, progress: bool) -> None:
+    """Load annotated documents from a JSON Lines FILE, one transaction per document (re-runnable)."""
+    from claims.errors import DomainError
+    from claims.loading import load
+
+    def show(report) -> None:
+        click.echo(f"{report.lines} lines: {report.documents_created} new, {report.documents_skipped} skipped", err=True)
+
+    try:
+        report = load(get_engine(), file, actor=get_settings().actor or "load", progress=show if progress else None)
+    except DomainError as exc:
+        raise click.ClickException(exc.detail) from exc
+    click.echo(
+        f"loaded {report.documents_created} documents ({report.claims_created} claims); "
+        f"{report.documents_skipped} already stored"
+    )
 
 
 @main.group()
@@ -330,6 +377,72 @@ def report_verify(file: str) -> None:
     else:
         click.echo(f"report fails verification: {result.problem}", err=True)
         sys.exit(1)
+
+
+@main.group()
+def keys() -> None:
+    """API keys (stored hashed; the secret is printed once, at creation)."""
+
+
+@keys.command("create")
+@click.argument("name")
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    required=True,
+    help="read, write, review or admin; repeat or separate with commas (admin grants all).",
+)
+def keys_create(name: str, scopes: tuple[str, ...]) -> None:
+    """Create key NAME and print its secret (only now: it is not stored)."""
+    from claims.errors import DomainError
+    from claims.keys import create_key
+
+    try:
+        with session_scope() as session:
+            row, secret = create_key(session, name, list(scopes))
+    except DomainError as exc:
+        raise click.ClickException(exc.detail) from exc
+    click.echo(f"created key {row.name!r} with scopes: {row.scopes}", err=True)
+    click.echo("store this secret now; it cannot be shown again:", err=True)
+    click.echo(secret)
+
+
+@keys.command("revoke")
+@click.argument("name")
+def keys_revoke(name: str) -> None:
+    """Revoke key NAME (requests with it get 401 from now on)."""
+    from claims.errors import DomainError
+    from claims.keys import revoke_key
+
+    try:
+        with session_scope() as session:
+            row = revoke_key(session, name)
+    except DomainError as exc:
+        raise click.ClickException(exc.detail) from exc
+    click.echo(f"revoked key {row.name!r} at {row.revoked_at.isoformat()}")
+
+
+@keys.command("list")
+def keys_list() -> None:
+    """List keys: name, prefix, scopes, last use, revocation (never secrets)."""
+    from claims.keys import list_keys
+
+    with session_scope(write=False) as session:
+        rows = list_keys(session)
+    table = Table(show_header=True, header_style="bold")
+    for col in ("name", "prefix", "scopes", "created", "last used", "revoked"):
+        table.add_column(col)
+    for row in rows:
+        table.add_row(
+            row.name,
+            row.prefix,
+            row.scopes,
+            row.created_at.isoformat(timespec="seconds"),
+            row.last_used_at.isoformat(timespec="seconds") if row.last_used_at else "",
+            row.revoked_at.isoformat(timespec="seconds") if row.revoked_at else "",
+        )
+    console.print(table)
 
 
 @main.command()

@@ -17,8 +17,15 @@ from sqlalchemy.pool import StaticPool
 
 from claims.settings import get_settings
 
+#: Execution option naming how a SQLite transaction begins (see ``writer``).
+SQLITE_BEGIN = "claims_sqlite_begin"
+
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # pragma: no cover - exercised via every SQLite test
+    # Take transaction control away from the sqlite3 module (it would BEGIN lazily, only before
+    # DML): SQLAlchemy's "begin" event below issues BEGIN itself, so every transaction starts
+    # where SQLAlchemy thinks it does and a write transaction can start IMMEDIATE.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -40,8 +47,29 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             kwargs["poolclass"] = StaticPool
         engine = create_engine(url, echo=echo, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True)
+
+
+def _sqlite_begin(connection) -> None:
+    """BEGIN, or BEGIN IMMEDIATE for writers: a writer takes SQLite's write lock up front (waiting
+    up to the busy timeout for it) instead of reading first and failing with "database is locked"
+    when it later tries to write after another writer committed. It also serialises appends to the
+    audit hash chain, which reads the last hash and then writes the next event."""
+    mode = connection.get_execution_options().get(SQLITE_BEGIN, "DEFERRED")
+    connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine (same pool) whose transactions are write transactions.
+
+    On SQLite they begin IMMEDIATE; on PostgreSQL nothing changes (row locks and the audit
+    chain's advisory lock do the work there).
+    """
+    if engine.dialect.name == "sqlite":
+        return engine.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
+    return engine
 
 
 @lru_cache(maxsize=4)
@@ -50,14 +78,17 @@ def get_engine(url: str | None = None) -> Engine:
     return make_engine(url or settings.database_url, echo=settings.echo_sql)
 
 
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+def session_factory(engine: Engine, *, write: bool = False) -> sessionmaker[Session]:
+    """Sessions on ``engine``; ``write=True`` for units of work that change data (see ``writer``)."""
+    return sessionmaker(bind=writer(engine) if write else engine, expire_on_commit=False, autoflush=False)
 
 
 @contextmanager
-def session_scope(engine: Engine | None = None, *, actor: str | None = None) -> Iterator[Session]:
+def session_scope(
+    engine: Engine | None = None, *, actor: str | None = None, write: bool = True
+) -> Iterator[Session]:
     """A unit of work: commit on success, roll back everything on any error."""
-    session = session_factory(engine or get_engine())()
+    session = session_factory(engine or get_engine(), write=write)()
     if actor:
         session.info["actor"] = actor
     try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from claims.audit import record, snapshot
@@ -26,7 +27,18 @@ def _record_review(session: Session, obj: Claim | RelayHop, before: dict, note: 
     session.flush()
 
 
+def _lock_claim(session: Session, claim_id: uuid.UUID) -> None:
+    """Serialise reviews of one claim so ``before`` is always the last committed version.
+
+    On PostgreSQL the claim row is locked until commit and the claim is read after the lock
+    (READ COMMITTED: the next statement sees what a concurrent reviewer committed); SQLite
+    write transactions already run one at a time (BEGIN IMMEDIATE, see claims.db.writer).
+    """
+    session.execute(select(Claim.id).where(Claim.id == claim_id).with_for_update())
+
+
 def review_claim(session: Session, claim_id: uuid.UUID, data: ClaimReviewIn) -> Claim:
+    _lock_claim(session, claim_id)
     claim = ClaimService(session).get(claim_id)
     session.flush()  # anything pending goes out with its own events first
     before = snapshot(claim)
@@ -40,6 +52,7 @@ def review_claim(session: Session, claim_id: uuid.UUID, data: ClaimReviewIn) -> 
 
 
 def review_hop(session: Session, claim_id: uuid.UUID, position: int, data: HopReviewIn) -> RelayHop:
+    _lock_claim(session, claim_id)
     claim = ClaimService(session).get(claim_id)
     hop = next((h for h in claim.hops if h.position == position), None)
     if hop is None:

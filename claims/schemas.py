@@ -9,7 +9,15 @@ import datetime
 import uuid
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from claims.vocabulary import Modality, Relation, ReviewStatus, SourceKind, Stance
 
@@ -20,8 +28,33 @@ ShortText = Annotated[str, StringConstraints(min_length=1, max_length=300, strip
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,119}$")]
 
 
+def as_utc(value: datetime.datetime | None) -> datetime.datetime | None:
+    """Timestamps are stored in UTC; one sent without a UTC offset is taken to be UTC."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=datetime.UTC)
+    return value
+
+
+Timestamp = Annotated[datetime.datetime, AfterValidator(as_utc)]
+
+
+def _reject_nul(value: object) -> object:
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("text must not contain NUL characters")
+    if isinstance(value, list):
+        for item in value:
+            _reject_nul(item)
+    return value
+
+
 class Schema(BaseModel):
     model_config = ConfigDict(from_attributes=True, extra="forbid", use_enum_values=True)
+
+    @field_validator("*")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        """No string field may hold NUL: PostgreSQL cannot store it, and no real text needs it."""
+        return _reject_nul(value)
 
 
 class Page(Schema, Generic[T]):
@@ -83,7 +116,7 @@ class DocumentIn(Schema):
     lang: LangCode
     title: Annotated[str, StringConstraints(max_length=500)] | None = None
     url: Annotated[str, StringConstraints(max_length=2000, pattern=r"^https?://\S+$")] | None = None
-    published_at: datetime.datetime | None = None
+    published_at: Timestamp | None = None
     outlet_id: uuid.UUID | None = None
 
     @field_validator("text")
@@ -123,7 +156,7 @@ class IngestIn(Schema):
 class DocumentPatch(Schema):
     title: Annotated[str, StringConstraints(max_length=500)] | None = None
     url: Annotated[str, StringConstraints(max_length=2000, pattern=r"^https?://\S+$")] | None = None
-    published_at: datetime.datetime | None = None
+    published_at: Timestamp | None = None
     outlet_id: uuid.UUID | None = None
 
 

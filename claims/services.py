@@ -26,6 +26,7 @@ from claims.schemas import (
     DocumentPatch,
     SourceIn,
     SourcePatch,
+    as_utc,
 )
 from claims.search import index_claims
 from claims.text import fold_name
@@ -232,9 +233,9 @@ class DocumentService:
         if outlet_id:
             conditions.append(Document.outlet_id == outlet_id)
         if published_after:
-            conditions.append(Document.published_at >= published_after)
+            conditions.append(Document.published_at >= as_utc(published_after))
         if published_before:
-            conditions.append(Document.published_at < published_before)
+            conditions.append(Document.published_at < as_utc(published_before))
         return self.repo.get_many_and_count(*conditions, *params.filters(OrderBy("id", "desc")))
 
 
@@ -438,9 +439,9 @@ class ClaimService:
         if outlet_id:
             doc_conditions.append(Document.outlet_id == outlet_id)
         if published_after:
-            doc_conditions.append(Document.published_at >= published_after)
+            doc_conditions.append(Document.published_at >= as_utc(published_after))
         if published_before:
-            doc_conditions.append(Document.published_at < published_before)
+            doc_conditions.append(Document.published_at < as_utc(published_before))
         if doc_conditions:
             conditions.append(Claim.document_id.in_(select(Document.id).where(*doc_conditions)))
         return self.repo.get_many_and_count(*conditions, *params.filters(OrderBy("id", "asc")))

@@ -152,6 +152,11 @@ def is_stopword(word: str) -> bool:
     return len(word) > 2 and word[0] in "وف" and word[1:] in _STOP_AR_FOLDED
 
 
+#: Longer "words" (hashes, URLs run together, junk) are cut before stemming: the Arabic
+#: stemmer's time grows fast with length, and a term is capped at 64 characters anyway.
+MAX_WORD_CHARS = 100
+
+
 def terms(text: str) -> list[str]:
     """Search terms of a text: stop words dropped, stemmed, folded, capped at 64 characters."""
     out = []
@@ -159,7 +164,7 @@ def terms(text: str) -> list[str]:
         folded = fold(word)
         if is_stopword(folded) or (len(folded) < 2 and not folded.isdigit()):
             continue
-        out.append(stem(word)[:64])
+        out.append(stem(word[:MAX_WORD_CHARS])[:64])
     return out
 
 

@@ -45,25 +45,48 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
+def _migrate(connection) -> None:
+    """Run the migrations on ``connection`` (not yet in a transaction).
+
+    SQLite: batch mode rebuilds a table by copying it and dropping the original, and with
+    foreign keys on, dropping ``claim`` would cascade-delete every relay hop and search term.
+    Foreign keys are therefore off while migrating (the pragma only works outside a
+    transaction) and ``PRAGMA foreign_key_check`` must come back clean before the commit.
+    A caller that hands over a connection already in a transaction (``alembic check`` in the
+    tests) gets it as it is.
+    """
+    sqlite = connection.dialect.name == "sqlite" and not connection.in_transaction()
+    if sqlite:
+        connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+    try:
+        _configure(connection)
+        with context.begin_transaction():
+            context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if broken:
+                    raise RuntimeError(f"migration left dangling foreign keys: {broken[:5]}")
+    finally:
+        if sqlite:
+            if connection.in_transaction():
+                connection.commit()
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+
+
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if isinstance(connection, Engine):  # pytest-alembic may hand over an engine
         with connection.connect() as conn:
-            _configure(conn)
-            with context.begin_transaction():
-                context.run_migrations()
+            _migrate(conn)
             conn.commit()
         return
     if connection is not None:
-        _configure(connection)
-        with context.begin_transaction():
-            context.run_migrations()
+        _migrate(connection)
         return
     engine = make_engine(config.get_main_option("sqlalchemy.url") or get_settings().database_url)
     with engine.connect() as connection:
-        _configure(connection)
-        with context.begin_transaction():
-            context.run_migrations()
+        _migrate(connection)
+        connection.commit()
     engine.dispose()
 
 

@@ -164,14 +164,57 @@ _SEED_SNAPSHOTS: dict[str, dict[str, list[dict]]] = {}
 
 
 @pytest.fixture
-def client(db: Engine):
-    from litestar.testing import TestClient
+def make_key(db: Engine):
+    """``make_key(name, *scopes)`` stores a real API key and returns the headers that send it."""
+    from claims.keys import create_key
+    from claims.settings import Settings
 
+    header = Settings().api_key_header
+
+    def make(name: str = "test-admin", *scopes: str) -> dict[str, str]:
+        with session_factory(db, write=True)() as s:
+            _, secret = create_key(s, name, list(scopes) or ["admin"])
+            s.commit()
+        return {header: secret}
+
+    return make
+
+
+@pytest.fixture
+def admin_headers(make_key) -> dict[str, str]:
+    """Headers carrying a key with the admin scope (every write allowed)."""
+    return make_key("test-admin", "admin")
+
+
+def _app(db: Engine, **settings):
     from api.app import create_app
     from claims.settings import Settings
 
-    app = create_app(Settings(database_url=str(db.url)), engine=db)
-    with TestClient(app=app) as test_client:
+    return create_app(Settings(database_url=db.url.render_as_string(hide_password=False), **settings), engine=db)
+
+
+@pytest.fixture
+def app_factory(db: Engine):
+    """``app_factory(**settings)``: the API over the test database with settings overridden."""
+    return lambda **settings: _app(db, **settings)
+
+
+@pytest.fixture
+def client(db: Engine):
+    """An anonymous client: reads work, writes get 401 (use ``admin_client`` to write)."""
+    from litestar.testing import TestClient
+
+    with TestClient(app=_app(db)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def admin_client(db: Engine, admin_headers):
+    """A client whose every request carries an admin key."""
+    from litestar.testing import TestClient
+
+    with TestClient(app=_app(db)) as test_client:
+        test_client.headers.update(admin_headers)
         yield test_client
 
 

@@ -14,6 +14,13 @@ PROBLEM = "application/problem+json"
 TEXT = "The minister said on Monday that the bridge will reopen in spring, according to Reuters."
 
 
+@pytest.fixture
+def client(admin_client):
+    """These tests write through the API, so every request carries an admin key
+    (access control itself is tested in test_api_auth.py)."""
+    return admin_client
+
+
 def _count(db, model) -> int:
     with session_factory(db)() as s:
         return s.scalar(select(func.count()).select_from(model))

@@ -30,15 +30,16 @@ def test_create_update_delete_are_recorded_with_actor_and_before_after(session):
     assert verify_chain(session).ok
 
 
-def test_seed_and_api_writes_are_audited(seeded, client):
+def test_seed_and_api_writes_are_audited(seeded, admin_client):
     with session_factory(seeded)() as s:
         seeded_events = s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.actor == "seed"))
         assert seeded_events >= s.scalar(select(func.count()).select_from(Claim))
-    r = client.post("/api/v1/sources", json={"name": "Api Person", "kind": "person"})
+    r = admin_client.post("/api/v1/sources", json={"name": "Api Person", "kind": "person"})
     assert r.status_code == 201
     with session_factory(seeded)() as s:
         ev = s.scalar(select(AuditEvent).where(AuditEvent.entity_id == r.json()["id"]))
         assert ev.actor.startswith("api:") and ev.action == "create"
+        assert ev.actor == "api:test-admin"  # the key's name
         report = verify_chain(s)
         assert report.ok and report.events > seeded_events
 

@@ -39,6 +39,13 @@ needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="po
 
 
 @pytest.fixture
+def client(admin_client):
+    """These tests write and review through the API, so every request carries an admin key
+    (access control itself is tested in test_api_auth.py)."""
+    return admin_client
+
+
+@pytest.fixture
 def vacuum(seeded) -> Claim:
     with session_factory(seeded)() as s:
         return s.scalar(select(Claim).where(Claim.key == VACUUM))

@@ -16,6 +16,13 @@ VACUUM = "000-iran-vacuum"
 
 
 @pytest.fixture
+def client(admin_client):
+    """These tests write and review through the API, so every request carries an admin key
+    (access control itself is tested in test_api_auth.py)."""
+    return admin_client
+
+
+@pytest.fixture
 def vacuum(seeded) -> Claim:
     with session_factory(seeded)() as s:
         return s.scalar(select(Claim).where(Claim.key == VACUUM))
@@ -45,7 +52,7 @@ def test_review_claim_writes_one_review_event_with_the_note(client, vacuum, seed
     events = _events(seeded, vacuum.id)
     assert len(events) == before + 1
     review = events[-1]
-    assert (review.action, review.reason, review.actor) == ("review", "checked against JPost", "api:anonymous")
+    assert (review.action, review.reason, review.actor) == ("review", "checked against JPost", "api:test-admin")
     assert review.before["review_status"] == "unreviewed" and review.after["review_status"] == "confirmed"
     got = client.get(f"/api/v1/claims/{vacuum.id}").json()
     assert (got["review_status"], got["review_note"]) == ("confirmed", "checked against JPost")

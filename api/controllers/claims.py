@@ -80,13 +80,13 @@ class ClaimController(Controller):
         return provenance(db_session, ClaimService(db_session).get(claim_id))
 
     @post("/{claim_id:uuid}/review", summary="Review a claim: status, note, optional corrections", status_code=200,
-          sync_to_thread=True)
+          sync_to_thread=True, opt={"scope": "review"})
     def review_claim_status(self, db_session: Session, claim_id: UUID, data: ClaimReviewIn) -> ReviewOut:
         claim = review_claim(db_session, claim_id, data)
         return ReviewOut(claim_id=claim.id, review_status=claim.review_status, review_note=claim.review_note)
 
     @post("/{claim_id:uuid}/hops/{position:int}/review", summary="Review one hop of a claim's chain",
-          status_code=200, sync_to_thread=True)
+          status_code=200, sync_to_thread=True, opt={"scope": "review"})
     def review_hop_status(self, db_session: Session, claim_id: UUID, position: int, data: HopReviewIn) -> ReviewOut:
         hop = review_hop(db_session, claim_id, position, data)
         return ReviewOut(

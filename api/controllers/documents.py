@@ -4,6 +4,7 @@ import datetime
 from uuid import UUID
 
 from litestar import Controller, Response, delete, get, patch, post
+from litestar.openapi import ResponseSpec
 from litestar.params import Parameter
 from sqlalchemy.orm import Session
 
@@ -37,6 +38,7 @@ class DocumentController(Controller):
         summary="Store a raw article (text or HTML) and extract its claims, speakers and relay chains "
         "(idempotent by content hash: 201 new, 200 existing, same ids)",
         sync_to_thread=True,
+        responses={200: ResponseSpec(IngestOut, description="The same text is already stored: the stored document")},
     )
     def create_document(self, db_session: Session, data: IngestIn) -> Response[IngestOut]:
         result = IngestService(db_session).ingest(

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from claims import __version__, migrate
 
 
-@get("/health", summary="Liveness and database check", tags=["health"], sync_to_thread=True)
+@get("/health", summary="Liveness and database check", tags=["health"], sync_to_thread=True, opt={"scope": "public"})
 def health(db_session: Session) -> dict[str, str | None]:
     db_session.execute(text("SELECT 1"))
     return {

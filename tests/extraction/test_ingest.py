@@ -144,6 +144,13 @@ def test_a_failure_leaves_nothing_half_written(db, monkeypatch):
     assert _counts(db) == (0, 0, 0, 0, 0)
 
 
+@pytest.fixture
+def client(admin_client):
+    """These tests write through the API, so every request carries an admin key
+    (access control itself is tested in tests/test_api_auth.py)."""
+    return admin_client
+
+
 def test_api_post_document_runs_the_pipeline_and_is_idempotent(client):
     body = {"text": _seed("004"), "outlet": "Iran Insider"}
     first = client.post("/api/v1/documents", json=body)

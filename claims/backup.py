@@ -1,0 +1,253 @@
+"""Full, versioned, lossless dumps: ``claims export FILE`` / ``claims import FILE``.
+
+The dump is JSON Lines, dialect independent, so a SQLite database restores into PostgreSQL
+and back:
+
+1. a header: ``{"format": "claims-dump", "version": 1, "revision": <alembic revision>, ...}``
+2. one line per row, ``{"table": name, "row": {column: value}}``, tables in foreign-key order,
+   rows in primary-key order, every column (ids, timestamps, the audit chain's hashes, API
+   key hashes) written as JSON (UUIDs and timestamps as strings);
+3. a trailer: ``{"end": true, "rows": N, "sha256": <digest of the row lines>}``.
+
+The row lines are canonical (sorted keys, exact values), so two dumps of the same data are
+byte-equal apart from the header, and the trailer's digest proves it. Import refuses a
+truncated or altered file, a database that is not empty, or a dump of another schema
+revision; it loads everything in one transaction (all or nothing) and then checks the audit
+chain.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import hashlib
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import Connection, Engine, Table, func, insert, select, text
+
+from claims import migrate
+from claims.db import writer
+from claims.errors import Conflict, Invalid
+from claims.models import metadata
+
+FORMAT = "claims-dump"
+VERSION = 1
+BATCH = 500
+
+
+@dataclass
+class DumpReport:
+    revision: str | None
+    rows: int
+    sha256: str
+    tables: dict[str, int] = field(default_factory=dict)
+    chain_events: int | None = None
+
+
+def tables() -> list[Table]:
+    """Every table of the record, parents before children."""
+    return list(metadata.sorted_tables)
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=datetime.UTC)
+        return value.astimezone(datetime.UTC).isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, bytes | bytearray | memoryview):
+        return base64.b64encode(bytes(value)).decode("ascii")  # binary columns (embeddings) as base64
+    return value
+
+
+def _python_type(column) -> type | None:
+    try:
+        return column.type.python_type
+    except NotImplementedError:
+        return None
+
+
+def _decoder(table: Table):
+    kinds = {c.name: _python_type(c) for c in table.columns}
+
+    def decode(row: dict[str, Any]) -> dict[str, Any]:
+        unknown = set(row) - set(kinds)
+        if unknown:
+            raise Invalid(f"dump has columns {sorted(unknown)} that table {table.name} does not have")
+        out = {}
+        for name, value in row.items():
+            kind = kinds[name]
+            if value is not None and kind is uuid.UUID:
+                value = uuid.UUID(value)
+            elif value is not None and kind is datetime.datetime:
+                value = datetime.datetime.fromisoformat(value)
+            elif value is not None and kind is bytes:
+                value = base64.b64decode(value)
+            out[name] = value
+        return out
+
+    return decode
+
+
+def _row_line(table: str, row: dict[str, Any]) -> str:
+    return json.dumps({"table": table, "row": row}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _rows(connection: Connection, table: Table) -> Iterator[dict[str, Any]]:
+    order = list(table.primary_key.columns)
+    result = connection.execution_options(yield_per=1000).execute(select(table).order_by(*order))
+    for row in result.mappings():
+        yield {key: _encode(value) for key, value in row.items()}
+
+
+def export(engine: Engine, out: IO[str]) -> DumpReport:
+    """Write the whole database to ``out`` from one consistent snapshot."""
+    options = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
+    digest = hashlib.sha256()
+    counts: dict[str, int] = {}
+    with engine.connect().execution_options(**options) as connection, connection.begin():
+        revision = migrate.current_on(connection)
+        header = {
+            "format": FORMAT,
+            "version": VERSION,
+            "revision": revision,
+            "exported_at": datetime.datetime.now(datetime.UTC).isoformat(),
+            "source_dialect": engine.dialect.name,
+            "tables": [t.name for t in tables()],
+        }
+        out.write(json.dumps(header, sort_keys=True) + "\n")
+        for table in tables():
+            counts[table.name] = 0
+            for row in _rows(connection, table):
+                line = _row_line(table.name, row)
+                digest.update(line.encode("utf-8") + b"\n")
+                out.write(line + "\n")
+                counts[table.name] += 1
+    total = sum(counts.values())
+    out.write(json.dumps({"end": True, "rows": total, "sha256": digest.hexdigest()}) + "\n")
+    return DumpReport(revision=revision, rows=total, sha256=digest.hexdigest(), tables=counts)
+
+
+def export_file(engine: Engine, path: Path) -> DumpReport:
+    tmp = path.with_name(path.name + ".partial")
+    with tmp.open("w", encoding="utf-8", newline="\n") as fh:
+        report = export(engine, fh)
+    tmp.replace(path)  # a crash mid-export never leaves a file that looks complete
+    return report
+
+
+def read_header(fh: IO[str]) -> dict[str, Any]:
+    try:
+        header = json.loads(fh.readline())
+    except json.JSONDecodeError:
+        header = None
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise Invalid("not a claims dump (the first line is not a claims-dump header)")
+    if header.get("version") != VERSION:
+        raise Invalid(f"dump format version {header.get('version')!r} is not supported (this build reads {VERSION})")
+    return header
+
+
+def _is_empty(connection: Connection) -> bool:
+    return all(connection.scalar(select(func.count()).select_from(t)) == 0 for t in tables())
+
+
+def _reset_sequences(connection: Connection) -> None:
+    if connection.dialect.name != "postgresql":
+        return  # SQLite's INTEGER PRIMARY KEY continues from the largest id by itself
+    for table in tables():
+        for column in table.primary_key.columns:
+            if column.autoincrement is True or (
+                column.autoincrement == "auto" and _python_type(column) is int and len(table.primary_key.columns) == 1
+            ):
+                connection.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table.name}', '{column.name}'), "
+                        f"COALESCE(MAX({column.name}), 1), MAX({column.name}) IS NOT NULL) FROM {table.name}"
+                    )
+                )
+
+
+def import_(engine: Engine, fh: IO[str]) -> DumpReport:
+    """Load a dump into an empty database at the same schema revision (a blank one is migrated first)."""
+    from claims.audit import verify_chain
+    from claims.db import session_factory
+
+    header = read_header(fh)
+    revision = header.get("revision")
+    head = migrate.head()
+    if revision != head:
+        raise Conflict(
+            f"the dump is at schema revision {revision} and this build's schema at {head}: "
+            "restore it with the build that wrote it, then upgrade and export again"
+        )
+    current = migrate.current(engine)
+    if current is None:
+        migrate.upgrade(engine, head)
+    elif current != head:
+        raise Conflict(f"the database is at revision {current}; run `claims db upgrade` first")
+    by_name = {t.name: t for t in tables()}
+    digest = hashlib.sha256()
+    counts: dict[str, int] = {}
+    trailer = None
+    with writer(engine).begin() as connection:
+        if not _is_empty(connection):
+            raise Conflict("the database already holds data; import only restores into an empty database")
+        pending: list[dict[str, Any]] = []
+        pending_table: Table | None = None
+        decode = None
+
+        def flush() -> None:
+            if pending:
+                connection.execute(insert(pending_table), pending)
+                pending.clear()
+
+        for number, raw in enumerate(fh, start=2):
+            line = raw.rstrip("\n")
+            if not line:
+                continue
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise Invalid(f"line {number} is not JSON: {exc.msg}") from None
+            if item.get("end"):
+                trailer = item
+                break
+            table = by_name.get(item.get("table"))
+            if table is None:
+                raise Invalid(f"line {number} names an unknown table {item.get('table')!r}")
+            digest.update(line.encode("utf-8") + b"\n")
+            if table is not pending_table:
+                flush()
+                pending_table, decode = table, _decoder(table)
+            pending.append(decode(item["row"]))
+            counts[table.name] = counts.get(table.name, 0) + 1
+            if len(pending) >= BATCH:
+                flush()
+        flush()
+        total = sum(counts.values())
+        if trailer is None:
+            raise Invalid("the dump is truncated (no end line); nothing was imported")
+        if trailer.get("rows") != total or trailer.get("sha256") != digest.hexdigest():
+            raise Invalid("the dump does not match its checksum (altered or damaged); nothing was imported")
+        _reset_sequences(connection)
+    report = DumpReport(revision=revision, rows=total, sha256=digest.hexdigest(), tables=counts)
+    with session_factory(engine)() as session:
+        chain = verify_chain(session)
+    if not chain.ok:
+        raise Invalid(f"imported, but the audit chain does not verify at event {chain.broken_at}: {chain.problem}")
+    report.chain_events = chain.events
+    return report
+
+
+def import_file(engine: Engine, path: Path) -> DumpReport:
+    with path.open(encoding="utf-8") as fh:
+        return import_(engine, fh)

@@ -1,0 +1,102 @@
+"""Schemathesis against the API's own OpenAPI document, on SQLite and PostgreSQL.
+
+Every operation gets generated requests (bounded here for CI: ``CLAIMS_FUZZ_EXAMPLES``,
+default 12 per operation; ``bench/fuzz_api.py`` runs a larger campaign). Each response must
+not be a server error and must match the documented status codes, content types and schemas.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from litestar.testing import TestClient
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from claims.db import make_engine
+from claims.settings import Settings
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+EXAMPLES = int(os.environ.get("CLAIMS_FUZZ_EXAMPLES", "12"))
+
+
+def openapi_document() -> dict:
+    from api.app import create_app
+
+    app = create_app(Settings(database_url="sqlite://"), engine=make_engine("sqlite://"))
+    return app.openapi_schema.to_schema()
+
+
+schema = schemathesis.openapi.from_dict(openapi_document())
+
+
+TEXT = "قال وزير النقل إن الجسر سيفتح في الربيع. The minister said the bridge will reopen in spring."
+
+
+@pytest.fixture
+def fuzz_client(app_factory, admin_headers):
+    """An admin client, without a rate limit, over a small record so lists are not empty."""
+    with TestClient(app=app_factory(rate_limit_per_minute=0)) as client:
+        client.headers.update(admin_headers)
+        outlet = client.post("/api/v1/sources", json={"name": "Daily Planet", "kind": "outlet"}).json()
+        minister = client.post(
+            "/api/v1/sources", json={"name": "Transport Minister", "kind": "person", "aliases": [{"text": "وزير النقل", "lang": "ar"}]}
+        ).json()
+        doc = client.post(
+            "/api/v1/documents",
+            json={"text": TEXT, "lang": "ar", "outlet_id": outlet["id"], "published_at": "2026-01-02T03:04:05Z", "extract": False},
+        ).json()
+        start = TEXT.index("الجسر")
+        claim = client.post(
+            "/api/v1/claims",
+            json={
+                "document_id": doc["id"],
+                "start": start,
+                "end": TEXT.index("."),
+                "group_key": "bridge-reopens",
+                "hops": [
+                    {"source_id": minister["id"], "relation": "said", "evidence_start": 0, "evidence_end": 14},
+                    {"source_id": outlet["id"], "relation": "published"},
+                ],
+            },
+        )
+        assert claim.status_code == 201, claim.text
+        yield client
+
+
+#: Counters read by bench/fuzz_api.py: requests per operation and per response status.
+CALLS: Counter[str] = Counter()
+STATUSES: Counter[int] = Counter()
+
+
+def call(client: TestClient, case) -> object:
+    CALLS[f"{case.method} {case.path}"] += 1
+    # The schema documents the key header, so generated cases carry made-up keys: send the real one.
+    kwargs = case.as_transport_kwargs(base_url="http://testserver.local", headers=dict(client.headers))
+    allowed = {"method", "url", "params", "headers", "json", "content", "data", "files", "cookies"}
+    kwargs = {k: v for k, v in kwargs.items() if k in allowed}
+    if isinstance(kwargs.get("data"), bytes | str):
+        kwargs["content"] = kwargs.pop("data")
+    response = client.request(**kwargs)
+    STATUSES[response.status_code] += 1
+    return response
+
+
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+def test_api_matches_its_openapi_and_never_fails(case, fuzz_client):
+    response = call(fuzz_client, case)
+    case.validate_response(response, checks=CHECKS)
