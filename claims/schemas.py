@@ -38,6 +38,19 @@ def as_utc(value: datetime.datetime | None) -> datetime.datetime | None:
 Timestamp = Annotated[datetime.datetime, AfterValidator(as_utc)]
 
 
+def _article_text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("text must not be blank")
+    if "\x00" in value:
+        raise ValueError("text must not contain NUL characters")
+    return value
+
+
+#: A whole article as sent: kept exactly (offsets point into it), never blank, no NUL.
+ArticleText = Annotated[str, StringConstraints(min_length=1, max_length=200_000), AfterValidator(_article_text)]
+HttpUrl = Annotated[str, StringConstraints(max_length=2000, pattern=r"^https?://\S+$")]
+
+
 def _reject_nul(value: object) -> object:
     if isinstance(value, str) and "\x00" in value:
         raise ValueError("text must not contain NUL characters")
@@ -112,21 +125,12 @@ class SourceOut(SourceRef):
 
 
 class DocumentIn(Schema):
-    text: Annotated[str, StringConstraints(min_length=1, max_length=200_000)]
+    text: ArticleText
     lang: LangCode
     title: Annotated[str, StringConstraints(max_length=500)] | None = None
-    url: Annotated[str, StringConstraints(max_length=2000, pattern=r"^https?://\S+$")] | None = None
+    url: HttpUrl | None = None
     published_at: Timestamp | None = None
     outlet_id: uuid.UUID | None = None
-
-    @field_validator("text")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("text must not be blank")
-        if "\x00" in value:
-            raise ValueError("text must not contain NUL characters")
-        return value
 
 
 class IngestIn(Schema):
@@ -134,28 +138,19 @@ class IngestIn(Schema):
     omitted; the publisher is ``outlet_id`` (an existing source) or ``outlet`` (a name, matched
     to a stored source or created); ``extract: false`` only stores the document."""
 
-    text: Annotated[str, StringConstraints(min_length=1, max_length=200_000)]
+    text: ArticleText
     lang: LangCode | None = None
     title: Annotated[str, StringConstraints(max_length=500)] | None = None
-    url: Annotated[str, StringConstraints(max_length=2000, pattern=r"^https?://\S+$")] | None = None
+    url: HttpUrl | None = None
     published_at: datetime.datetime | None = None
     outlet_id: uuid.UUID | None = None
     outlet: Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)] | None = None
     extract: bool = True
 
-    @field_validator("text")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("text must not be blank")
-        if "\x00" in value:
-            raise ValueError("text must not contain NUL characters")
-        return value
-
 
 class DocumentPatch(Schema):
     title: Annotated[str, StringConstraints(max_length=500)] | None = None
-    url: Annotated[str, StringConstraints(max_length=2000, pattern=r"^https?://\S+$")] | None = None
+    url: HttpUrl | None = None
     published_at: Timestamp | None = None
     outlet_id: uuid.UUID | None = None
 
@@ -203,7 +198,9 @@ class HopIn(Schema):
         return self
 
 
-class HopOut(Schema):
+class ChainHop(Schema):
+    """One hop as the /ask and provenance contracts show it."""
+
     position: int
     source: SourceRef
     relation: Relation
@@ -211,6 +208,11 @@ class HopOut(Schema):
     modality: Modality | None
     cue: str | None = None
     evidence: Evidence | None
+
+
+class HopOut(ChainHop):
+    """A hop as the claims resource shows it: the chain hop plus its review state."""
+
     review_status: ReviewStatus = ReviewStatus.UNREVIEWED
     review_note: str | None = None
 
@@ -292,16 +294,6 @@ class Origin(Schema):
     name: str
     kind: SourceKind
     aliases: list[str]
-
-
-class ChainHop(Schema):
-    position: int
-    source: SourceRef
-    relation: Relation
-    lang: str | None
-    modality: Modality | None
-    cue: str | None = None
-    evidence: Evidence | None
 
 
 class GroupMember(Schema):
