@@ -27,7 +27,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-
 from claims.vocabulary import AuditAction, Modality, Relation, ReviewStatus, SourceKind, Stance, sql_in
 
 metadata = orm_registry.metadata

@@ -13,7 +13,6 @@ from claims.search import index_claims
 from claims.text import fold_name
 
 
-
 def bind(session: Session) -> None:
     """Point every factory at this test's session."""
     for f in (SourceFactory, DocumentFactory, ClaimFactory, RelayHopFactory):

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from claims.db import session_factory
-from claims.models import AuditEvent, Claim, Document, RelayHop, Source
+from claims.models import AuditEvent, Claim, Document, RelayHop
 
 PROBLEM = "application/problem+json"
 TEXT = "The minister said on Monday that the bridge will reopen in spring, according to Reuters."
