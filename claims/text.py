@@ -48,12 +48,19 @@ _ARABIC_FOLD = str.maketrans(
 )
 
 STOPWORDS_EN = frozenset(
-    ["a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "into", "about", "over", "after", "before", "than", "that", "this", "these", "those", "it", "its", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "do", "does", "did", "not", "no", "nor", "so", "too", "very", "can", "will", "would", "shall", "should", "may", "might", "must", "could", "i", "you", "he", "she", "we", "they", "them", "his", "her", "their", "our", "your", "my", "me", "him", "us", "who", "whom", "whose", "which", "what", "when", "where", "why", "how", "also", "just", "only", "even", "there", "here", "then", "such", "any", "all", "both", "each", "other", "some", "more", "most", "own", "same", "s", "t"]
+    """a an the and or but if of to in on at by for with from as into about over after before than
+    that this these those it its is are was were be been being has have had do does did not no nor
+    so too very can will would shall should may might must could i you he she we they them his her
+    their our your my me him us who whom whose which what when where why how also just only even
+    there here then such any all both each other some more most own same s t""".split()
 )
 
 STOPWORDS_AR = frozenset(
     fold_word
-    for fold_word in ["في", "من", "على", "الى", "إلى", "عن", "ان", "أن", "إن", "ما", "لا", "لم", "لن", "هو", "هي", "هم", "هذا", "هذه", "ذلك", "تلك", "التي", "الذي", "الذين", "كان", "كانت", "قد", "مع", "او", "أو", "ثم", "كما", "بين", "عند", "لقد", "منذ", "حتى", "اذا", "إذا", "الا", "إلا", "وهو", "وهي", "فان", "فإن", "بان", "بأن", "لان", "لأن", "انه", "أنه", "انها", "أنها", "به", "بها", "له", "لها", "فيه", "فيها", "عليه", "عليها", "اليه", "اليها", "ايضا", "أيضا", "كل", "بعض", "غير", "اي", "أي", "قبل", "بعد", "وفي", "ومن", "وعلى", "والى", "وان", "وأن", "ولا", "وقد", "ثم", "وكان", "وكانت", "هل", "ماذا", "متى", "اين", "أين", "كيف", "لماذا", "ربما"]
+    for fold_word in """في من على الى إلى عن ان أن إن ما لا لم لن هو هي هم هذا هذه ذلك تلك التي الذي الذين
+    كان كانت قد مع او أو ثم كما بين عند لقد منذ حتى اذا إذا الا إلا وهو وهي فان فإن بان بأن لان لأن
+    انه أنه انها أنها به بها له لها فيه فيها عليه عليها اليه اليها ايضا أيضا كل بعض غير اي أي قبل بعد
+    وفي ومن وعلى والى وان وأن ولا وقد ثم وكان وكانت هل ماذا متى اين أين كيف لماذا ربما""".split()
 )
 
 
@@ -121,7 +128,9 @@ def _arabic_core(stemmed: str) -> str:
     """
     if len(stemmed) >= 4 and stemmed[0] == "س" and stemmed[1] in "تين":
         stemmed = stemmed[1:]
-    if len(stemmed) >= 4 and stemmed[0] in "تين" or len(stemmed) >= 3 and stemmed[0] in "لبكفو":
+    if len(stemmed) >= 4 and stemmed[0] in "تين":
+        stemmed = stemmed[1:]
+    elif len(stemmed) >= 3 and stemmed[0] in "لبكفو":
         stemmed = stemmed[1:]
     return stemmed
 
