@@ -117,6 +117,18 @@ def primary_origin(claim: Claim, members: list[Claim]) -> Source:
     return own
 
 
+def group_member(member: Claim) -> GroupMember:
+    """Another telling of the claim's proposition, as provenance and reports list it."""
+    return GroupMember(
+        claim_id=member.id,
+        document_id=member.document_id,
+        lang=member.lang,
+        text=member.text,
+        modality=member.modality,
+        speaker=SourceRef.model_validate(member.speaker),
+    )
+
+
 def provenance(session: Session, claim: Claim) -> Provenance:
     members = group_members(session, claim)
     return Provenance(
@@ -124,16 +136,6 @@ def provenance(session: Session, claim: Claim) -> Provenance:
         document_id=claim.document_id,
         origin=origin_of(primary_origin(claim, members)),
         chain=chain(claim),
-        group=[
-            GroupMember(
-                claim_id=m.id,
-                document_id=m.document_id,
-                lang=m.lang,
-                text=m.text,
-                modality=m.modality,
-                speaker=SourceRef.model_validate(m.speaker),
-            )
-            for m in members
-        ],
+        group=[group_member(m) for m in members],
         drift=hop_drift(claim) + group_drift(claim, members),
     )

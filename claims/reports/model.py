@@ -16,7 +16,15 @@ from sqlalchemy.orm import Session
 from claims.errors import NotFound
 from claims.history import history
 from claims.models import Claim, ClaimGroup, Document, RelayHop, Source
-from claims.provenance import chain, group_drift, group_members, hop_drift, origin_of, primary_origin
+from claims.provenance import (
+    chain,
+    group_drift,
+    group_member,
+    group_members,
+    hop_drift,
+    origin_of,
+    primary_origin,
+)
 from claims.schemas import (
     ChainHop,
     DocumentSummary,
@@ -159,17 +167,7 @@ def claim_section(session: Session, claim: Claim) -> ClaimSection:
         document=document_summary(claim.document),
         origin=origin_of(primary_origin(claim, members)),
         chain=_hops(claim),
-        group=[
-            GroupMember(
-                claim_id=m.id,
-                document_id=m.document_id,
-                lang=m.lang,
-                text=m.text,
-                modality=m.modality,
-                speaker=SourceRef.model_validate(m.speaker),
-            )
-            for m in members
-        ],
+        group=[group_member(m) for m in members],
         drift=hop_drift(claim) + group_drift(claim, members),
         history=history(session, claim.id).versions,
         appearances=_appearances(claim, members),
