@@ -167,7 +167,7 @@ def test_import_refuses_another_schema_revision(db):
 
 @pytest.mark.parametrize("backend", backend_params())
 def test_a_dump_from_an_older_revision_imports_after_migrating(backend, tmp_path):
-    """A dump written before the last migrations (here at 0004: no key expiry, no rate buckets)
+    """A dump written before the last migrations (here at 0006: no key expiry, no rate buckets)
     is loaded at its own revision and migrated to head with its rows."""
     urls = (
         [f"sqlite:///{tmp_path / 'old.db'}", f"sqlite:///{tmp_path / 'new.db'}"]
@@ -179,12 +179,12 @@ def test_a_dump_from_an_older_revision_imports_after_migrating(backend, tmp_path
         migrate.upgrade(old)
         _fill(old)
         before = _counts(old)
-        migrate.downgrade(old, "0004")
+        migrate.downgrade(old, "0006")
         buf = io.StringIO()
         written = export(old, buf)
-        assert written.revision == "0004" and "rate_bucket" not in written.tables
+        assert written.revision == "0006" and "rate_bucket" not in written.tables
         report = import_(new, io.StringIO(buf.getvalue()))
-        assert report.migrated_from == "0004" and report.revision == migrate.head() == migrate.current(new)
+        assert report.migrated_from == "0006" and report.revision == migrate.head() == migrate.current(new)
         assert report.chain_events == before["audit_event"]
         assert _counts(new) == before
         with session_factory(new)() as s:

@@ -1,7 +1,7 @@
 """Rate-limit buckets shared by every worker and process (rate_bucket)
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-01
 
 One token bucket per API key or client address (claims.ratelimit): refilled and taken in one
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """API keys: expiry dates, and a revoked key's name can be reused
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-01
 
 ``expires_at`` (nullable: never) ends a key at a set time. The name stays unique among live
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from advanced_alchemy.types import DateTimeUTC
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
