@@ -16,6 +16,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from claims.errors import Conflict, Invalid, NotFound
+from claims.indexing import index_claims
 from claims.models import Claim, ClaimGroup, Document, RelayHop, Source, SourceAlias
 from claims.repositories import ClaimGroupRepository, ClaimRepository, DocumentRepository, SourceRepository
 from claims.schemas import (
@@ -28,7 +29,6 @@ from claims.schemas import (
     SourcePatch,
     as_utc,
 )
-from claims.search import index_claims
 from claims.text import fold_name
 
 
