@@ -82,7 +82,7 @@ def ask(question: str, as_json: bool, limit: int) -> None:
     """Answer a provenance QUESTION in English or Arabic."""
     from pydantic import ValidationError
 
-    from claims.ask import ask as run_ask
+    from claims.query import ask as run_ask
     from claims.schemas import AskIn
 
     try:
@@ -129,7 +129,7 @@ def _parse_datetime(value: str | None):
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("paths", nargs=-1, required=True)
 @click.option("--outlet", default=None, help="Publisher name (matched to a stored source or created).")
 @click.option("--lang", type=click.Choice(["ar", "en"]), default=None, help="Language (detected when omitted).")
 @click.option("--url", default=None, help="URL of the article.")
@@ -137,10 +137,11 @@ def _parse_datetime(value: str | None):
 @click.option("--no-grouping", is_flag=True, help="Do not group claims with other documents.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def ingest(paths, outlet, lang, url, published_at, no_grouping, as_json) -> None:
-    """Extract claims, speakers and relay chains from raw text or HTML files and store them.
+    """Extract claims, speakers and relay chains from raw text or HTML files, or from web pages
+    (http(s) URLs: fetched, main text and metadata extracted), and store them.
 
-    Each file is one transaction: a file that fails leaves nothing behind and the others go on.
-    Re-ingesting the same text changes nothing (content hash).
+    Each file or URL is one transaction: one that fails leaves nothing behind and the others go
+    on. Re-ingesting the same text (content hash) or the same URL changes nothing.
     """
     from pydantic import ValidationError
     from rich.progress import Progress
@@ -160,11 +161,16 @@ def ingest(paths, outlet, lang, url, published_at, no_grouping, as_json) -> None
         task = progress.add_task("ingesting", total=len(paths))
         for path in paths:
             try:
-                raw = path.read_text(encoding="utf-8")
+                web = re.match(r"^https?://", path) is not None
+                if not web and not Path(path).is_file():
+                    raise click.BadParameter(f"{path} is neither a file nor an http(s) URL", param_hint="PATHS")
+                raw = None if web else Path(path).read_text(encoding="utf-8")
                 with session_scope(actor="ingest") as session:
-                    result = IngestService(session, grouping=not no_grouping, grouper=grouper).ingest(
-                        raw, lang=lang, outlet=outlet, url=url, published_at=when
-                    )
+                    service = IngestService(session, grouping=not no_grouping, grouper=grouper)
+                    if web:
+                        result = service.ingest_url(path, lang=lang, outlet=outlet, published_at=when)
+                    else:
+                        result = service.ingest(raw, lang=lang, outlet=outlet, url=url, published_at=when)
                     summary = result.summary()
             except (DomainError, ValidationError, UnicodeDecodeError) as exc:
                 errors.append({"path": str(path), "error": str(exc).splitlines()[0][:300]})
@@ -244,11 +250,11 @@ def eval_export_seeds(out: Path) -> None:
 @click.option("--json", "as_json", is_flag=True, help='Print {"n_queries", "map@5", "mrr", "success@1"}.')
 def eval_retrieval(collection: str, queries: str, split: str, weight: float | None, as_json: bool) -> None:
     """Store COLLECTION as claims in a throw-away database, rank it for each query, score the ranking."""
-    from claims import search
-    from claims.retrieval_eval import evaluate_retrieval
+    from claims.query import retrieve
+    from claims.query.retrieval_eval import evaluate_retrieval
 
     if weight is not None:
-        search.VECTOR_WEIGHT = weight
+        retrieve.VECTOR_WEIGHT = weight
     scores = evaluate_retrieval(Path(collection), Path(queries), split=split)
     if as_json:
         click.echo(json.dumps(scores.as_dict()))

@@ -131,6 +131,9 @@ class DocumentIn(Schema):
     url: HttpUrl | None = None
     published_at: Timestamp | None = None
     outlet_id: uuid.UUID | None = None
+    author: Annotated[str, StringConstraints(max_length=500)] | None = None
+    canonical_url: HttpUrl | None = None
+    fetched_at: Timestamp | None = None
 
 
 class IngestIn(Schema):
@@ -138,7 +141,9 @@ class IngestIn(Schema):
     omitted; the publisher is ``outlet_id`` (an existing source) or ``outlet`` (a name, matched
     to a stored source or created); ``extract: false`` only stores the document."""
 
-    text: ArticleText
+    text: ArticleText | None = Field(
+        default=None, description="The article; omit it to fetch `url` and extract the article from the page"
+    )
     lang: LangCode | None = None
     title: Annotated[str, StringConstraints(max_length=500)] | None = None
     url: HttpUrl | None = None
@@ -146,6 +151,12 @@ class IngestIn(Schema):
     outlet_id: uuid.UUID | None = None
     outlet: Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)] | None = None
     extract: bool = True
+
+    @model_validator(mode="after")
+    def _text_or_url(self) -> IngestIn:
+        if self.text is None and self.url is None:
+            raise ValueError("send the article's text, or a url to fetch it from")
+        return self
 
 
 class DocumentPatch(Schema):
@@ -164,6 +175,10 @@ class DocumentSummary(Schema):
     outlet: SourceRef | None
     content_hash: str
     created_at: datetime.datetime
+    author: str | None = None
+    canonical_url: str | None = None
+    fetched_at: datetime.datetime | None = None
+    story_id: uuid.UUID | None = None
 
 
 class DocumentOut(DocumentSummary):

@@ -40,6 +40,10 @@ def document_summary(document: Document) -> DocumentSummary:
         outlet=SourceRef.model_validate(document.outlet) if document.outlet else None,
         content_hash=document.content_hash,
         created_at=document.created_at,
+        author=document.author,
+        canonical_url=document.canonical_url,
+        fetched_at=document.fetched_at,
+        story_id=document.story_id,
     )
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from claims.errors import Conflict, Invalid, NotFound
+from claims.indexing import index_claims
 from claims.models import Claim, ClaimGroup, Document, RelayHop, Source, SourceAlias
 from claims.repositories import ClaimGroupRepository, ClaimRepository, DocumentRepository, SourceRepository
 from claims.schemas import (
@@ -28,7 +29,6 @@ from claims.schemas import (
     SourcePatch,
     as_utc,
 )
-from claims.search import index_claims
 from claims.text import fold_name
 
 
@@ -181,6 +181,13 @@ class DocumentService:
     def by_hash(self, digest: str) -> Document | None:
         return self.session.scalar(select(Document).where(Document.content_hash == digest))
 
+    def by_url(self, url: str) -> Document | None:
+        """The earliest stored document whose canonical URL (or, failing that, URL) is ``url``."""
+        found = self.session.scalar(
+            select(Document).where(Document.canonical_url == url).order_by(Document.created_at).limit(1)
+        )
+        return found or self.session.scalar(select(Document).where(Document.url == url).order_by(Document.created_at).limit(1))
+
     def _check_outlet(self, outlet_id: uuid.UUID | None) -> None:
         if outlet_id is not None and self.session.get(Source, outlet_id) is None:
             raise Invalid(f"outlet_id {outlet_id} does not name an existing source", field="outlet_id")
@@ -200,6 +207,9 @@ class DocumentService:
             published_at=data.published_at,
             outlet_id=data.outlet_id,
             content_hash=digest,
+            author=data.author,
+            canonical_url=data.canonical_url,
+            fetched_at=data.fetched_at,
         )
         self.session.add(document)
         self.session.flush()
