@@ -689,6 +689,6 @@ def embed_missing(
             report.claims += len(rows)
             if progress:
                 progress(report, total)
-    embeddings.invalidate()
+    embeddings.generation += 1  # the query side reloads its vector index
     report.seconds = time.perf_counter() - started
     return report
