@@ -329,6 +329,98 @@ def load_cmd(file: Path, progress: bool) -> None:
     )
 
 
+@main.command("bulk-load")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--no-embeddings", is_flag=True, help="Do not compute sentence vectors now (`claims embed --missing` later).")
+@click.option("--batch", default=500, show_default=True, type=click.IntRange(1, 100_000), help="Documents per transaction.")
+@click.option("--strict", is_flag=True, help="Abort at the first bad line; the whole file is one transaction.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def bulk_load_cmd(path: Path, no_embeddings: bool, batch: int, strict: bool, as_json: bool) -> None:
+    """Load an archive of annotated documents from a JSON Lines PATH in batches (re-runnable).
+
+    One object per line: {"document": {title, lang, outlet, url, published_at, text}, "claims":
+    [{start, end, speaker, modality, stance, group, chain: [{source, relation, lang, modality, cue,
+    evidence}]}]}. Bad lines are reported with their number and skipped (or abort with --strict).
+    """
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from claims.bulk import BulkLoadAborted, bulk_load
+
+    err = Console(stderr=True)
+    columns = (TextColumn("[bold]{task.description}"), BarColumn(), DownloadColumn(), TextColumn("{task.fields[stats]}"),
+               TimeElapsedColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err, disable=as_json, transient=False) as bar:
+        task = bar.add_task("loading", total=path.stat().st_size, stats="")
+        import time as _time
+
+        started = _time.perf_counter()
+
+        def show(rep) -> None:
+            rate = rep.claims_created / max(_time.perf_counter() - started, 1e-9)
+            bar.update(task, completed=rep.bytes_read,
+                       stats=f"{rep.lines} lines, {rep.documents_created} docs, {rep.claims_created} claims ({rate:,.0f}/s), {len(rep.errors)} bad")
+
+        try:
+            rep = bulk_load(get_engine(), path, batch=batch, strict=strict, actor=get_settings().actor or "bulk-load",
+                            progress=show)
+        except BulkLoadAborted as exc:
+            err.print(f"[red]aborted[/red] {escape(str(exc.error))}; nothing was written")
+            sys.exit(1)
+    elapsed = _time.perf_counter() - started
+    embedded = 0
+    if not no_embeddings and rep.claims_created:
+        embedded = _embed_missing(as_json)
+    if as_json:
+        click.echo(json.dumps({**rep.as_dict(), "seconds": round(elapsed, 3), "embedded": embedded}, ensure_ascii=False))
+    else:
+        console.print(
+            f"loaded {rep.documents_created} documents ({rep.documents_existing} already stored), "
+            f"{rep.claims_created} claims, {rep.hops_created} hops, {rep.sources_created} new sources, "
+            f"{rep.groups_created} new groups in {elapsed:.1f} s ({rep.claims_created / max(elapsed, 1e-9):,.0f} claims/s)"
+            + (f"; {embedded} claims embedded" if embedded else "")
+        )
+        for e in rep.errors[:50]:
+            console.print(f"[red]skipped[/red] line {e.line}: {escape(e.message)}")
+        if len(rep.errors) > 50:
+            console.print(f"... and {len(rep.errors) - 50} more bad lines")
+    if rep.errors:
+        sys.exit(2)
+
+
+def _embed_missing(quiet: bool, limit: int | None = None) -> int:
+    from rich.progress import Progress
+
+    from claims import embeddings
+    from claims.bulk import embed_missing
+
+    if not embeddings.enabled():
+        Console(stderr=True).print("embeddings are not installed or switched off: nothing to embed")
+        return 0
+    with Progress(console=Console(stderr=True), disable=quiet) as bar:
+        task = bar.add_task("embedding", total=None)
+
+        def show(rep, total) -> None:
+            bar.update(task, completed=rep.claims, total=total)
+
+        return embed_missing(get_engine(), limit=limit, progress=show).claims
+
+
+@main.command("embed")
+@click.option("--missing", is_flag=True, required=True, help="Embed every claim that has no vector yet (resumable).")
+@click.option("--limit", type=click.IntRange(1), default=None, help="Embed at most N claims.")
+def embed_cmd(missing: bool, limit: int | None) -> None:
+    """Compute sentence vectors in batches for claims stored without them."""
+    n = _embed_missing(False, limit)
+    console.print(f"embedded {n} claims")
+
+
 @main.group()
 def report() -> None:
     """Auditor reports: claims report KIND ID --format F [-o FILE]; claims report verify FILE."""

@@ -31,6 +31,9 @@ from claims.schemas import (
 )
 from claims.text import fold_name
 
+#: Fuzzy ratio (rapidfuzz, 0-100) above which a folded name is taken for a stored alias.
+RESOLVE_THRESHOLD = 88.0
+
 
 def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -147,7 +150,7 @@ class SourceService:
             )
         return self.repo.get_many_and_count(*conditions, *params.filters(OrderBy("name_normalized", "asc")))
 
-    def resolve(self, name: str, *, threshold: float = 88.0) -> Source | None:
+    def resolve(self, name: str, *, threshold: float = RESOLVE_THRESHOLD) -> Source | None:
         """Find the source a surface name refers to: exact folded alias first, then fuzzy."""
         folded = fold_name(name)
         if not folded:
