@@ -16,6 +16,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from claims.errors import Conflict, Invalid, NotFound
+from claims.indexing import index_claims
 from claims.models import Claim, ClaimGroup, Document, RelayHop, Source, SourceAlias
 from claims.repositories import ClaimGroupRepository, ClaimRepository, DocumentRepository, SourceRepository
 from claims.schemas import (
@@ -28,8 +29,10 @@ from claims.schemas import (
     SourcePatch,
     as_utc,
 )
-from claims.search import index_claims
 from claims.text import fold_name
+
+#: Fuzzy ratio (rapidfuzz, 0-100) above which a folded name is taken for a stored alias.
+RESOLVE_THRESHOLD = 88.0
 
 
 def content_hash(text: str) -> str:
@@ -147,7 +150,7 @@ class SourceService:
             )
         return self.repo.get_many_and_count(*conditions, *params.filters(OrderBy("name_normalized", "asc")))
 
-    def resolve(self, name: str, *, threshold: float = 88.0) -> Source | None:
+    def resolve(self, name: str, *, threshold: float = RESOLVE_THRESHOLD) -> Source | None:
         """Find the source a surface name refers to: exact folded alias first, then fuzzy."""
         folded = fold_name(name)
         if not folded:
@@ -181,6 +184,13 @@ class DocumentService:
     def by_hash(self, digest: str) -> Document | None:
         return self.session.scalar(select(Document).where(Document.content_hash == digest))
 
+    def by_url(self, url: str) -> Document | None:
+        """The earliest stored document whose canonical URL (or, failing that, URL) is ``url``."""
+        found = self.session.scalar(
+            select(Document).where(Document.canonical_url == url).order_by(Document.created_at).limit(1)
+        )
+        return found or self.session.scalar(select(Document).where(Document.url == url).order_by(Document.created_at).limit(1))
+
     def _check_outlet(self, outlet_id: uuid.UUID | None) -> None:
         if outlet_id is not None and self.session.get(Source, outlet_id) is None:
             raise Invalid(f"outlet_id {outlet_id} does not name an existing source", field="outlet_id")
@@ -200,6 +210,9 @@ class DocumentService:
             published_at=data.published_at,
             outlet_id=data.outlet_id,
             content_hash=digest,
+            author=data.author,
+            canonical_url=data.canonical_url,
+            fetched_at=data.fetched_at,
         )
         self.session.add(document)
         self.session.flush()
@@ -309,6 +322,7 @@ class ClaimService:
                     cue=hop.cue,
                     evidence_start=hop.evidence_start,
                     evidence_end=hop.evidence_end,
+                    confidence=hop.confidence,
                 )
             )
         self._source(speaker_id, "speaker_id")
@@ -324,6 +338,7 @@ class ClaimService:
             stance=data.stance,
             group_id=self.group(data.group_key).id if data.group_key else None,
             hops=hops,
+            confidence=data.confidence,
         )
         self.session.add(claim)
         self.session.flush()
@@ -378,6 +393,7 @@ class ClaimService:
                     stance=data.stance,
                     group_id=self.group(data.group_key).id if data.group_key else None,
                     hops=[RelayHop(position=p, **hop.model_dump()) for p, hop in enumerate(data.hops)],
+                    confidence=data.confidence,
                 )
             )
         self.session.add_all(claims)
