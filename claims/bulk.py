@@ -346,7 +346,7 @@ class BulkWriter:
 
     def add(self, number: int, line: BulkLine, digest: str) -> tuple[int, int]:
         """Queue the rows of one checked, new document; returns (claims, hops)."""
-        from claims.search import index_terms
+        from claims.indexing import index_terms
 
         now = _utcnow()
         doc = line.document
@@ -689,6 +689,6 @@ def embed_missing(
             report.claims += len(rows)
             if progress:
                 progress(report, total)
-    embeddings.invalidate()
+    embeddings.generation += 1  # the query side reloads its vector index
     report.seconds = time.perf_counter() - started
     return report

@@ -102,7 +102,7 @@ def test_bulk_load_writes_rows_index_and_audit_and_rerun_creates_nothing(db, tmp
 
 
 def test_found_by_ask_after_bulk_load(db, tmp_path):
-    from claims.ask import ask
+    from claims.query import ask
 
     path = _write(tmp_path / "a.jsonl", [_line(TEXT_EN, "Iran will fill the vacuum in Syria", "Hossein Salami")])
     bulk_load(db, path)
