@@ -322,6 +322,7 @@ class ClaimService:
                     cue=hop.cue,
                     evidence_start=hop.evidence_start,
                     evidence_end=hop.evidence_end,
+                    confidence=hop.confidence,
                 )
             )
         self._source(speaker_id, "speaker_id")
@@ -337,6 +338,7 @@ class ClaimService:
             stance=data.stance,
             group_id=self.group(data.group_key).id if data.group_key else None,
             hops=hops,
+            confidence=data.confidence,
         )
         self.session.add(claim)
         self.session.flush()
@@ -391,6 +393,7 @@ class ClaimService:
                     stance=data.stance,
                     group_id=self.group(data.group_key).id if data.group_key else None,
                     hops=[RelayHop(position=p, **hop.model_dump()) for p, hop in enumerate(data.hops)],
+                    confidence=data.confidence,
                 )
             )
         self.session.add_all(claims)
