@@ -74,6 +74,9 @@ def run_one(label: str, url: str, examples: int, max_time: float, workers: int, 
         # generous, but on: the run must not hit it, and a 429 would be documented anyway
         "CLAIMS_RATE_LIMIT_PER_MINUTE": "100000",
         "CLAIMS_LOG_LEVEL": "warning",
+        # generated URLs must never make the server connect anywhere (only 127.0.0.1 is a target)
+        "CLAIMS_FETCH_ENABLED": "false",
+        "CLAIMS_JOBS_EMBEDDED_WORKER": "false",
     }
     log = open(report_dir / f"server-{label}.log", "w")  # noqa: SIM115
     server = subprocess.Popen(

@@ -230,6 +230,9 @@ class DocumentIn(Schema):
     url: HttpUrl | None = None
     published_at: Timestamp | None = None
     outlet_id: uuid.UUID | None = None
+    author: Annotated[str, StringConstraints(max_length=500)] | None = None
+    canonical_url: HttpUrl | None = None
+    fetched_at: Timestamp | None = None
 
 
 class IngestIn(Schema):
@@ -237,7 +240,15 @@ class IngestIn(Schema):
     omitted; the publisher is ``outlet_id`` (an existing source) or ``outlet`` (a name, matched
     to a stored source or created); ``extract: false`` only stores the document."""
 
-    text: ArticleText
+    # The text, or a URL to fetch it from (stated in the schema too).
+    model_config = ConfigDict(json_schema_extra={"anyOf": [
+        {"required": ["text"], "properties": {"text": {"type": "string"}}},
+        {"required": ["url"], "properties": {"url": {"type": "string"}}},
+    ]})
+
+    text: ArticleText | None = Field(
+        default=None, description="The article; omit it to fetch `url` and extract the article from the page"
+    )
     lang: LangCode | None = None
     title: PlainText(500) | None = None
     url: HttpUrl | None = None
@@ -245,6 +256,12 @@ class IngestIn(Schema):
     outlet_id: uuid.UUID | None = None
     outlet: ShortText | None = None
     extract: bool = True
+
+    @model_validator(mode="after")
+    def _text_or_url(self) -> IngestIn:
+        if self.text is None and self.url is None:
+            raise ValueError("send the article's text, or a url to fetch it from")
+        return self
 
 
 class DocumentPatch(Schema):
@@ -263,6 +280,10 @@ class DocumentSummary(Schema):
     outlet: SourceRef | None
     content_hash: str
     created_at: datetime.datetime
+    author: str | None = None
+    canonical_url: str | None = None
+    fetched_at: datetime.datetime | None = None
+    story_id: uuid.UUID | None = None
 
 
 class DocumentOut(DocumentSummary):
@@ -287,6 +308,7 @@ class HopIn(Schema):
     cue: PlainText(500) | None = None
     evidence_start: int | None = Field(default=None, ge=0, le=MAX_OFFSET)
     evidence_end: int | None = Field(default=None, ge=1, le=MAX_OFFSET)
+    confidence: float | None = Field(default=None, ge=0, le=1, description="How sure an extractor is (0-1); leave empty for human-written records")
 
     # Both offsets or neither (stated in the schema; only "end after start" is beyond it).
     model_config = ConfigDict(json_schema_extra={"anyOf": [
@@ -321,6 +343,7 @@ class HopOut(ChainHop):
 
     review_status: ReviewStatus = ReviewStatus.UNREVIEWED
     review_note: str | None = None
+    confidence: float | None = Field(default=None, description="The extraction pipeline's confidence in this hop (0-1); null when a person wrote it")
 
 
 class ClaimIn(Schema):
@@ -340,6 +363,7 @@ class ClaimIn(Schema):
     group_key: Key | None = None
     key: Key | None = None
     hops: list[HopIn] = Field(min_length=1, max_length=50)
+    confidence: float | None = Field(default=None, ge=0, le=1, description="How sure an extractor is (0-1); leave empty for human-written records")
 
     @model_validator(mode="after")
     def _span(self) -> ClaimIn:
@@ -376,6 +400,7 @@ class ClaimOut(Schema):
     hops: list[HopOut]
     review_status: ReviewStatus = ReviewStatus.UNREVIEWED
     review_note: str | None = None
+    confidence: float | None = Field(default=None, description="The extraction pipeline's confidence in this claim (0-1); null when a person wrote it")
     created_at: datetime.datetime
     updated_at: datetime.datetime
 
@@ -405,6 +430,8 @@ class Origin(Schema):
     name: str
     kind: SourceKind
     aliases: list[str]
+    #: The telling (this claim or a member of its group) whose hop 0 this is.
+    claim_id: uuid.UUID | None = None
 
 
 class GroupMember(Schema):

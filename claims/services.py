@@ -11,12 +11,13 @@ from dataclasses import dataclass
 
 from advanced_alchemy.filters import LimitOffset, OrderBy
 from anyascii import anyascii
-from rapidfuzz import fuzz, process
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from claims.errors import Conflict, Invalid, NotFound, Unresolvable
+from claims.indexing import index_claims
 from claims.models import Claim, ClaimGroup, Document, RelayHop, Source, SourceAlias
+from claims.names import NameIndex, is_role_note
 from claims.repositories import ClaimGroupRepository, ClaimRepository, DocumentRepository, SourceRepository
 from claims.schemas import (
     AliasIn,
@@ -28,7 +29,6 @@ from claims.schemas import (
     SourcePatch,
     as_utc,
 )
-from claims.search import index_claims
 from claims.text import fold_name
 
 
@@ -147,8 +147,9 @@ class SourceService:
             )
         return self.repo.get_many_and_count(*conditions, *params.filters(OrderBy("name_normalized", "asc")))
 
-    def resolve(self, name: str, *, threshold: float = 88.0) -> Source | None:
-        """Find the source a surface name refers to: exact folded alias first, then fuzzy."""
+    def resolve(self, name: str) -> Source | None:
+        """The source a surface name refers to: an exact folded alias (roles included), else the
+        one name matcher (``claims.names``: phonetic keys across scripts, fuzzy, containment)."""
         folded = fold_name(name)
         if not folded:
             return None
@@ -157,11 +158,21 @@ class SourceService:
         )
         if hit is not None:
             return hit
-        aliases = self.session.execute(select(SourceAlias.normalized, SourceAlias.source_id)).all()
-        if not aliases:
-            return None
-        best = process.extractOne(folded, [a[0] for a in aliases], scorer=fuzz.ratio, score_cutoff=threshold)
-        return self.session.get(Source, aliases[best[2]][1]) if best else None
+        source_id = self._names().match([name])
+        return self.session.get(Source, source_id) if source_id else None
+
+    def _names(self) -> NameIndex:
+        """Every stored name and alias, loaded once per service (one request or command)."""
+        if getattr(self, "_name_index", None) is None:
+            index = NameIndex()
+            for source_id, text, note, kind in self.session.execute(
+                select(SourceAlias.source_id, SourceAlias.text, SourceAlias.note, Source.kind).join(Source)
+            ):
+                index.add(source_id, kind, text, role=is_role_note(note))
+            for source_id, text, kind in self.session.execute(select(Source.id, Source.name, Source.kind)):
+                index.add(source_id, kind, text)
+            self._name_index = index
+        return self._name_index
 
 
 # --- documents ---------------------------------------------------------------------------
@@ -180,6 +191,13 @@ class DocumentService:
 
     def by_hash(self, digest: str) -> Document | None:
         return self.session.scalar(select(Document).where(Document.content_hash == digest))
+
+    def by_url(self, url: str) -> Document | None:
+        """The earliest stored document whose canonical URL (or, failing that, URL) is ``url``."""
+        found = self.session.scalar(
+            select(Document).where(Document.canonical_url == url).order_by(Document.created_at).limit(1)
+        )
+        return found or self.session.scalar(select(Document).where(Document.url == url).order_by(Document.created_at).limit(1))
 
     def _check_outlet(self, outlet_id: uuid.UUID | None) -> None:
         if outlet_id is not None and self.session.get(Source, outlet_id) is None:
@@ -200,6 +218,9 @@ class DocumentService:
             published_at=data.published_at,
             outlet_id=data.outlet_id,
             content_hash=digest,
+            author=data.author,
+            canonical_url=data.canonical_url,
+            fetched_at=data.fetched_at,
         )
         self.session.add(document)
         self.session.flush()
@@ -309,6 +330,7 @@ class ClaimService:
                     cue=hop.cue,
                     evidence_start=hop.evidence_start,
                     evidence_end=hop.evidence_end,
+                    confidence=hop.confidence,
                 )
             )
         self._source(speaker_id, "speaker_id")
@@ -324,6 +346,7 @@ class ClaimService:
             stance=data.stance,
             group_id=self.group(data.group_key).id if data.group_key else None,
             hops=hops,
+            confidence=data.confidence,
         )
         self.session.add(claim)
         self.session.flush()
@@ -378,6 +401,7 @@ class ClaimService:
                     stance=data.stance,
                     group_id=self.group(data.group_key).id if data.group_key else None,
                     hops=[RelayHop(position=p, **hop.model_dump()) for p, hop in enumerate(data.hops)],
+                    confidence=data.confidence,
                 )
             )
         self.session.add_all(claims)

@@ -99,9 +99,9 @@ def seeded_readonly(request, tmp_path_factory) -> Iterator[Engine]:
 
 
 def empty_database(eng: Engine) -> None:
-    from claims import search
+    from claims.query import fulltext
 
-    search._stats_cache.clear()
+    fulltext.clear_cache()
     with eng.begin() as conn:
         if eng.dialect.name == "postgresql":
             names = ", ".join(t.name for t in metadata.sorted_tables)
@@ -142,7 +142,7 @@ def load_seeds(eng: Engine, tmp_path_factory) -> None:
     (in this worker or, under xdist, any other) restores them row for row (same ids, audit
     chain included), which takes a fraction of the time.
     """
-    from claims import search
+    from claims.query import fulltext
 
     snapshot = _seed_snapshot(eng, tmp_path_factory)
     if snapshot is not None:
@@ -152,7 +152,7 @@ def load_seeds(eng: Engine, tmp_path_factory) -> None:
                     conn.execute(table.insert(), snapshot[table.name])
             if eng.dialect.name == "postgresql":
                 conn.execute(text("SELECT setval(pg_get_serial_sequence('audit_event', 'id'), (SELECT max(id) FROM audit_event))"))
-    search._stats_cache.clear()
+    fulltext.clear_cache()
 
 
 def _seed_snapshot(eng: Engine, tmp_path_factory) -> dict[str, list[dict]] | None:

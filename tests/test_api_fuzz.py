@@ -55,7 +55,19 @@ TEXT = "قال وزير النقل إن الجسر سيفتح في الربيع.
 
 
 @pytest.fixture
-def fuzz_client(app_factory, admin_headers):
+def no_fetching(monkeypatch):
+    """A generated URL must never make the server connect anywhere (claims.fetch reads the
+    process settings)."""
+    from claims.settings import get_settings
+
+    monkeypatch.setenv("CLAIMS_FETCH_ENABLED", "false")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def fuzz_client(app_factory, admin_headers, no_fetching):
     """An admin client, without a rate limit, over a small record so lists are not empty."""
     with TestClient(app=app_factory(rate_limit_per_minute=0)) as client:
         client.headers.update(admin_headers)

@@ -6,7 +6,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from sqlalchemy.orm import Session
 
-from claims.ask import ask
+from claims.query import ask
 from claims.schemas import AskIn, AskOut
 
 

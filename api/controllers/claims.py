@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from api.caching import IfNoneMatch, conditional
 from api.dependencies import LangFilter, PublishedAfter, PublishedBefore, page, text_filter, timestamp
 from claims.history import claim_history as history_of
-from claims.provenance import provenance
+from claims.provenance import trace
 from claims.review import review_claim, review_hop
 from claims.schemas import (
     ClaimIn,
@@ -102,7 +102,7 @@ class ClaimController(Controller):
         claim_id: FromPath[UUID],
         if_none_match: IfNoneMatch = None,
     ) -> Response[Provenance]:
-        return conditional.respond(request, provenance(db_session, ClaimService(db_session).get(claim_id)))
+        return conditional.respond(request, trace(db_session, claim_id))
 
     @post("/{claim_id:uuid}/review", summary="Review a claim: status, note, optional corrections", status_code=200,
           sync_to_thread=True, opt={"scope": "review"})
