@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from api.errors import PROBLEM_JSON, Problem, problem
 from claims import __version__, embeddings, migrate
+from claims.query import vectors
 from claims.schemas import Health, Readiness
 
 log = structlog.get_logger("claims.api")
@@ -46,7 +47,7 @@ def ready(request: Request, db_session: NamedDependency[Session]) -> Response[Re
         checks["migrations"] = "ok" if revision == head else f"at {revision or 'nothing'}, head is {head}"
         stage = "index"
         if embeddings.enabled():
-            index = embeddings.load_index(db_session)
+            index = vectors.load_index(db_session)
             checks["index"] = f"ok ({len(index)} vectors)"
         else:
             checks["index"] = "ok (full-text only)"
