@@ -593,8 +593,9 @@ def config_show(as_json: bool) -> None:
         click.echo(json.dumps({env: value for env, value, _default, _doc in rows}, indent=2))
         return
     table = Table(show_header=True, header_style="bold")
-    for col in ("variable", "value", "default", "meaning"):
-        table.add_column(col)
+    table.add_column("variable", no_wrap=True)
+    for col in ("value", "default", "meaning"):
+        table.add_column(col, overflow="fold")
     for env, value, default, doc in rows:
         table.add_row(env, escape(value), escape(default), escape(doc))
     console.print(table)

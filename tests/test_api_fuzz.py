@@ -70,7 +70,8 @@ def no_fetching(monkeypatch):
 def fuzz_client(app_factory, admin_headers, no_fetching):
     """An admin client, without a rate limit, over a small record so lists are not empty."""
     with TestClient(app=app_factory(rate_limit_per_minute=0)) as client:
-        client.headers.update(admin_headers)
+        client.headers.update(admin_headers)  # for the set-up below; call() sends what each case sends
+        client.key_headers = dict(admin_headers)
         outlet = client.post("/api/v1/sources", json={"name": "Daily Planet", "kind": "outlet"}).json()
         minister = client.post(
             "/api/v1/sources", json={"name": "Transport Minister", "kind": "person", "aliases": [{"text": "وزير النقل", "lang": "ar"}]}
@@ -94,6 +95,8 @@ def fuzz_client(app_factory, admin_headers, no_fetching):
             },
         )
         assert claim.status_code == 201, claim.text
+        for name in admin_headers:
+            client.headers.pop(name)
         yield client
 
 
@@ -104,8 +107,15 @@ STATUSES: Counter[int] = Counter()
 
 def call(client: TestClient, case) -> object:
     CALLS[f"{case.method} {case.path}"] += 1
-    # The schema documents the key header, so generated cases carry made-up keys: send the real one.
-    kwargs = case.as_transport_kwargs(base_url="http://testserver.local", headers=dict(client.headers))
+    # The schema documents the key header, so generated cases carry made-up keys: send the real
+    # one instead; a case without the header (a negative case: "missing key") goes without it.
+    kwargs = case.as_transport_kwargs(base_url="http://testserver.local")
+    headers = dict(kwargs.get("headers") or {})
+    for name, secret in client.key_headers.items():
+        present = [k for k in headers if k.lower() == name.lower()]
+        for k in present:
+            headers[k] = secret
+    kwargs["headers"] = headers
     allowed = {"method", "url", "params", "headers", "json", "content", "data", "files"}
     kwargs = {k: v for k, v in kwargs.items() if k in allowed}  # no cookie parameter is documented
     if isinstance(kwargs.get("data"), bytes | str):
