@@ -162,6 +162,13 @@ def search(session: Session, query: str, *, limit: int = 50, max_postings: int =
     return SearchResult(qterms, idf, hits)
 
 
+def search_ids(session: Session, query: str, *, limit: int = 1000) -> list[uuid.UUID]:
+    """Claims holding every one of the query's terms, best BM25 first (the listings' full-text filter)."""
+    result = search(session, query, limit=limit)
+    wanted = set(result.query_terms)
+    return [h.claim_id for h in result.hits if wanted <= h.matched]
+
+
 # --- hybrid retrieval ------------------------------------------------------------------------
 
 

@@ -474,3 +474,13 @@ def extract(text: str, *, lang: str | None = None, outlet: str | None = None, do
     """Run the whole pipeline on one document's text (already stripped of markup)."""
     language = lang or detect_lang(text)
     return _Doc(text, language if language in ("ar", "en") else "en", outlet, doc_key).run()
+
+
+def furniture_spans(text: str, *, lang: str | None = None) -> list[Span]:
+    """The spans the extractor skips as page furniture (tags, "read also", related lists,
+    bylines, signatures), in original offsets; none for a language it does not analyse."""
+    lang = lang or detect_lang(text)
+    if lang not in ("ar", "en"):
+        return []
+    folded, offsets = fold_with_offsets(text)
+    return list(furniture_mod.detect(text, folded, offsets[:-1], paragraphs(text), load(lang)).spans)
