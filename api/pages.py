@@ -217,8 +217,10 @@ def render(
     page = _env.get_template(template).render(
         ui=lang,
         ui_dir=direction(lang),
+        arrow="←" if direction(lang) == "rtl" else "→",
         t=translator(lang),
         gloss=lambda modality: gloss(modality, lang),
+        quoted=lambda text: f"«{text}»" if lang == "ar" else f"“{text}”",
         language_name=lambda code: language_name(code, lang),
         drift_phrase=lambda d: drift_phrase(d, lang),
         request_path=request.url.path,

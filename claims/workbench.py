@@ -39,6 +39,7 @@ class Segment:
     text: str
     start: int
     marks: list[Mark] = field(default_factory=list)
+    ends: list[Mark] = field(default_factory=list)  # marks whose last character is in this run
 
     def of(self, kind: str) -> list[Mark]:
         return [m for m in self.marks if m.kind == kind]
@@ -51,10 +52,11 @@ def segments(text: str, marks: list[Mark]) -> list[Segment]:
     out: list[Segment] = []
     for a, b in zip(cuts, cuts[1:], strict=False):
         covering = sorted((m for m in marks if m.start <= a and b <= m.end), key=lambda m: (m.end - m.start, m.kind))
-        if out and out[-1].marks == covering:
+        if out and out[-1].marks == covering and not out[-1].ends:
             out[-1].text += text[a:b]
         else:
             out.append(Segment(text=text[a:b], start=a, marks=covering))
+        out[-1].ends = [m for m in covering if m.end == b]
     return out
 
 
