@@ -39,10 +39,10 @@ import yaml  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from claims import embeddings, migrate  # noqa: E402
-from claims.ask import ask  # noqa: E402
 from claims.db import make_engine, session_factory  # noqa: E402
 from claims.models import Claim  # noqa: E402
-from claims.retrieval_eval import load_collection  # noqa: E402
+from claims.query import ask  # noqa: E402
+from claims.query.retrieval_eval import load_collection  # noqa: E402
 from claims.seeding import seed  # noqa: E402
 from claims.settings import SEEDS_DIR  # noqa: E402
 

@@ -36,11 +36,11 @@ def main() -> None:
     from sqlalchemy import select
 
     from claims import migrate
-    from claims.ask import ask
     from claims.db import make_engine, session_factory
     from claims.extraction.resolution import same_name
     from claims.ingest import IngestService
     from claims.models import Claim, ClaimGroup, Document, Source
+    from claims.query import ask
     from claims.seeding import seed
     from claims.settings import SEEDS_DIR
 

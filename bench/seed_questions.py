@@ -20,9 +20,9 @@ if "--no-embeddings" in sys.argv:
 import yaml  # noqa: E402
 
 from claims import migrate  # noqa: E402
-from claims.ask import ask  # noqa: E402
 from claims.db import make_engine, session_factory  # noqa: E402
 from claims.models import Claim, Source  # noqa: E402
+from claims.query import ask  # noqa: E402
 from claims.seeding import seed  # noqa: E402
 from claims.settings import SEEDS_DIR  # noqa: E402
 

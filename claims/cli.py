@@ -82,7 +82,7 @@ def ask(question: str, as_json: bool, limit: int) -> None:
     """Answer a provenance QUESTION in English or Arabic."""
     from pydantic import ValidationError
 
-    from claims.ask import ask as run_ask
+    from claims.query import ask as run_ask
     from claims.schemas import AskIn
 
     try:
@@ -244,11 +244,11 @@ def eval_export_seeds(out: Path) -> None:
 @click.option("--json", "as_json", is_flag=True, help='Print {"n_queries", "map@5", "mrr", "success@1"}.')
 def eval_retrieval(collection: str, queries: str, split: str, weight: float | None, as_json: bool) -> None:
     """Store COLLECTION as claims in a throw-away database, rank it for each query, score the ranking."""
-    from claims import search
-    from claims.retrieval_eval import evaluate_retrieval
+    from claims.query import retrieve
+    from claims.query.retrieval_eval import evaluate_retrieval
 
     if weight is not None:
-        search.VECTOR_WEIGHT = weight
+        retrieve.VECTOR_WEIGHT = weight
     scores = evaluate_retrieval(Path(collection), Path(queries), split=split)
     if as_json:
         click.echo(json.dumps(scores.as_dict()))

@@ -117,6 +117,41 @@ def primary_origin(claim: Claim, members: list[Claim]) -> Source:
     return own
 
 
+_PRIMARY = {Relation.SAID.value, Relation.QUOTED.value, Relation.PARAPHRASED.value}
+
+
+def group_origin(claim: Claim, members: list[Claim]) -> Source:
+    """The earliest hop-0 source across the group: a primary speaker (said/quoted) over an
+    outlet that reported it, a relayer over a bare publisher; an unnamed source stays unnamed."""
+    own = claim.hops[0].source if claim.hops else claim.speaker
+    if own.kind == SourceKind.ANONYMOUS:
+        return own
+
+    def tier(member: Claim) -> int:
+        hop0 = member.hops[0]
+        if hop0.relation == Relation.PUBLISHED.value:
+            return 2
+        return 0 if hop0.relation in _PRIMARY and len(member.hops) > 1 else 1
+
+    if not claim.hops:
+        return own
+    best, best_tier = claim, tier(claim)
+    for member in members:
+        if not member.hops:
+            continue
+        t = tier(member)
+        earlier = (
+            member.document.published_at is not None
+            and best.document.published_at is not None
+            and member.document.published_at < best.document.published_at
+        )
+        # Only a better kind of origin, or a dated earlier one of the same kind, displaces it:
+        # undated tellings keep their own origin rather than an arbitrary order.
+        if t < best_tier or (t == best_tier and earlier):
+            best, best_tier = member, t
+    return best.hops[0].source
+
+
 def group_member(member: Claim) -> GroupMember:
     """Another telling of the claim's proposition, as provenance and reports list it."""
     return GroupMember(

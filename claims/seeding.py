@@ -17,9 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from claims.errors import Invalid
+from claims.indexing import index_claims
 from claims.models import Claim, ClaimGroup, RelayHop
 from claims.schemas import AliasIn, ClaimIn, DocumentIn, HopIn, SourceIn, SourcePatch
-from claims.search import index_claims
 from claims.services import ClaimService, DocumentService, SourceService
 
 

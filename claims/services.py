@@ -16,6 +16,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from claims.errors import Conflict, Invalid, NotFound
+from claims.indexing import index_claims
 from claims.models import Claim, ClaimGroup, Document, RelayHop, Source, SourceAlias
 from claims.repositories import ClaimGroupRepository, ClaimRepository, DocumentRepository, SourceRepository
 from claims.schemas import (
@@ -28,8 +29,14 @@ from claims.schemas import (
     SourcePatch,
     as_utc,
 )
-from claims.search import index_claims, search_ids
 from claims.text import fold_name
+
+
+def search_ids(session: Session, query: str) -> list[uuid.UUID]:
+    """Claims holding every term of ``query`` (the listings' full-text filter)."""
+    from claims.query.fulltext import matching_all  # the query package imports the services
+
+    return matching_all(session, query)
 
 
 def content_hash(text: str) -> str:

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-import snowballstemmer
+from claims.languages import LANGUAGES, for_word
 
 _TASHKEEL = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u0640\u00ad]")
@@ -47,21 +47,9 @@ _ARABIC_FOLD = str.maketrans(
     }
 )
 
-STOPWORDS_EN = frozenset(
-    """a an the and or but if of to in on at by for with from as into about over after before than
-    that this these those it its is are was were be been being has have had do does did not no nor
-    so too very can will would shall should may might must could i you he she we they them his her
-    their our your my me him us who whom whose which what when where why how also just only even
-    there here then such any all both each other some more most own same s t""".split()
-)
-
-STOPWORDS_AR = frozenset(
-    fold_word
-    for fold_word in """في من على الى إلى عن ان أن إن ما لا لم لن هو هي هم هذا هذه ذلك تلك التي الذي الذين
-    كان كانت قد مع او أو ثم كما بين عند لقد منذ حتى اذا إذا الا إلا وهو وهي فان فإن بان بأن لان لأن
-    انه أنه انها أنها به بها له لها فيه فيها عليه عليها اليه اليها ايضا أيضا كل بعض غير اي أي قبل بعد
-    وفي ومن وعلى والى وان وأن ولا وقد ثم وكان وكانت هل ماذا متى اين أين كيف لماذا ربما""".split()
-)
+#: Function words of each analysed language, as written (``claims/languages/``).
+STOPWORDS_EN = LANGUAGES["en"].stopwords
+STOPWORDS_AR = LANGUAGES["ar"].stopwords
 
 
 _LIGHT = str.maketrans({"ی": "ي", "ک": "ك", "ھ": "ه"})
@@ -107,49 +95,20 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
-@lru_cache(maxsize=4)
-def _stemmer(lang: str):
-    return snowballstemmer.stemmer("arabic" if lang == "ar" else "english")
-
-
-_STOP_AR_FOLDED = frozenset(fold(w) for w in STOPWORDS_AR)
-
-
 def is_arabic_word(word: str) -> bool:
-    return bool(_ARABIC_LETTER.match(word)) or word[:1] in "أإآ"
-
-
-def _arabic_core(stemmed: str) -> str:
-    """Strip what Snowball leaves: future sa-, one imperfect prefix (t-, y-, n-) or one proclitic
-    (l-, b-, k-, f-, w-).
-
-    Aggressive, but applied identically to questions and stored claims, so ستملأ and لملء
-    (will fill / to fill) meet at the same term.
-    """
-    if len(stemmed) >= 4 and stemmed[0] == "س" and stemmed[1] in "تين":
-        stemmed = stemmed[1:]
-    if len(stemmed) >= 4 and stemmed[0] in "تين":
-        stemmed = stemmed[1:]
-    elif len(stemmed) >= 3 and stemmed[0] in "لبكفو":
-        stemmed = stemmed[1:]
-    return stemmed
+    return LANGUAGES["ar"].is_word(word)
 
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """Stem of one lightly normalised word, returned folded: Snowball Arabic (run on the letters
-    as written, which it needs for ة and hamza) plus prefix folding, or Snowball English."""
-    if is_arabic_word(word):
-        stemmed = _stemmer("ar").stemWord(word)
-        return _arabic_core(fold(stemmed if len(stemmed) >= 2 else word))
-    return _stemmer("en").stemWord(word.casefold())
+    """Stem of one lightly normalised word, returned folded, by the stemmer of its script's
+    language (``claims/languages/``: Snowball Arabic plus prefix folding, Snowball English)."""
+    return for_word(word).stem(word)
 
 
 def is_stopword(word: str) -> bool:
-    """Function words in either language; an Arabic one keeps its status behind و/ف (and, so)."""
-    if word in STOPWORDS_EN or word in _STOP_AR_FOLDED:
-        return True
-    return len(word) > 2 and word[0] in "وف" and word[1:] in _STOP_AR_FOLDED
+    """A folded function word of any analysed language."""
+    return any(language.is_stopword(word) for language in LANGUAGES.values())
 
 
 #: Longer "words" (hashes, URLs run together, junk) are cut before stemming: the Arabic

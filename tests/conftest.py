@@ -99,9 +99,9 @@ def seeded_readonly(request, tmp_path_factory) -> Iterator[Engine]:
 
 
 def empty_database(eng: Engine) -> None:
-    from claims import search
+    from claims.query import fulltext
 
-    search._stats_cache.clear()
+    fulltext.clear_cache()
     with eng.begin() as conn:
         if eng.dialect.name == "postgresql":
             names = ", ".join(t.name for t in metadata.sorted_tables)
@@ -135,7 +135,7 @@ def seeded(db: Engine) -> Engine:
     The first use per backend runs the real loader and snapshots every table; later uses restore
     that snapshot row for row (same ids, audit chain included), which takes a fraction of the time.
     """
-    from claims import search
+    from claims.query import fulltext
     from claims.seeding import seed
 
     key = db.url.render_as_string(hide_password=False)
@@ -156,7 +156,7 @@ def seeded(db: Engine) -> Engine:
                 conn.execute(table.insert(), snapshot[table.name])
         if db.dialect.name == "postgresql":
             conn.execute(text("SELECT setval(pg_get_serial_sequence('audit_event', 'id'), (SELECT max(id) FROM audit_event))"))
-    search._stats_cache.clear()
+    fulltext.clear_cache()
     return db
 
 

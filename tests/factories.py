@@ -8,8 +8,8 @@ import factory
 from factory.alchemy import SQLAlchemyModelFactory
 from sqlalchemy.orm import Session
 
+from claims.indexing import index_claims
 from claims.models import Claim, Document, RelayHop, Source, SourceAlias
-from claims.search import index_claims
 from claims.text import fold_name
 
 

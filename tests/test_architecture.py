@@ -42,3 +42,18 @@ def test_importing_the_domain_loads_no_api_module():
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_writing_side_never_imports_the_query_side():
+    """CRUD, ingest, seeding, extraction and index writing sit below ``claims.query``: importing
+    them loads no module of the query package (the arrow points one way)."""
+    code = (
+        "import sys, importlib\n"
+        "for m in ('claims.services', 'claims.indexing', 'claims.ingest', 'claims.seeding', 'claims.loading',\n"
+        "          'claims.backup', 'claims.provenance', 'claims.reports', 'claims.extraction.pipeline',\n"
+        "          'claims.extraction.grouping', 'claims.embeddings', 'claims.names'):\n"
+        "    importlib.import_module(m)\n"
+        "bad = sorted(m for m in sys.modules if m == 'claims.query' or m.startswith('claims.query.'))\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -7,9 +7,9 @@ import pytest
 import yaml
 from sqlalchemy.orm import Session
 
-from claims.ask import ask, parse_question
 from claims.db import session_factory
 from claims.models import Claim, Source
+from claims.query import ask, parse_question
 from claims.settings import SEEDS_DIR
 
 QUESTIONS = yaml.safe_load((SEEDS_DIR / "questions.yaml").read_text(encoding="utf-8"))["questions"]
@@ -215,7 +215,7 @@ def test_unnamed_source_stays_unnamed(s):
 
 
 def test_speaker_named_in_the_other_script_is_resolved(s):
-    from claims.ask import resolve_speaker
+    from claims.query import resolve_speaker
 
     assert resolve_speaker(s, "كوتراشيف").key == "elbrus-kotrashev"
     assert resolve_speaker(s, "Kotrashev").key == "elbrus-kotrashev"

@@ -14,7 +14,8 @@ from claims import embeddings
 from claims.db import session_factory
 from claims.models import Claim, ClaimEmbedding
 from claims.names import best_match, phonetic_key, similarity
-from claims.search import hybrid
+from claims.query import vectors
+from claims.query.retrieve import hybrid
 from claims.settings import SEEDS_DIR
 
 HAVE_MODEL = embeddings._importable()
@@ -54,11 +55,11 @@ def test_aligned_fixture_is_taken_from_the_seed_texts():
 # --- the vector index (exact search; numpy only) -----------------------------------------------
 
 
-def _index(vectors, ids=None):
+def _index(rows, ids=None):
     np = pytest.importorskip("numpy")
-    m = np.asarray(vectors, dtype=np.float32)
+    m = np.asarray(rows, dtype=np.float32)
     m /= np.linalg.norm(m, axis=1, keepdims=True)
-    return embeddings.VectorIndex(ids=ids or [uuid.uuid4() for _ in m], matrix=m, stamp=())
+    return vectors.VectorIndex(ids=ids or [uuid.uuid4() for _ in m], matrix=m, stamp=())
 
 
 def test_exact_search_ranks_by_cosine_and_matches_brute_force():
@@ -79,7 +80,7 @@ def test_exact_search_ranks_by_cosine_and_matches_brute_force():
 
 def test_empty_index_finds_nothing():
     np = pytest.importorskip("numpy")
-    index = embeddings.VectorIndex(ids=[], matrix=np.zeros((0, embeddings.DIM), np.float32), stamp=())
+    index = vectors.VectorIndex(ids=[], matrix=np.zeros((0, embeddings.DIM), np.float32), stamp=())
     assert index.search(np.ones(embeddings.DIM, np.float32)) == []
 
 
@@ -91,7 +92,7 @@ def test_vectors_round_trip_through_the_database_and_the_index_is_rebuilt(sessio
     vecs = {c.id: (v / np.linalg.norm(v)).astype(np.float32) for c, v in zip(claims, rng.standard_normal((3, embeddings.DIM)), strict=True)}
     embeddings.store(session, vecs)
     session.flush()
-    index = embeddings.load_index(session)
+    index = vectors.load_index(session)
     assert set(vecs) <= set(index.ids)
     for cid, v in vecs.items():
         assert index.search(v, k=1)[0][0] == cid
@@ -99,7 +100,7 @@ def test_vectors_round_trip_through_the_database_and_the_index_is_rebuilt(sessio
     # Deleting a claim removes its vector (ON DELETE CASCADE) and the next load drops it.
     session.delete(claims[0])
     session.flush()
-    assert claims[0].id not in embeddings.load_index(session).ids
+    assert claims[0].id not in vectors.load_index(session).ids
 
 
 # --- the encoder (only when the optional extra is installed) ------------------------------------
@@ -110,8 +111,8 @@ def test_every_english_sentence_retrieves_its_arabic_twin_first_and_vice_versa()
     en = embeddings.encode([e for e, _ in ALIGNED])
     ar = embeddings.encode([a for _, a in ALIGNED])
     ids = [uuid.uuid4() for _ in ALIGNED]
-    ar_index = embeddings.VectorIndex(ids=ids, matrix=ar, stamp=())
-    en_index = embeddings.VectorIndex(ids=ids, matrix=en, stamp=())
+    ar_index = vectors.VectorIndex(ids=ids, matrix=ar, stamp=())
+    en_index = vectors.VectorIndex(ids=ids, matrix=en, stamp=())
     for i in range(len(ALIGNED)):
         assert ar_index.search(en[i], k=1)[0][0] == ids[i], ALIGNED[i][0]
         assert en_index.search(ar[i], k=1)[0][0] == ids[i], ALIGNED[i][1]

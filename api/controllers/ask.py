@@ -3,7 +3,7 @@ from __future__ import annotations
 from litestar import Controller, post
 from sqlalchemy.orm import Session
 
-from claims.ask import ask
+from claims.query import ask
 from claims.schemas import AskIn, AskOut
 
 

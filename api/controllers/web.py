@@ -39,7 +39,7 @@ from api.pages import (
     translator,
     ui_lang,
 )
-from claims.ask import ask
+from claims.query import ask
 from claims.errors import DomainError, Invalid
 from claims.keys import current_key, grants
 from claims.models import Claim, Document, Source

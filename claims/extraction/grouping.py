@@ -32,8 +32,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from claims.extraction.resolution import phonetic_key
+from claims.indexing import index_claims
 from claims.models import Claim, ClaimGroup, Document
-from claims.search import index_claims
 from claims.services import ClaimService
 from claims.text import STOPWORDS_EN, fold, is_stopword, stem, terms, words
 

@@ -4,7 +4,7 @@
 ``{id, claim, split?, relevant_vclaim_ids}`` (tweets). Every verified claim is stored as a claim
 in a throw-away database through the same indexing as ``claims seed`` / ingest (BM25 terms,
 entities and, when installed, sentence vectors); every query is then ranked with the same
-retrieval ``ask`` uses (``claims.search.hybrid`` + ``fused_ranking``). Reported: MAP@5, MRR and
+retrieval ``ask`` uses (``claims.query.retrieve.hybrid`` + ``fused_ranking``). Reported: MAP@5, MRR and
 success@1 (the task's official measure is MAP@5).
 """
 
@@ -22,8 +22,9 @@ from sqlalchemy import insert, select
 
 from claims import migrate
 from claims.db import make_engine, session_factory
+from claims.indexing import index_claims
 from claims.models import Claim, Document, RelayHop, Source
-from claims.search import fused_ranking, hybrid, index_claims
+from claims.query.retrieve import fused_ranking, hybrid
 
 
 def _read_jsonl(path: Path) -> list[dict]:

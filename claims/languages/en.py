@@ -1,0 +1,34 @@
+"""English: Latin script, Snowball English stemmer, a short list of function words."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import snowballstemmer
+
+CODE = "en"
+
+STOPWORDS = frozenset(
+    """a an the and or but if of to in on at by for with from as into about over after before than
+    that this these those it its is are was were be been being has have had do does did not no nor
+    so too very can will would shall should may might must could i you he she we they them his her
+    their our your my me him us who whom whose which what when where why how also just only even
+    there here then such any all both each other some more most own same s t""".split()
+)
+
+
+def is_word(word: str) -> bool:
+    return word[:1].isascii()
+
+
+def is_stopword(word: str) -> bool:
+    return word in STOPWORDS
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    return snowballstemmer.stemmer("english")
+
+
+def stem(word: str) -> str:
+    return _stemmer().stemWord(word.casefold())

@@ -1,0 +1,103 @@
+"""Arabic: question patterns (on the folded question), hedge cues, display names and phrasing."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from claims.query.vocabulary import Intent
+
+if TYPE_CHECKING:  # pragma: no cover
+    from claims.query.answer import AnswerContext
+
+CODE = "ar"
+#: Patterns run on the folded question (no diacritics, one alef, ى→ي, ة→ه).
+FOLD_QUESTION = True
+
+_VERBS = (
+    r"(?:(?:قال|يقول|ادعي|ادع|يدعي|زعم|صرح|ذكر|اكد|افاد|اعلن|كشف|المح|اعتبر|اشار|اورد|حذر|رات|راي|يري|وصف|"
+    r"تعهد|التزم|وعد|نفي|توقع|رجح|لفت)(?:ت)?)(?:\s+الي)?"
+)
+_RELAY = r"(?:نقل|نقلت|ترجم|ترجمت|اورد|اوردت|نشر|نشرت|روي|روت|تناقل|تداول)"
+_FIRST = r"(?:اولا|لاول\s+مره|في\s+الاصل|بدايه|اصلا)"
+_THAT = r"(?:ب?ان\s+)"
+_WHO = r"(?:من|(?:اي|ما)\s+(?:\S+\s+){1,3}?(?:التي\s+|الذي\s+)?)"
+_ITEM = r"(?:خبر|ادعاء|تصريح|تصريحات|تقرير|قول|روايه|صياغه|معلومه)"
+PATTERNS: dict[Intent, re.Pattern[str]] = {
+    Intent.FIRST_REPORTED: re.compile(
+        rf"^متي\s+(?:نشر|نشرت|ظهر|ظهرت|ذكر|ذكرت|قيل|ورد|وردت|برز|بث)\s+(?:لاول\s+مره\s+)?(?:ال)?{_ITEM}?\s*{_THAT}?(?P<prop>.+?)(?:\s+لاول\s+مره|\s+اول\s+مره)?$"
+        rf"|^(?:ما\s+)?(?:هو\s+)?(?:اول|اقدم)\s+(?:ظهور|نشر|ذكر)\s+(?:ل|لل)?{_ITEM}?\s*{_THAT}?(?P<prop2>.+)$"),
+    Intent.CHANGE: re.compile(
+        rf"^(?:هل|كيف)\s+(?:تغيرت|تغير|اختلفت|اختلف|تبدلت|تبدل|تحولت|تحول)\s+(?:صياغه|لهجه|حده|معني|نبره)?\s*(?:ال)?{_ITEM}?\s*{_THAT}?(?P<prop>.+?)"
+        r"(?:\s+(?:عند|اثناء|خلال|مع|بعد|في)\s+(?:نقله|نقلها|النقل|ترجمته|ترجمتها|الترجمه|تناقله|تداوله).*)?$"),
+    Intent.ORIGIN: re.compile(
+        rf"^من\s+اول\s+من\s+{_VERBS}\s+{_THAT}?(?P<prop>.+)$"
+        rf"|^{_WHO}\s*{_VERBS}\s+{_FIRST}\s+{_THAT}?(?P<prop2>.+)$"
+        rf"|^(?:ما\s+)?(?:هو\s+|هي\s+)?(?:المصدر|مصدر)\s+(?:الاصلي\s+|الاول\s+)?(?:ل|لل)?(?:قول|ادعاء|خبر|تصريح|تقرير)?\s*{_THAT}?(?P<prop3>(?!الذي|التي).+)$"
+        rf"|^(?:ما|من)\s+(?:هو\s+)?(?:المصدر|الجهه)\s+(?:الذي|التي)\s+(?:اعتمد|اعتمدت|استند|استندت|نقل|نقلت)\s+(?:عليه|عليها|اليه|اليها|عنه|عنها)\s+"
+        rf"(?P<speaker>.+?)\s+(?:في|ل)\s*(?:ال)?{_ITEM}?\s*{_THAT}?(?P<prop4>.+)$"),
+    Intent.RELAYER: re.compile(
+        rf"^(?:(?:ما|اي)\s+(?:\S+\s+){{1,2}}?(?:التي|الذي)\s+|من\s+){_RELAY}\s+(?:قول\s+|تصريح\s+|تصريحات\s+|خبر\s+|تقرير\s+|تعهد\s+)?"
+        rf"(?:(?P<speaker>.+?)\s+)?{_THAT}(?P<prop>.+)$"),
+    Intent.SPEAKER: re.compile(
+        rf"^(?:ماذا|ما\s+الذي|بماذا)\s+{_VERBS}\s+(?P<speaker>.+?)\s+(?:عن|بشان|حول|حيال|ازاء)\s+(?P<prop>.+)$"
+        rf"|^هل\s+{_VERBS}\s+(?P<speaker2>.+?)\s+{_THAT}(?P<prop2>.+)$"),
+    Intent.WHO_SAID: re.compile(rf"^{_WHO}\s*{_VERBS}\s+(?:{_FIRST}\s+)?{_THAT}?(?P<prop>.+)$"),
+    Intent.VERIFY: re.compile(r"^(?:هل\s+صحيح\s+ان\s+|هل\s+)(?P<prop>.+)$"),
+}
+
+#: The question's own verb can carry the modality it asks about ("من ألمح إلى …").
+HINT_VERB = re.compile(r"^(?:من|(?:اي|ما)\s+(?:\S+\s+){1,3}?)\s*(?:المح|لمح)", re.I)
+HEDGES = re.compile(r"(?:^|\s)(?:ربما|وربما|قد|يمكن|من\s+المحتمل|محتمل|يخطط|تخطط|يفكر)(?:\s|$)")
+
+MODALITY = {
+    "asserted": "مؤكدة",
+    "hedged": "متحفظة (احتمال لا تأكيد)",
+    "hinted": "تلميح",
+    "denied": "نفي",
+    "opinion": "رأي",
+    "question": "تساؤل",
+    "reported": "منقولة",
+}
+
+
+def display_name(source) -> str:
+    """An Arabic alias that is a name (not a typo, not a role), else the canonical name."""
+    for alias in source.aliases if hasattr(source, "aliases") else []:
+        if alias.lang == "ar" and not (alias.note or "").startswith(("typo", "role")):
+            return alias.text
+    return source.name
+
+
+def chain_answer(ctx: AnswerContext) -> str:
+    found, name = ctx.found, ctx.name
+    parts = [f"المصدر الأصلي: {name(found.origin.id)}"]
+    if ctx.relays:
+        parts.append("ونقلها " + "، ثم ".join(name(h.source.id) + (" (ترجمة)" if h.relation == "translated" else "") for h in ctx.relays))
+    if ctx.publisher and ctx.publisher != found.origin.id:
+        parts.append(f"ونشرها {name(ctx.publisher)}")
+    text = "، ".join(parts) + f". الصيغة {MODALITY.get(found.claim.modality, found.claim.modality)}"
+    if found.claim.modality == "hedged" and ctx.parsed.modality == "asserted":
+        text += "؛ لا يؤكدها أي مصدر بشكل قاطع"
+    elif ctx.weaker_question:
+        text += "؛ والسؤال أقل جزماً مما تقوله المصادر"
+    return text + "."
+
+
+def first_reported_answer(ctx: AnswerContext) -> str:
+    doc = ctx.first.document
+    date = doc.published_at.date().isoformat() if doc.published_at else None
+    when = f"بتاريخ {date}" if date else "(تاريخ النشر غير مسجل)"
+    return f"أقدم ظهور مسجل لهذا الادعاء في {ctx.first_outlet} {when}" + (f": «{doc.title}»." if doc.title else ".")
+
+
+def change_answer(ctx: AnswerContext) -> str:
+    name = ctx.name
+    parts = []
+    for d in ctx.hop_changes:
+        parts.append(f"تحولت الصيغة من {MODALITY.get(d.before, d.before)} إلى {MODALITY.get(d.after, d.after)} عند {name(ctx.hop_source(d.to_position))}")
+    for d in ctx.lang_changes:
+        parts.append(f"تُرجمت من {d.before} إلى {d.after} عند {name(ctx.hop_source(d.to_position))}")
+    if ctx.group_changes:
+        parts.append("وتختلف صيغتها بين المصادر: " + "، ".join(sorted({MODALITY.get(d.after, d.after or "") for d in ctx.group_changes})))
+    return ("؛ ".join(parts) + ".") if parts else "لم تتغير صياغة الادعاء بين مراحل النقل المسجلة."

@@ -1,0 +1,101 @@
+"""English: question patterns, hedge cues, display names and answer phrasing."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from claims.query.vocabulary import Intent
+
+if TYPE_CHECKING:  # pragma: no cover
+    from claims.query.answer import AnswerContext
+
+CODE = "en"
+#: Patterns run on the question as typed (case-insensitive).
+FOLD_QUESTION = False
+
+_VERBS = (
+    r"(?:said|says|say|claimed|claims|claim|stated|states|state|asserted|asserts|reported|reports|"
+    r"wrote|writes|announced|told|tell|suggested|hinted|argued|argue|argues|alleged|declared|mentioned|"
+    r"noted|denied|warned|pledged|described|revealed|think|thinks|believe|believes)"
+)
+_RELAY_VERBS = r"(?:translated|relayed|reported|quoted|carried|published|cited|spread|circulated|ran)"
+_THAT = r"(?:saying|that|claiming|which\s+said|who\s+said|about|on)\s+"
+_WHO = r"(?:who|(?:which|what)\s+(?:[\w-]+\s+){1,3}?)"
+_CHANGE_TAIL = r"(?:\s+(?:as|when|while|through|in|during|between|from|across|along)\b.*)?"
+PATTERNS: dict[Intent, re.Pattern[str]] = {
+    Intent.FIRST_REPORTED: re.compile(
+        r"^(?:when|where)\s+(?:was|were)\s+it\s+(?:first|originally)\s+(?:reported|published|said|claimed|stated)\s+(?:that\s+)?(?P<prop>.+)$"
+        r"|^(?:when|where)\s+(?:was|were|did)\s+(?:the\s+)?(?:claim|report|news|story|statement|idea)?\s*(?:that\s+|about\s+)?(?P<prop2>.+?)\s+"
+        r"(?:first|originally)\s+(?:reported|published|appear(?:ed)?|surface(?:d)?|emerge(?:d)?|made|said|come\s+out)$"
+        r"|^(?:what\s+is\s+the\s+)?(?:earliest|first)\s+(?:report|mention|appearance)\s+(?:of\s+)?(?:the\s+claim\s+)?(?:that\s+)?(?P<prop3>.+)$", re.I),
+    Intent.CHANGE: re.compile(
+        r"^how\s+(?:did|has|have|was)\s+(?:the\s+)?(?:claim|report|statement|story|wording|framing|news)?\s*(?:of\s+|that\s+|about\s+)?(?P<prop>.+?)\s+"
+        r"(?:change[ds]?|shift(?:ed)?|evolve[ds]?|alter(?:ed)?)" + _CHANGE_TAIL + "$"
+        r"|^(?:did|has|was)\s+(?:the\s+)?(?:wording|framing|meaning|strength)\s+of\s+(?:the\s+)?(?:claim|report|statement)?\s*(?:that\s+)?(?P<prop2>.+?)\s+"
+        r"(?:change[ds]?|shift(?:ed)?|soften(?:ed)?|harden(?:ed)?)" + _CHANGE_TAIL + "$", re.I),
+    Intent.ORIGIN: re.compile(
+        rf"^{_WHO}\s*(?:was\s+the\s+)?(?:originally|first|initially)\s+{_VERBS}\s+(?:that\s+)?(?P<prop>.+)$"
+        r"|^(?:what|who)\s+(?:is|was)\s+the\s+(?:original\s+|first\s+|primary\s+)?(?:source|origin)\s+(?:of|for|behind)\s+"
+        r"(?:the\s+)?(?:claim|report|statement|story|news)?\s*(?:that\s+)?(?P<prop2>.+)$"
+        r"|^where\s+did\s+(?:the\s+(?:claim|report|idea)\s+)?(?:that\s+)?(?P<prop3>.+?)\s+(?:come\s+from|originate)$"
+        r"|^(?:what|which|whose)\s+(?:source|report|outlet)\s+did\s+(?P<speaker>.+?)\s+(?:rely\s+on|cite|use|quote|draw\s+on)\s+(?:for|in)\s+"
+        r"(?:the\s+|its\s+|his\s+|her\s+)?(?:report|claim|story|news|statement)?\s*(?:that\s+|about\s+|on\s+)?(?P<prop4>.+)$", re.I),
+    Intent.RELAYER: re.compile(
+        rf"^(?:who|which|what)\s+(?:[\w-]+\s+){{0,2}}?{_RELAY_VERBS}\s+(?:the\s+)?"
+        rf"(?:(?:report|statement|claim|account|story|news|remarks?|comments?)\s+)?(?:(?:of|by|from)\s+)?"
+        rf"(?:(?P<speaker>[^,]+?)\s+)?{_THAT}(?P<prop>.+)$", re.I),
+    Intent.SPEAKER: re.compile(
+        rf"^what\s+(?:did|does|do|has|have)\s+(?P<speaker>.+?)\s+{_VERBS}(?:\s+[\w' -]+?)?\s+"
+        r"(?:about|on|regarding|concerning|of)\s+(?P<prop>.+)$"
+        r"|^(?:did|does|has)\s+(?P<speaker2>.+?)\s+" + _VERBS + r"\s+(?:that\s+)?(?P<prop2>.+)$", re.I),
+    Intent.WHO_SAID: re.compile(rf"^{_WHO}\s*(?:has\s+|had\s+|did\s+)?{_VERBS}\s+(?:that\s+)?(?P<prop>.+)$", re.I),
+    Intent.VERIFY: re.compile(r"^(?:is\s+it\s+true\s+that\s+|does|do|did|is|are|was|were|has|have|had|will|would|can)\s+(?P<prop>.+)$", re.I),
+}
+
+#: The question's own verb can carry the modality it asks about ("who hinted that …").
+HINT_VERB = re.compile(r"^(?:who|which\s+(?:[\w-]+\s+){0,3}?)\s*(?:hinted|implied|insinuated)\b", re.I)
+HEDGES = re.compile(r"\b(?:may|might|could|possibly|perhaps|probably|likely|plans?\s+to|considering)\b", re.I)
+
+
+def display_name(source) -> str:
+    return source.name
+
+
+def chain_answer(ctx: AnswerContext) -> str:
+    """Origin, relays and publisher, then how firmly it is stated."""
+    found, name = ctx.found, ctx.name
+    parts = [f"Originally {name(found.origin.id)}"]
+    if ctx.relays:
+        parts.append("relayed through " + ", then ".join(
+            name(h.source.id) + ("'s translation" if h.relation == "translated" else "") for h in ctx.relays))
+    if ctx.publisher and ctx.publisher != found.origin.id:
+        parts.append(f"published by {name(ctx.publisher)}")
+    text = ", ".join(parts) + "."
+    if found.claim.modality == "hedged":
+        text += " No source asserts it outright: it is hedged" + (f" ('{ctx.hedge_cue}')." if ctx.hedge_cue else ".")
+    elif found.claim.modality != "asserted":
+        text += f" It is stated as {found.claim.modality}."
+    if ctx.weaker_question:
+        text += f" The question is more tentative than the evidence, which states it as {found.claim.modality}."
+    return text
+
+
+def first_reported_answer(ctx: AnswerContext) -> str:
+    doc = ctx.first.document
+    outlet = ctx.first_outlet
+    date = doc.published_at.date().isoformat() if doc.published_at else None
+    when = f"on {date}" if date else "(no publication date is recorded)"
+    return f"The earliest stored report is by {outlet} {when}" + (f": \"{doc.title}\"." if doc.title else ".")
+
+
+def change_answer(ctx: AnswerContext) -> str:
+    name = ctx.name
+    parts = []
+    for d in ctx.hop_changes:
+        parts.append(f"it went from {d.before} to {d.after} at {name(ctx.hop_source(d.to_position))}")
+    for d in ctx.lang_changes:
+        parts.append(f"it was translated from {d.before} to {d.after} by {name(ctx.hop_source(d.to_position))}")
+    if ctx.group_changes:
+        parts.append("other tellings state it as " + ", ".join(sorted({d.after or "" for d in ctx.group_changes})))
+    return ("As relayed, " + "; ".join(parts) + ".") if parts else "The wording did not change across the recorded hops."

@@ -1,0 +1,51 @@
+"""Every question intent, registered in one place (the ``claims/reports/registry.py`` pattern).
+
+An entry names its intent, what it is for, and which phrasing each language module gives its
+answer (``chain_answer``, ``first_reported_answer``, ``change_answer``). Question patterns are
+per language (``claims/query/languages/<code>.py`` ``PATTERNS[intent]``); ``INTENTS`` is also
+the order in which they are tried, most specific first. Adding an intent is an ``Intent``
+member, one entry here, and a pattern (and phrasing, if new) in each language module.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from types import ModuleType
+
+from claims.query.vocabulary import Intent
+
+
+@dataclass(frozen=True)
+class IntentSpec:
+    intent: Intent
+    description: str
+    #: Name of the language-module function that phrases the answer.
+    phrasing: str
+
+    def pattern(self, language: ModuleType) -> re.Pattern[str] | None:
+        return language.PATTERNS.get(self.intent)
+
+    def phrase(self, language: ModuleType, ctx) -> str:
+        return getattr(language, self.phrasing)(ctx)
+
+
+INTENTS: dict[Intent, IntentSpec] = {
+    s.intent: s
+    for s in (
+        IntentSpec(Intent.FIRST_REPORTED, "when and where it first appeared", "first_reported_answer"),
+        IntentSpec(Intent.CHANGE, "how its wording changed along the chain and between tellings", "change_answer"),
+        IntentSpec(Intent.ORIGIN, "who first said it", "chain_answer"),
+        IntentSpec(Intent.RELAYER, "who relayed, translated or published it", "chain_answer"),
+        IntentSpec(Intent.SPEAKER, "what a named speaker said", "chain_answer"),
+        IntentSpec(Intent.WHO_SAID, "who said it (the fallback)", "chain_answer"),
+        IntentSpec(Intent.VERIFY, "whether it holds: yes, no, only hedged, disputed", "chain_answer"),
+    )
+}
+
+#: Used when no pattern matches: the whole question is the proposition.
+FALLBACK = Intent.WHO_SAID
+
+
+def get(intent: Intent | str) -> IntentSpec:
+    return INTENTS[Intent(intent)]
