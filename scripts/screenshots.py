@@ -20,6 +20,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
          "--disable-component-update", "--disable-sync", "--no-first-run"]
 SIZES = {"desktop": (1280, 900), "phone": (390, 844)}
 QUESTION = "Who originally said Iran will fill the vacuum?"
+QUESTION_AR = "من قال أولاً إن إيران ستملأ الفراغ؟"
 
 
 def main(base: str, out: Path) -> None:
@@ -45,6 +46,8 @@ def main(base: str, out: Path) -> None:
             tab = ctx.new_page()
             for ui in ("en", "ar"):
                 for name, path in pages.items():
+                    if name == "ask" and ui == "ar":
+                        path = f"/?q={QUESTION_AR}"
                     sep = "&" if "?" in path else "?"
                     tab.goto(f"{base}{path}{sep}ui={ui}")
                     target = out / f"{name}-{ui}-{size}.png"

@@ -39,10 +39,9 @@ from api.pages import (
     translator,
     ui_lang,
 )
-from claims.query import ask
 from claims.errors import DomainError, Invalid
 from claims.keys import current_key, grants
-from claims.models import Claim, Document, Source
+from claims.query import ask
 from claims.reports import FORMATS
 from claims.reports.graph import chain_svg
 from claims.reports.model import claim_section
