@@ -24,7 +24,7 @@ from claims.settings import get_settings
 from claims.vocabulary import AuditAction
 
 AUDITED = (Source, SourceAlias, Document, ClaimGroup, Claim, RelayHop)
-_SKIPPED_COLUMNS = {"created_at", "updated_at", "sa_orm_sentinel", "term_count"}
+_SKIPPED_COLUMNS = {"created_at", "updated_at", "sa_orm_sentinel", "term_count", "minhash"}  # minhash: derived
 _CHAIN_LOCK_KEY = 0x636C61696D73  # "claims": serialises chain appends on PostgreSQL
 
 

@@ -129,7 +129,7 @@ def _parse_datetime(value: str | None):
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("paths", nargs=-1, required=True)
 @click.option("--outlet", default=None, help="Publisher name (matched to a stored source or created).")
 @click.option("--lang", type=click.Choice(["ar", "en"]), default=None, help="Language (detected when omitted).")
 @click.option("--url", default=None, help="URL of the article.")
@@ -137,10 +137,11 @@ def _parse_datetime(value: str | None):
 @click.option("--no-grouping", is_flag=True, help="Do not group claims with other documents.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def ingest(paths, outlet, lang, url, published_at, no_grouping, as_json) -> None:
-    """Extract claims, speakers and relay chains from raw text or HTML files and store them.
+    """Extract claims, speakers and relay chains from raw text or HTML files, or from web pages
+    (http(s) URLs: fetched, main text and metadata extracted), and store them.
 
-    Each file is one transaction: a file that fails leaves nothing behind and the others go on.
-    Re-ingesting the same text changes nothing (content hash).
+    Each file or URL is one transaction: one that fails leaves nothing behind and the others go
+    on. Re-ingesting the same text (content hash) or the same URL changes nothing.
     """
     from pydantic import ValidationError
     from rich.progress import Progress
@@ -160,11 +161,16 @@ def ingest(paths, outlet, lang, url, published_at, no_grouping, as_json) -> None
         task = progress.add_task("ingesting", total=len(paths))
         for path in paths:
             try:
-                raw = path.read_text(encoding="utf-8")
+                web = re.match(r"^https?://", path) is not None
+                if not web and not Path(path).is_file():
+                    raise click.BadParameter(f"{path} is neither a file nor an http(s) URL", param_hint="PATHS")
+                raw = None if web else Path(path).read_text(encoding="utf-8")
                 with session_scope(actor="ingest") as session:
-                    result = IngestService(session, grouping=not no_grouping, grouper=grouper).ingest(
-                        raw, lang=lang, outlet=outlet, url=url, published_at=when
-                    )
+                    service = IngestService(session, grouping=not no_grouping, grouper=grouper)
+                    if web:
+                        result = service.ingest_url(path, lang=lang, outlet=outlet, published_at=when)
+                    else:
+                        result = service.ingest(raw, lang=lang, outlet=outlet, url=url, published_at=when)
                     summary = result.summary()
             except (DomainError, ValidationError, UnicodeDecodeError) as exc:
                 errors.append({"path": str(path), "error": str(exc).splitlines()[0][:300]})
@@ -218,6 +224,8 @@ def eval_attribution(path: Path, as_json: bool, limit: int | None) -> None:
             sc = res[span]
             table.add_row(lang, str(res["n_docs"]), span, f"{sc['p']:.3f}", f"{sc['r']:.3f}", f"{sc['f1']:.3f}", f"{sc['f1_overlap']:.3f}")
     console.print(table)
+    model = result["model"]["en"]
+    console.print(f"English attribution model: {model['name']} {model.get('version') or ''}".rstrip() + (f" ({model['path']})" if model.get("path") else f" ({model.get('reason')})"))
     for lang, res in rows:
         chain = res["chain_exact"]
         console.print(f"chain exact match ({lang}): " + ("n/a (no chains in this set)" if chain is None else f"{chain:.3f} of {res['chain_claims']} claims"))
@@ -321,6 +329,98 @@ def load_cmd(file: Path, progress: bool) -> None:
         f"loaded {report.documents_created} documents ({report.claims_created} claims); "
         f"{report.documents_skipped} already stored"
     )
+
+
+@main.command("bulk-load")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--no-embeddings", is_flag=True, help="Do not compute sentence vectors now (`claims embed --missing` later).")
+@click.option("--batch", default=500, show_default=True, type=click.IntRange(1, 100_000), help="Documents per transaction.")
+@click.option("--strict", is_flag=True, help="Abort at the first bad line; the whole file is one transaction.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def bulk_load_cmd(path: Path, no_embeddings: bool, batch: int, strict: bool, as_json: bool) -> None:
+    """Load an archive of annotated documents from a JSON Lines PATH in batches (re-runnable).
+
+    One object per line: {"document": {title, lang, outlet, url, published_at, text}, "claims":
+    [{start, end, speaker, modality, stance, group, chain: [{source, relation, lang, modality, cue,
+    evidence}]}]}. Bad lines are reported with their number and skipped (or abort with --strict).
+    """
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from claims.bulk import BulkLoadAborted, bulk_load
+
+    err = Console(stderr=True)
+    columns = (TextColumn("[bold]{task.description}"), BarColumn(), DownloadColumn(), TextColumn("{task.fields[stats]}"),
+               TimeElapsedColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err, disable=as_json, transient=False) as bar:
+        task = bar.add_task("loading", total=path.stat().st_size, stats="")
+        import time as _time
+
+        started = _time.perf_counter()
+
+        def show(rep) -> None:
+            rate = rep.claims_created / max(_time.perf_counter() - started, 1e-9)
+            bar.update(task, completed=rep.bytes_read,
+                       stats=f"{rep.lines} lines, {rep.documents_created} docs, {rep.claims_created} claims ({rate:,.0f}/s), {len(rep.errors)} bad")
+
+        try:
+            rep = bulk_load(get_engine(), path, batch=batch, strict=strict, actor=get_settings().actor or "bulk-load",
+                            progress=show)
+        except BulkLoadAborted as exc:
+            err.print(f"[red]aborted[/red] {escape(str(exc.error))}; nothing was written")
+            sys.exit(1)
+    elapsed = _time.perf_counter() - started
+    embedded = 0
+    if not no_embeddings and rep.claims_created:
+        embedded = _embed_missing(as_json)
+    if as_json:
+        click.echo(json.dumps({**rep.as_dict(), "seconds": round(elapsed, 3), "embedded": embedded}, ensure_ascii=False))
+    else:
+        console.print(
+            f"loaded {rep.documents_created} documents ({rep.documents_existing} already stored), "
+            f"{rep.claims_created} claims, {rep.hops_created} hops, {rep.sources_created} new sources, "
+            f"{rep.groups_created} new groups in {elapsed:.1f} s ({rep.claims_created / max(elapsed, 1e-9):,.0f} claims/s)"
+            + (f"; {embedded} claims embedded" if embedded else "")
+        )
+        for e in rep.errors[:50]:
+            console.print(f"[red]skipped[/red] line {e.line}: {escape(e.message)}")
+        if len(rep.errors) > 50:
+            console.print(f"... and {len(rep.errors) - 50} more bad lines")
+    if rep.errors:
+        sys.exit(2)
+
+
+def _embed_missing(quiet: bool, limit: int | None = None) -> int:
+    from rich.progress import Progress
+
+    from claims import embeddings
+    from claims.bulk import embed_missing
+
+    if not embeddings.enabled():
+        Console(stderr=True).print("embeddings are not installed or switched off: nothing to embed")
+        return 0
+    with Progress(console=Console(stderr=True), disable=quiet) as bar:
+        task = bar.add_task("embedding", total=None)
+
+        def show(rep, total) -> None:
+            bar.update(task, completed=rep.claims, total=total)
+
+        return embed_missing(get_engine(), limit=limit, progress=show).claims
+
+
+@main.command("embed")
+@click.option("--missing", is_flag=True, required=True, help="Embed every claim that has no vector yet (resumable).")
+@click.option("--limit", type=click.IntRange(1), default=None, help="Embed at most N claims.")
+def embed_cmd(missing: bool, limit: int | None) -> None:
+    """Compute sentence vectors in batches for claims stored without them."""
+    n = _embed_missing(False, limit)
+    console.print(f"embedded {n} claims")
 
 
 @main.group()

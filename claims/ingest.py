@@ -15,12 +15,15 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from claims import syndication
+from claims.articles import Article, decode, extract_article
 from claims.errors import Invalid
 from claims.extraction import extract
 from claims.extraction.grouping import Grouper
 from claims.extraction.model import Extraction, Mention
 from claims.extraction.resolution import SourceResolver
 from claims.extraction.segmentation import looks_like_html, strip_html
+from claims.fetch import fetch as fetch_page
 from claims.models import Claim, Document, Source
 from claims.schemas import AliasIn, ClaimIn, DocumentIn, HopIn, SourceIn, SourcePatch
 from claims.services import ClaimService, DocumentService, SourceService, content_hash
@@ -96,6 +99,9 @@ class IngestService:
         title: str | None = None,
         outlet_id=None,
         run_extraction: bool = True,
+        author: str | None = None,
+        canonical_url: str | None = None,
+        fetched_at: datetime.datetime | None = None,
     ) -> IngestResult:
         text = prepare_text(raw)
         if not text.strip():
@@ -127,9 +133,13 @@ class IngestService:
                 url=url,
                 published_at=published_at,
                 outlet_id=ids[extraction.publisher.id],
+                author=author,
+                canonical_url=canonical_url,
+                fetched_at=fetched_at,
             )
         )
         result.document = document
+        syndication.link(self.session, document)
         items: list[ClaimIn] = []
         seen: set[tuple[int, int, object]] = set()
         for item in extraction.claims if analysed else []:
@@ -150,6 +160,7 @@ class IngestService:
                         cue=_short(hop.cue, 500) if hop.cue else None,
                         evidence_start=ev[0] if ev else None,
                         evidence_end=ev[1] if ev else None,
+                        confidence=round(hop.confidence, 3) if hop.confidence is not None else None,
                     )
                 )
             items.append(
@@ -161,12 +172,65 @@ class IngestService:
                     stance=item.stance,
                     lang=language,
                     hops=hops,
+                    confidence=item.confidence,
                 )
             )
         result.claims = self.claims.create_many(document, items) if items else []
         if self.grouping and result.claims:
             result.grouped = self.grouper.assign(self.session, document, result.claims)
         return result
+
+    def ingest_url(
+        self,
+        url: str,
+        *,
+        lang: str | None = None,
+        outlet: str | None = None,
+        outlet_id=None,
+        published_at: datetime.datetime | None = None,
+        title: str | None = None,
+        run_extraction: bool = True,
+    ) -> IngestResult:
+        """Fetch ``url`` (claims.fetch), extract its article (claims.articles) and ingest it.
+
+        The page's metadata fills what the caller did not give: title, outlet (the site name),
+        byline, language, canonical URL and publication date. Fetching happens before the
+        session touches the database, so no transaction (or SQLite write lock) waits on the
+        network. A URL whose canonical URL is already stored returns the stored document.
+        """
+        fetched = fetch_page(url)
+        article = extract_article(decode(fetched), fetched.url)
+        return self.ingest_article(
+            article, lang=lang, outlet=outlet, outlet_id=outlet_id, published_at=published_at, title=title,
+            run_extraction=run_extraction,
+        )
+
+    def ingest_article(self, article: Article, *, lang=None, outlet=None, outlet_id=None, published_at=None,
+                       title=None, run_extraction: bool = True) -> IngestResult:
+        for known in {article.canonical_url, article.url} - {None}:
+            stored = self.documents.by_url(known)
+            if stored is not None:
+                return IngestResult(stored, False, self._stored_claims(stored))
+        return self.ingest(
+            article.text,
+            lang=lang or article.lang,
+            outlet=outlet or (None if outlet_id else article.site_name),
+            outlet_id=outlet_id,
+            url=article.url,
+            published_at=published_at or article.published_at,
+            title=title or article.title,
+            run_extraction=run_extraction,
+            author=article.author,
+            canonical_url=article.canonical_url,
+            fetched_at=datetime.datetime.now(datetime.UTC),
+        )
+
+    def _stored_claims(self, document: Document) -> list[Claim]:
+        return list(
+            self.session.scalars(
+                select(Claim).where(Claim.document_id == document.id).order_by(Claim.start_offset, Claim.end_offset)
+            )
+        )
 
     # ------------------------------------------------------------------ helpers
     def _title(self, text: str) -> str | None:

@@ -17,6 +17,7 @@ from advanced_alchemy.types import DateTimeUTC, JsonB
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -27,11 +28,22 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from claims.vocabulary import AuditAction, Modality, Relation, ReviewStatus, SourceKind, Stance, sql_in
+from claims.vocabulary import (
+    AuditAction,
+    FeedEntryStatus,
+    JobStatus,
+    Modality,
+    Relation,
+    ReviewStatus,
+    SourceKind,
+    Stance,
+    sql_in,
+)
 
 metadata = orm_registry.metadata
 
 LANG_CHECK = "length({col}) = 2 AND {col} = lower({col})"
+CONFIDENCE_CHECK = "confidence IS NULL OR (confidence >= 0 AND confidence <= 1)"
 
 
 class _PlainBase(DeclarativeBase):
@@ -91,6 +103,7 @@ class Document(UUIDv7AuditBase):
         UniqueConstraint("content_hash"),
         CheckConstraint(LANG_CHECK.format(col="lang"), name="lang"),
         Index("ix_document_published_at", "published_at"),
+        Index("ix_document_url", "url"),
     )
 
     outlet_id: Mapped[uuid.UUID | None] = mapped_column(
@@ -102,8 +115,95 @@ class Document(UUIDv7AuditBase):
     published_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     text: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
+    # Web metadata (claims.articles): the byline, the page's canonical URL, when it was fetched,
+    # and the syndicated story it belongs to with its MinHash signature (claims.syndication).
+    author: Mapped[str | None] = mapped_column(String(500), default=None)
+    canonical_url: Mapped[str | None] = mapped_column(String(2000), default=None, index=True)
+    fetched_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    story_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("story.id", ondelete="SET NULL"), index=True, default=None
+    )
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary, default=None, deferred=True)
 
     outlet: Mapped[Source | None] = relationship(lazy="joined")
+
+
+class Story(UUIDv7AuditBase):
+    """One article re-published (syndicated, trimmed, retitled) as several documents."""
+
+    __tablename__ = "story"
+
+    title: Mapped[str | None] = mapped_column(String(500), default=None)
+
+
+class Feed(UUIDv7AuditBase):
+    """An RSS/Atom feed polled for new articles, with the validators of its last response."""
+
+    __tablename__ = "feed"
+    __table_args__ = (UniqueConstraint("url"),)
+
+    url: Mapped[str] = mapped_column(String(2000))
+    outlet_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("source.id", ondelete="SET NULL"), index=True, default=None
+    )
+    title: Mapped[str | None] = mapped_column(String(500), default=None)
+    etag: Mapped[str | None] = mapped_column(String(500), default=None)
+    last_modified: Mapped[str | None] = mapped_column(String(100), default=None)
+    last_polled_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    last_status: Mapped[int | None] = mapped_column(Integer, default=None)
+    last_error: Mapped[str | None] = mapped_column(String(2000), default=None)
+
+    outlet: Mapped[Source | None] = relationship(lazy="joined")
+
+
+class FeedEntry(UUIDv7AuditBase):
+    """One feed item as seen: ingested once, then recognised by its guid, canonical URL or text."""
+
+    __tablename__ = "feed_entry"
+    __table_args__ = (
+        UniqueConstraint("feed_id", "guid", name="uq_feed_entry_feed_guid"),
+        CheckConstraint(f"status IN ({sql_in(FeedEntryStatus)})", name="status"),
+    )
+
+    feed_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("feed.id", ondelete="CASCADE"), index=True)
+    guid: Mapped[str] = mapped_column(String(2000))
+    url: Mapped[str | None] = mapped_column(String(2000), default=None)
+    document_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("document.id", ondelete="SET NULL"), index=True, default=None
+    )
+    status: Mapped[str] = mapped_column(String(20))
+    error: Mapped[str | None] = mapped_column(String(2000), default=None)
+
+
+class Job(UUIDv7AuditBase):
+    """Long work run by a worker (claims.jobs): state, progress, result or error, and the lease
+    that lets another worker take the job over when the one running it dies."""
+
+    __tablename__ = "job"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({sql_in(JobStatus)})", name="status"),
+        CheckConstraint("attempts >= 0 AND max_attempts >= 1", name="attempts"),
+        UniqueConstraint("idempotency_key"),
+        Index("ix_job_status_lease", "status", "lease_until"),
+    )
+
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    params: Mapped[dict[str, Any]] = mapped_column(JsonB, default=dict)
+    status: Mapped[str] = mapped_column(String(20), default=JobStatus.QUEUED.value)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), default=None)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    max_attempts: Mapped[int] = mapped_column(Integer, default=5)
+    progress_done: Mapped[int] = mapped_column(Integer, default=0)
+    progress_total: Mapped[int | None] = mapped_column(Integer, default=None)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JsonB, default=None)
+    result_body: Mapped[bytes | None] = mapped_column(LargeBinary, default=None, deferred=True)
+    result_media_type: Mapped[str | None] = mapped_column(String(100), default=None)
+    result_filename: Mapped[str | None] = mapped_column(String(300), default=None)
+    error: Mapped[str | None] = mapped_column(Text, default=None)
+    worker: Mapped[str | None] = mapped_column(String(200), default=None)
+    lease_until: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    started_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    finished_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
 
 
 class ClaimGroup(UUIDv7AuditBase):
@@ -134,6 +234,7 @@ class Claim(UUIDv7AuditBase):
         Index("ix_claim_lang_modality", "lang", "modality"),
         CheckConstraint(f"review_status IN ({sql_in(ReviewStatus)})", name="review_status"),
         Index("ix_claim_review_status", "review_status"),
+        CheckConstraint(CONFIDENCE_CHECK, name="confidence"),
     )
 
     key: Mapped[str | None] = mapped_column(String(120), default=None)
@@ -151,6 +252,8 @@ class Claim(UUIDv7AuditBase):
     term_count: Mapped[int] = mapped_column(Integer, default=0)
     review_status: Mapped[str] = mapped_column(String(20), default=ReviewStatus.UNREVIEWED.value)
     review_note: Mapped[str | None] = mapped_column(String(2000), default=None)
+    #: How sure the extraction pipeline is of this claim (0-1); NULL when a person wrote it.
+    confidence: Mapped[float | None] = mapped_column(Float, default=None)
 
     document: Mapped[Document] = relationship(lazy="joined", innerjoin=True)
     speaker: Mapped[Source] = relationship(lazy="joined", innerjoin=True, foreign_keys=[speaker_id])
@@ -176,6 +279,7 @@ class RelayHop(UUIDv7AuditBase):
         ),
         CheckConstraint(f"lang IS NULL OR ({LANG_CHECK.format(col='lang')})", name="lang"),
         CheckConstraint(f"review_status IN ({sql_in(ReviewStatus)})", name="review_status"),
+        CheckConstraint(CONFIDENCE_CHECK, name="confidence"),
     )
 
     claim_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("claim.id", ondelete="CASCADE"))
@@ -189,6 +293,8 @@ class RelayHop(UUIDv7AuditBase):
     evidence_end: Mapped[int | None] = mapped_column(Integer, default=None)
     review_status: Mapped[str] = mapped_column(String(20), default=ReviewStatus.UNREVIEWED.value)
     review_note: Mapped[str | None] = mapped_column(String(2000), default=None)
+    #: How sure the extraction pipeline is of this hop (0-1); NULL when a person wrote it.
+    confidence: Mapped[float | None] = mapped_column(Float, default=None)
 
     claim: Mapped[Claim] = relationship(back_populates="hops")
     source: Mapped[Source] = relationship(lazy="joined", innerjoin=True)
@@ -269,9 +375,13 @@ __all__ = [
     "ClaimEmbedding",
     "ClaimGroup",
     "Document",
+    "Feed",
+    "FeedEntry",
+    "Job",
     "RelayHop",
     "SearchTerm",
     "Source",
     "SourceAlias",
+    "Story",
     "metadata",
 ]

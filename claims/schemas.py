@@ -131,6 +131,9 @@ class DocumentIn(Schema):
     url: HttpUrl | None = None
     published_at: Timestamp | None = None
     outlet_id: uuid.UUID | None = None
+    author: Annotated[str, StringConstraints(max_length=500)] | None = None
+    canonical_url: HttpUrl | None = None
+    fetched_at: Timestamp | None = None
 
 
 class IngestIn(Schema):
@@ -138,7 +141,9 @@ class IngestIn(Schema):
     omitted; the publisher is ``outlet_id`` (an existing source) or ``outlet`` (a name, matched
     to a stored source or created); ``extract: false`` only stores the document."""
 
-    text: ArticleText
+    text: ArticleText | None = Field(
+        default=None, description="The article; omit it to fetch `url` and extract the article from the page"
+    )
     lang: LangCode | None = None
     title: Annotated[str, StringConstraints(max_length=500)] | None = None
     url: HttpUrl | None = None
@@ -146,6 +151,12 @@ class IngestIn(Schema):
     outlet_id: uuid.UUID | None = None
     outlet: Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)] | None = None
     extract: bool = True
+
+    @model_validator(mode="after")
+    def _text_or_url(self) -> IngestIn:
+        if self.text is None and self.url is None:
+            raise ValueError("send the article's text, or a url to fetch it from")
+        return self
 
 
 class DocumentPatch(Schema):
@@ -164,6 +175,10 @@ class DocumentSummary(Schema):
     outlet: SourceRef | None
     content_hash: str
     created_at: datetime.datetime
+    author: str | None = None
+    canonical_url: str | None = None
+    fetched_at: datetime.datetime | None = None
+    story_id: uuid.UUID | None = None
 
 
 class DocumentOut(DocumentSummary):
@@ -188,6 +203,7 @@ class HopIn(Schema):
     cue: Annotated[str, StringConstraints(max_length=500)] | None = None
     evidence_start: int | None = Field(default=None, ge=0)
     evidence_end: int | None = Field(default=None, ge=1)
+    confidence: float | None = Field(default=None, ge=0, le=1, description="How sure an extractor is (0-1); leave empty for human-written records")
 
     @model_validator(mode="after")
     def _span(self) -> HopIn:
@@ -215,6 +231,7 @@ class HopOut(ChainHop):
 
     review_status: ReviewStatus = ReviewStatus.UNREVIEWED
     review_note: str | None = None
+    confidence: float | None = Field(default=None, description="The extraction pipeline's confidence in this hop (0-1); null when a person wrote it")
 
 
 class ClaimIn(Schema):
@@ -229,6 +246,7 @@ class ClaimIn(Schema):
     group_key: Key | None = None
     key: Key | None = None
     hops: list[HopIn] = Field(min_length=1, max_length=50)
+    confidence: float | None = Field(default=None, ge=0, le=1, description="How sure an extractor is (0-1); leave empty for human-written records")
 
     @model_validator(mode="after")
     def _span(self) -> ClaimIn:
@@ -265,6 +283,7 @@ class ClaimOut(Schema):
     hops: list[HopOut]
     review_status: ReviewStatus = ReviewStatus.UNREVIEWED
     review_note: str | None = None
+    confidence: float | None = Field(default=None, description="The extraction pipeline's confidence in this claim (0-1); null when a person wrote it")
     created_at: datetime.datetime
     updated_at: datetime.datetime
 

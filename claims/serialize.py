@@ -40,6 +40,10 @@ def document_summary(document: Document) -> DocumentSummary:
         outlet=SourceRef.model_validate(document.outlet) if document.outlet else None,
         content_hash=document.content_hash,
         created_at=document.created_at,
+        author=document.author,
+        canonical_url=document.canonical_url,
+        fetched_at=document.fetched_at,
+        story_id=document.story_id,
     )
 
 
@@ -71,11 +75,13 @@ def claim_out(claim: Claim) -> ClaimOut:
                 evidence=evidence(claim, h),
                 review_status=h.review_status,
                 review_note=h.review_note,
+                confidence=h.confidence,
             )
             for h in claim.hops
         ],
         review_status=claim.review_status,
         review_note=claim.review_note,
+        confidence=claim.confidence,
         created_at=claim.created_at,
         updated_at=claim.updated_at,
     )

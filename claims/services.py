@@ -31,6 +31,9 @@ from claims.schemas import (
 )
 from claims.text import fold_name
 
+#: Fuzzy ratio (rapidfuzz, 0-100) above which a folded name is taken for a stored alias.
+RESOLVE_THRESHOLD = 88.0
+
 
 def search_ids(session: Session, query: str) -> list[uuid.UUID]:
     """Claims holding every term of ``query`` (the listings' full-text filter)."""
@@ -154,7 +157,7 @@ class SourceService:
             )
         return self.repo.get_many_and_count(*conditions, *params.filters(OrderBy("name_normalized", "asc")))
 
-    def resolve(self, name: str, *, threshold: float = 88.0) -> Source | None:
+    def resolve(self, name: str, *, threshold: float = RESOLVE_THRESHOLD) -> Source | None:
         """Find the source a surface name refers to: exact folded alias first, then fuzzy."""
         folded = fold_name(name)
         if not folded:
@@ -188,6 +191,13 @@ class DocumentService:
     def by_hash(self, digest: str) -> Document | None:
         return self.session.scalar(select(Document).where(Document.content_hash == digest))
 
+    def by_url(self, url: str) -> Document | None:
+        """The earliest stored document whose canonical URL (or, failing that, URL) is ``url``."""
+        found = self.session.scalar(
+            select(Document).where(Document.canonical_url == url).order_by(Document.created_at).limit(1)
+        )
+        return found or self.session.scalar(select(Document).where(Document.url == url).order_by(Document.created_at).limit(1))
+
     def _check_outlet(self, outlet_id: uuid.UUID | None) -> None:
         if outlet_id is not None and self.session.get(Source, outlet_id) is None:
             raise Invalid(f"outlet_id {outlet_id} does not name an existing source", field="outlet_id")
@@ -207,6 +217,9 @@ class DocumentService:
             published_at=data.published_at,
             outlet_id=data.outlet_id,
             content_hash=digest,
+            author=data.author,
+            canonical_url=data.canonical_url,
+            fetched_at=data.fetched_at,
         )
         self.session.add(document)
         self.session.flush()
@@ -321,6 +334,7 @@ class ClaimService:
                     cue=hop.cue,
                     evidence_start=hop.evidence_start,
                     evidence_end=hop.evidence_end,
+                    confidence=hop.confidence,
                 )
             )
         self._source(speaker_id, "speaker_id")
@@ -336,6 +350,7 @@ class ClaimService:
             stance=data.stance,
             group_id=self.group(data.group_key).id if data.group_key else None,
             hops=hops,
+            confidence=data.confidence,
         )
         self.session.add(claim)
         self.session.flush()
@@ -390,6 +405,7 @@ class ClaimService:
                     stance=data.stance,
                     group_id=self.group(data.group_key).id if data.group_key else None,
                     hops=[RelayHop(position=p, **hop.model_dump()) for p, hop in enumerate(data.hops)],
+                    confidence=data.confidence,
                 )
             )
         self.session.add_all(claims)

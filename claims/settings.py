@@ -36,6 +36,40 @@ class Settings(BaseSettings):
     )
     rate_limit_burst: int = Field(default=0, ge=0, description="Bucket size; 0 means the per-minute figure")
 
+    # Fetching articles and feeds from the web (claims.fetch)
+    fetch_allow_private: bool = Field(
+        default=False,
+        description="Allow fetching private, loopback and link-local addresses (tests, intranets)",
+    )
+    fetch_timeout: float = Field(default=10.0, gt=0, description="Seconds to connect, and between bytes read")
+    fetch_deadline: float = Field(default=30.0, gt=0, description="Seconds a whole fetch may take")
+    fetch_max_bytes: int = Field(default=5_000_000, ge=1024, description="Largest body fetched")
+    fetch_max_redirects: int = Field(default=5, ge=0)
+    fetch_user_agent: str = Field(
+        default="claims-provenance-bot/0.1 (+https://github.com/claims/claims; newsroom claim tracking)",
+        description="User-Agent sent with every fetch",
+    )
+
+    # Jobs (claims.jobs): the queue, the embedded worker and what becomes a job
+    jobs_broker: str = Field(
+        default="auto",
+        pattern=r"^(auto|sqlite|postgres|redis|memory)$",
+        description="Queue storage: auto (SQLite file beside a SQLite database, the database itself on "
+        "PostgreSQL), sqlite, postgres, redis, memory (one process)",
+    )
+    jobs_url: str = Field(default="", description="Queue location: SQLite path, PostgreSQL or Redis URL")
+    jobs_queue: str = Field(default="claims", pattern=r"^[A-Za-z0-9_.-]{1,40}$", description="Queue name")
+    jobs_embedded_worker: bool = Field(default=True, description="claims serve runs a worker in-process")
+    jobs_workers: int = Field(default=2, ge=1, le=64, description="Worker threads per claims worker / serve")
+    jobs_lease_seconds: float = Field(default=60.0, gt=0, description="A running job not heard from in this "
+                                      "long is taken over by another worker")
+    jobs_max_attempts: int = Field(default=5, ge=1)
+    jobs_retry_delay: float = Field(default=2.0, ge=0, description="First retry delay; doubles each attempt")
+    feeds_poll_minutes: int = Field(default=15, ge=0, description="Poll every feed this often (0 = never)")
+    report_job_threshold: int = Field(
+        default=50, ge=0, description="HTML/PDF reports over this many claims are made by a job (202)"
+    )
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

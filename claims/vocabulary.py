@@ -74,6 +74,21 @@ class AuditAction(StrEnum):
     REVIEW = "review"
 
 
+class JobStatus(StrEnum):
+    """A job's life: queued → running → succeeded, or back to queued for a retry, or failed."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class FeedEntryStatus(StrEnum):
+    INGESTED = "ingested"  # stored as a new document
+    DUPLICATE = "duplicate"  # its canonical URL or its text was already stored
+    FAILED = "failed"  # fetching or extracting it failed (the error is kept; retried next poll)
+
+
 #: Ordering used to tell whether a later hop hardened (+) or softened (-) a statement.
 MODALITY_STRENGTH: dict[Modality, int] = {
     Modality.DENIED: 0,

@@ -35,12 +35,18 @@ class DocumentController(Controller):
 
     @post(
         "/",
-        summary="Store a raw article (text or HTML) and extract its claims, speakers and relay chains "
-        "(idempotent by content hash: 201 new, 200 existing, same ids)",
+        summary="Store a raw article (text or HTML), or fetch one from a URL, and extract its claims, "
+        "speakers and relay chains (idempotent by content hash and URL: 201 new, 200 existing, same ids)",
         sync_to_thread=True,
         responses={200: ResponseSpec(IngestOut, description="The same text is already stored: the stored document")},
     )
     def create_document(self, db_session: Session, data: IngestIn) -> Response[IngestOut]:
+        if data.text is None:  # fetch the page at `url` (refusals and failures are 422 problems)
+            result = IngestService(db_session).ingest_url(
+                data.url, lang=data.lang, outlet=data.outlet, outlet_id=data.outlet_id,
+                published_at=data.published_at, title=data.title, run_extraction=data.extract,
+            )
+            return Response(ingest_out(result), status_code=201 if result.created else 200)
         result = IngestService(db_session).ingest(
             data.text,
             lang=data.lang,

@@ -1,0 +1,243 @@
+"""Syndication: the same article re-published by other outlets (a wire story copied whole,
+trimmed or retitled) is one story with many appearances, and its first appearance is the
+earliest dated one.
+
+Near-duplicates are found with datasketch: a MinHash signature of each document's word
+shingles, kept in ``document.minhash``, and an in-process MinHash LSH index rebuilt from those
+rows (like the vector index), so any process can look a new document up in sub-linear time.
+A candidate joins a story when its estimated Jaccard similarity is at least
+``SIMILARITY``. A translation shares no shingles and is not a copy here; claim groups already
+link propositions across languages.
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+import uuid
+from dataclasses import dataclass, field
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from claims.models import Document, Source, Story
+from claims.text import words
+
+NUM_PERM = 128
+SCHEME = "affine32"  # datasketch's default hashing scheme, named so stored signatures stay readable
+SHINGLE = 4
+#: Estimated Jaccard similarity of word 4-gram sets at or above which two documents are one story.
+#: A copy trimmed to two thirds of the original scores about 0.67; different articles on the same
+#: event, sharing names and phrases, stay well under 0.2 (tests/test_syndication.py).
+SIMILARITY = 0.5
+_LSH_THRESHOLD = 0.4  # looser than SIMILARITY: LSH finds candidates, the estimate decides
+
+
+def signature(text: str) -> MinHash:
+    """MinHash of the folded text's word 4-grams (a short text: of its words)."""
+    tokens = words(text)
+    if len(tokens) >= SHINGLE:
+        shingles = {" ".join(tokens[i : i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1)}
+    else:
+        shingles = set(tokens)
+    mh = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
+    mh.update_batch([s.encode("utf-8") for s in sorted(shingles)])
+    return mh
+
+
+def to_bytes(mh: MinHash) -> bytes:
+    return np.asarray(mh.hashvalues, dtype="<u4").tobytes()
+
+
+def from_bytes(blob: bytes) -> MinHash:
+    return MinHash(num_perm=NUM_PERM, hashvalues=np.frombuffer(blob, dtype="<u4"), scheme=SCHEME)
+
+
+class _Index:
+    """The LSH index of one database, synchronised with ``document.minhash`` on each use."""
+
+    def __init__(self) -> None:
+        self.lsh = MinHashLSH(threshold=_LSH_THRESHOLD, num_perm=NUM_PERM)
+        self.signatures: dict[uuid.UUID, MinHash] = {}
+        self.lock = threading.Lock()
+
+    def sync(self, session: Session) -> None:
+        stored = set(session.scalars(select(Document.id).where(Document.minhash.is_not(None))))
+        for gone in set(self.signatures) - stored:
+            self.lsh.remove(gone)
+            del self.signatures[gone]
+        missing = list(stored - set(self.signatures))
+        for start in range(0, len(missing), 500):
+            rows = session.execute(
+                select(Document.id, Document.minhash).where(Document.id.in_(missing[start : start + 500]))
+            )
+            for doc_id, blob in rows:
+                mh = from_bytes(blob)
+                self.signatures[doc_id] = mh
+                self.lsh.insert(doc_id, mh)
+
+    def similar(self, mh: MinHash, exclude: uuid.UUID) -> list[tuple[float, uuid.UUID]]:
+        found = []
+        for doc_id in self.lsh.query(mh):
+            if doc_id == exclude:
+                continue
+            score = mh.jaccard(self.signatures[doc_id])
+            if score >= SIMILARITY:
+                found.append((score, doc_id))
+        return sorted(found, key=lambda pair: (-pair[0], str(pair[1])))
+
+
+_indexes: dict[str, _Index] = {}
+_indexes_lock = threading.Lock()
+
+
+def _index_for(session: Session) -> _Index:
+    key = session.get_bind().url.render_as_string(hide_password=True)
+    with _indexes_lock:
+        return _indexes.setdefault(key, _Index())
+
+
+def reset() -> None:
+    """Forget every in-process index (tests that empty the database call this)."""
+    with _indexes_lock:
+        _indexes.clear()
+
+
+def link(session: Session, document: Document) -> Story | None:
+    """Sign ``document`` and put it in the story of its nearest stored copy, if it has one.
+
+    Two documents that copy each other make a new story; a copy of a member of a story joins
+    that story. Returns the document's story (None when it has no copy).
+    """
+    mh = signature(document.text)
+    document.minhash = to_bytes(mh)
+    session.flush()
+    index = _index_for(session)
+    with index.lock:
+        index.sync(session)
+        matches = index.similar(mh, document.id)
+    for _score, doc_id in matches:
+        other = session.get(Document, doc_id)
+        if other is None:
+            continue
+        if other.story_id is not None:
+            story = session.get(Story, other.story_id)
+        else:
+            story = Story(title=other.title or document.title)
+            session.add(story)
+            session.flush()
+            other.story_id = story.id
+        document.story_id = story.id
+        # Members of other stories that this document also copies are the same story.
+        others = {s for _, d in matches if (s := session.scalar(select(Document.story_id).where(Document.id == d)))}
+        for merged in others - {story.id}:
+            session.execute(update(Document).where(Document.story_id == merged).values(story_id=story.id))
+        session.flush()
+        return story
+    return None
+
+
+def backfill(session: Session, *, progress=None) -> int:
+    """Sign and link every document that has no signature yet (idempotent); returns how many."""
+    todo = list(session.scalars(select(Document.id).where(Document.minhash.is_(None)).order_by(Document.id)))
+    for n, doc_id in enumerate(todo, 1):
+        link(session, session.get(Document, doc_id))
+        if progress is not None:
+            progress(n, len(todo))
+    return len(todo)
+
+
+# --------------------------------------------------------------------------- first appearance
+
+
+@dataclass
+class Appearance:
+    document_id: uuid.UUID
+    outlet: str | None
+    title: str | None
+    url: str | None
+    published_at: datetime.datetime | None
+    copied_from: uuid.UUID | None = None  # the earliest dated appearance, for the later dated ones
+
+
+@dataclass
+class FirstAppearance:
+    """Who published a story first, who re-published it after, and which appearances are undated."""
+
+    first: Appearance | None
+    later: list[Appearance] = field(default_factory=list)
+    undated: list[Appearance] = field(default_factory=list)
+
+    @property
+    def appearances(self) -> list[Appearance]:
+        return ([self.first] if self.first else []) + self.later + self.undated
+
+
+def _appearance(session: Session, doc: Document) -> Appearance:
+    outlet = session.get(Source, doc.outlet_id).name if doc.outlet_id else None
+    return Appearance(doc.id, outlet, doc.title, doc.canonical_url or doc.url, doc.published_at)
+
+
+def _utc(value: datetime.datetime) -> datetime.datetime:
+    return value.replace(tzinfo=datetime.UTC) if value.tzinfo is None else value
+
+
+def first_appearance(session: Session, document_ids: list[uuid.UUID]) -> FirstAppearance:
+    """Order the documents, widened to every member of their stories, by publication date.
+
+    The earliest dated one is the first appearance; every later dated one copied it (syndicated
+    or re-reported); undated ones are listed as undated, never placed in time.
+    """
+    ids = set(document_ids)
+    stories = set(session.scalars(select(Document.story_id).where(Document.id.in_(ids), Document.story_id.is_not(None))))
+    if stories:
+        ids |= set(session.scalars(select(Document.id).where(Document.story_id.in_(stories))))
+    docs = [session.get(Document, i) for i in sorted(ids, key=str)]
+    dated = sorted((d for d in docs if d is not None and d.published_at is not None),
+                   key=lambda d: (_utc(d.published_at), str(d.id)))
+    undated = [d for d in docs if d is not None and d.published_at is None]
+    if not dated:
+        return FirstAppearance(None, [], [_appearance(session, d) for d in undated])
+    first = _appearance(session, dated[0])
+    later = [_appearance(session, d) for d in dated[1:]]
+    for item in later:
+        item.copied_from = first.document_id
+    return FirstAppearance(first, later, [_appearance(session, d) for d in undated])
+
+
+def story_of(session: Session, document_id: uuid.UUID) -> FirstAppearance:
+    """The first appearance of the story ``document_id`` belongs to (itself alone if none)."""
+    return first_appearance(session, [document_id])
+
+
+def _day(value: datetime.datetime) -> str:
+    return _utc(value).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def describe(result: FirstAppearance, lang: str = "en") -> str:
+    """One or two sentences saying who published first, who copied whom, with the dates."""
+    def name(a: Appearance) -> str:
+        return a.outlet or ("ناشر غير معروف" if lang == "ar" else "an unknown publisher")
+
+    if result.first is None:
+        if lang == "ar":
+            return "لا يحمل أي ظهور تاريخ نشر: لا يمكن معرفة من نشر أولاً."
+        return "No appearance carries a publication date: who published first cannot be told."
+    first = result.first
+    if lang == "ar":
+        text = f"نشرها أولاً {name(first)} في {_day(first.published_at)}"
+        if result.later:
+            text += "، ثم أعاد نشرها " + "، ".join(f"{name(a)} ({_day(a.published_at)})" for a in result.later)
+        text += "."
+        if result.undated:
+            text += " بلا تاريخ: " + "، ".join(name(a) for a in result.undated) + "."
+        return text
+    text = f"First published by {name(first)} on {_day(first.published_at)}"
+    if result.later:
+        text += "; then re-published by " + ", ".join(f"{name(a)} ({_day(a.published_at)})" for a in result.later)
+    text += "."
+    if result.undated:
+        text += " Undated: " + ", ".join(name(a) for a in result.undated) + "."
+    return text
