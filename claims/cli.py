@@ -549,11 +549,16 @@ def keys_list() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--reload", is_flag=True, help="Reload on code changes (development).")
-def serve(host: str, port: int, reload: bool) -> None:
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Server processes (uvicorn); they share the database and the on-disk vector index.")
+def serve(host: str, port: int, reload: bool, workers: int) -> None:
     """Run the HTTP API (OpenAPI at /schema)."""
     import uvicorn
 
-    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, reload=reload)
+    if reload and workers > 1:
+        raise click.BadParameter("--reload runs one process", param_hint="--workers")
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, reload=reload,
+                workers=workers if workers > 1 else None, timeout_worker_healthcheck=60)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 
 from advanced_alchemy.filters import LimitOffset, OrderBy
 from anyascii import anyascii
-from rapidfuzz import fuzz, process
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from claims.errors import Conflict, Invalid, NotFound
 from claims.indexing import index_claims
 from claims.models import Claim, ClaimGroup, Document, RelayHop, Source, SourceAlias
+from claims.names import NameIndex, is_role_note
 from claims.repositories import ClaimGroupRepository, ClaimRepository, DocumentRepository, SourceRepository
 from claims.schemas import (
     AliasIn,
@@ -30,9 +30,6 @@ from claims.schemas import (
     as_utc,
 )
 from claims.text import fold_name
-
-#: Fuzzy ratio (rapidfuzz, 0-100) above which a folded name is taken for a stored alias.
-RESOLVE_THRESHOLD = 88.0
 
 
 def search_ids(session: Session, query: str) -> list[uuid.UUID]:
@@ -157,8 +154,9 @@ class SourceService:
             )
         return self.repo.get_many_and_count(*conditions, *params.filters(OrderBy("name_normalized", "asc")))
 
-    def resolve(self, name: str, *, threshold: float = RESOLVE_THRESHOLD) -> Source | None:
-        """Find the source a surface name refers to: exact folded alias first, then fuzzy."""
+    def resolve(self, name: str) -> Source | None:
+        """The source a surface name refers to: an exact folded alias (roles included), else the
+        one name matcher (``claims.names``: phonetic keys across scripts, fuzzy, containment)."""
         folded = fold_name(name)
         if not folded:
             return None
@@ -167,11 +165,21 @@ class SourceService:
         )
         if hit is not None:
             return hit
-        aliases = self.session.execute(select(SourceAlias.normalized, SourceAlias.source_id)).all()
-        if not aliases:
-            return None
-        best = process.extractOne(folded, [a[0] for a in aliases], scorer=fuzz.ratio, score_cutoff=threshold)
-        return self.session.get(Source, aliases[best[2]][1]) if best else None
+        source_id = self._names().match([name])
+        return self.session.get(Source, source_id) if source_id else None
+
+    def _names(self) -> NameIndex:
+        """Every stored name and alias, loaded once per service (one request or command)."""
+        if getattr(self, "_name_index", None) is None:
+            index = NameIndex()
+            for source_id, text, note, kind in self.session.execute(
+                select(SourceAlias.source_id, SourceAlias.text, SourceAlias.note, Source.kind).join(Source)
+            ):
+                index.add(source_id, kind, text, role=is_role_note(note))
+            for source_id, text, kind in self.session.execute(select(Source.id, Source.name, Source.kind)):
+                index.add(source_id, kind, text)
+            self._name_index = index
+        return self._name_index
 
 
 # --- documents ---------------------------------------------------------------------------
