@@ -456,10 +456,21 @@ def keys_list() -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--reload", is_flag=True, help="Reload on code changes (development).")
 def serve(host: str, port: int, reload: bool) -> None:
-    """Run the HTTP API (OpenAPI at /schema)."""
+    """Run the HTTP API (OpenAPI at /schema), with a job worker in-process unless
+    CLAIMS_JOBS_EMBEDDED_WORKER=false (then run `claims worker` processes)."""
     import uvicorn
 
+    if get_settings().jobs_embedded_worker and not reload:
+        from claims.jobs.queue import start_embedded_worker
+
+        start_embedded_worker()
     uvicorn.run("api.app:create_app", factory=True, host=host, port=port, reload=reload)
+
+
+from claims.cli_jobs import COMMANDS as _JOB_COMMANDS  # noqa: E402  (feeds, jobs, worker)
+
+for _command in _JOB_COMMANDS:
+    main.add_command(_command)
 
 
 if __name__ == "__main__":  # pragma: no cover
