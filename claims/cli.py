@@ -224,6 +224,8 @@ def eval_attribution(path: Path, as_json: bool, limit: int | None) -> None:
             sc = res[span]
             table.add_row(lang, str(res["n_docs"]), span, f"{sc['p']:.3f}", f"{sc['r']:.3f}", f"{sc['f1']:.3f}", f"{sc['f1_overlap']:.3f}")
     console.print(table)
+    model = result["model"]["en"]
+    console.print(f"English attribution model: {model['name']} {model.get('version') or ''}".rstrip() + (f" ({model['path']})" if model.get("path") else f" ({model.get('reason')})"))
     for lang, res in rows:
         chain = res["chain_exact"]
         console.print(f"chain exact match ({lang}): " + ("n/a (no chains in this set)" if chain is None else f"{chain:.3f} of {res['chain_claims']} claims"))
@@ -327,6 +329,143 @@ def load_cmd(file: Path, progress: bool) -> None:
         f"loaded {report.documents_created} documents ({report.claims_created} claims); "
         f"{report.documents_skipped} already stored"
     )
+
+
+@main.command("bulk-load")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--no-embeddings", is_flag=True, help="Do not compute sentence vectors now (`claims embed --missing` later).")
+@click.option("--batch", default=500, show_default=True, type=click.IntRange(1, 100_000), help="Documents per transaction.")
+@click.option("--strict", is_flag=True, help="Abort at the first bad line; the whole file is one transaction.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def bulk_load_cmd(path: Path, no_embeddings: bool, batch: int, strict: bool, as_json: bool) -> None:
+    """Load an archive of annotated documents from a JSON Lines PATH in batches (re-runnable).
+
+    One object per line: {"document": {title, lang, outlet, url, published_at, text}, "claims":
+    [{start, end, speaker, modality, stance, group, chain: [{source, relation, lang, modality, cue,
+    evidence}]}]}. Bad lines are reported with their number and skipped (or abort with --strict).
+    """
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from claims.bulk import BulkLoadAborted, bulk_load
+
+    err = Console(stderr=True)
+    columns = (TextColumn("[bold]{task.description}"), BarColumn(), DownloadColumn(), TextColumn("{task.fields[stats]}"),
+               TimeElapsedColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err, disable=as_json, transient=False) as bar:
+        task = bar.add_task("loading", total=path.stat().st_size, stats="")
+        import time as _time
+
+        started = _time.perf_counter()
+
+        def show(rep) -> None:
+            rate = rep.claims_created / max(_time.perf_counter() - started, 1e-9)
+            bar.update(task, completed=rep.bytes_read,
+                       stats=f"{rep.lines} lines, {rep.documents_created} docs, {rep.claims_created} claims ({rate:,.0f}/s), {len(rep.errors)} bad")
+
+        try:
+            rep = bulk_load(get_engine(), path, batch=batch, strict=strict, actor=get_settings().actor or "bulk-load",
+                            progress=show)
+        except BulkLoadAborted as exc:
+            err.print(f"[red]aborted[/red] {escape(str(exc.error))}; nothing was written")
+            sys.exit(1)
+    elapsed = _time.perf_counter() - started
+    embedded = 0
+    if not no_embeddings and rep.claims_created:
+        embedded = _embed_missing(as_json)
+    if as_json:
+        click.echo(json.dumps({**rep.as_dict(), "seconds": round(elapsed, 3), "embedded": embedded}, ensure_ascii=False))
+    else:
+        console.print(
+            f"loaded {rep.documents_created} documents ({rep.documents_existing} already stored), "
+            f"{rep.claims_created} claims, {rep.hops_created} hops, {rep.sources_created} new sources, "
+            f"{rep.groups_created} new groups in {elapsed:.1f} s ({rep.claims_created / max(elapsed, 1e-9):,.0f} claims/s)"
+            + (f"; {embedded} claims embedded" if embedded else "")
+        )
+        for e in rep.errors[:50]:
+            console.print(f"[red]skipped[/red] line {e.line}: {escape(e.message)}")
+        if len(rep.errors) > 50:
+            console.print(f"... and {len(rep.errors) - 50} more bad lines")
+    if rep.errors:
+        sys.exit(2)
+
+
+def _embed_missing(quiet: bool, limit: int | None = None) -> int:
+    from rich.progress import Progress
+
+    from claims import embeddings
+    from claims.bulk import embed_missing
+
+    if not embeddings.enabled():
+        Console(stderr=True).print("embeddings are not installed or switched off: nothing to embed")
+        return 0
+    with Progress(console=Console(stderr=True), disable=quiet) as bar:
+        task = bar.add_task("embedding", total=None)
+
+        def show(rep, total) -> None:
+            bar.update(task, completed=rep.claims, total=total)
+
+        done = embed_missing(get_engine(), limit=limit, progress=show).claims
+    _refresh_vector_index(done)
+    return done
+
+
+def _refresh_vector_index(added: int) -> None:
+    """Fold new vectors into the on-disk index, building it once the store is large enough."""
+    from sqlalchemy import func, select
+
+    from claims.models import ClaimEmbedding
+    from claims.vector_store import ANN_MIN, index_dir, read_manifest, update
+
+    engine = get_engine()
+    if not added:
+        return
+    exists = read_manifest(index_dir(engine.url.render_as_string(hide_password=False))) is not None
+    if not exists:
+        with engine.connect() as conn:
+            if (conn.scalar(select(func.count()).select_from(ClaimEmbedding)) or 0) < ANN_MIN:
+                return
+    Console(stderr=True).print(f"vector index: {update(engine)} vectors added")
+
+
+@main.group("index")
+def index_group() -> None:
+    """The on-disk approximate vector index (usearch HNSW, int8), shared by server workers."""
+
+
+@index_group.command("rebuild")
+def index_rebuild() -> None:
+    """Build the vector index from every stored vector (replaces the files atomically)."""
+    from claims import embeddings
+    from claims.vector_store import index_dir, rebuild
+
+    if not embeddings.enabled():
+        raise click.ClickException("embeddings are not installed or switched off")
+    manifest = rebuild(get_engine())
+    console.print(f"vector index: {manifest.count} vectors in {index_dir(get_engine().url.render_as_string(hide_password=False))}")
+
+
+@index_group.command("update")
+def index_update() -> None:
+    """Add the vectors stored since the last build to the index (builds it when there is none)."""
+    from claims.vector_store import update
+
+    console.print(f"vector index: {update(get_engine())} vectors added")
+
+
+@main.command("embed")
+@click.option("--missing", is_flag=True, required=True, help="Embed every claim that has no vector yet (resumable).")
+@click.option("--limit", type=click.IntRange(1), default=None, help="Embed at most N claims.")
+def embed_cmd(missing: bool, limit: int | None) -> None:
+    """Compute sentence vectors in batches for claims stored without them."""
+    n = _embed_missing(False, limit)
+    console.print(f"embedded {n} claims")
 
 
 @main.group()
@@ -455,16 +594,21 @@ def keys_list() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--reload", is_flag=True, help="Reload on code changes (development).")
-def serve(host: str, port: int, reload: bool) -> None:
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Server processes (uvicorn); they share the database and the on-disk vector index.")
+def serve(host: str, port: int, reload: bool, workers: int) -> None:
     """Run the HTTP API (OpenAPI at /schema), with a job worker in-process unless
     CLAIMS_JOBS_EMBEDDED_WORKER=false (then run `claims worker` processes)."""
     import uvicorn
 
+    if reload and workers > 1:
+        raise click.BadParameter("--reload runs one process", param_hint="--workers")
     if get_settings().jobs_embedded_worker and not reload:
         from claims.jobs.queue import start_embedded_worker
 
         start_embedded_worker()
-    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, reload=reload)
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, reload=reload,
+                workers=workers if workers > 1 else None, timeout_worker_healthcheck=60)
 
 
 from claims.cli_jobs import COMMANDS as _JOB_COMMANDS  # noqa: E402  (feeds, jobs, worker)

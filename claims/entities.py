@@ -43,6 +43,7 @@ def _gazetteer() -> tuple[dict[tuple[str, ...], str], list[tuple[re.Pattern[str]
     return table, acronyms
 
 
+@lru_cache(maxsize=200_000)
 def _bare(word: str) -> str:
     """An Arabic word without proclitics and article (longest first); other words unchanged."""
     if word and "\u0600" <= word[0] <= "\u06ff":
@@ -52,14 +53,27 @@ def _bare(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=1)
+def _prefilter() -> tuple[frozenset[str], re.Pattern[str] | None]:
+    """First words of every gazetteer entry, and one pattern any acronym matches: positions and
+    texts that cannot start a mention are skipped without the n-gram look-ups."""
+    table, acronyms = _gazetteer()
+    either = re.compile("|".join(f"(?:{p.pattern})" for p, _ in acronyms)) if acronyms else None
+    return frozenset(key[0] for key in table), either
+
+
 def mentions(text: str) -> list[str]:
     """Entity ids mentioned in ``text``, in order of first mention, without repeats."""
     table, acronyms = _gazetteer()
+    firsts, any_acronym = _prefilter()
     raw = words(text)
     tokens = [_bare(w) for w in raw]
     found: list[str] = []
     i = 0
     while i < len(tokens):
+        if tokens[i] not in firsts and raw[i] not in firsts and _bare(tokens[i]) not in firsts:
+            i += 1
+            continue
         for n in range(min(_MAX_WORDS, len(tokens) - i), 0, -1):
             entity = table.get(tuple(tokens[i : i + n])) or table.get(tuple(raw[i : i + n]))
             if entity is None and n == 1:
@@ -72,6 +86,8 @@ def mentions(text: str) -> list[str]:
                 break
         else:
             i += 1
+    if any_acronym is None or not any_acronym.search(text):
+        return found
     for pattern, entity in acronyms:
         if entity not in found and pattern.search(text):
             found.append(entity)

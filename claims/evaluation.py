@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from claims.extraction import extract
+from claims.extraction import extract, learned
 from claims.extraction.model import ExtractedClaim
 from claims.extraction.resolution import same_name
 from claims.seeding import locate
@@ -64,8 +64,10 @@ def _alias_spans(text: str, start: int, end: int, forms: list[str], near: int | 
     return max(merged, key=lambda m: m[1] - m[0])
 
 
-def export_seeds(seeds_dir: Path) -> list[dict[str, Any]]:
-    """The curated seed annotations as PolNeAR-style records (plus ``claims`` with chains)."""
+def export_seeds(seeds_dir: Path, *, files: set[str] | None = None, split: str = "seed") -> list[dict[str, Any]]:
+    """The curated annotations of a corpus directory (the seeds, or another directory with the
+    same layout) as PolNeAR-style records (plus ``claims`` with chains); ``files`` keeps only
+    the annotations of those article files, ``split`` labels the records."""
     sources = {s["key"]: s for s in yaml.safe_load((seeds_dir / "sources.yaml").read_text(encoding="utf-8"))["sources"]}
 
     def forms(key: str) -> list[str]:
@@ -75,6 +77,8 @@ def export_seeds(seeds_dir: Path) -> list[dict[str, Any]]:
     records = []
     for path in sorted((seeds_dir / "annotations").glob("*.yaml")):
         ann = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if files is not None and ann["file"] not in files:
+            continue
         text = (seeds_dir / ann["file"]).read_text(encoding="utf-8")
         outlet = ann.get("outlet")
         attributions, claims = [], []
@@ -122,7 +126,7 @@ def export_seeds(seeds_dir: Path) -> list[dict[str, Any]]:
             {
                 "id": ann["file"],
                 "lang": ann["lang"],
-                "split": "seed",
+                "split": split,
                 "publisher": outlet,
                 "outlet": sources[outlet]["name"] if outlet else None,
                 "outlet_key": outlet,
@@ -263,6 +267,7 @@ def evaluate(path: Path, *, keep_misses: bool = False, limit: int | None = None)
             score_record(record, total)
     out = total.out()
     out["by_lang"] = {lang: s.out() for lang, s in sorted(by_lang.items())}
+    out["model"] = {"en": learned.model_info()}  # which English attribution model ran (or the rules)
     if keep_misses:
         out["chain_misses"] = {lang: s.chain_misses for lang, s in by_lang.items()}
     return out

@@ -160,6 +160,7 @@ class IngestService:
                         cue=_short(hop.cue, 500) if hop.cue else None,
                         evidence_start=ev[0] if ev else None,
                         evidence_end=ev[1] if ev else None,
+                        confidence=round(hop.confidence, 3) if hop.confidence is not None else None,
                     )
                 )
             items.append(
@@ -171,6 +172,7 @@ class IngestService:
                     stance=item.stance,
                     lang=language,
                     hops=hops,
+                    confidence=item.confidence,
                 )
             )
         result.claims = self.claims.create_many(document, items) if items else []

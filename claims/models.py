@@ -17,6 +17,7 @@ from advanced_alchemy.types import DateTimeUTC, JsonB
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -42,6 +43,7 @@ from claims.vocabulary import (
 metadata = orm_registry.metadata
 
 LANG_CHECK = "length({col}) = 2 AND {col} = lower({col})"
+CONFIDENCE_CHECK = "confidence IS NULL OR (confidence >= 0 AND confidence <= 1)"
 
 
 class _PlainBase(DeclarativeBase):
@@ -232,6 +234,7 @@ class Claim(UUIDv7AuditBase):
         Index("ix_claim_lang_modality", "lang", "modality"),
         CheckConstraint(f"review_status IN ({sql_in(ReviewStatus)})", name="review_status"),
         Index("ix_claim_review_status", "review_status"),
+        CheckConstraint(CONFIDENCE_CHECK, name="confidence"),
     )
 
     key: Mapped[str | None] = mapped_column(String(120), default=None)
@@ -249,6 +252,8 @@ class Claim(UUIDv7AuditBase):
     term_count: Mapped[int] = mapped_column(Integer, default=0)
     review_status: Mapped[str] = mapped_column(String(20), default=ReviewStatus.UNREVIEWED.value)
     review_note: Mapped[str | None] = mapped_column(String(2000), default=None)
+    #: How sure the extraction pipeline is of this claim (0-1); NULL when a person wrote it.
+    confidence: Mapped[float | None] = mapped_column(Float, default=None)
 
     document: Mapped[Document] = relationship(lazy="joined", innerjoin=True)
     speaker: Mapped[Source] = relationship(lazy="joined", innerjoin=True, foreign_keys=[speaker_id])
@@ -274,6 +279,7 @@ class RelayHop(UUIDv7AuditBase):
         ),
         CheckConstraint(f"lang IS NULL OR ({LANG_CHECK.format(col='lang')})", name="lang"),
         CheckConstraint(f"review_status IN ({sql_in(ReviewStatus)})", name="review_status"),
+        CheckConstraint(CONFIDENCE_CHECK, name="confidence"),
     )
 
     claim_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("claim.id", ondelete="CASCADE"))
@@ -287,6 +293,8 @@ class RelayHop(UUIDv7AuditBase):
     evidence_end: Mapped[int | None] = mapped_column(Integer, default=None)
     review_status: Mapped[str] = mapped_column(String(20), default=ReviewStatus.UNREVIEWED.value)
     review_note: Mapped[str | None] = mapped_column(String(2000), default=None)
+    #: How sure the extraction pipeline is of this hop (0-1); NULL when a person wrote it.
+    confidence: Mapped[float | None] = mapped_column(Float, default=None)
 
     claim: Mapped[Claim] = relationship(back_populates="hops")
     source: Mapped[Source] = relationship(lazy="joined", innerjoin=True)

@@ -203,6 +203,7 @@ class HopIn(Schema):
     cue: Annotated[str, StringConstraints(max_length=500)] | None = None
     evidence_start: int | None = Field(default=None, ge=0)
     evidence_end: int | None = Field(default=None, ge=1)
+    confidence: float | None = Field(default=None, ge=0, le=1, description="How sure an extractor is (0-1); leave empty for human-written records")
 
     @model_validator(mode="after")
     def _span(self) -> HopIn:
@@ -230,6 +231,7 @@ class HopOut(ChainHop):
 
     review_status: ReviewStatus = ReviewStatus.UNREVIEWED
     review_note: str | None = None
+    confidence: float | None = Field(default=None, description="The extraction pipeline's confidence in this hop (0-1); null when a person wrote it")
 
 
 class ClaimIn(Schema):
@@ -244,6 +246,7 @@ class ClaimIn(Schema):
     group_key: Key | None = None
     key: Key | None = None
     hops: list[HopIn] = Field(min_length=1, max_length=50)
+    confidence: float | None = Field(default=None, ge=0, le=1, description="How sure an extractor is (0-1); leave empty for human-written records")
 
     @model_validator(mode="after")
     def _span(self) -> ClaimIn:
@@ -280,6 +283,7 @@ class ClaimOut(Schema):
     hops: list[HopOut]
     review_status: ReviewStatus = ReviewStatus.UNREVIEWED
     review_note: str | None = None
+    confidence: float | None = Field(default=None, description="The extraction pipeline's confidence in this claim (0-1); null when a person wrote it")
     created_at: datetime.datetime
     updated_at: datetime.datetime
 
@@ -309,6 +313,8 @@ class Origin(Schema):
     name: str
     kind: SourceKind
     aliases: list[str]
+    #: The telling (this claim or a member of its group) whose hop 0 this is.
+    claim_id: uuid.UUID | None = None
 
 
 class GroupMember(Schema):

@@ -78,11 +78,13 @@ def claim_out(claim: Claim) -> ClaimOut:
                 evidence=evidence(claim, h),
                 review_status=h.review_status,
                 review_note=h.review_note,
+                confidence=h.confidence,
             )
             for h in claim.hops
         ],
         review_status=claim.review_status,
         review_note=claim.review_note,
+        confidence=claim.confidence,
         created_at=claim.created_at,
         updated_at=claim.updated_at,
     )

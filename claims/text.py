@@ -116,14 +116,23 @@ def is_stopword(word: str) -> bool:
 MAX_WORD_CHARS = 100
 
 
+@lru_cache(maxsize=500_000)
+def _term(word: str) -> str | None:
+    """The search term of one lightly normalised word, or None for a stop word or a lone letter
+    (cached: vocabularies are Zipfian, so bulk indexing mostly hits the cache)."""
+    folded = fold(word)
+    if is_stopword(folded) or (len(folded) < 2 and not folded.isdigit()):
+        return None
+    return stem(word[:MAX_WORD_CHARS])[:64]
+
+
 def terms(text: str) -> list[str]:
     """Search terms of a text: stop words dropped, stemmed, folded, capped at 64 characters."""
     out = []
     for word in _WORD.findall(light(text)):
-        folded = fold(word)
-        if is_stopword(folded) or (len(folded) < 2 and not folded.isdigit()):
-            continue
-        out.append(stem(word[:MAX_WORD_CHARS])[:64])
+        term = _term(word)
+        if term is not None:
+            out.append(term)
     return out
 
 

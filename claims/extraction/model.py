@@ -44,6 +44,7 @@ class Hop:
     cue_span: Span | None = None
     speaker_span: Span | None = None
     evidence: Span | None = None
+    confidence: float | None = None  # 0-1, see claims.extraction.confidence
 
 
 @dataclass
@@ -55,6 +56,7 @@ class ExtractedClaim:
     stance: Stance
     hops: list[Hop]
     paragraph: int = 0
+    confidence: float | None = None  # 0-1: the product of the hops' confidences
 
     @property
     def speaker(self) -> Hop:

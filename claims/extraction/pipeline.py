@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from claims.extraction import confidence as conf
 from claims.extraction import furniture as furniture_mod
 from claims.extraction.attribution import Frame, SentenceAttributor
 from claims.extraction.lexicon import Lexicon, load
@@ -201,7 +202,10 @@ class _Doc:
             claim.start = cstart
             claim.text = self.text[cstart : claim.end]
             origin = Hop(match, Relation.REPORTED, claim.modality, None, head + ":", (hs, hs + len(head) + 1), (hs, hs + len(head)), (hs, hs + len(head)))
+            origin.confidence = conf.origin(match, "colon", origin.speaker_span, (cstart, claim.end), head)
+            claim.hops[0].confidence = conf.publisher(claim.hops[0].mention)
             claim.hops.insert(0, origin)
+            claim.confidence = conf.claim(claim.hops)
 
 
 def _dedupe(claims: list[ExtractedClaim]) -> list[ExtractedClaim]:
@@ -292,7 +296,7 @@ class _Ctx:
         return out or [span]
 
     # chain ----------------------------------------------------------------------
-    def _hop(self, mention: Mention, relation: Relation, modality: Modality, frame: Frame | None = None) -> Hop:
+    def _hop(self, mention: Mention, relation: Relation, modality: Modality, frame: Frame | None = None, *, confidence: float | None = None) -> Hop:
         cue = cue_span = speaker = evidence = None
         if frame is not None:
             if frame.cue:
@@ -305,7 +309,7 @@ class _Ctx:
         elif mention.spans:
             speaker = mention.spans[0]
             evidence = speaker
-        return Hop(mention, relation, modality, None, cue, cue_span, speaker, evidence)
+        return Hop(mention, relation, modality, None, cue, cue_span, speaker, evidence, confidence)
 
     def _chain(self, origin: Hop, relays: list[Hop], modality: Modality, publisher_modality: Modality) -> list[Hop]:
         doc = self.doc
@@ -318,17 +322,17 @@ class _Ctx:
         for r in relays:
             add(r)
         if self.region is not None and not self.unit.oped:
-            add(self._hop(self.region, Relation.REPORTED, modality))
+            add(self._hop(self.region, Relation.REPORTED, modality, confidence=conf.INHERITED))
         if self.translator is not None and any(h.mention.report for h in hops) and not self.unit.oped:
-            hops.append(self._hop(self.translator, Relation.TRANSLATED, modality))
+            hops.append(self._hop(self.translator, Relation.TRANSLATED, modality, confidence=conf.PAGE_RELAY))
         if self.source_line and self.unit.para < self.source_line[1] and not self.unit.heading and not self.unit.title:
             outlet = self.source_line[0]
             if hops[0].mention.publisher:
-                hops[0] = self._hop(outlet, Relation.REPORTED, modality)
+                hops[0] = self._hop(outlet, Relation.REPORTED, modality, confidence=conf.PAGE_RELAY * conf.UNATTRIBUTED)
             else:
-                add(self._hop(outlet, Relation.REPORTED, modality))
+                add(self._hop(outlet, Relation.REPORTED, modality, confidence=conf.PAGE_RELAY))
         if not hops[0].mention.publisher:
-            pub = Hop(doc.publisher, Relation.PUBLISHED, publisher_modality, doc.lang)
+            pub = Hop(doc.publisher, Relation.PUBLISHED, publisher_modality, doc.lang, confidence=conf.publisher(doc.publisher))
             hops.append(pub)
         else:
             hops[0].relation = Relation.PUBLISHED
@@ -347,6 +351,9 @@ class _Ctx:
             mod = Modality.QUESTION
         pub_mod = Modality.REPORTED if distancing and mod == Modality.ASSERTED else mod
         origin = self._hop(origin_mention, relation, mod, frame)
+        said_by = frame.speaker if frame else None
+        surface = doc.text[said_by[0] : said_by[1]] if said_by else None
+        origin.confidence = conf.origin(origin_mention, frame.kind if frame else None, said_by, span, surface)
         for r in relays:
             r.modality = mod
         hops = self._chain(origin, relays, mod, pub_mod)
@@ -354,7 +361,7 @@ class _Ctx:
         stance = stance_for(pub_mod, cue_folded, doc.lex)
         if any(w in doc.lex.denials for w in folded.split()[:2]):
             stance = stance_for(Modality.DENIED, None, doc.lex)
-        return ExtractedClaim(span[0], span[1], doc.text[span[0] : span[1]], hops[-1].modality or pub_mod, stance, hops, self.unit.para)
+        return ExtractedClaim(span[0], span[1], doc.text[span[0] : span[1]], hops[-1].modality or pub_mod, stance, hops, self.unit.para, conf.claim(hops))
 
     # sentence -------------------------------------------------------------------
     def claims(self, prev_speaker) -> list[ExtractedClaim]:
@@ -387,7 +394,7 @@ class _Ctx:
                     continue
                 relays = [self._relay(m, rel, sp) for m, rel, sp in fr.relays]
                 relays += [self._relay_frame(a) for a in relays_acc if a.mention is not mention and a.mention.kind != SourceKind.PERSON]
-                relays += [self._relay_frame(a) for a in self.para_relays if a.mention is not mention]
+                relays += [self._relay_frame(a, conf.PARAGRAPH_RELAY) for a in self.para_relays if a.mention is not mention]
                 if mention.report and fr.relation == Relation.SAID and mention.kind != SourceKind.PERSON:
                     relation = Relation.REPORTED if mention.kind != SourceKind.DOCUMENT else Relation.SAID
                 else:
@@ -410,7 +417,7 @@ class _Ctx:
                 return out
             m = carrier.mention
             relation = Relation.SAID if m.kind in (SourceKind.PERSON, SourceKind.DOCUMENT, SourceKind.GOVERNMENT) else Relation.REPORTED
-            relays = [self._relay_frame(a) for a in self.para_relays if a.mention is not m]
+            relays = [self._relay_frame(a, conf.PARAGRAPH_RELAY) for a in self.para_relays if a.mention is not m]
             pieces = self._split_connectives(span) if self.unit.frames and m.report else [span]
             for piece in pieces:
                 out.append(self._claim(piece, m, relation, carrier, relays, distancing=distancing, cue_mod=None))
@@ -454,9 +461,9 @@ class _Ctx:
         return out
 
     def _relay(self, mention: Mention, relation: Relation, span: Span | None) -> Hop:
-        return Hop(mention, relation, None, None, None, None, span, span)
+        return Hop(mention, relation, None, None, None, None, span, span, conf.TOLD_RELAY)
 
-    def _relay_frame(self, fr: Frame) -> Hop:
+    def _relay_frame(self, fr: Frame, confidence: float = conf.CUE_STRENGTH["according"]) -> Hop:
         cue_span = self.doc.o(*fr.cue) if fr.cue else None
         return Hop(
             fr.mention,
@@ -467,10 +474,38 @@ class _Ctx:
             cue_span,
             fr.speaker,
             cue_span,
+            confidence,
         )
 
 
 def extract(text: str, *, lang: str | None = None, outlet: str | None = None, doc_key: str | None = None) -> Extraction:
-    """Run the whole pipeline on one document's text (already stripped of markup)."""
+    """Run the whole pipeline on one document's text (already stripped of markup). English
+    attributions come from the trained model (``claims.extraction.learned``) when it loads,
+    with the rules' output as its features; otherwise the rules' output stands."""
+    doc = _rule_doc(text, lang, outlet, doc_key)
+    extraction = doc.run()
+    if doc.lang == "en":
+        from claims.extraction import learned
+
+        extraction = learned.refine(extraction, doc.reg)
+    return extraction
+
+
+def extract_rules(text: str, *, lang: str | None = None, outlet: str | None = None, doc_key: str | None = None) -> Extraction:
+    """The rule pipeline alone (the model's features and its fallback)."""
+    return _rule_doc(text, lang, outlet, doc_key).run()
+
+
+def _rule_doc(text: str, lang: str | None, outlet: str | None, doc_key: str | None) -> _Doc:
     language = lang or detect_lang(text)
-    return _Doc(text, language if language in ("ar", "en") else "en", outlet, doc_key).run()
+    return _Doc(text, language if language in ("ar", "en") else "en", outlet, doc_key)
+
+
+def furniture_spans(text: str, *, lang: str | None = None) -> list[Span]:
+    """The spans the extractor skips as page furniture (tags, "read also", related lists,
+    bylines, signatures), in original offsets; none for a language it does not analyse."""
+    lang = lang or detect_lang(text)
+    if lang not in ("ar", "en"):
+        return []
+    folded, offsets = fold_with_offsets(text)
+    return list(furniture_mod.detect(text, folded, offsets[:-1], paragraphs(text), load(lang)).spans)

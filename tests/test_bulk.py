@@ -1,0 +1,213 @@
+"""``claims bulk-load``: batched writes, line errors, strict all-or-nothing, idempotent re-runs,
+the audit chain and name resolution, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from claims.audit import verify_chain
+from claims.bulk import BulkLoadAborted, bulk_load, embed_missing
+from claims.db import session_factory
+from claims.models import (
+    AuditEvent,
+    Claim,
+    ClaimEmbedding,
+    ClaimGroup,
+    Document,
+    RelayHop,
+    SearchTerm,
+    Source,
+)
+from claims.schemas import AliasIn, SourceIn
+from claims.services import SourceService
+
+TEXT_EN = "Report\n\nThe minister Hossein Salami said that Iran will fill the vacuum in Syria. No details.\n"
+TEXT_AR = "تقرير\n\nقال حسين سلامي إن إيران ستملأ الفراغ في سوريا.\n"
+
+
+def _span(text: str, needle: str) -> tuple[int, int]:
+    start = text.index(needle)
+    return start, start + len(needle)
+
+
+def _line(text: str, prop: str, speaker: str, *, outlet: str = "The Daily Courier", lang: str = "en",
+          group: str | None = "vacuum", extra_hops: list[dict] | None = None) -> dict:
+    start, end = _span(text, prop)
+    cue = text.index("said") if "said" in text else text.index("قال")
+    chain = [{"source": speaker, "relation": "said", "lang": lang, "modality": "asserted", "cue": "said",
+              "evidence": [cue, cue + 4]}]
+    chain += extra_hops or []
+    chain.append({"source": outlet, "relation": "published", "lang": lang})
+    return {"document": {"title": "Report", "lang": lang, "outlet": outlet, "url": "https://news.example/1",
+                         "published_at": "2024-05-01T10:00:00Z", "text": text},
+            "claims": [{"start": start, "end": end, "speaker": speaker, "modality": "asserted", "stance": None,
+                        "group": group, "chain": chain}]}
+
+
+def _write(path: Path, lines: list) -> Path:
+    with path.open("w", encoding="utf-8") as fh:
+        for line in lines:
+            fh.write((line if isinstance(line, str) else json.dumps(line, ensure_ascii=False)) + "\n")
+    return path
+
+
+def _count(db, model) -> int:
+    with session_factory(db)() as s:
+        return s.scalar(select(func.count()).select_from(model))
+
+
+def _archive(n: int) -> list[dict]:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from bench.synth import Archive
+
+    return list(Archive(seed=3).lines(n))
+
+
+def test_bulk_load_writes_rows_index_and_audit_and_rerun_creates_nothing(db, tmp_path):
+    lines = _archive(60)
+    path = _write(tmp_path / "a.jsonl", lines)
+    report = bulk_load(db, path, batch=4, actor="bulk-test")
+    assert report.errors == []
+    assert report.documents_created == len(lines) and report.claims_created == 60
+    assert report.hops_created == sum(len(c["chain"]) for li in lines for c in li["claims"])
+    with session_factory(db)() as s:
+        claims = s.scalars(select(Claim)).all()
+        assert len(claims) == 60
+        for claim in claims:  # claim text is text[start:end]; speaker is hop 0; hops in order
+            assert claim.text == claim.document.text[claim.start_offset : claim.end_offset]
+            assert claim.speaker_id == claim.hops[0].source_id
+            assert [h.position for h in claim.hops] == list(range(len(claim.hops)))
+            assert claim.term_count > 0
+        assert s.scalar(select(func.count()).select_from(SearchTerm)) > 60
+        grouped = [c for li in lines for c in li["claims"] if c["group"]]
+        assert s.scalar(select(func.count()).select_from(ClaimGroup)) == len({c["group"] for c in grouped})
+        assert s.scalar(select(func.count()).where(Claim.group_id.is_not(None))) == len(grouped)
+        chain = verify_chain(s)
+        assert chain.ok and chain.events == s.scalar(select(func.count()).select_from(AuditEvent))
+        doc_events = s.scalar(select(func.count()).where(AuditEvent.entity_type == "document"))
+        assert doc_events == len(lines)  # one event per document, its claims and hops inside
+        event = s.scalars(select(AuditEvent).where(AuditEvent.entity_type == "document").limit(1)).one()
+        assert event.actor == "bulk-test" and event.after["claims"][0]["hops"][0]["relation"]
+    events = _count(db, AuditEvent)
+    again = bulk_load(db, path, batch=7)
+    assert again.documents_created == 0 and again.documents_existing == len(lines) and again.claims_created == 0
+    assert _count(db, Claim) == 60 and _count(db, AuditEvent) == events and _count(db, Source) == report.sources_created
+
+
+def test_found_by_ask_after_bulk_load(db, tmp_path):
+    from claims.query import ask
+
+    path = _write(tmp_path / "a.jsonl", [_line(TEXT_EN, "Iran will fill the vacuum in Syria", "Hossein Salami")])
+    bulk_load(db, path)
+    with session_factory(db)() as s:
+        out = ask(s, "Who said Iran will fill the vacuum in Syria?")
+    assert out.found and out.answers[0].claim.text == "Iran will fill the vacuum in Syria"
+
+
+def test_bad_lines_are_reported_with_numbers_and_skipped(db, tmp_path):
+    good = _line(TEXT_EN, "Iran will fill the vacuum in Syria", "Hossein Salami")
+    past_end = json.loads(json.dumps(good))
+    past_end["document"]["text"] = TEXT_EN + " other"
+    past_end["claims"][0]["end"] = 10_000
+    wrong_speaker = json.loads(json.dumps(_line(TEXT_AR, "إيران ستملأ الفراغ في سوريا", "حسين سلامي", lang="ar")))
+    wrong_speaker["claims"][0]["speaker"] = "Someone Else"
+    bad_relation = json.loads(json.dumps(good))
+    bad_relation["document"]["text"] = TEXT_EN + " third"
+    bad_relation["claims"][0]["chain"][0]["relation"] = "whispered"
+    path = _write(tmp_path / "bad.jsonl", [good, "{not json", past_end, "", wrong_speaker, bad_relation])
+    report = bulk_load(db, path)
+    assert [e.line for e in report.errors] == [2, 3, 5, 6]
+    assert "not JSON" in report.errors[0].message and "past the end" in report.errors[1].message
+    assert "chain[0]" in report.errors[2].message and "relation" in report.errors[3].message
+    assert report.documents_created == 1 and _count(db, Document) == 1 and _count(db, Claim) == 1
+    with session_factory(db)() as s:
+        assert verify_chain(s).ok
+
+
+def test_strict_aborts_and_writes_nothing(db, tmp_path):
+    lines = [*_archive(30)]
+    broken = json.loads(json.dumps(lines[-1]))
+    broken["document"]["text"] = broken["document"]["text"] + " changed"
+    broken["claims"][0]["end"] = 10**6
+    path = _write(tmp_path / "strict.jsonl", [*lines, broken])
+    with pytest.raises(BulkLoadAborted) as info:
+        bulk_load(db, path, batch=2, strict=True)
+    assert info.value.error.line == len(lines) + 1
+    for model in (Document, Claim, RelayHop, Source, AuditEvent, SearchTerm):
+        assert _count(db, model) == 0, model
+    assert bulk_load(db, _write(tmp_path / "ok.jsonl", lines), strict=True).claims_created == 30
+
+
+def test_names_resolve_through_the_alias_table(db, tmp_path):
+    with session_factory(db, write=True)() as s:
+        s.info["actor"] = "test"
+        stored = SourceService(s).create(SourceIn(name="Hossein Salami", kind="person",
+                                                  aliases=[AliasIn(text="حسين سلامي", lang="ar")]))
+        s.commit()
+    text2 = TEXT_EN.replace("Hossein Salami", "Hosein Salami") + "again\n"
+    path = _write(tmp_path / "names.jsonl", [
+        _line(TEXT_EN, "Iran will fill the vacuum in Syria", "Hossein Salami"),
+        _line(TEXT_AR, "إيران ستملأ الفراغ في سوريا", "حسين سلامي", lang="ar", outlet="صحيفة الشرق"),
+        _line(text2, "Iran will fill the vacuum in Syria", "Hosein Salami"),  # a spelling the fuzzy matcher folds
+    ])
+    report = bulk_load(db, path)
+    assert report.errors == [] and report.aliases_created == 1
+    with session_factory(db)() as s:
+        speakers = set(s.scalars(select(Claim.speaker_id)))
+        assert speakers == {stored.id}
+        source = s.get(Source, stored.id)
+        assert "Hosein Salami" in [a.text for a in source.aliases]
+        outlets = s.scalars(select(Source).where(Source.kind == "outlet")).all()
+        assert sorted(o.name for o in outlets) == ["The Daily Courier", "صحيفة الشرق"]
+        assert verify_chain(s).ok
+
+
+def test_cli_bulk_load_reports_lines_and_exit_codes(db, tmp_path, monkeypatch):
+    from claims.cli import main
+    from claims.db import get_engine
+    from claims.settings import get_settings
+
+    monkeypatch.setenv("CLAIMS_DATABASE_URL", db.url.render_as_string(hide_password=False))
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    try:
+        path = _write(tmp_path / "cli.jsonl", [_line(TEXT_EN, "Iran will fill the vacuum in Syria", "Hossein Salami"), "[]"])
+        result = CliRunner().invoke(main, ["bulk-load", str(path), "--no-embeddings", "--json"])
+        assert result.exit_code == 2, result.output
+        body = json.loads(result.output.strip().splitlines()[-1])
+        assert body["claims_created"] == 1 and body["errors"][0]["line"] == 2
+        strict = CliRunner().invoke(main, ["bulk-load", str(path), "--no-embeddings", "--strict"])
+        assert strict.exit_code == 1 and "line 2" in strict.output
+        again = CliRunner().invoke(main, ["bulk-load", str(path), "--no-embeddings", "--json"])
+        assert json.loads(again.output.strip().splitlines()[-1])["documents_existing"] == 1
+    finally:
+        get_settings.cache_clear()
+        get_engine.cache_clear()
+
+
+def test_embed_missing_is_resumable_and_matches_the_indexing_path(db, tmp_path):
+    from claims import embeddings
+
+    if not embeddings.enabled():
+        pytest.skip("the sentence encoder is not installed")
+    path = _write(tmp_path / "e.jsonl", _archive(12))
+    bulk_load(db, path)
+    assert _count(db, ClaimEmbedding) == 0
+    first = embed_missing(db, chunk=5, limit=7)
+    assert first.claims == 7 and _count(db, ClaimEmbedding) == 7
+    rest = embed_missing(db, chunk=5)
+    assert rest.claims == 5 and _count(db, ClaimEmbedding) == 12
+    assert embed_missing(db).claims == 0
+    import numpy as np
+
+    with session_factory(db)() as s:
+        claim = s.scalars(select(Claim).where(Claim.group_id.is_(None)).limit(1)).one()
+        stored = embeddings.from_bytes(s.get(ClaimEmbedding, claim.id).vector)
+    assert float(np.dot(stored, embeddings.encode_one(claim.text))) > 0.999
