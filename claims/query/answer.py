@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 
 from claims.models import Claim, Source
 from claims.provenance import group_members, origin_telling, provenance
-from claims.query.vocabulary import Intent
 from claims.query import languages, registry
 from claims.query.parse import ParsedQuestion
 from claims.query.support import calibrated
+from claims.query.vocabulary import Intent
 from claims.schemas import Answer, ChainHop, Drift, Provenance
 from claims.syndication import FirstAppearance, first_appearance
 from claims.vocabulary import MODALITY_STRENGTH, Modality, Relation
