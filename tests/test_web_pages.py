@@ -307,3 +307,21 @@ def test_schema_page_works_offline(pages):
     js = pages.get("/schema-assets/swagger-ui-bundle.js")
     assert js.status_code == 200 and len(js.content) > 100_000
     assert pages.get("/schema-assets/swagger-ui.css").status_code == 200
+
+
+def test_hostile_input_on_pages_never_breaks_them(pages):
+    r = pages.get("/", params={"q": "who said\x00 Iran"})
+    assert r.status_code == 422 and "NUL" in r.text
+    assert pages.get("/", params={"q": "x" * 501}).text.count("too long") == 1
+    for params in ({"q": "الفراغ\x00"}, {"speaker": "\x00"}, {"page": "-3"}, {"outlet": "not-a-uuid"}, {"to": "2026-13-45"}):
+        assert pages.get("/browse", params=params).status_code == 200, params
+    assert pages.get("/", params={"q": "<script>alert(1)</script>"}).text.count("<script>alert(1)") == 0
+    r = pages.post("/login", data={"csrf_token": "x", "api_key": "y", "next": "//evil.example"}, follow_redirects=False)
+    assert r.status_code == 403
+
+
+def test_redirects_after_forms_stay_on_this_site():
+    from api.pages import safe_next
+
+    assert safe_next("/claims/1?ui=ar") == "/claims/1?ui=ar"
+    assert [safe_next(t) for t in ("//evil.example", "https://evil.example", "/\\evil", None, "")] == ["/"] * 5
