@@ -22,7 +22,9 @@ from api.auth import (
 from api.controllers.ask import AskController
 from api.controllers.claims import ClaimController
 from api.controllers.documents import DocumentController
+from api.controllers.feeds import FeedController
 from api.controllers.health import health
+from api.controllers.jobs import JobController
 from api.controllers.reports import REPORT_HANDLERS
 from api.controllers.sources import SourceController
 from api.controllers.web import WEB_ROUTES, swagger_plugin
@@ -73,7 +75,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     read_sessions, write_sessions = session_factory(engine), session_factory(engine, write=True)
     app = Litestar(
         route_handlers=[
-            *WEB_ROUTES, health, SourceController, DocumentController, ClaimController, AskController, *REPORT_HANDLERS
+            *WEB_ROUTES, health, SourceController, DocumentController, ClaimController, AskController, *REPORT_HANDLERS,
+            FeedController, JobController,
         ],
         dependencies={
             "db_session": Provide(provide_session),

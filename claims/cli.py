@@ -597,13 +597,24 @@ def keys_list() -> None:
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Server processes (uvicorn); they share the database and the on-disk vector index.")
 def serve(host: str, port: int, reload: bool, workers: int) -> None:
-    """Run the HTTP API (OpenAPI at /schema)."""
+    """Run the HTTP API (OpenAPI at /schema), with a job worker in-process unless
+    CLAIMS_JOBS_EMBEDDED_WORKER=false (then run `claims worker` processes)."""
     import uvicorn
 
     if reload and workers > 1:
         raise click.BadParameter("--reload runs one process", param_hint="--workers")
+    if get_settings().jobs_embedded_worker and not reload:
+        from claims.jobs.queue import start_embedded_worker
+
+        start_embedded_worker()
     uvicorn.run("api.app:create_app", factory=True, host=host, port=port, reload=reload,
                 workers=workers if workers > 1 else None, timeout_worker_healthcheck=60)
+
+
+from claims.cli_jobs import COMMANDS as _JOB_COMMANDS  # noqa: E402  (feeds, jobs, worker)
+
+for _command in _JOB_COMMANDS:
+    main.add_command(_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -182,6 +182,18 @@ def test_browse_filters_search_and_pages(pages, seeded):
     assert bad.status_code == 200 and "YYYY-MM-DD" in bad.text
 
 
+def test_review_queue_puts_the_least_confident_first_and_person_written_last(pages, seeded):
+    with session_factory(seeded, write=True)() as s:
+        claims = list(s.scalars(select(Claim).order_by(Claim.id).limit(3)))
+        claims[0].confidence, claims[1].confidence = 0.9, 0.2  # claims[2] stays NULL (a person's)
+        ids = [str(c.id) for c in claims]
+        s.commit()
+    html = pages.get("/review").text
+    order = re.findall(r'<h3 id="q-([0-9a-f-]{36})"', html)
+    assert order[:2] == [ids[1], ids[0]] and ids[2] in order[2:]
+    assert "20%" in html and "recorded by a person" in html
+
+
 def _login(client: TestClient, secret: str, next_path: str = "/review") -> None:
     page = client.get("/login", params={"next": next_path})
     r = client.post("/login", data={"csrf_token": _csrf(page.text), "api_key": secret, "next": next_path}, follow_redirects=False)
