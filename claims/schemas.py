@@ -478,3 +478,52 @@ class Version(Schema):
 class History(Schema):
     claim_id: uuid.UUID
     versions: list[Version]
+
+
+# --- feeds and jobs ---------------------------------------------------------------------
+
+
+class FeedIn(Schema):
+    url: HttpUrl
+    outlet: Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)] | None = None
+
+
+class FeedOut(Schema):
+    id: uuid.UUID
+    url: str
+    title: str | None
+    outlet: SourceRef | None
+    last_polled_at: datetime.datetime | None
+    last_status: int | None
+    last_error: str | None
+    created_at: datetime.datetime
+
+
+class JobIn(Schema):
+    kind: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    params: dict[str, Annotated[str, StringConstraints(max_length=2000)]] = Field(default_factory=dict, max_length=20)
+    idempotency_key: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
+
+
+class JobProgress(Schema):
+    done: int
+    total: int | None
+
+
+class JobOut(Schema):
+    """A job's state. ``result_url`` serves a file result (a report) once the job succeeded."""
+
+    id: uuid.UUID
+    kind: str
+    status: str
+    params: dict[str, Any]
+    progress: JobProgress
+    attempts: int
+    max_attempts: int
+    result: dict[str, Any] | None
+    result_url: str | None
+    error: str | None
+    url: str
+    created_at: datetime.datetime
+    started_at: datetime.datetime | None
+    finished_at: datetime.datetime | None

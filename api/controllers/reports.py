@@ -8,6 +8,7 @@ from litestar import Response, get
 from litestar.params import Parameter
 from sqlalchemy.orm import Session
 
+from claims.jobs.reports import report_job
 from claims.reports import FORMATS, Kind, build_report, render
 
 _FORMAT = Parameter(
@@ -19,6 +20,10 @@ _FORMAT = Parameter(
 
 
 def _report(db_session: Session, kind: Kind, subject_id: UUID, fmt: str) -> Response[bytes]:
+    queued = report_job(db_session, kind, subject_id, fmt)
+    if queued is not None:  # a large HTML/PDF report is made by a worker
+        return Response(content=queued.model_dump_json().encode(), status_code=202, media_type="application/json",
+                        headers={"Location": queued.url})
     report = build_report(db_session, kind, subject_id)
     rendered = render(report, fmt)
     return Response(
