@@ -6,7 +6,6 @@ from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from sqlalchemy import Engine
 
 from api import observability, openapi
@@ -14,14 +13,17 @@ from api.auth import PUBLIC, Authenticator, RateLimiter, api_key_guard, security
 from api.controllers.ask import AskController
 from api.controllers.claims import ClaimController
 from api.controllers.documents import DocumentController
+from api.controllers.feeds import FeedController
 from api.controllers.health import health, ready
+from api.controllers.jobs import JobController
 from api.controllers.reports import REPORT_HANDLERS
 from api.controllers.sources import SourceController
-from api.controllers.web import index
+from api.controllers.web import WEB_ROUTES, swagger_plugin
 from api.dependencies import provide_pagination, provide_session
 from api.errors import EXCEPTION_HANDLERS
 from api.observability import Metrics, metrics_endpoint
 from api.openapi import OPENAPI_PATH
+from api.pages import WebSessions
 from claims import __version__
 from claims.db import get_engine, session_factory
 from claims.ratelimit import buckets_for
@@ -34,8 +36,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     read_sessions, write_sessions = session_factory(engine), session_factory(engine, write=True)
     app = Litestar(
         route_handlers=[
-            index, health, ready, *([metrics_endpoint] if settings.metrics_enabled else []),
+            *WEB_ROUTES, health, ready, *([metrics_endpoint] if settings.metrics_enabled else []),
             SourceController, DocumentController, ClaimController, AskController, *REPORT_HANDLERS,
+            FeedController, JobController,
         ],
         dependencies={
             "db_session": Provide(provide_session),
@@ -53,6 +56,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                 "rate_limiter": RateLimiter(settings, buckets_for(settings, engine)),
                 "metrics": Metrics(),
                 "openapi_path": OPENAPI_PATH,
+                "web_sessions": WebSessions(),
             }
         ),
         request_max_body_size=2 * settings.max_text_chars * 4,
@@ -66,7 +70,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             ),
             path=OPENAPI_PATH,
             components=security_components(settings),
-            render_plugins=[SwaggerRenderPlugin()],
+            render_plugins=[swagger_plugin()],
         ),
     )
     openapi.install(app, settings)

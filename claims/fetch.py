@@ -32,6 +32,9 @@ FEED_TYPES = (
 )
 
 
+_REDIRECTS = (301, 302, 303, 307, 308)
+
+
 class FetchRefused(DomainError):
     """The URL must not be fetched (scheme or address); nothing was sent to it."""
 
@@ -167,7 +170,7 @@ def fetch(
             check_url(current, settings)
             try:
                 with client.stream("GET", current, headers=headers) as response:
-                    if response.is_redirect:
+                    if response.status_code in _REDIRECTS:
                         location = response.headers.get("location")
                         if not location:
                             raise FetchFailed("a redirect without a Location header", reason="redirect", url=current)

@@ -176,6 +176,17 @@ def _aware(value: datetime.datetime) -> datetime.datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=datetime.UTC)
 
 
+def current_key(session: Session, key_id: object) -> KeyInfo | None:
+    """The key's identity if the key ``key_id`` still exists and is not revoked (a web login
+    holds the key's id, never its secret, and re-checks it before every change)."""
+    row = session.get(ApiKey, key_id)
+    if row is None or row.revoked_at is not None:
+        return None
+    if row.expires_at is not None and _aware(row.expires_at) <= datetime.datetime.now(datetime.UTC):
+        return None
+    return KeyInfo(id=row.id, name=row.name, scopes=parse_scopes(row.scopes))
+
+
 def touch_key(session: Session, key_id: object, *, now: datetime.datetime | None = None) -> bool:
     """Record use, at most once per ``LAST_USED_RESOLUTION``; True when a row was updated."""
     now = now or datetime.datetime.now(datetime.UTC)

@@ -591,3 +591,52 @@ class History(Schema):
     claim_id: uuid.UUID
     versions: list[Version]
     deleted: bool = Field(default=False, description="The claim was deleted; its history stays (answered with 410)")
+
+
+# --- feeds and jobs ---------------------------------------------------------------------
+
+
+class FeedIn(Schema):
+    url: HttpUrl
+    outlet: ShortText | None = None
+
+
+class FeedOut(Schema):
+    id: uuid.UUID
+    url: str
+    title: str | None
+    outlet: SourceRef | None
+    last_polled_at: datetime.datetime | None
+    last_status: int | None
+    last_error: str | None
+    created_at: datetime.datetime
+
+
+class JobIn(Schema):
+    kind: PlainText(40, min_length=1)
+    params: dict[PlainText(100), PlainText(2000)] = Field(default_factory=dict, max_length=20)
+    idempotency_key: PlainText(200, min_length=1) | None = None
+
+
+class JobProgress(Schema):
+    done: int
+    total: int | None
+
+
+class JobOut(Schema):
+    """A job's state. ``result_url`` serves a file result (a report) once the job succeeded."""
+
+    id: uuid.UUID
+    kind: str
+    status: str
+    params: dict[str, Any]
+    progress: JobProgress
+    attempts: int
+    max_attempts: int
+    result: dict[str, Any] | None
+    result_url: str | None
+    error: str | None
+    url: str
+    created_at: datetime.datetime
+    started_at: datetime.datetime | None
+    finished_at: datetime.datetime | None

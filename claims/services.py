@@ -32,6 +32,13 @@ from claims.schemas import (
 from claims.text import fold_name
 
 
+def search_ids(session: Session, query: str) -> list[uuid.UUID]:
+    """Claims holding every term of ``query`` (the listings' full-text filter)."""
+    from claims.query.fulltext import matching_all  # the query package imports the services
+
+    return matching_all(session, query)
+
+
 def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -247,8 +254,13 @@ class DocumentService:
         outlet_id: uuid.UUID | None = None,
         published_after: datetime.datetime | None = None,
         published_before: datetime.datetime | None = None,
+        q: str | None = None,
     ):
+        """A page of documents; ``q`` matches the title or any claim the document holds (full text)."""
         conditions = []
+        if q is not None and q.strip():
+            holding = select(Claim.document_id).where(Claim.id.in_(search_ids(self.session, q)))
+            conditions.append(Document.title.contains(q.strip()) | Document.id.in_(holding))
         if lang:
             conditions.append(Document.lang == lang)
         if outlet_id:
@@ -444,8 +456,16 @@ class ClaimService:
         group_key: str | None = None,
         published_after: datetime.datetime | None = None,
         published_before: datetime.datetime | None = None,
+        review_status: str | None = None,
+        q: str | None = None,
     ):
+        """A page of claims matching every given filter; ``q`` is full-text (the search index,
+        any language, folded and stemmed) and keeps the listing's creation order."""
         conditions = []
+        if q is not None and q.strip():
+            conditions.append(Claim.id.in_(search_ids(self.session, q)))
+        if review_status:
+            conditions.append(Claim.review_status == review_status)
         if speaker_id:
             conditions.append(Claim.speaker_id == speaker_id)
         if speaker:

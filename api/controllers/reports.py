@@ -11,6 +11,7 @@ from litestar.params import FromPath, QueryParameter
 from sqlalchemy.orm import Session
 
 from api.caching import IfNoneMatch, conditional
+from claims.jobs.reports import report_job
 from claims.reports import FORMATS, Kind, build_report, render
 
 ReportFormat = Annotated[
@@ -20,6 +21,10 @@ ReportFormat = Annotated[
 
 
 def _report(request: Request, db_session: Session, kind: Kind, subject_id: UUID, fmt: str) -> Response[bytes]:
+    queued = report_job(db_session, kind, subject_id, fmt)
+    if queued is not None:  # a large HTML/PDF report is made by a worker
+        return Response(content=queued.model_dump_json().encode(), status_code=202, media_type="application/json",
+                        headers={"Location": queued.url})
     report = build_report(db_session, kind, subject_id)
     rendered = render(report, fmt)
     headers = {
