@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from claims.extraction.lexicon import Lexicon
 from claims.extraction.mentions import Registry, clean
@@ -24,14 +25,25 @@ from claims.vocabulary import Modality, Relation, SourceKind
 _PUNCT = "\"“”«»'()[]{},،.:؛;!?؟…–—"
 _QUOTES = "\"“”«»"
 _EN_AUX = frozenset(["has", "have", "had", "also", "previously", "reportedly", "later", "then", "again", "once", "repeatedly", "has", "also"])
-_EN_TITLES = frozenset(["sen", "rep", "gov", "gen", "lt", "col", "dr", "mr", "mrs", "ms", "st", "prof", "u.s", "sgt", "capt", "adm", "atty", "supt"])
+_EN_TITLES = frozenset(["brig", "maj", "cpl", "sgt", "pvt", "sen", "rep", "gov", "gen", "lt", "col", "dr", "mr", "mrs", "ms", "st", "prof", "u.s", "sgt", "capt", "adm", "atty", "supt"])
 _EN_NOT_SPEAKERS = frozenset(["note", "update", "editor", "correction", "exclusive", "watch", "video", "photos", "related", "read", "breaking", "analysis", "opinion", "source", "sources", "tags", "q", "a"])
 _EN_PASSIVE = frozenset(["was", "were", "been", "be", "is", "are", "being"])
+#: Words a speaker noun phrase never contains: auxiliaries, negation, wh-words, conjunctions
+#: of a clause. "did", "did not say which specific groups the US" are clause fragments.
+_EN_NOT_IN_SPEAKER = frozenset(["did", "does", "do", "didn't", "doesn't", "don't", "would", "will", "could", "should", "can", "must", "might", "may", "not", "never", "which", "whether", "if", "is", "are", "was", "were", "been", "be", "to", "because", "so", "than", "this", "these", "those", "it's", "we", "i", "you", "there", "here"])
+_EN_DETERMINERS_OF_REPORT = frozenset(["the", "a", "an", "this", "that", "its", "their", "his", "her", "new", "latest", "annual", "same"])
+_NAME_LINKS_EN = frozenset(["al", "el", "bin", "ibn", "de", "van", "von", "abu", "da", "di", "le", "la", "al-"])
+_EN_NEGATION = frozenset(["not", "never", "didn't", "doesn't", "don't", "won't", "wouldn't", "hasn't", "haven't", "declined", "refused", "wouldn't", "cannot", "can't", "couldn't", "n't"])
+#: Discourse markers built on a cue verb: "That said, ...", "Needless to say, ...".
+_EN_DISCOURSE = frozenset(["that said", "having said", "needless to", "so to", "strange to", "truth be", "suffice to"])
 _EN_CLAUSE_BREAK = frozenset(["that", "and", "but", "while", "because", "as", "when", "after", "before", "if", "although", "though"])
 _AR_CONTENT_Q = re.compile(r"[\"“«]")
 _AR_ANNOUNCE = frozenset({"اعلان", "باعلان", "واعلان", "لاعلان"})
 _AR_NOMINAL_CUES = frozenset({"اكد", "اكدت", "اكدا", "اكدوا", "جدد", "جددت", "نفي", "نفت"})
 _AR_ADVERBIALS = frozenset({"جديد", "مجددا", "مره", "اخري", "الثلاثاء", "الاثنين", "الاربعاء", "الخميس", "الجمعه", "السبت", "الاحد", "امس", "اليوم"})
+#: Words that never open an Arabic speaker phrase: adverbials, prepositions, demonstratives.
+_AR_NOT_SPEAKER = frozenset({"بعد", "قبل", "ذلك", "هذا", "هذه", "دون", "بدون", "عند", "عندما", "حين", "حيث", "لكن", "ثم", "اثر", "عقب", "خلال", "وسط", "رغم", "بسبب", "منذ", "حتي", "اذ", "اذا", "لو", "لما", "كما", "بينما", "فيما", "التي", "الذي", "الذين", "ما", "لا", "لم", "لن", "قد", "فقط"})
+_AR_REPORTED_SPEECH = frozenset({"قوله", "قولها", "قولهم", "قولهما"})
 _RELAY_KINDS = (SourceKind.AGENCY, SourceKind.OUTLET, SourceKind.DOCUMENT, SourceKind.ORGANISATION)
 
 
@@ -43,6 +55,7 @@ class Token:
     ce: int
     core: str
     raw: str  # folded token with punctuation
+    i: int = -1  # position in the sentence (set where needed)
 
     @property
     def comma_after(self) -> bool:
@@ -78,10 +91,20 @@ class Frame:
     translation: bool = False
     report_intro: bool = False
     content_start_index: int = -1
+    co_speakers: list[tuple[Mention, Span | None]] = field(default_factory=list)  # a joint statement's other parties
 
     @property
     def has_content(self) -> bool:
         return self.content is not None and self.content[1] > self.content[0]
+
+
+@lru_cache(maxsize=50_000)
+def _entity_word(word: str) -> bool:
+    """A folded word that is a gazetteer entity on its own (العراق, Poland)."""
+    from claims.entities import _bare, _gazetteer
+
+    table = _gazetteer()[0]
+    return (word,) in table or (_bare(word),) in table
 
 
 def tokenize(F: str, start: int, end: int) -> list[Token]:
@@ -153,6 +176,8 @@ class SentenceAttributor:
                 if toks and toks[-1].core in lex.report_nouns and len(toks) > 1:
                     report = True
                     toks = toks[:-1]
+                    if all(x.core in _EN_DETERMINERS_OF_REPORT for x in toks):
+                        toks, kind = all_toks, SourceKind.DOCUMENT  # "the report" nobody named before
                 elif len(toks) > 2 and toks[0].core in {"a", "the", "an"} and toks[1].core in lex.report_nouns and toks[2].core in {"by", "from", "of"}:
                     report = True
                     toks = toks[3:]
@@ -223,12 +248,25 @@ class SentenceAttributor:
             core = t.core
             if j > i and t.quote_before and self.lex.lang == "ar":
                 break
+            if core == "في" and self.lex.lang == "ar" and j == i + 1 and toks[i].core in lex.anonymous_heads and j + 1 < len(toks) and toks[j + 1].core.startswith("ال"):
+                j += 2  # "مسؤول في الميناء", "مصدر في الوزارة": the unnamed source's affiliation
+                if toks[j - 1].comma_after:
+                    break
+                continue
             if core in lex.np_stops:
                 break
             if self._complementiser_at(toks, j):
                 break
             if self.lex.lang == "ar" and j > i and (core.startswith(("بال", "لل", "كال")) or self._recipient(core)):
+                if not (core.startswith("لل") and fold(toks[j - 1].core) in {"التابع", "التابعه", "الرسميه", "المقرب", "المقربه", "القريبه", "القريب", "الموالي", "المواليه", "الناطقه", "الناطق"}):
+                    break  # but "وكالة الأنباء التابعة للنظام": the genitive describes the source
+            if self.lex.lang == "ar" and j - i >= 2 and core in _AR_REPORTED_SPEECH:
                 break
+            if self.lex.lang == "ar" and j - i >= 2 and not core.startswith("ال"):
+                names = sum(1 for x in toks[i:j] if not x.core.startswith(("ال", "و")) and x.core not in lex.role_heads)
+                described = any(toks[i].core in heads for heads in lex.kind_heads.values()) or toks[i].core in lex.anonymous_heads
+                if names >= 2 and not described and ((_entity_word(core) and not core.endswith(("ي", "يه"))) or (core[:1] == "ت" and len(core) >= 4 and not self._known_name_token(core))):
+                    break  # "محمد شياع السوداني تلقي بغداد": the name ends before the verbal noun
             if self.lex.lang == "en" and (core in _EN_CLAUSE_BREAK or core in {"on", "in", "at", "to", "that", "during", "after", "adding", "saying"}):
                 break
             j += 1
@@ -237,7 +275,21 @@ class SentenceAttributor:
         return j
 
     def _recipient(self, core: str) -> bool:
-        return any(core.startswith(r) for r in self.lex.recipient_media)
+        return any(core.startswith(r) for r in self.lex.recipient_media) or bool(re.match(r"ل[«\"“]", core))
+
+    def _arabic_np(self, subject: list[Token]) -> bool:
+        """Whether an Arabic speaker phrase can be a noun phrase: it does not open with an
+        adverbial or preposition ("بعد", "دون"), and a lone word is not a finite verb
+        ("قصفت") unless the document already knows it as a name."""
+        lex = self.lex
+        head = subject[0].core
+        bare = head[1:] if head[:1] in "وف" and len(head) > 3 else head
+        if head in _AR_NOT_SPEAKER or bare in _AR_NOT_SPEAKER or head in lex.np_stops:
+            return False
+        if len(subject) == 1 and not head.startswith("ال") and bare not in lex.role_heads and bare not in lex.anonymous_heads:
+            if self._verb(head) is not None or (bare.endswith("ت") and not self._known_name_token(bare)) or bare[:1] in "يت" and len(bare) >= 4 and not self._known_name_token(bare):
+                return False
+        return True
 
     def _complementiser_at(self, toks: list[Token], j: int) -> int:
         """Number of tokens of a complementiser starting at ``j`` (0 if none)."""
@@ -459,6 +511,10 @@ class SentenceAttributor:
         t = toks[i]
         # is there a complementiser, quote or colon ahead? (a cue opens content)
         ahead = toks[i + 1 : i + 14]
+        if t.raw.endswith(":") and i + 1 < len(toks):
+            frame = Frame("verb-prodrop", t.s, (t.cs, t.ce), relation=relation, cue_modality=cue_mod, mention=self.reg.last_speaker)
+            frame.content = (toks[i + 1].s, e)
+            return (frame, i + 1) if frame.mention is not None else (None, i + 1)
         opens = any(self._complementiser_at(toks, k) for k in range(i + 1, min(len(toks), i + 32))) or any(
             x.quote_before or x.raw.endswith(":") for x in ahead
         ) or any(x.core == "عن" for x in ahead[:6])
@@ -471,6 +527,17 @@ class SentenceAttributor:
         while p >= 0 and toks[p].core in {"قد", "لقد"}:
             p -= 1
         vso = p < 0 or (bool(frames) and frames[-1].cue is not None and toks[p].s < frames[-1].cue[1] + 1) or toks[p].comma_after or toks[p].core in lex.clause_openers or toks[p].core in {"ان", "كذلك", "ايضا", "مجددا"} or toks[p].raw.endswith(("“", '"', "«"))
+        if not vso:
+            # "بعد ذلك قال المتحدث": what precedes the verb is an adverbial, not its subject
+            q = p
+            while q > 0 and not toks[q - 1].comma_after and not toks[q - 1].ends_sentence and p - q < 8:
+                q -= 1
+            while q < p and (toks[q].core in lex.clause_openers or toks[q].core in {"وكانت", "وكان", "كانت", "كان", "الي", "ان", "بان"}):
+                q += 1
+            head = toks[q].core
+            head = head[1:] if head[:1] in "وف" and len(head) > 3 and head[1:] in lex.np_stops | _AR_NOT_SPEAKER else head
+            if head in _AR_NOT_SPEAKER or head in _AR_ADVERBIALS or (head in lex.np_stops and head not in {"ان", "الي"}):
+                vso = True
         frame = Frame("verb", t.s, (t.cs, t.ce), relation=relation, cue_modality=cue_mod, distancing=form in lex.distancing)
         j = i + 1
         if suffixed:
@@ -484,13 +551,32 @@ class SentenceAttributor:
                 if subject[0].core in lex.participants:
                     frame.mention = None
                     frame.kind = "participant"
+                elif not self._arabic_np(subject):
+                    return None, i + 1
                 else:
-                    mention, span, report, _ = self._mention(subject)
+                    parts = self._joint_parts(subject)
+                    mention, span, report, _ = self._mention(parts[0])
                     frame.mention, frame.speaker = mention, span
+                    for part in parts[1:]:
+                        other, ospan, _, _ = self._mention(part)
+                        if other is not None and other is not mention:
+                            frame.co_speakers.append((other, ospan))
             else:
                 frame.mention = self.reg.last_speaker
                 frame.kind = "verb-prodrop"
             j = k
+            if form in {"نقل", "نقلت"} and j < len(toks) and toks[j].core == "عن" and frame.mention is not None:
+                # "نقلت وكالة رويترز عن مسؤول أمني (قوله) إن": the agency relays the official
+                k2 = self._np_forward(toks, j + 1)
+                if k2 > j + 1:
+                    origin, ospan, _, _ = self._mention(toks[j + 1 : k2])
+                    if origin is not None and origin is not frame.mention:
+                        frame.relays.append((frame.mention, Relation.REPORTED, frame.speaker))
+                        frame.mention, frame.speaker = origin, ospan
+                        frame.relation = Relation.SAID
+                        j = k2
+                        while j < len(toks) and toks[j].core in _AR_REPORTED_SPEECH:
+                            j += 1
         else:
             # SV: the subject runs from the clause start to the verb
             start = p
@@ -499,13 +585,18 @@ class SentenceAttributor:
             subject = toks[start : p + 1]
             while subject and (subject[0].core in lex.clause_openers or subject[0].core in {"وكانت", "وكان", "كانت", "كان", "الي", "ان", "بان"}):
                 subject = subject[1:]
-            if not subject or len(subject) > 8:
+            if not subject or len(subject) > 8 or not self._arabic_np(subject):
                 return None, i + 1
             if subject[0].core in lex.participants:
                 frame.kind = "participant"
             else:
-                mention, span, _, _ = self._mention(subject)
+                parts = self._joint_parts(subject)
+                mention, span, _, _ = self._mention(parts[0])
                 frame.mention, frame.speaker = mention, span
+                for part in parts[1:]:
+                    other, ospan, _, _ = self._mention(part)
+                    if other is not None and other is not mention:
+                        frame.co_speakers.append((other, ospan))
             frame.clause_start = subject[0].s
         # between the subject and the content: a medium told ("لوسائل الإعلام الروسية"), a
         # report ("في تقرير له"), a date; then the complementiser
@@ -514,6 +605,9 @@ class SentenceAttributor:
         while k < len(toks) and (k - j < 10 or (in_relative and k - j < 30)):
             if k == j and toks[k - 1].comma_after:
                 in_relative = True  # "بيان مشترك ...، صدر عقب ...، إلى أن": a relative clause first
+            if toks[k].core in {"دون", "بدون"} and k + 1 < len(toks) and toks[k + 1].core == "ان":
+                k += 2  # "دون أن يحدد الجهة التي ...": not the content's complementiser
+                continue
             n = self._complementiser_at(toks, k)
             if n:
                 frame.content = (toks[k + n].s, e) if k + n < len(toks) else None
@@ -521,6 +615,18 @@ class SentenceAttributor:
             if toks[k].core == "عن" and form in {"عبر", "عبرت"}:
                 frame.content = (toks[k + 1].s, e) if k + 1 < len(toks) else None
                 return frame, k + 1
+            if re.match(r"ل[«\"“]", toks[k].core):
+                # "لـ«الغد برس»": the quoted medium told
+                m = k
+                while m < len(toks) - 1 and m - k < 5 and not toks[m].quote_after:
+                    m += 1
+                a, b = self.orig(toks[k].s, toks[m].e)
+                q = min((a + self.text[a:b].find(c) for c in "«\"“" if c in self.text[a:b]), default=a)
+                inner = self._trim_span((q, b))
+                mention = self.reg.get(self.text[inner[0] : inner[1]], inner, kind=SourceKind.OUTLET, speaker=False)
+                frame.relays.append((mention, Relation.REPORTED, inner))
+                k = m + 1
+                continue
             if self._recipient(toks[k].core):
                 m = k + 1
                 while m < len(toks) and m - k < 4 and toks[m].core.startswith("ال") and not toks[m].comma_after:
@@ -592,6 +698,9 @@ class SentenceAttributor:
                         i += 1
                         continue
             core = t.core
+            if i > 0 and f"{toks[i - 1].core} {core}" in _EN_DISCOURSE and (i == 1 or toks[i - 2].comma_after):
+                i += 1  # "That said, ...": a discourse marker, not a cue
+                continue
             two = f"{core} {toks[i + 1].core}" if i + 1 < len(toks) else None
             form = two if two in lex.cue_verbs else core if core in lex.cue_verbs else None
             if form and i > 0 and self.surface(t.cs, t.ce)[:1].isupper():
@@ -626,8 +735,12 @@ class SentenceAttributor:
         after = toks[i + width :]
         # subject before the verb
         p = i - 1
-        while p >= 0 and (toks[p].core in _EN_AUX or (toks[p].core.endswith("ly") and len(toks[p].core) > 4) or toks[p].core in {"never", "not"}):
+        negated = False
+        while p >= 0 and (toks[p].core in _EN_AUX or (toks[p].core.endswith("ly") and len(toks[p].core) > 4) or toks[p].core in _EN_NEGATION or toks[p].core in {"did", "does", "do", "would", "will", "could", "to"}):
+            negated |= toks[p].core in _EN_NEGATION or toks[p].core == "to"
             p -= 1
+        if negated and cue_mod != Modality.DENIED:
+            return None, i + 1  # "did not say which ...", "declined to say": no statement
         if p >= 0 and toks[p].core in {"who", "which", "that"}:
             return None, i + 1
         start = p
@@ -674,26 +787,65 @@ class SentenceAttributor:
             frame.clause_start = t.s
             frame.content = (s, (toks[i - 1].ce if i > 0 else t.s))
             return frame, k
+        if any(x.core in _EN_NOT_IN_SPEAKER for x in subject) or (len(subject) == 1 and subject[0].core in lex.cue_verbs):
+            return None, i + 1  # a clause fragment, not a noun phrase
+        if subject and start >= 2 and toks[start - 1].core == "and" and self.surface(subject[0].cs, subject[0].ce)[:1].isupper():
+            # "Ukraine and Poland said": the clause break was the coordination of two parties
+            first = start - 2
+            while first > 0 and start - first < 6 and not toks[first - 1].comma_after and not toks[first - 1].ends_sentence and self.surface(toks[first - 1].cs, toks[first - 1].ce)[:1].isupper():
+                first -= 1
+            left = toks[first : start - 1]
+            if left and all(self.surface(x.cs, x.ce)[:1].isupper() for x in left) and (first == 0 or toks[first - 1].comma_after or toks[first - 1].core in _EN_CLAUSE_BREAK):
+                subject = toks[first:start] + subject
+                start = first
+                before_comma = start > 0 and (toks[start - 1].comma_after or toks[start - 1].quote_after)
+        name = self._apposed_name(toks, start, subject) if before_comma else None
+        title = self._apposed_title(toks, start, subject) if before_comma and name is None else None
+        if title is not None:
+            # "The mayor, Tom Reyes, said": the title before the name is the same source
+            start = title[0].i
+            before_comma = start > 0 and (toks[start - 1].comma_after or toks[start - 1].quote_after)
+            mention, span, _, _ = self._mention(subject)
+            if mention is not None:
+                role = clean(self.surface(title[0].s, title[-1].e))
+                if role and role not in mention.roles:
+                    mention.roles.append(role)
+                span = (self._trim_span(self.orig(title[0].s, title[-1].e))[0], span[1])
+            subject = title + subject
+            name = None
+        if name is not None:
+            # "Brig Gen Patrick Ryder, the Department of Defense's press secretary, said": one source
+            start = name[0].i
+            before_comma = start > 0 and (toks[start - 1].comma_after or toks[start - 1].quote_after)
         if subject[0].core in lex.participants:
             frame.kind = "participant"
-        mention, span, _, _ = self._mention(subject)
+        if name is not None:
+            mention, span, _, _ = self._mention(name)
+            if mention is not None:
+                role = clean(self.surface(subject[0].s, subject[-1].e))
+                if role and role not in mention.roles:
+                    mention.roles.append(role)
+                span = (span[0], self._trim_span(self.orig(subject[0].s, subject[-1].e))[1])
+            subject = name + subject
+        elif title is None:
+            parts = self._joint_parts(subject)
+            mention, span, _, _ = self._mention(parts[0])
+            for part in parts[1:]:
+                other, ospan, _, _ = self._mention(part)
+                if other is not None and other is not mention:
+                    frame.co_speakers.append((other, ospan))
         frame.mention, frame.speaker = mention, span
         frame.clause_start = subject[0].s
-        if before_comma and ends_soon and not (rest and rest[0].core == "that"):
-            frame.kind = "post"
-            frame.content = (s, toks[start - 1].ce)
-            return frame, len(toks) if not rest else i + width + len(rest)
         j = i + width
         if form in {"told", "tells"}:
-            k = j
-            while k < len(toks) and k - j < 6 and toks[k].core != "that" and not toks[k].comma_after:
-                k += 1
-            if k > j:
-                recip = toks[j : k + (1 if k < len(toks) and toks[k].comma_after else 0)]
-                rmention, rspan, _, _ = self._mention(recip, speaker=False)
-                if rmention is not None and rmention.kind in (SourceKind.OUTLET, SourceKind.AGENCY):
-                    frame.relays.append((rmention, Relation.REPORTED, rspan))
-                j = k + (1 if k < len(toks) and toks[k].comma_after else 0)
+            j = self._told(toks, j, frame)
+        rest = toks[j:]
+        ends_soon = len(rest) <= 7 and (not rest or rest[-1].ends_sentence or rest[-1] is toks[-1])
+        quote_follows = bool(rest) and rest[0].quote_before and toks[j - 1].comma_after
+        if before_comma and ends_soon and not (rest and rest[0].core == "that") and not quote_follows:
+            frame.kind = "post"
+            frame.content = (s, toks[start - 1].ce)
+            return frame, len(toks)
         # skip a prepositional tail ("in a statement", "on Sunday") before the content
         if j < len(toks) and toks[j].core in {"in", "on"} and any(x.core == "that" for x in toks[j : j + 6]):
             while j < len(toks) and toks[j].core != "that":
@@ -708,6 +860,84 @@ class SentenceAttributor:
             return None, i + 1
         frame.content = (toks[j].s, e)
         return frame, j
+
+    def _joint_parts(self, subject: list[Token]) -> list[list[Token]]:
+        """Two named parties ("Ukraine and Poland said", "وأكد الوزير X ونظيره Y"): one part
+        each; a name with "and" inside ("Ministry of Trade and Industry") stays whole."""
+        lex = self.lex
+        if self.lex.lang == "en":
+            cuts = [n for n, x in enumerate(subject) if x.core == "and" and 0 < n < len(subject) - 1]
+            if len(cuts) != 1 or any(x.core in {"of", "for", "&"} for x in subject[: cuts[0]]):
+                return [subject]
+            left, right = subject[: cuts[0]], subject[cuts[0] + 1 :]
+            def named(part):
+                return any(self.surface(x.cs, x.ce)[:1].isupper() and x.core not in {"the", "a", "an"} for x in part)
+            if named(left) and named(right) and self.surface(right[0].cs, right[0].ce)[:1].isupper() or (named(left) and right[0].core in {"the"} and named(right[1:])):
+                return [left, right]
+            return [subject]
+        for n, x in enumerate(subject):
+            if n == 0 or not x.core.startswith("و") or len(x.core) < 4:
+                continue
+            bare = x.core[1:]
+            if bare in lex.role_heads or bare in {"نظيره", "نظيرته", "نظيرها"} or _entity_word(bare) or self._known_name_token(bare):
+                return [subject[:n], subject[n:]]
+        return [subject]
+
+    def _apposed_title(self, toks: list[Token], start: int, subject: list[Token]) -> list[Token] | None:
+        """A title phrase before a name subject ("The mayor, Tom Reyes, said")."""
+        if not subject or start < 2 or not toks[start - 1].comma_after:
+            return None
+        if not all(self.surface(x.cs, x.ce)[:1].isupper() or x.core in _NAME_LINKS_EN for x in subject):
+            return None
+        first = start - 1
+        while first > 0 and start - first < 5 and not toks[first - 1].comma_after and not toks[first - 1].ends_sentence:
+            first -= 1
+        title = toks[first:start]
+        if not title or title[0].core not in {"the", "a", "an"} or not any(x.core.rstrip(",") in self.lex.role_heads for x in title):
+            return None
+        if first > 0 and not toks[first - 1].comma_after:
+            return None
+        for n, x in enumerate(title):
+            x.i = first + n
+        return title
+
+    def _told(self, toks: list[Token], j: int, frame: Frame) -> int:
+        """After "told": a medium told ("told Reuters", "told The Washington Post") is a relay;
+        returns the index after the recipient."""
+        k = j
+        while k < len(toks) and k - j < 6 and toks[k].core not in {"that", "on", "in", "at", "during", "after", "before", "last", "this"} and not toks[k].comma_after and not toks[k].ends_sentence:
+            k += 1
+        end = k + (1 if k < len(toks) and (toks[k].comma_after or toks[k].ends_sentence) and toks[k].core not in {"that"} else 0)
+        if end > j:
+            rmention, rspan, _, _ = self._mention(toks[j:end], speaker=False)
+            if rmention is not None and rmention.kind in (SourceKind.OUTLET, SourceKind.AGENCY):
+                frame.relays.append((rmention, Relation.REPORTED, rspan))
+        return end
+
+    def _apposed_name(self, toks: list[Token], start: int, subject: list[Token]) -> list[Token] | None:
+        """The name before an apposition that is the subject ("Patrick Ryder, the press
+        secretary, said"): capitalised words from the clause start to the comma."""
+        if not subject or start < 1 or not toks[start - 1].comma_after:
+            return None
+        lex = self.lex
+        if not (subject[0].core in {"the", "a", "an"} or any(x.core in lex.role_heads for x in subject)):
+            return None
+        k = start - 1
+        first = k
+        while first > 0 and start - first < 7 and not toks[first - 1].comma_after and not (toks[first - 1].ends_sentence and toks[first - 1].core.lower().rstrip(".") not in _EN_TITLES) and not toks[first - 1].quote_after:
+            first -= 1
+        name = toks[first:start]
+        while name and name[0].core in {"but", "and", "meanwhile", "however", "yet"}:
+            name = name[1:]
+        if not name or len(name) > 6:
+            return None
+        for x in name:
+            word = self.surface(x.cs, x.ce)
+            if not (word[:1].isupper() or x.core in _NAME_LINKS_EN):
+                return None
+        for n, x in enumerate(name):
+            x.i = first + n + (len(toks[first:start]) - len(name))
+        return name
 
     # ---------------------------------------------------------------- content bounds
     def _bound_contents(self, frames: list[Frame], toks: list[Token], s: int, e: int) -> None:

@@ -5,7 +5,11 @@
   articles"), "last updated" stamps;
 - source lines ("المصدر: الحرة") name the outlet the story above was taken from: a relay;
 - bylines ("بقلم: فاروق يوسف", "By Jane Doe") name the author of what follows (an op-ed);
-- a short last line without sentence punctuation that names an outlet is its signature.
+- a short last line without sentence punctuation that names an outlet is its signature;
+- reporter credits ("كتب : ...", "Reporting by ..."), datelines ("عواصم - وكالات"), interface
+  strings ("تم نسخ الرابط بنجاح", "Share this"), photo captions ending with the photo agency
+  ("... during military drills AFP") are skipped; a dateline opening a paragraph ("بغداد -
+  الغد برس:", "BAGHDAD (Reuters) -") is cut off the text that follows.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ class Furniture:
     byline: tuple[str, Span, int, int] | None = None  # (author, name span, paragraph, body start)
     signature: tuple[str, Span] | None = None
     headings: set[int] = field(default_factory=set)
+    prefixes: dict[int, int] = field(default_factory=dict)  # paragraph -> where its text starts after a dateline
 
 
 def _name_after(text: str, start: int, limit: int, *, arabic: bool) -> tuple[int, int] | None:
@@ -84,6 +89,23 @@ def detect(text: str, folded: str, fmap: list[int], paras: list[Paragraph], lex:
         if any_match("keyword_line", line):
             fur.skip_paragraphs.add(p.index)
             continue
+        n_words = len(line.split())
+        unpunctuated = not re.search(r"[.!?؟\"”»]\s*$", line)
+        if (
+            (n_words <= 8 and any_match("credit_line", line))
+            or (n_words <= 6 and any_match("dateline", line))
+            or (n_words <= 6 and any_match("ui_string", line))
+            or (n_words <= 30 and unpunctuated and any_match("caption", line))
+        ):
+            fur.skip_paragraphs.add(p.index)  # reporter credit, dateline, interface text, photo caption
+            continue
+        if p.index <= 3 and p.index not in fur.prefixes:
+            m = any_match("dateline_prefix", line)
+            if m and m.end() < len(line) and len(line[: m.end()].split()) <= 6:
+                pos = inv.get(p.start)
+                body = fmap[pos + m.end()] if pos is not None and pos + m.end() < len(fmap) else p.start + m.end()
+                fur.prefixes[p.index] = body
+                fur.spans.append((p.start, body))
         if any_match("read_also", line):
             fur.skip_paragraphs.add(p.index)
             # "إقرأ أيضاً:" alone on its line is followed by one related headline

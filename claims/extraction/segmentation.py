@@ -17,7 +17,7 @@ CLOSE_QUOTES = "”»"
 STRAIGHT_QUOTES = '"'
 ENDERS = ".!?؟"
 _ABBREVIATIONS = frozenset(
-    ["u.s", "u.k", "u.n", "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gen", "col", "lt", "gov", "st", "jr", "sr", "vs", "etc", "inc", "corp", "co", "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "a.m", "p.m", "d.c", "e.g", "i.e"]
+    ["u.s", "u.k", "u.n", "brig", "maj", "capt", "sgt", "adm", "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gen", "col", "lt", "gov", "st", "jr", "sr", "vs", "etc", "inc", "corp", "co", "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "a.m", "p.m", "d.c", "e.g", "i.e"]
 )
 _ARABIC = re.compile("[\u0621-\u064a]")
 _HTML_HINT = re.compile(r"<(?:html|body|p|div|br|article|span|h[1-6]|li|a\s)[\s>/]", re.I)
