@@ -224,6 +224,8 @@ def eval_attribution(path: Path, as_json: bool, limit: int | None) -> None:
             sc = res[span]
             table.add_row(lang, str(res["n_docs"]), span, f"{sc['p']:.3f}", f"{sc['r']:.3f}", f"{sc['f1']:.3f}", f"{sc['f1_overlap']:.3f}")
     console.print(table)
+    model = result["model"]["en"]
+    console.print(f"English attribution model: {model['name']} {model.get('version') or ''}".rstrip() + (f" ({model['path']})" if model.get("path") else f" ({model.get('reason')})"))
     for lang, res in rows:
         chain = res["chain_exact"]
         console.print(f"chain exact match ({lang}): " + ("n/a (no chains in this set)" if chain is None else f"{chain:.3f} of {res['chain_claims']} claims"))

@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from claims.extraction import extract
+from claims.extraction import extract, learned
 from claims.extraction.model import ExtractedClaim
 from claims.extraction.resolution import same_name
 from claims.seeding import locate
@@ -269,6 +269,7 @@ def evaluate(path: Path, *, keep_misses: bool = False, limit: int | None = None)
             score_record(record, total)
     out = total.out()
     out["by_lang"] = {lang: s.out() for lang, s in sorted(by_lang.items())}
+    out["model"] = {"en": learned.model_info()}  # which English attribution model ran (or the rules)
     if keep_misses:
         out["chain_misses"] = {lang: s.chain_misses for lang, s in by_lang.items()}
     return out

@@ -167,3 +167,32 @@ def test_judge_scores_origin_chain_and_refusals(db, monkeypatch, corpus):
     assert high["answers"] == 3 and high["share_correct"] == round(1 / 3, 4)
     with session_factory(db)() as s:
         assert s.scalar(select(Claim).where(Claim.key == "h24-member-gunmen")) is not None
+
+
+def test_attribution_export_per_split(tmp_path, corpus):
+    """`bench/heldout.py --export-attribution` writes one `claims eval attribution` file per split,
+    split by article; the Arabic gold set has at least 30 articles."""
+    import importlib.util
+    import json
+
+    spec = importlib.util.spec_from_file_location("heldout_bench", ROOT.parent / "heldout.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    written = bench.export_attribution(tmp_path)
+    ids = {}
+    arabic = 0
+    for split in ("dev", "test"):
+        records = [json.loads(line) for line in (tmp_path / f"{split}.jsonl").read_text(encoding="utf-8").splitlines()]
+        assert len(records) == written[split] == len(corpus.articles(split))
+        for r in records:
+            assert r["split"] == split and r["outlet"]
+            ids[r["id"]] = split
+            arabic += r["lang"] == "ar"
+            for a in r["attributions"]:
+                s, e = a["content_span"]
+                assert r["text"][s:e] == a["content"]
+                if a["speaker_span"]:
+                    s, e = a["speaker_span"]
+                    assert r["text"][s:e] == a["speaker"]
+    assert len(ids) == len(corpus.annotations)
+    assert arabic >= 30

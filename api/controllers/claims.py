@@ -8,7 +8,7 @@ from litestar.params import Parameter
 from sqlalchemy.orm import Session
 
 from claims.history import claim_history as history_of
-from claims.provenance import provenance
+from claims.provenance import trace
 from claims.review import review_claim, review_hop
 from claims.schemas import (
     ClaimIn,
@@ -77,7 +77,7 @@ class ClaimController(Controller):
 
     @get("/{claim_id:uuid}/provenance", summary="Full chain, evidence, group members and drift", sync_to_thread=True)
     def claim_provenance(self, db_session: Session, claim_id: UUID) -> Provenance:
-        return provenance(db_session, ClaimService(db_session).get(claim_id))
+        return trace(db_session, claim_id)
 
     @post("/{claim_id:uuid}/review", summary="Review a claim: status, note, optional corrections", status_code=200,
           sync_to_thread=True, opt={"scope": "review"})

@@ -537,6 +537,23 @@ class _Ctx:
 
 
 def extract(text: str, *, lang: str | None = None, outlet: str | None = None, doc_key: str | None = None) -> Extraction:
-    """Run the whole pipeline on one document's text (already stripped of markup)."""
+    """Run the whole pipeline on one document's text (already stripped of markup). English
+    attributions come from the trained model (``claims.extraction.learned``) when it loads,
+    with the rules' output as its features; otherwise the rules' output stands."""
+    doc = _rule_doc(text, lang, outlet, doc_key)
+    extraction = doc.run()
+    if doc.lang == "en":
+        from claims.extraction import learned
+
+        extraction = learned.refine(extraction, doc.reg)
+    return extraction
+
+
+def extract_rules(text: str, *, lang: str | None = None, outlet: str | None = None, doc_key: str | None = None) -> Extraction:
+    """The rule pipeline alone (the model's features and its fallback)."""
+    return _rule_doc(text, lang, outlet, doc_key).run()
+
+
+def _rule_doc(text: str, lang: str | None, outlet: str | None, doc_key: str | None) -> _Doc:
     language = lang or detect_lang(text)
-    return _Doc(text, language if language in ("ar", "en") else "en", outlet, doc_key).run()
+    return _Doc(text, language if language in ("ar", "en") else "en", outlet, doc_key)

@@ -1,0 +1,262 @@
+"""The trained English attribution model at inference: speaker, cue and content spans from two
+CRFs (see ``claims.extraction.training``), merged into the rule pipeline's claims.
+
+The model ships in the package (``claims/extraction/models/attribution-en/``: two CRFsuite
+files, the learned cue lexicon and ``manifest.json`` with the data, date, version and dev
+scores). ``CLAIMS_ATTRIBUTION_MODEL`` selects another model directory, or ``off`` for the rules
+alone. When the model is absent or fails to load, ``refine`` returns the rules' extraction
+unchanged: the rules are the fallback as well as the model's features.
+
+Merging: each predicted attribution takes the rule claim with the same cue (or the most
+overlapping content) for its chain, relays and modality, and its own spans; its speaker is
+resolved through the document's mention registry (pronouns go to the previous named speaker,
+and a cue with no speaker in its window links to the previous attribution's speaker). Rule
+claims the model does not confirm are dropped; unattributed sentences stay with the publisher.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from claims.extraction.model import ExtractedClaim, Extraction, Hop, Mention, Span
+from claims.extraction.training import features as F
+from claims.vocabulary import Relation, SourceKind
+
+log = logging.getLogger(__name__)
+
+PACKAGED_MODEL = Path(__file__).parent / "models" / "attribution-en"
+ENV_VAR = "CLAIMS_ATTRIBUTION_MODEL"
+
+
+@dataclass
+class Prediction:
+    cue: Span
+    speaker: Span | None
+    content: Span | None
+    linked: bool = False  # the speaker was taken from an earlier attribution (none in the window)
+
+
+class AttributionModel:
+    def __init__(self, path: Path) -> None:
+        import pycrfsuite
+
+        from claims.extraction.training.train import (
+            CUE_FILE,
+            LEXICON_FILE,
+            MANIFEST_FILE,
+            ROLE_FILE,
+            rule_cue_words,
+        )
+
+        self.path = path
+        self.manifest: dict[str, Any] = json.loads((path / MANIFEST_FILE).read_text(encoding="utf-8"))
+        self.rates: dict[str, float] = json.loads((path / LEXICON_FILE).read_text(encoding="utf-8"))
+        self.rule_cues = rule_cue_words()
+        self._files = (str(path / CUE_FILE), str(path / ROLE_FILE))
+        self._local = threading.local()
+        self._pycrfsuite = pycrfsuite
+        self._taggers()  # fail now, not on first use, if the files are unreadable
+
+    def _taggers(self):
+        t = getattr(self._local, "taggers", None)
+        if t is None:
+            cue, role = self._pycrfsuite.Tagger(), self._pycrfsuite.Tagger()
+            cue.open(self._files[0])
+            role.open(self._files[1])
+            t = self._local.taggers = (cue, role)
+        return t
+
+    @property
+    def info(self) -> dict[str, Any]:
+        m = self.manifest
+        return {"name": m.get("name"), "version": m.get("version"), "trained": m.get("trained"), "path": str(self.path), "manifest": m}
+
+    def predict(self, text: str, rule_claims: list[tuple[Span | None, Span | None, Span | None]]) -> list[Prediction]:
+        cue_tagger, role_tagger = self._taggers()
+        doc = F.tokenize(text)
+        F.rule_marks(doc, rule_claims)
+        F.base_features(doc, self.rates, self.rule_cues)
+        out: list[Prediction] = []
+        for si, xseq in enumerate(F.cue_sequences(doc)):
+            if not any(f[3] != "cl=0" or "rc" in f or "lx" in f for f in xseq):
+                continue  # no word that is ever a cue: the cue tagger would say O throughout
+            for cue in F.decode_cues(doc, si, cue_tagger.tag(xseq)):
+                window = F.role_window(doc, cue)
+                spk, con = F.decode_roles(window, role_tagger.tag(F.role_features(doc, cue, window)))
+                out.append(Prediction(F.char_span(doc, cue), F.char_span(doc, spk) if spk else None, F.char_span(doc, con) if con else None))
+        prev: Span | None = None
+        for p in out:
+            if p.speaker is None and prev is not None:
+                p.speaker, p.linked = prev, True
+            if p.speaker is not None:
+                prev = p.speaker
+        return out
+
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> AttributionModel | None:
+    try:
+        return AttributionModel(Path(path))
+    except Exception as exc:  # a missing or broken model must not stop extraction: rules run
+        log.warning("attribution model at %s not loaded (%s); using the rules", path, exc)
+        return None
+
+
+def model_path() -> Path | None:
+    value = os.environ.get(ENV_VAR, "").strip()
+    if value.lower() in ("off", "rules", "none", "0"):
+        return None
+    return Path(value) if value else PACKAGED_MODEL
+
+
+def default_model() -> AttributionModel | None:
+    path = model_path()
+    if path is None:
+        return None
+    with _lock:
+        return _load(str(path))
+
+
+def reset() -> None:
+    """Forget loaded models (after ``CLAIMS_ATTRIBUTION_MODEL`` changes)."""
+    _load.cache_clear()
+
+
+def model_info() -> dict[str, Any]:
+    """Which attribution model English extraction uses now (for ``claims eval attribution``)."""
+    model = default_model()
+    if model is None:
+        path = model_path()
+        return {"name": "rules", "version": None, "reason": "disabled by " + ENV_VAR if path is None else f"no loadable model at {path}"}
+    info = dict(model.info)
+    manifest = info.pop("manifest")
+    info["dev"] = manifest.get("dev")
+    info["data"] = manifest.get("data")
+    return info
+
+
+# ----------------------------------------------------------------------------- merging
+def _overlap(a: Span | None, b: Span | None) -> int:
+    if a is None or b is None:
+        return 0
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def refine(extraction: Extraction, registry) -> Extraction:
+    """The rule extraction with its attributions replaced by the model's (unchanged when the
+    model is unavailable or fails on this text)."""
+    model = default_model()
+    if model is None:
+        return extraction
+    rule_claims = [c for c in extraction.claims if c.attributed]
+    triples = [(c.hops[0].speaker_span, c.hops[0].cue_span, (c.start, c.end)) for c in rule_claims]
+    try:
+        predictions = model.predict(extraction.text, triples)
+    except Exception as exc:
+        log.warning("attribution model failed (%s); using the rules for this text", exc)
+        return extraction
+    return _merge(extraction, rule_claims, predictions, registry)
+
+
+def _paragraph_of(text: str):
+    from claims.extraction.segmentation import paragraphs
+
+    starts = [(p.start, p.index) for p in paragraphs(text)]
+
+    def find(offset: int) -> int:
+        idx = 0
+        for s, i in starts:
+            if s > offset:
+                break
+            idx = i
+        return idx
+
+    return find
+
+
+def _merge(ex: Extraction, rule_claims: list[ExtractedClaim], predictions: list[Prediction], registry) -> Extraction:
+    from claims.extraction.lexicon import load
+    from claims.extraction.modality import content_modality, stance_for
+    from claims.text import fold
+
+    text = ex.text
+    lex = load("en")
+    para_of = _paragraph_of(text)
+    made: list[ExtractedClaim] = []
+    last_named: Mention | None = None
+    mention_at: dict[Span, Mention] = {}
+    used: set[int] = set()
+    for p in predictions:
+        # the rule claim for the same attribution: same cue, else the most shared content
+        best, best_score = None, 0.0
+        for k, c in enumerate(rule_claims):
+            score = 2.0 * bool(_overlap(c.hops[0].cue_span, p.cue))
+            if p.content is not None:
+                score += _overlap((c.start, c.end), p.content) / max(1, p.content[1] - p.content[0])
+            if score > best_score and (c.hops[0].cue_span is None or _overlap(c.hops[0].cue_span, p.cue) or score >= 0.5):
+                best, best_score = k, score
+        rule = rule_claims[best] if best is not None else None
+        if p.content is None:
+            if rule is None or not _overlap(rule.hops[0].cue_span, p.cue):
+                continue
+            p.content = (rule.start, rule.end)  # the model found the cue but no content: the rules' content
+        if best is not None:
+            used.add(best)
+        mention = None
+        if p.speaker is not None:
+            mention = mention_at.get(p.speaker)
+            surface = text[p.speaker[0] : p.speaker[1]]
+            if mention is None and rule is not None and _overlap(rule.hops[0].speaker_span, p.speaker):
+                mention = rule.hops[0].mention
+            if mention is None and fold(surface) in F.PRONOUNS and last_named is not None:
+                mention = last_named
+            if mention is None:
+                mention = registry.get(surface, p.speaker)
+            mention_at[p.speaker] = mention
+            if fold(surface) not in F.PRONOUNS:
+                last_named = mention
+        elif rule is not None:
+            mention = rule.hops[0].mention
+        if mention is None or mention.publisher:
+            mention = registry.get("unnamed source", None, kind=SourceKind.ANONYMOUS, speaker=False)
+        content = text[p.content[0] : p.content[1]]
+        cue_text = text[p.cue[0] : p.cue[1]]
+        evidence_parts = [s for s in (p.cue, p.speaker) if s]
+        evidence = (min(s[0] for s in evidence_parts), max(s[1] for s in evidence_parts))
+        if rule is not None:
+            modality, stance = rule.modality, rule.stance
+            relays = [h for h in rule.hops[1:] if not h.mention.publisher and h.mention is not mention]
+            publisher = rule.hops[-1] if rule.hops[-1].mention.publisher else Hop(ex.publisher, Relation.PUBLISHED, modality, ex.lang)
+            origin_mod = rule.hops[0].modality or modality
+        else:
+            modality = content_modality(fold(content), lex)
+            stance = stance_for(modality, fold(cue_text), lex)
+            relays = []
+            publisher = Hop(ex.publisher, Relation.PUBLISHED, modality, ex.lang)
+            origin_mod = modality
+        relation = Relation.REPORTED if mention.kind in (SourceKind.AGENCY, SourceKind.OUTLET) else Relation.SAID
+        origin = Hop(mention, relation, origin_mod, None, cue_text, p.cue, p.speaker, evidence)
+        made.append(ExtractedClaim(p.content[0], p.content[1], content, modality, stance, [origin, *relays, publisher], para_of(p.content[0])))
+    spans = [(c.start, c.end) for c in made] + [p.cue for p in predictions]
+    # unattributed sentences, and attributions the rules make without a cue (a report's later
+    # paragraphs, a quotation continuing the previous speaker), which the model does not judge
+    kept = [c for c in ex.claims if (not c.attributed or c.hops[0].cue_span is None) and not any(_overlap((c.start, c.end), s) for s in spans)]
+    claims = sorted(made + kept, key=lambda c: (c.start, c.end))
+    known = {id(m) for m in ex.mentions}
+    mentions = list(ex.mentions)
+    for c in made:
+        for h in c.hops:
+            if id(h.mention) not in known:
+                known.add(id(h.mention))
+                mentions.insert(len(mentions) - 1, h.mention)
+    return Extraction(text=ex.text, lang=ex.lang, claims=claims, mentions=mentions, publisher=ex.publisher, title=ex.title, furniture=ex.furniture)

@@ -1,0 +1,301 @@
+"""Tokens and CRF features for the learned English attribution model, shared by training
+(``claims.extraction.training.train``) and inference (``claims.extraction.learned``) so the
+two can never disagree.
+
+Two cue-anchored taggers:
+
+- the *cue tagger* labels every token of a sentence ``B``/``I``/``O`` (part of a cue or not);
+- the *role tagger* runs once per predicted cue over a window (the cue's sentence and the next
+  one) and labels tokens ``K`` (the cue itself), ``BS``/``IS`` (speaker), ``BC``/``IC``
+  (content) or ``O``. Discontinuous content ("X, he said, Y") is two content runs around the
+  cue; the claim's content span covers them, as the PolNeAR ``content_span`` does.
+
+Features: the word, its shape and suffix, the cue lexicon learned from the training data and
+the rule lexicon, quotation state, the token's position relative to the cue, and the rule
+pipeline's own frames (its cue, speaker and content for the same cue), so the rules stay a
+feature of the model as well as its fallback.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from claims.extraction.segmentation import paragraphs, sentences
+
+TOKEN_RE = re.compile(r"\w+(?:[’'.\-]\w+)*|[^\w\s]")
+OPEN_QUOTES = frozenset("“«‘")
+CLOSE_QUOTES = frozenset("”»’")
+STRAIGHT_QUOTES = frozenset("\"'`")
+PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "you", "him", "her", "them"])
+
+Span = tuple[int, int]
+
+
+def _shape(w: str) -> str:
+    if w.isalpha():
+        if w.isupper():
+            return "X" if len(w) > 1 else "X1"
+        if w[0].isupper():
+            return "Xx"
+        return "x"
+    if w.isdigit():
+        return "d"
+    if len(w) == 1 and not w.isalnum():
+        return "p"
+    return "m"
+
+
+@dataclass
+class DocTokens:
+    """A document's tokens with character offsets, sentence ids and per-token base features."""
+
+    text: str
+    spans: list[Span]
+    words: list[str]  # lower-cased
+    sent: list[int]  # sentence index of each token
+    sent_bounds: list[tuple[int, int]]  # token [start, end) of each sentence
+    base: list[list[str]] = field(default_factory=list)
+    cue_feats: list[list[str]] = field(default_factory=list)
+    in_quote: list[bool] = field(default_factory=list)
+    rule_cue: list[int] = field(default_factory=list)  # index of the rule claim whose cue covers the token, or -1
+    rule_spk: list[int] = field(default_factory=list)
+    rule_con: list[int] = field(default_factory=list)
+
+    def token_range(self, span: Span) -> tuple[int, int]:
+        """Tokens overlapping a character span: [first, last+1)."""
+        starts = [s for s, _ in self.spans]
+        a = bisect.bisect_right(starts, span[0]) - 1
+        if a < 0 or self.spans[a][1] <= span[0]:
+            a += 1
+        b = bisect.bisect_left(starts, span[1])
+        return a, b
+
+
+def tokenize(text: str) -> DocTokens:
+    spans: list[Span] = []
+    words: list[str] = []
+    sent: list[int] = []
+    bounds: list[tuple[int, int]] = []
+    for para in paragraphs(text):
+        for s in sentences(text, para):
+            first = len(spans)
+            for m in TOKEN_RE.finditer(text, s.start, s.end):
+                spans.append((m.start(), m.end()))
+                words.append(m.group().lower())
+                sent.append(len(bounds))
+            if len(spans) > first:
+                bounds.append((first, len(spans)))
+    return DocTokens(text, spans, words, sent, bounds)
+
+
+def rule_marks(doc: DocTokens, rule_claims: list[tuple[Span | None, Span | None, Span | None]]) -> None:
+    """Mark the tokens of the rule pipeline's (speaker, cue, content) spans, by claim index."""
+    n = len(doc.words)
+    doc.rule_cue, doc.rule_spk, doc.rule_con = [-1] * n, [-1] * n, [-1] * n
+    for k, (spk, cue, con) in enumerate(rule_claims):
+        for span, arr in ((con, doc.rule_con), (spk, doc.rule_spk), (cue, doc.rule_cue)):
+            if span is None:
+                continue
+            a, b = doc.token_range(span)
+            for i in range(a, b):
+                arr[i] = k
+
+
+def _cue_bucket(rate: float) -> str:
+    if rate >= 0.5:
+        return "3"
+    if rate >= 0.2:
+        return "2"
+    if rate >= 0.05:
+        return "1"
+    return "0"
+
+
+def base_features(doc: DocTokens, cue_rates: dict[str, float], rule_cues: frozenset[str]) -> None:
+    """Per-token features that do not depend on a cue (computed once per document)."""
+    words = doc.words
+    n = len(words)
+    cl = [_cue_bucket(cue_rates.get(w, 0.0)) for w in words]
+    shapes = [_shape(doc.text[s:e]) for s, e in doc.spans]
+    in_quote = [False] * n
+    for a, b in doc.sent_bounds:
+        depth = 0
+        straight = False
+        for i in range(a, b):
+            w = words[i]
+            if w in OPEN_QUOTES:
+                depth += 1
+            elif w in CLOSE_QUOTES and w != "’":
+                depth = max(0, depth - 1)
+            elif w == '"':
+                straight = not straight
+            in_quote[i] = depth > 0 or straight
+    doc.in_quote = in_quote
+    base = []
+    cue_feats = []
+    rc, rs, rn = doc.rule_cue or [-1] * n, doc.rule_spk or [-1] * n, doc.rule_con or [-1] * n
+    for i, w in enumerate(words):
+        f = ["w=" + w, "s3=" + w[-3:], "sh=" + shapes[i], "cl=" + cl[i]]
+        if w in rule_cues:
+            f.append("lx")
+        if in_quote[i]:
+            f.append("iq")
+        if w in OPEN_QUOTES or w in CLOSE_QUOTES or w in STRAIGHT_QUOTES:
+            f.append("q")
+        if w in PRONOUNS:
+            f.append("pr")
+        if rc[i] >= 0:
+            f.append("rc")
+        if rs[i] >= 0:
+            f.append("rs")
+        if rn[i] >= 0:
+            f.append("rn")
+        base.append(f)
+    for i, w in enumerate(words):
+        sa, sb = doc.sent_bounds[doc.sent[i]]
+        p1 = words[i - 1] if i > sa else "<s>"
+        n1 = words[i + 1] if i + 1 < sb else "</s>"
+        p2 = words[i - 2] if i - 1 > sa else "<s>"
+        n2 = words[i + 2] if i + 2 < sb else "</s>"
+        f = base[i] + [
+            "w-1=" + p1,
+            "w+1=" + n1,
+            "w-2=" + p2,
+            "w+2=" + n2,
+            "b-=" + p1 + "|" + w,
+            "b+=" + w + "|" + n1,
+            "cl-1=" + (cl[i - 1] if i > sa else "s"),
+            "cl+1=" + (cl[i + 1] if i + 1 < sb else "s"),
+            "sh-1=" + (shapes[i - 1] if i > sa else "s"),
+            "sh+1=" + (shapes[i + 1] if i + 1 < sb else "s"),
+        ]
+        if i == sa:
+            f.append("first")
+        cue_feats.append(f)
+    doc.base = base
+    doc.cue_feats = cue_feats
+
+
+def cue_sequences(doc: DocTokens) -> list[list[list[str]]]:
+    return [doc.cue_feats[a:b] for a, b in doc.sent_bounds]
+
+
+def _dist(d: int) -> str:
+    a = abs(d)
+    b = "1" if a == 1 else "2" if a == 2 else "3" if a <= 4 else "5" if a <= 8 else "9" if a <= 16 else "L"
+    return ("-" if d < 0 else "+") + b
+
+
+def role_window(doc: DocTokens, cue: tuple[int, int]) -> tuple[int, int]:
+    """The role tagger's window for a cue at tokens [a, b): the cue's sentence and the next."""
+    s = doc.sent[cue[0]]
+    start = doc.sent_bounds[s][0]
+    end = doc.sent_bounds[s + 1][1] if s + 1 < len(doc.sent_bounds) else doc.sent_bounds[s][1]
+    return start, end
+
+
+def role_features(doc: DocTokens, cue: tuple[int, int], window: tuple[int, int]) -> list[list[str]]:
+    a, b = cue
+    start, end = window
+    words = doc.words
+    cue_word = words[a]
+    cue_head = words[b - 1] if b - a <= 3 else cue_word
+    cue_sent = doc.sent[a]
+    rule_k = next((doc.rule_cue[i] for i in range(a, b) if doc.rule_cue and doc.rule_cue[i] >= 0), -1)
+    # is the cue inside a quotation? what quote state does each token have relative to it?
+    cue_q = doc.in_quote[a]
+    # punctuation between the token and the cue (comma/colon/quote) matters for boundaries
+    out = []
+    for i in range(start, end):
+        w = words[i]
+        if i < a:
+            p, d = "B", i - a
+        elif i >= b:
+            p, d = "A", i - b + 1
+        else:
+            p, d = "C", 0
+        f = doc.base[i] + [
+            "p=" + p,
+            "d=" + _dist(d),
+            "pw=" + p + w,
+            "cw=" + p + cue_head,
+        ]
+        if doc.sent[i] != cue_sent:
+            f.append("ns")
+            f.append("nsq=" + ("1" if doc.in_quote[i] else "0"))
+        if doc.in_quote[i] != cue_q:
+            f.append("qd")
+        if i > start:
+            f.append("w-1=" + words[i - 1])
+        else:
+            f.append("w-1=<w>")
+        if i + 1 < end:
+            f.append("w+1=" + words[i + 1])
+        else:
+            f.append("w+1=</w>")
+        if rule_k >= 0:
+            if doc.rule_spk[i] == rule_k:
+                f.append("RS")
+            if doc.rule_con[i] == rule_k:
+                f.append("RC")
+        if i == a - 1 or i == b:
+            f.append("adj=" + p + w)
+        out.append(f)
+    return out
+
+
+ROLE_LABELS = ("O", "K", "BS", "IS", "BC", "IC")
+
+
+def decode_cues(doc: DocTokens, sent_index: int, labels: list[str]) -> list[tuple[int, int]]:
+    a, _ = doc.sent_bounds[sent_index]
+    out = []
+    cur = None
+    for j, lab in enumerate(labels):
+        i = a + j
+        if lab == "B" or (lab == "I" and cur is None):
+            if cur is not None:
+                out.append(cur)
+            cur = (i, i + 1)
+        elif lab == "I":
+            cur = (cur[0], i + 1)
+        else:
+            if cur is not None:
+                out.append(cur)
+            cur = None
+    if cur is not None:
+        out.append(cur)
+    return out
+
+
+def decode_roles(window: tuple[int, int], labels: list[str]) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """(speaker tokens, content tokens covering every content run) from role labels."""
+    start = window[0]
+    runs: list[tuple[int, int]] = []
+    cur = None
+    content = []
+    for j, lab in enumerate(labels):
+        i = start + j
+        if lab in ("BC", "IC"):
+            content.append(i)
+        if lab == "BS" or (lab == "IS" and cur is None):
+            if cur is not None:
+                runs.append(cur)
+            cur = (i, i + 1)
+        elif lab == "IS":
+            cur = (cur[0], i + 1)
+        else:
+            if cur is not None:
+                runs.append(cur)
+            cur = None
+    if cur is not None:
+        runs.append(cur)
+    speaker = max(runs, key=lambda r: r[1] - r[0]) if runs else None
+    con = (min(content), max(content) + 1) if content else None
+    return speaker, con
+
+
+def char_span(doc: DocTokens, toks: tuple[int, int]) -> Span:
+    return doc.spans[toks[0]][0], doc.spans[toks[1] - 1][1]

@@ -1,0 +1,239 @@
+"""Train the English attribution model (cue tagger + cue-anchored role tagger, CRFs) on a
+PolNeAR-format JSONL file and write it, with its manifest, to a model directory.
+
+    nice -n 10 .venv/bin/python -m claims.extraction.training.train \\
+        --train ../shared/evaldata/polnear/train.jsonl --dev ../shared/evaldata/polnear/dev.jsonl \\
+        --out claims/extraction/models/attribution-en
+
+Deterministic: records are read in file order, CRFsuite's L-BFGS has no random state, and the
+seed fixes the only sampling (``--limit``); the same inputs give the same model files.
+The dev split is only scored (with ``claims.evaluation.evaluate``), never trained on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import sys
+import time
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from claims.extraction.training import features as F
+
+VERSION = "1.0.0"
+MODEL_NAME = "attribution-en-crf"
+CUE_FILE = "cue.crfsuite"
+ROLE_FILE = "role.crfsuite"
+LEXICON_FILE = "cue_rates.json"
+MANIFEST_FILE = "manifest.json"
+DEFAULT_PARAMS = {"c1": 0.2, "c2": 0.01, "max_iterations": 120, "feature.minfreq": 2, "feature.possible_transitions": True}
+
+
+def read_records(path: Path, *, primary_only: bool, limit: int | None = None, seed: int = 13) -> list[dict[str, Any]]:
+    records = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                r = json.loads(line)
+                if primary_only and not r.get("primary", True):
+                    continue
+                records.append(r)
+    if limit is not None and limit < len(records):
+        rng = random.Random(seed)
+        records = sorted(rng.sample(records, limit), key=lambda r: str(r.get("id")))
+    return records
+
+
+def rule_triples(text: str) -> list[tuple[F.Span | None, F.Span | None, F.Span | None]]:
+    """The rule pipeline's attributed claims as (speaker, cue, content) spans: model features."""
+    from claims.extraction.pipeline import extract_rules
+
+    ex = extract_rules(text, lang="en")
+    return [(c.hops[0].speaker_span, c.hops[0].cue_span, (c.start, c.end)) for c in ex.claims if c.attributed]
+
+
+def cue_rates(records: list[dict[str, Any]], *, min_count: int = 3) -> dict[str, float]:
+    """P(token is part of a cue | word), from the training annotations."""
+    total: Counter[str] = Counter()
+    as_cue: Counter[str] = Counter()
+    for r in records:
+        doc = F.tokenize(r["text"])
+        total.update(doc.words)
+        for a in r.get("attributions") or []:
+            for frag in a.get("cue_frags") or ([a["cue_span"]] if a.get("cue_span") else []):
+                ta, tb = doc.token_range(tuple(frag))
+                as_cue.update(doc.words[ta:tb])
+    return {w: round(as_cue[w] / total[w], 3) for w in sorted(as_cue) if total[w] >= min_count and as_cue[w] / total[w] >= 0.05}
+
+
+def prepare(text: str, rates: dict[str, float], rule_cues: frozenset[str], rules: list | None = None) -> F.DocTokens:
+    doc = F.tokenize(text)
+    F.rule_marks(doc, rules if rules is not None else rule_triples(text))
+    F.base_features(doc, rates, rule_cues)
+    return doc
+
+
+def rule_cue_words() -> frozenset[str]:
+    from claims.extraction.lexicon import load
+
+    lex = load("en")
+    words = set()
+    for phrase in list(lex.cue_verbs) + list(lex.according) + list(lex.participles) + list(lex.expressive):
+        words.update(phrase.split())
+    return frozenset(words)
+
+
+def gold_examples(doc: F.DocTokens, attributions: list[dict[str, Any]]):
+    """Cue labels per sentence and (cue tokens, window, role labels) per attribution."""
+    cue_labels = ["O"] * len(doc.words)
+    roles = []
+    for a in attributions:
+        frags = a.get("cue_frags") or ([a["cue_span"]] if a.get("cue_span") else [])
+        if not frags:
+            continue
+        for frag in frags:
+            ta, tb = doc.token_range(tuple(frag))
+            for i in range(ta, tb):
+                cue_labels[i] = "B" if i == ta else "I"
+        ca, cb = doc.token_range(tuple(a["cue_span"]))
+        if cb <= ca:
+            continue
+        window = F.role_window(doc, (ca, cb))
+        labels = ["O"] * (window[1] - window[0])
+
+        def mark(spans, b_lab, i_lab, labels=labels, window=window):
+            for frag in spans:
+                ta, tb = doc.token_range(tuple(frag))
+                for i in range(max(ta, window[0]), min(tb, window[1])):
+                    labels[i - window[0]] = b_lab if i == ta else i_lab
+
+        mark(a.get("content_frags") or ([a["content_span"]] if a.get("content_span") else []), "BC", "IC")
+        mark(a.get("speaker_frags") or ([a["speaker_span"]] if a.get("speaker_span") else []), "BS", "IS")
+        for frag in frags:
+            ta, tb = doc.token_range(tuple(frag))
+            for i in range(max(ta, window[0]), min(tb, window[1])):
+                labels[i - window[0]] = "K"
+        roles.append(((ca, cb), window, labels))
+    seqs = [cue_labels[a:b] for a, b in doc.sent_bounds]
+    return seqs, roles
+
+
+def train(train_path: Path, out: Path, *, dev_path: Path | None, primary_only: bool, limit: int | None, seed: int, params: dict[str, Any], log=print) -> dict[str, Any]:
+    import pycrfsuite
+
+    random.seed(seed)
+    t0 = time.time()
+    records = read_records(train_path, primary_only=primary_only, limit=limit, seed=seed)
+    rates = cue_rates(records)
+    rule_cues = rule_cue_words()
+    cue_trainer = pycrfsuite.Trainer(verbose=False)
+    role_trainer = pycrfsuite.Trainer(verbose=False)
+    n_roles = 0
+    for r in records:
+        doc = prepare(r["text"], rates, rule_cues)
+        seqs, roles = gold_examples(doc, r.get("attributions") or [])
+        for xseq, yseq in zip(F.cue_sequences(doc), seqs, strict=True):
+            cue_trainer.append(xseq, yseq)
+        for cue, window, labels in roles:
+            role_trainer.append(F.role_features(doc, cue, window), labels)
+            n_roles += 1
+    log(f"features for {len(records)} records, {n_roles} attributions in {time.time() - t0:.0f}s")
+    out.mkdir(parents=True, exist_ok=True)
+    for trainer, name in ((cue_trainer, CUE_FILE), (role_trainer, ROLE_FILE)):
+        trainer.set_params(params)
+        t1 = time.time()
+        trainer.train(str(out / name))
+        log(f"trained {name} in {time.time() - t1:.0f}s")
+    (out / LEXICON_FILE).write_text(json.dumps(rates, ensure_ascii=False, sort_keys=True, indent=0) + "\n", encoding="utf-8")
+    manifest: dict[str, Any] = {
+        "name": MODEL_NAME,
+        "version": VERSION,
+        "lang": "en",
+        "method": "two CRFs (python-crfsuite, L-BFGS): a cue tagger per sentence and a cue-anchored speaker/content tagger over the cue's sentence and the next; rule-pipeline frames, cue lexicon, quotes and position relative to the cue as features; rules as fallback",
+        "trained": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "data": {
+            "train": train_path.name,
+            "corpus": "PolNeAR (networkdynamics/PolNeAR), brat attributions converted to JSONL; no licence stated",
+            "train_sha256": hashlib.sha256(train_path.read_bytes()).hexdigest(),
+            "records": len(records),
+            "primary_only": primary_only,
+            "attributions": n_roles,
+        },
+        "seed": seed,
+        "params": params,
+        "files": {},
+    }
+    for name in (CUE_FILE, ROLE_FILE, LEXICON_FILE):
+        manifest["files"][name] = {"bytes": (out / name).stat().st_size, "sha256": hashlib.sha256((out / name).read_bytes()).hexdigest()}
+    (out / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    if dev_path is not None:
+        manifest = rescore(out, dev_path, log=log)
+    return manifest
+
+
+def rescore(out: Path, dev_path: Path, *, log=print) -> dict[str, Any]:
+    """Score the model in ``out`` on a dev file with the pipeline and store it in the manifest."""
+    from claims.evaluation import evaluate
+    from claims.extraction import learned
+
+    manifest = json.loads((out / MANIFEST_FILE).read_text(encoding="utf-8"))
+    before = os.environ.get(learned.ENV_VAR)
+    os.environ[learned.ENV_VAR] = str(out)
+    learned.reset()
+    t1 = time.time()
+    try:
+        result = evaluate(dev_path)
+    finally:
+        if before is None:
+            os.environ.pop(learned.ENV_VAR, None)
+        else:
+            os.environ[learned.ENV_VAR] = before
+        learned.reset()
+    manifest["dev"] = {
+        "file": dev_path.name,
+        "command": f"claims eval attribution {dev_path.name} --json",
+        "scored": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "speaker": result["speaker"],
+        "cue": result["cue"],
+        "content": result["content"],
+        "n_docs": result["n_docs"],
+    }
+    log(f"dev in {time.time() - t1:.0f}s: " + json.dumps({k: manifest["dev"][k] for k in ("speaker", "cue", "content")}))
+    (out / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return manifest
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--train", type=Path, help="PolNeAR-format JSONL to train on")
+    parser.add_argument("--dev", type=Path, default=None, help="scored after training (never trained on)")
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--all-annotators", action="store_true", help="also train on non-primary annotators' records")
+    parser.add_argument("--limit", type=int, default=None, help="train on a seeded sample of records")
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--c1", type=float, default=DEFAULT_PARAMS["c1"])
+    parser.add_argument("--c2", type=float, default=DEFAULT_PARAMS["c2"])
+    parser.add_argument("--iterations", type=int, default=DEFAULT_PARAMS["max_iterations"])
+    parser.add_argument("--rescore", action="store_true", help="only score the model in --out on --dev (after a pipeline change)")
+    args = parser.parse_args(argv)
+    log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
+    if args.rescore:
+        if args.dev is None:
+            parser.error("--rescore needs --dev")
+        rescore(args.out, args.dev, log=log)
+        return 0
+    if args.train is None:
+        parser.error("--train is required")
+    params = dict(DEFAULT_PARAMS, c1=args.c1, c2=args.c2, max_iterations=args.iterations)
+    train(args.train, args.out, dev_path=args.dev, primary_only=not args.all_annotators, limit=args.limit, seed=args.seed, params=params, log=log)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,52 @@
+"""``claims.provenance.trace`` (Core rows, what GET /claims/{id}/provenance serves) answers
+exactly what ``provenance`` answers over ORM objects, for every seeded claim, on both databases."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import event, select
+
+from claims.db import session_factory
+from claims.errors import NotFound
+from claims.models import Claim
+from claims.provenance import load_claim, provenance, trace
+from claims.services import ClaimService
+
+
+def test_trace_equals_provenance_for_every_seeded_claim(seeded_readonly):
+    sessions = session_factory(seeded_readonly)
+    with sessions() as s:
+        ids = list(s.scalars(select(Claim.id)))
+    assert len(ids) > 100
+    for claim_id in ids:
+        with sessions() as s:
+            expected = provenance(s, ClaimService(s).get(claim_id)).model_dump()
+        with sessions() as s:
+            assert trace(s, claim_id).model_dump() == expected
+        with sessions() as s:
+            assert provenance(s, load_claim(s, claim_id)).model_dump() == expected
+
+
+def test_trace_runs_a_fixed_number_of_statements(seeded_readonly):
+    sessions = session_factory(seeded_readonly)
+    with sessions() as s:
+        grouped = s.scalars(select(Claim.id).where(Claim.group_id.is_not(None)).limit(1)).one()
+    statements = []
+
+    def count(*_args) -> None:
+        statements.append(1)
+
+    event.listen(seeded_readonly, "before_cursor_execute", count)
+    try:
+        with sessions() as s:
+            trace(s, grouped)
+    finally:
+        event.remove(seeded_readonly, "before_cursor_execute", count)
+    assert len(statements) <= 5  # BEGIN on SQLite, claim, members, hops, origin aliases
+
+
+def test_trace_of_a_missing_claim_is_not_found(seeded_readonly):
+    with session_factory(seeded_readonly)() as s, pytest.raises(NotFound):
+        trace(s, uuid.uuid4())
