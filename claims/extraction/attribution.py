@@ -39,10 +39,13 @@ _EN_DISCOURSE = frozenset(["that said", "having said", "needless to", "so to", "
 _EN_CLAUSE_BREAK = frozenset(["that", "and", "but", "while", "because", "as", "when", "after", "before", "if", "although", "though"])
 _AR_CONTENT_Q = re.compile(r"[\"“«]")
 _AR_ANNOUNCE = frozenset({"اعلان", "باعلان", "واعلان", "لاعلان"})
-_AR_NOMINAL_CUES = frozenset({"اكد", "اكدت", "اكدا", "اكدوا", "جدد", "جددت", "نفي", "نفت"})
+_AR_NOMINAL_CUES = frozenset({"اكد", "اكدت", "اكدا", "اكدوا", "جدد", "جددت", "نفي", "نفت", "اعلن", "اعلنت", "اعلنا", "نفوا", "نفيا"})
+#: Nouns of the occasion after a speaker ("في مؤتمر صحفي", "في بيان"): not the speaker's affiliation.
+_AR_OCCASIONS = frozenset({"مؤتمر", "المؤتمر", "تصريح", "تصريحات", "بيان", "البيان", "حديث", "مقابله", "المقابله", "كلمه", "الكلمه", "تدوينه", "منشور", "رساله", "لقاء", "اللقاء", "اجتماع", "الاجتماع", "ختام", "اثناء", "تقرير", "التقرير", "حوار", "الحوار", "جلسه", "الجلسه", "مداخله", "تغريده", "اتصال", "مكالمه", "خطاب", "الخطاب", "وقت", "الوقت", "تصريحه", "حين", "حديثه"})
 _AR_ADVERBIALS = frozenset({"جديد", "مجددا", "مره", "اخري", "الثلاثاء", "الاثنين", "الاربعاء", "الخميس", "الجمعه", "السبت", "الاحد", "امس", "اليوم"})
 #: Words that never open an Arabic speaker phrase: adverbials, prepositions, demonstratives.
 _AR_NOT_SPEAKER = frozenset({"بعد", "قبل", "ذلك", "هذا", "هذه", "دون", "بدون", "عند", "عندما", "حين", "حيث", "لكن", "ثم", "اثر", "عقب", "خلال", "وسط", "رغم", "بسبب", "منذ", "حتي", "اذ", "اذا", "لو", "لما", "كما", "بينما", "فيما", "التي", "الذي", "الذين", "ما", "لا", "لم", "لن", "قد", "فقط"})
+_AR_NAMED_BY_QUOTE = frozenset({"صحيفه", "جريده", "وكاله", "قناه", "موقع", "مجله", "شركه", "منصه", "اذاعه", "شبكه", "مركز", "معهد", "منظمه", "حركه", "جماعه", "تلفزيون", "لصحيفه", "لوكاله", "لقناه", "لموقع", "مجموعه", "حزب"})
 _AR_REPORTED_SPEECH = frozenset({"قوله", "قولها", "قولهم", "قولهما"})
 _RELAY_KINDS = (SourceKind.AGENCY, SourceKind.OUTLET, SourceKind.DOCUMENT, SourceKind.ORGANISATION)
 
@@ -105,6 +108,10 @@ def _entity_word(word: str) -> bool:
 
     table = _gazetteer()[0]
     return (word,) in table or (_bare(word),) in table
+
+
+def _strip_w(word: str) -> str:
+    return word[1:] if word[:1] in "وف" and len(word) > 3 else word
 
 
 def tokenize(F: str, start: int, end: int) -> list[Token]:
@@ -243,14 +250,30 @@ class SentenceAttributor:
         """Index one past the speaker phrase that starts at ``i`` (Arabic VSO / English post)."""
         lex = self.lex
         j = i
+        if self.lex.lang == "ar" and i < len(toks) and _strip_w(toks[i].core) in lex.role_heads:
+            limit = max(limit, 13)  # "المتحدث الرسمي باسم القوات المسلحة العميد الركن نبيل عبد الله"
         while j < len(toks) and j - i < limit:
             t = toks[j]
             core = t.core
             if j > i and t.quote_before and self.lex.lang == "ar":
                 break
-            if core == "في" and self.lex.lang == "ar" and j == i + 1 and toks[i].core in lex.anonymous_heads and j + 1 < len(toks) and toks[j + 1].core.startswith("ال"):
-                j += 2  # "مسؤول في الميناء", "مصدر في الوزارة": the unnamed source's affiliation
+            if core == "في" and self.lex.lang == "ar" and j > i and j + 1 < len(toks) and not toks[j - 1].comma_after and toks[j + 1].core not in _AR_OCCASIONS and (toks[i].core in lex.anonymous_heads or toks[i].core in lex.role_heads or _strip_w(toks[i].core) in lex.anonymous_heads | lex.role_heads) and not toks[j + 1].quote_before:
+                j += 2  # "مسؤول في الميناء", "الخبير في شؤون الطاقة": the source's affiliation
                 if toks[j - 1].comma_after:
+                    break
+                continue
+            if self.lex.lang == "ar" and j > i and t.raw.startswith("("):
+                break  # "وكالة الأنباء القطرية (قنا)": the acronym in brackets is not read on
+            if self.lex.lang == "ar" and j > i and core == "نقلا":
+                break
+            if self.lex.lang == "ar" and j > i and t.quote_before and toks[j - 1].core in _AR_NAMED_BY_QUOTE:
+                # "صحيفة «كوميرسانت» الروسية": the quoted name and its adjective
+                while j < len(toks) and j - i < limit + 4 and not toks[j].quote_after and not toks[j].comma_after:
+                    j += 1
+                j += 1
+                if j < len(toks) and toks[j].core.startswith("ال") and toks[j].core.endswith(("ي", "يه")) and not toks[j - 1].comma_after:
+                    j += 1
+                if j <= len(toks) and toks[j - 1].comma_after:
                     break
                 continue
             if core in lex.np_stops:
@@ -258,13 +281,18 @@ class SentenceAttributor:
             if self._complementiser_at(toks, j):
                 break
             if self.lex.lang == "ar" and j > i and (core.startswith(("بال", "لل", "كال")) or self._recipient(core)):
-                if not (core.startswith("لل") and fold(toks[j - 1].core) in {"التابع", "التابعه", "الرسميه", "المقرب", "المقربه", "القريبه", "القريب", "الموالي", "المواليه", "الناطقه", "الناطق"}):
-                    break  # but "وكالة الأنباء التابعة للنظام": the genitive describes the source
+                organisation = any(_strip_w(toks[i].core) in heads for heads in lex.kind_heads.values()) or _strip_w(toks[i].core) in lex.role_heads
+                if not core.startswith("لل") or self._recipient(core) or not (organisation or fold(toks[j - 1].core) in {"التابع", "التابعه", "الرسميه", "المقرب", "المقربه", "القريبه", "القريب", "الموالي", "المواليه", "الناطقه", "الناطق"}):
+                    break  # but "وكالة الأنباء التابعة للنظام", "الهيئة العليا للانتخابات": a genitive of the name
             if self.lex.lang == "ar" and j - i >= 2 and core in _AR_REPORTED_SPEECH:
                 break
+            if self.lex.lang == "ar" and j - i >= 2 and core.startswith("ال") and not core.endswith(("ي", "يه", "يين", "يون", "ين")) and toks[j - 1].core.startswith("ال") and toks[j - 1].core.endswith(("يه", "ي")) and _strip_w(toks[i].core) not in lex.role_heads and not any(x.core.startswith("لل") for x in toks[i:j]):
+                break  # "البحرية الأوكرانية الاتهامات": a definite noun after the adjective is the object
             if self.lex.lang == "ar" and j - i >= 2 and not core.startswith("ال"):
                 names = sum(1 for x in toks[i:j] if not x.core.startswith(("ال", "و")) and x.core not in lex.role_heads)
                 described = any(toks[i].core in heads for heads in lex.kind_heads.values()) or toks[i].core in lex.anonymous_heads
+                if names == 0 and core[:1] == "ت" and len(core) >= 5 and toks[j - 1].core.startswith("ال") and not self._known_name_token(core):
+                    break  # "القيادة المركزية الأمريكية تعرّض": a verbal noun opens the object
                 if names >= 2 and not described and ((_entity_word(core) and not core.endswith(("ي", "يه"))) or (core[:1] == "ت" and len(core) >= 4 and not self._known_name_token(core))):
                     break  # "محمد شياع السوداني تلقي بغداد": the name ends before the verbal noun
             if self.lex.lang == "en" and (core in _EN_CLAUSE_BREAK or core in {"on", "in", "at", "to", "that", "during", "after", "adding", "saying"}):
@@ -317,8 +345,8 @@ class SentenceAttributor:
                     if c.endswith(suf) and len(c) - len(suf) >= 3:
                         out.append((c[: -len(suf)], True))
             for c, suffixed in out:
-                if c in self.lex.cue_verbs:
-                    return c, suffixed
+                if c in self.lex.cue_verbs and not (suffixed and c[:1] in "يت"):
+                    return c, suffixed  # an imperfect with an object ("تعتبره") is not a speech cue
             return None
         return (core, False) if core in self.lex.cue_verbs else None
 
@@ -565,7 +593,9 @@ class SentenceAttributor:
                 frame.mention = self.reg.last_speaker
                 frame.kind = "verb-prodrop"
             j = k
-            if form in {"نقل", "نقلت"} and j < len(toks) and toks[j].core == "عن" and frame.mention is not None:
+            if j + 1 < len(toks) and toks[j].core == "نقلا" and toks[j + 1].core == "عن":
+                j += 1  # "ذكرت صحيفة X نقلا عن مصادر": the outlet relays the sources
+            if (form in {"نقل", "نقلت"} or toks[j - 1].core == "نقلا") and j < len(toks) and toks[j].core == "عن" and frame.mention is not None:
                 # "نقلت وكالة رويترز عن مسؤول أمني (قوله) إن": the agency relays the official
                 k2 = self._np_forward(toks, j + 1)
                 if k2 > j + 1:

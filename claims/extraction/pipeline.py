@@ -546,6 +546,7 @@ def extract(text: str, *, lang: str | None = None, outlet: str | None = None, do
         from claims.extraction import learned
 
         extraction = learned.refine(extraction, doc.reg)
+        conf.fill(extraction.claims, extraction.text)
     return extraction
 
 

@@ -1,12 +1,13 @@
 """The error classes real articles showed (issue 14), each on text the team wrote, in both
 languages: fragment speakers, appositions, relays, described sources, furniture, speakers
-followed across sentences, joint statements and a lede given to its statement."""
+followed across sentences, joint statements and a lede given to its statement. These test the
+rules (``extract_rules``: the model's features and its fallback, and the whole Arabic path)."""
 
 from __future__ import annotations
 
 import pytest
 
-from claims.extraction import extract
+from claims.extraction.pipeline import extract_rules as extract
 from claims.vocabulary import Relation, SourceKind
 
 
