@@ -50,7 +50,7 @@ _AR_REPORTED_SPEECH = frozenset({"قوله", "قولها", "قولهم", "قول
 _RELAY_KINDS = (SourceKind.AGENCY, SourceKind.OUTLET, SourceKind.DOCUMENT, SourceKind.ORGANISATION)
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     s: int  # folded offsets of the whole token
     e: int
@@ -110,21 +110,31 @@ def _entity_word(word: str) -> bool:
     return (word,) in table or (_bare(word),) in table
 
 
+_VERB_CACHE: dict[str, dict[str, tuple[str, bool] | None]] = {}  # per language: token -> cue verb
+
+
 def _strip_w(word: str) -> str:
     return word[1:] if word[:1] in "وف" and len(word) > 3 else word
 
 
+_TOKEN = re.compile(r"\S+")
+
+
 def tokenize(F: str, start: int, end: int) -> list[Token]:
     out = []
-    for m in re.finditer(r"\S+", F[start:end]):
-        s, e = start + m.start(), start + m.end()
+    punct = _PUNCT
+    for m in _TOKEN.finditer(F, start, end):
+        s, e = m.span()
         raw = m.group()
-        lead = len(raw) - len(raw.lstrip(_PUNCT))
-        trail = len(raw) - len(raw.rstrip(_PUNCT))
-        cs, ce = s + lead, e - trail
-        if ce <= cs:
-            cs, ce = s, e
-        out.append(Token(s, e, cs, ce, F[cs:ce], raw))
+        if raw[0] in punct or raw[-1] in punct:
+            lead = len(raw) - len(raw.lstrip(punct))
+            trail = len(raw) - len(raw.rstrip(punct))
+            cs, ce = s + lead, e - trail
+            if ce <= cs:
+                cs, ce = s, e
+            out.append(Token(s, e, cs, ce, F[cs:ce], raw))
+        else:
+            out.append(Token(s, e, s, e, raw, raw))
     return out
 
 
@@ -334,6 +344,12 @@ class SentenceAttributor:
 
     def _verb(self, core: str) -> tuple[str, bool] | None:
         """(lexicon form, has object suffix) when ``core`` is a cue verb with clitics."""
+        cache = _VERB_CACHE.setdefault(self.lex.lang, {})
+        if core not in cache:
+            cache[core] = self._verb_uncached(core)
+        return cache[core]
+
+    def _verb_uncached(self, core: str) -> tuple[str, bool] | None:
         cands = [core]
         if self.lex.lang == "ar":
             if len(core) > 3 and core[0] in "وف":
@@ -388,7 +404,7 @@ class SentenceAttributor:
         k = j
         while k < len(toks) and k - j < 9:
             t = toks[k]
-            if k > j and t.core in {"فان", "فانه", "ان", "that", "which", "who", "القريبه"}:
+            if k > j and (t.core in {"فان", "فانه", "ان", "that"} or t.core in self.lex.relative_openers):
                 break
             k += 1
             if t.comma_after or t.ends_sentence:
@@ -400,7 +416,7 @@ class SentenceAttributor:
             return None
         # trailing: the phrase ends the sentence, or only a relative clause about the source follows
         # ("بحسب وكالة تسنيم القريبة من فيلق القدس", "according to Tasnim, which is close to ...")
-        trailing = k >= len(toks) or toks[k].core in {"which", "who", "القريبه"}
+        trailing = k >= len(toks) or toks[k].core in self.lex.relative_openers
         leading = (i == 0 or self._opener_before(toks, i)) and not (trailing and i > 0)
         frame = Frame(
             "according",
