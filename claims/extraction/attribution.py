@@ -265,7 +265,7 @@ class SentenceAttributor:
         while j < len(toks) and j - i < limit:
             t = toks[j]
             core = t.core
-            if j > i and t.quote_before and self.lex.lang == "ar":
+            if j > i and t.quote_before and self.lex.lang == "ar" and toks[j - 1].core not in _AR_NAMED_BY_QUOTE:
                 break
             if core == "في" and self.lex.lang == "ar" and j > i and j + 1 < len(toks) and not toks[j - 1].comma_after and toks[j + 1].core not in _AR_OCCASIONS and (toks[i].core in lex.anonymous_heads or toks[i].core in lex.role_heads or _strip_w(toks[i].core) in lex.anonymous_heads | lex.role_heads) and not toks[j + 1].quote_before:
                 j += 2  # "مسؤول في الميناء", "الخبير في شؤون الطاقة": the source's affiliation
@@ -286,12 +286,14 @@ class SentenceAttributor:
                 if j <= len(toks) and toks[j - 1].comma_after:
                     break
                 continue
-            if core in lex.np_stops:
-                break
+            if core in lex.np_stops and not (core in {"علي", "الي"} and j > i and self.surface(t.cs, t.ce).endswith("ي")):
+                break  # (علي written with ya is the name Ali, not the preposition على)
             if self._complementiser_at(toks, j):
                 break
             if self.lex.lang == "ar" and j > i and (core.startswith(("بال", "لل", "كال")) or self._recipient(core)):
-                organisation = any(_strip_w(toks[i].core) in heads for heads in lex.kind_heads.values()) or _strip_w(toks[i].core) in lex.role_heads
+                head = _strip_w(toks[i].core)
+                head = head[2:] if head.startswith("ال") and len(head) > 4 else head
+                organisation = any(head in heads or "ال" + head in heads for heads in lex.kind_heads.values()) or _strip_w(toks[i].core) in lex.role_heads
                 if not core.startswith("لل") or self._recipient(core) or not (organisation or fold(toks[j - 1].core) in {"التابع", "التابعه", "الرسميه", "المقرب", "المقربه", "القريبه", "القريب", "الموالي", "المواليه", "الناطقه", "الناطق"}):
                     break  # but "وكالة الأنباء التابعة للنظام", "الهيئة العليا للانتخابات": a genitive of the name
             if self.lex.lang == "ar" and j - i >= 2 and core in _AR_REPORTED_SPEECH:

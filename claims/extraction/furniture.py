@@ -35,6 +35,7 @@ class Furniture:
     signature: tuple[str, Span] | None = None
     headings: set[int] = field(default_factory=set)
     prefixes: dict[int, int] = field(default_factory=dict)  # paragraph -> where its text starts after a dateline
+    dateline_outlets: list[str] = field(default_factory=list)  # "طرابلس - بوابة طرابلس": the publisher's own name
 
 
 def _name_after(text: str, start: int, limit: int, *, arabic: bool) -> tuple[int, int] | None:
@@ -98,6 +99,10 @@ def detect(text: str, folded: str, fmap: list[int], paras: list[Paragraph], lex:
             or (n_words <= 30 and unpunctuated and any_match("caption", line))
         ):
             fur.skip_paragraphs.add(p.index)  # reporter credit, dateline, interface text, photo caption
+            if any_match("dateline", line) and p.index <= 4:
+                outlet = re.split(r"\s[-–—/]\s|[-–—/]", raw, maxsplit=1)[-1].strip()
+                if outlet and fold(outlet) not in {"وكالات", "الوكالات", "agencies", "wires"}:
+                    fur.dateline_outlets.append(outlet)
             continue
         if p.index <= 3 and p.index not in fur.prefixes:
             m = any_match("dateline_prefix", line)
@@ -120,6 +125,7 @@ def detect(text: str, folded: str, fmap: list[int], paras: list[Paragraph], lex:
         m = any_match("source_line", line)
         if m:
             name = raw[m.start("name") : m.end("name")].strip() if len(raw) == len(line) else raw.split(":", 1)[-1].strip()
+            name = re.split(r"\s*\+\s*|\s*[،,]\s*|\s+و(?=وكالات|الوكالات)", name)[0].strip() or name  # "السودان الآن + وكالات"
             offset = raw.find(name)
             fur.source_line = (name, (p.start + offset, p.start + offset + len(name)), p.index)
             fur.skip_paragraphs.add(p.index)

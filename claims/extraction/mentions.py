@@ -105,7 +105,7 @@ class Registry:
             i = 1
             while i < len(words):
                 w = fold(words[i])
-                if w.startswith("ال") or w in {"لدي", "عام", "باسم"} or (i > 0 and fold(words[i - 1]) in {"لدي", "باسم"}):
+                if w.startswith(("ال", "وال")) or w in {"لدي", "عام", "باسم"} or (i > 0 and fold(words[i - 1]) in {"لدي", "باسم"}):
                     i += 1
                     continue
                 break

@@ -59,6 +59,10 @@ class _Doc:
         self.publisher = Mention(id=-1, kind=SourceKind.OUTLET, names=[name], publisher=True, lang=lang)
         if self.fur.signature and not outlet:
             self.publisher.spans.append(self.fur.signature[1])
+        for own in self.fur.dateline_outlets:  # the dateline names the publisher in the text's script
+            if own not in self.publisher.names:
+                self.publisher.names.append(own)
+        self._own_names = {fold(n) for n in self.publisher.names}
         self.att = SentenceAttributor(self.F, text, self.fmap, self.lex, self.reg)
 
     def f(self, o: int) -> int:
@@ -370,8 +374,9 @@ class _Ctx:
         hops = [origin]
 
         def add(h: Hop) -> None:
-            if all(x.mention is not h.mention for x in hops) and not h.mention.publisher:
-                hops.append(h)
+            own = h.mention.publisher or any(fold(n) in doc._own_names for n in h.mention.names)
+            if all(x.mention is not h.mention for x in hops) and not own:
+                hops.append(h)  # ("قال لـ«بوابة طرابلس»" in Tripoli Gate's own copy: no extra hop)
 
         for r in relays:
             add(r)
