@@ -44,8 +44,11 @@ _AR_NOMINAL_CUES = frozenset({"اكد", "اكدت", "اكدا", "اكدوا", "�
 _AR_OCCASIONS = frozenset({"مؤتمر", "المؤتمر", "تصريح", "تصريحات", "بيان", "البيان", "حديث", "مقابله", "المقابله", "كلمه", "الكلمه", "تدوينه", "منشور", "رساله", "لقاء", "اللقاء", "اجتماع", "الاجتماع", "ختام", "اثناء", "تقرير", "التقرير", "حوار", "الحوار", "جلسه", "الجلسه", "مداخله", "تغريده", "اتصال", "مكالمه", "خطاب", "الخطاب", "وقت", "الوقت", "تصريحه", "حين", "حديثه"})
 _AR_ADVERBIALS = frozenset({"جديد", "مجددا", "مره", "اخري", "الثلاثاء", "الاثنين", "الاربعاء", "الخميس", "الجمعه", "السبت", "الاحد", "امس", "اليوم"})
 #: Words that never open an Arabic speaker phrase: adverbials, prepositions, demonstratives.
-_AR_NOT_SPEAKER = frozenset({"بعد", "قبل", "ذلك", "هذا", "هذه", "دون", "بدون", "عند", "عندما", "حين", "حيث", "لكن", "ثم", "اثر", "عقب", "خلال", "وسط", "رغم", "بسبب", "منذ", "حتي", "اذ", "اذا", "لو", "لما", "كما", "بينما", "فيما", "التي", "الذي", "الذين", "ما", "لا", "لم", "لن", "قد", "فقط"})
+_AR_NOT_SPEAKER = frozenset({"هو", "هي", "وهو", "وهي", "هم", "وهم", "بعد", "قبل", "ذلك", "هذا", "هذه", "دون", "بدون", "عند", "عندما", "حين", "حيث", "لكن", "ثم", "اثر", "عقب", "خلال", "وسط", "رغم", "بسبب", "منذ", "حتي", "اذ", "اذا", "لو", "لما", "كما", "بينما", "فيما", "التي", "الذي", "الذين", "ما", "لا", "لم", "لن", "قد", "فقط"})
 _AR_NAMED_BY_QUOTE = frozenset({"صحيفه", "جريده", "وكاله", "قناه", "موقع", "مجله", "شركه", "منصه", "اذاعه", "شبكه", "مركز", "معهد", "منظمه", "حركه", "جماعه", "تلفزيون", "لصحيفه", "لوكاله", "لقناه", "لموقع", "مجموعه", "حزب"})
+_AR_PRONOUN_OBJECTS = frozenset({"عليه", "عليها", "عليهم", "له", "لها", "لهم", "به", "بها", "اليه", "اليها"})
+#: "أصدر مركز X تقريرا": X publishes a report that later sentences quote ("وأورد التقرير").
+_AR_PUBLISH = frozenset({"اصدر", "اصدرت", "نشر", "نشرت", "واصدر", "واصدرت", "ونشر", "ونشرت"})
 _AR_REPORTED_SPEECH = frozenset({"قوله", "قولها", "قولهم", "قولهما"})
 _RELAY_KINDS = (SourceKind.AGENCY, SourceKind.OUTLET, SourceKind.DOCUMENT, SourceKind.ORGANISATION)
 
@@ -267,11 +270,18 @@ class SentenceAttributor:
             core = t.core
             if j > i and t.quote_before and self.lex.lang == "ar" and toks[j - 1].core not in _AR_NAMED_BY_QUOTE:
                 break
-            if core == "في" and self.lex.lang == "ar" and j > i and j + 1 < len(toks) and not toks[j - 1].comma_after and toks[j + 1].core not in _AR_OCCASIONS and (toks[i].core in lex.anonymous_heads or toks[i].core in lex.role_heads or _strip_w(toks[i].core) in lex.anonymous_heads | lex.role_heads) and not toks[j + 1].quote_before:
-                j += 2  # "مسؤول في الميناء", "الخبير في شؤون الطاقة": the source's affiliation
-                if toks[j - 1].comma_after:
-                    break
-                continue
+            if core == "في" and self.lex.lang == "ar" and j > i and j + 1 < len(toks) and not toks[j - 1].comma_after and toks[j + 1].core not in _AR_OCCASIONS and self._affiliated_head(toks[i:j]):
+                # "مسؤول في الميناء", "الخبير في شؤون الطاقة", "مصدر في «غازبروم»": the affiliation
+                j += 1
+                if toks[j].quote_before:
+                    while j < len(toks) - 1 and j - i < limit + 4 and not toks[j].quote_after:
+                        j += 1
+                j += 1
+                while j < len(toks) and toks[j].core.startswith("ال") and not toks[j - 1].comma_after and not toks[j - 1].quote_after:
+                    j += 1
+                break
+            if self.lex.lang == "ar" and j > i and ((toks[j - 1].core in lex.report_nouns | lex.statement_nouns and core[:1] == "ب" and not core.startswith("بال")) or core in lex.report_nouns | lex.statement_nouns):
+                break  # "التقرير بإنشاء", "مركز X تقريرا": the report noun ends the phrase
             if self.lex.lang == "ar" and j > i and t.raw.startswith("("):
                 break  # "وكالة الأنباء القطرية (قنا)": the acronym in brackets is not read on
             if self.lex.lang == "ar" and j > i and core == "نقلا":
@@ -313,6 +323,17 @@ class SentenceAttributor:
             if t.comma_after or t.ends_sentence or t.raw.endswith(":"):
                 break
         return j
+
+    def _affiliated_head(self, np: list[Token]) -> bool:
+        """Whether a phrase can take a "في ..." affiliation: an unnamed source, a title or an
+        organisation (optionally after a number: "ثلاثة مصادر")."""
+        lex = self.lex
+        for x in np[:2]:
+            w = _strip_w(x.core)
+            bare = w[2:] if w.startswith("ال") and len(w) > 4 else w
+            if w in lex.anonymous_heads | lex.role_heads or bare in lex.anonymous_heads or any(w in h or bare in h for h in lex.kind_heads.values()):
+                return True
+        return False
 
     def _recipient(self, core: str) -> bool:
         return any(core.startswith(r) for r in self.lex.recipient_media) or bool(re.match(r"ل[«\"“]", core))
@@ -475,6 +496,12 @@ class SentenceAttributor:
                     frames.extend(made)
                     i = nxt
                     continue
+            if t.core in _AR_PUBLISH and i + 1 < len(toks):
+                k = self._np_forward(toks, i + 1)
+                if i + 1 < k < len(toks) and toks[k].core in lex.report_nouns | lex.statement_nouns | {"بيانا", "دراسه"}:
+                    mention, _, _, _ = self._mention(toks[i + 1 : k])
+                    if mention is not None:
+                        mention.report = True  # its report is what "التقرير" refers back to
             verb = self._verb(t.core)
             if verb and not (verb[0] in {"عبر", "عبرت"} and not any(x.core == "عن" for x in toks[i + 1 : i + 6])):
                 frame, nxt = self._arabic_verb(toks, i, verb, s, e, frames)
@@ -591,6 +618,8 @@ class SentenceAttributor:
             frame.content = (toks[j].s, e) if j < len(toks) else None
             return frame, j
         if vso:
+            while j < len(toks) - 1 and toks[j].core in _AR_PRONOUN_OBJECTS:
+                j += 1  # "ردّت عليه الهيئة": the pronoun object comes before the subject
             k = self._np_forward(toks, j)
             if k > j:
                 subject = toks[j:k]

@@ -430,6 +430,8 @@ class _Ctx:
         distancing = any(f.kind == "reportedly" for f in frames)
         out: list[ExtractedClaim] = []
         relays_acc = [f for f in frames if f.kind == "according" and f.mention is not None and not f.translation]
+        # an unnamed source "according to" whom something else is said does not relay a named speaker
+        acc_relays = [a for a in relays_acc if a.mention.kind not in (SourceKind.PERSON, SourceKind.ANONYMOUS)]
         speakers = [f for f in frames if f.kind in _SPEAKER_KINDS and f.has_content]
         last_mention = None
         if speakers:
@@ -452,7 +454,7 @@ class _Ctx:
                 if span is None:
                     continue
                 relays = [self._relay(m, rel, sp) for m, rel, sp in fr.relays]
-                relays += [self._relay_frame(a) for a in relays_acc if a.mention is not mention and a.mention.kind != SourceKind.PERSON]
+                relays += [self._relay_frame(a) for a in acc_relays if a.mention is not mention]
                 relays += [self._relay_frame(a, conf.PARAGRAPH_RELAY) for a in self.para_relays if a.mention is not mention]
                 if mention.report and fr.relation == Relation.SAID and mention.kind != SourceKind.PERSON:
                     relation = Relation.REPORTED if mention.kind != SourceKind.DOCUMENT else Relation.SAID
