@@ -6,7 +6,6 @@ from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig, ResponseSpec
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.routes import HTTPRoute
 from sqlalchemy import Engine
 
@@ -26,9 +25,10 @@ from api.controllers.documents import DocumentController
 from api.controllers.health import health
 from api.controllers.reports import REPORT_HANDLERS
 from api.controllers.sources import SourceController
-from api.controllers.web import index
+from api.controllers.web import WEB_ROUTES, swagger_plugin
 from api.dependencies import provide_pagination, provide_session
 from api.errors import EXCEPTION_HANDLERS, PROBLEM_JSON, Problem
+from api.pages import WebSessions
 from claims import __version__
 from claims.db import get_engine, session_factory
 from claims.settings import Settings, get_settings
@@ -73,7 +73,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     read_sessions, write_sessions = session_factory(engine), session_factory(engine, write=True)
     app = Litestar(
         route_handlers=[
-            index, health, SourceController, DocumentController, ClaimController, AskController, *REPORT_HANDLERS
+            *WEB_ROUTES, health, SourceController, DocumentController, ClaimController, AskController, *REPORT_HANDLERS
         ],
         dependencies={
             "db_session": Provide(provide_session),
@@ -90,6 +90,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                 "authenticator": Authenticator(read_sessions, write_sessions),
                 "rate_limiter": RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst),
                 "openapi_path": OPENAPI_PATH,
+                "web_sessions": WebSessions(),
             }
         ),
         request_max_body_size=2 * settings.max_text_chars * 4,
@@ -103,7 +104,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             ),
             path=OPENAPI_PATH,
             components=security_components(settings),
-            render_plugins=[SwaggerRenderPlugin()],
+            render_plugins=[swagger_plugin()],
         ),
     )
     _document_access(app, settings)

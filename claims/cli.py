@@ -411,7 +411,52 @@ def _embed_missing(quiet: bool, limit: int | None = None) -> int:
         def show(rep, total) -> None:
             bar.update(task, completed=rep.claims, total=total)
 
-        return embed_missing(get_engine(), limit=limit, progress=show).claims
+        done = embed_missing(get_engine(), limit=limit, progress=show).claims
+    _refresh_vector_index(done)
+    return done
+
+
+def _refresh_vector_index(added: int) -> None:
+    """Fold new vectors into the on-disk index, building it once the store is large enough."""
+    from sqlalchemy import func, select
+
+    from claims.models import ClaimEmbedding
+    from claims.vector_store import ANN_MIN, index_dir, read_manifest, update
+
+    engine = get_engine()
+    if not added:
+        return
+    exists = read_manifest(index_dir(engine.url.render_as_string(hide_password=False))) is not None
+    if not exists:
+        with engine.connect() as conn:
+            if (conn.scalar(select(func.count()).select_from(ClaimEmbedding)) or 0) < ANN_MIN:
+                return
+    Console(stderr=True).print(f"vector index: {update(engine)} vectors added")
+
+
+@main.group("index")
+def index_group() -> None:
+    """The on-disk approximate vector index (usearch HNSW, int8), shared by server workers."""
+
+
+@index_group.command("rebuild")
+def index_rebuild() -> None:
+    """Build the vector index from every stored vector (replaces the files atomically)."""
+    from claims import embeddings
+    from claims.vector_store import index_dir, rebuild
+
+    if not embeddings.enabled():
+        raise click.ClickException("embeddings are not installed or switched off")
+    manifest = rebuild(get_engine())
+    console.print(f"vector index: {manifest.count} vectors in {index_dir(get_engine().url.render_as_string(hide_password=False))}")
+
+
+@index_group.command("update")
+def index_update() -> None:
+    """Add the vectors stored since the last build to the index (builds it when there is none)."""
+    from claims.vector_store import update
+
+    console.print(f"vector index: {update(get_engine())} vectors added")
 
 
 @main.command("embed")
@@ -549,11 +594,16 @@ def keys_list() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--reload", is_flag=True, help="Reload on code changes (development).")
-def serve(host: str, port: int, reload: bool) -> None:
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Server processes (uvicorn); they share the database and the on-disk vector index.")
+def serve(host: str, port: int, reload: bool, workers: int) -> None:
     """Run the HTTP API (OpenAPI at /schema)."""
     import uvicorn
 
-    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, reload=reload)
+    if reload and workers > 1:
+        raise click.BadParameter("--reload runs one process", param_hint="--workers")
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, reload=reload,
+                workers=workers if workers > 1 else None, timeout_worker_healthcheck=60)
 
 
 if __name__ == "__main__":  # pragma: no cover

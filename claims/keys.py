@@ -133,6 +133,15 @@ def verify_key(session: Session, presented: str | None) -> KeyInfo | None:
     return KeyInfo(id=row.id, name=row.name, scopes=parse_scopes(row.scopes))
 
 
+def current_key(session: Session, key_id: object) -> KeyInfo | None:
+    """The key's identity if the key ``key_id`` still exists and is not revoked (a web login
+    holds the key's id, never its secret, and re-checks it before every change)."""
+    row = session.get(ApiKey, key_id)
+    if row is None or row.revoked_at is not None:
+        return None
+    return KeyInfo(id=row.id, name=row.name, scopes=parse_scopes(row.scopes))
+
+
 def touch_key(session: Session, key_id: object, *, now: datetime.datetime | None = None) -> bool:
     """Record use, at most once per ``LAST_USED_RESOLUTION``; True when a row was updated."""
     now = now or datetime.datetime.now(datetime.UTC)

@@ -46,11 +46,9 @@ def _yaml(path: Path) -> Any:
 
 
 def ask_function():
-    """The public ``ask``: ``claims.query`` once it exists, ``claims.ask`` before."""
-    try:
-        from claims.query import ask  # type: ignore[attr-defined]
-    except ImportError:
-        from claims.ask import ask
+    """The public ``ask`` (``claims.query``)."""
+    from claims.query import ask
+
     return ask
 
 

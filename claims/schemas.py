@@ -313,6 +313,8 @@ class Origin(Schema):
     name: str
     kind: SourceKind
     aliases: list[str]
+    #: The telling (this claim or a member of its group) whose hop 0 this is.
+    claim_id: uuid.UUID | None = None
 
 
 class GroupMember(Schema):

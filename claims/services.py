@@ -11,13 +11,13 @@ from dataclasses import dataclass
 
 from advanced_alchemy.filters import LimitOffset, OrderBy
 from anyascii import anyascii
-from rapidfuzz import fuzz, process
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from claims.errors import Conflict, Invalid, NotFound
 from claims.indexing import index_claims
 from claims.models import Claim, ClaimGroup, Document, RelayHop, Source, SourceAlias
+from claims.names import NameIndex, is_role_note
 from claims.repositories import ClaimGroupRepository, ClaimRepository, DocumentRepository, SourceRepository
 from claims.schemas import (
     AliasIn,
@@ -31,8 +31,12 @@ from claims.schemas import (
 )
 from claims.text import fold_name
 
-#: Fuzzy ratio (rapidfuzz, 0-100) above which a folded name is taken for a stored alias.
-RESOLVE_THRESHOLD = 88.0
+
+def search_ids(session: Session, query: str) -> list[uuid.UUID]:
+    """Claims holding every term of ``query`` (the listings' full-text filter)."""
+    from claims.query.fulltext import matching_all  # the query package imports the services
+
+    return matching_all(session, query)
 
 
 def content_hash(text: str) -> str:
@@ -150,8 +154,9 @@ class SourceService:
             )
         return self.repo.get_many_and_count(*conditions, *params.filters(OrderBy("name_normalized", "asc")))
 
-    def resolve(self, name: str, *, threshold: float = RESOLVE_THRESHOLD) -> Source | None:
-        """Find the source a surface name refers to: exact folded alias first, then fuzzy."""
+    def resolve(self, name: str) -> Source | None:
+        """The source a surface name refers to: an exact folded alias (roles included), else the
+        one name matcher (``claims.names``: phonetic keys across scripts, fuzzy, containment)."""
         folded = fold_name(name)
         if not folded:
             return None
@@ -160,11 +165,21 @@ class SourceService:
         )
         if hit is not None:
             return hit
-        aliases = self.session.execute(select(SourceAlias.normalized, SourceAlias.source_id)).all()
-        if not aliases:
-            return None
-        best = process.extractOne(folded, [a[0] for a in aliases], scorer=fuzz.ratio, score_cutoff=threshold)
-        return self.session.get(Source, aliases[best[2]][1]) if best else None
+        source_id = self._names().match([name])
+        return self.session.get(Source, source_id) if source_id else None
+
+    def _names(self) -> NameIndex:
+        """Every stored name and alias, loaded once per service (one request or command)."""
+        if getattr(self, "_name_index", None) is None:
+            index = NameIndex()
+            for source_id, text, note, kind in self.session.execute(
+                select(SourceAlias.source_id, SourceAlias.text, SourceAlias.note, Source.kind).join(Source)
+            ):
+                index.add(source_id, kind, text, role=is_role_note(note))
+            for source_id, text, kind in self.session.execute(select(Source.id, Source.name, Source.kind)):
+                index.add(source_id, kind, text)
+            self._name_index = index
+        return self._name_index
 
 
 # --- documents ---------------------------------------------------------------------------
@@ -239,8 +254,13 @@ class DocumentService:
         outlet_id: uuid.UUID | None = None,
         published_after: datetime.datetime | None = None,
         published_before: datetime.datetime | None = None,
+        q: str | None = None,
     ):
+        """A page of documents; ``q`` matches the title or any claim the document holds (full text)."""
         conditions = []
+        if q is not None and q.strip():
+            holding = select(Claim.document_id).where(Claim.id.in_(search_ids(self.session, q)))
+            conditions.append(Document.title.contains(q.strip()) | Document.id.in_(holding))
         if lang:
             conditions.append(Document.lang == lang)
         if outlet_id:
@@ -436,8 +456,16 @@ class ClaimService:
         group_key: str | None = None,
         published_after: datetime.datetime | None = None,
         published_before: datetime.datetime | None = None,
+        review_status: str | None = None,
+        q: str | None = None,
     ):
+        """A page of claims matching every given filter; ``q`` is full-text (the search index,
+        any language, folded and stemmed) and keeps the listing's creation order."""
         conditions = []
+        if q is not None and q.strip():
+            conditions.append(Claim.id.in_(search_ids(self.session, q)))
+        if review_status:
+            conditions.append(Claim.review_status == review_status)
         if speaker_id:
             conditions.append(Claim.speaker_id == speaker_id)
         if speaker:

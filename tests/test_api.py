@@ -265,4 +265,4 @@ def test_source_update_keeps_aliases_matchable(client):
 def test_web_page_is_served(client):
     r = client.get("/")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
-    assert "/api/v1/ask" in r.text and 'dir="auto"' in r.text
+    assert "action=\"/\"" in r.text and "dir=\"auto\"" in r.text

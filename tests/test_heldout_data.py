@@ -196,3 +196,20 @@ def test_attribution_export_per_split(tmp_path, corpus):
                     assert r["text"][s:e] == a["speaker"]
     assert len(ids) == len(corpus.annotations)
     assert arabic >= 30
+
+
+ARABIC_CUES = ("قال", "أكد", "أضاف", "أشار", "ذكر", "أورد", "كشف", "صرّح", "ادعى", "ألمح", "نفى", "حذر",
+               "بحسب", "وفق", "نقلاً عن", "حسب", "أفادت", "نُقل عن", "«")
+
+
+def test_arabic_gold_set_exercises_the_attribution_forms(corpus):
+    """Every reporting verb, source preposition, passive form and «» quote the gold set is meant to
+    exercise occurs in an annotated Arabic cue or evidence string."""
+    annotated = " ".join(
+        f"{h.get('cue') or ''} {h.get('evidence') or ''} {e['text']}"
+        for ann in corpus.annotations.values()
+        if ann["lang"] == "ar"
+        for e in ann["claims"]
+        for h in e["hops"]
+    )
+    assert [w for w in ARABIC_CUES if w not in annotated] == []

@@ -41,6 +41,7 @@ class Prediction:
     speaker: Span | None
     content: Span | None
     linked: bool = False  # the speaker was taken from an earlier attribution (none in the window)
+    probability: float = 1.0  # the role tagger's mean marginal probability over its cue/speaker/content tokens
 
 
 class AttributionModel:
@@ -89,8 +90,11 @@ class AttributionModel:
                 continue  # no word that is ever a cue: the cue tagger would say O throughout
             for cue in F.decode_cues(doc, si, cue_tagger.tag(xseq)):
                 window = F.role_window(doc, cue)
-                spk, con = F.decode_roles(window, role_tagger.tag(F.role_features(doc, cue, window)))
-                out.append(Prediction(F.char_span(doc, cue), F.char_span(doc, spk) if spk else None, F.char_span(doc, con) if con else None))
+                labels = role_tagger.tag(F.role_features(doc, cue, window))
+                spk, con = F.decode_roles(window, labels)
+                marks = [(j, lab) for j, lab in enumerate(labels) if lab != "O"]
+                prob = sum(role_tagger.marginal(lab, j) for j, lab in marks) / len(marks) if marks else 0.5
+                out.append(Prediction(F.char_span(doc, cue), F.char_span(doc, spk) if spk else None, F.char_span(doc, con) if con else None, probability=prob))
         prev: Span | None = None
         for p in out:
             if p.speaker is None and prev is not None:
@@ -185,6 +189,7 @@ def _paragraph_of(text: str):
 
 
 def _merge(ex: Extraction, rule_claims: list[ExtractedClaim], predictions: list[Prediction], registry) -> Extraction:
+    from claims.extraction import confidence as conf
     from claims.extraction.lexicon import load
     from claims.extraction.modality import content_modality, stance_for
     from claims.text import fold
@@ -236,17 +241,24 @@ def _merge(ex: Extraction, rule_claims: list[ExtractedClaim], predictions: list[
         if rule is not None:
             modality, stance = rule.modality, rule.stance
             relays = [h for h in rule.hops[1:] if not h.mention.publisher and h.mention is not mention]
-            publisher = rule.hops[-1] if rule.hops[-1].mention.publisher else Hop(ex.publisher, Relation.PUBLISHED, modality, ex.lang)
+            publisher = rule.hops[-1] if rule.hops[-1].mention.publisher else Hop(ex.publisher, Relation.PUBLISHED, modality, ex.lang, confidence=conf.publisher(ex.publisher))
             origin_mod = rule.hops[0].modality or modality
         else:
             modality = content_modality(fold(content), lex)
             stance = stance_for(modality, fold(cue_text), lex)
             relays = []
-            publisher = Hop(ex.publisher, Relation.PUBLISHED, modality, ex.lang)
+            publisher = Hop(ex.publisher, Relation.PUBLISHED, modality, ex.lang, confidence=conf.publisher(ex.publisher))
             origin_mod = modality
         relation = Relation.REPORTED if mention.kind in (SourceKind.AGENCY, SourceKind.OUTLET) else Relation.SAID
-        origin = Hop(mention, relation, origin_mod, None, cue_text, p.cue, p.speaker, evidence)
-        made.append(ExtractedClaim(p.content[0], p.content[1], content, modality, stance, [origin, *relays, publisher], para_of(p.content[0])))
+        # the rules' evidence formula (a cue with its speaker in the window counts as a verb cue;
+        # a linked speaker as inherited), scaled by the model's own marginal probability
+        in_window = p.speaker is not None and not p.linked
+        surface = text[p.speaker[0] : p.speaker[1]] if in_window else None
+        base = conf.origin(mention, "verb" if in_window else None, p.speaker if in_window else None, p.content, surface)
+        confidence = round(base * (0.8 + 0.2 * min(1.0, max(0.0, p.probability))), 3)
+        origin = Hop(mention, relation, origin_mod, None, cue_text, p.cue, p.speaker, evidence, confidence)
+        hops = [origin, *relays, publisher]
+        made.append(ExtractedClaim(p.content[0], p.content[1], content, modality, stance, hops, para_of(p.content[0]), confidence=conf.claim(hops)))
     spans = [(c.start, c.end) for c in made] + [p.cue for p in predictions]
     # unattributed sentences, and attributions the rules make without a cue (a report's later
     # paragraphs, a quotation continuing the previous speaker), which the model does not judge

@@ -565,3 +565,13 @@ def extract_rules(text: str, *, lang: str | None = None, outlet: str | None = No
 def _rule_doc(text: str, lang: str | None, outlet: str | None, doc_key: str | None) -> _Doc:
     language = lang or detect_lang(text)
     return _Doc(text, language if language in ("ar", "en") else "en", outlet, doc_key)
+
+
+def furniture_spans(text: str, *, lang: str | None = None) -> list[Span]:
+    """The spans the extractor skips as page furniture (tags, "read also", related lists,
+    bylines, signatures), in original offsets; none for a language it does not analyse."""
+    lang = lang or detect_lang(text)
+    if lang not in ("ar", "en"):
+        return []
+    folded, offsets = fold_with_offsets(text)
+    return list(furniture_mod.detect(text, folded, offsets[:-1], paragraphs(text), load(lang)).spans)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from claims.models import Claim, Source
-from claims.provenance import group_members, group_origin, origin_of, provenance
+from claims.provenance import group_members, origin_telling, provenance
 from claims.query import languages, registry
 from claims.query.parse import ParsedQuestion
 from claims.query.support import calibrated
@@ -106,12 +106,15 @@ def representative(parsed: ParsedQuestion, members: list[tuple[float, Claim]]) -
 
 
 def build_answer(session: Session, parsed: ParsedQuestion, claim: Claim, score: float) -> Answer:
-    found = provenance(session, claim)
+    """The answer shows the telling whose hop 0 is the group's origin (``origin_telling``), so
+    origin and chain always come from the same evidence, even when that is another document."""
     others = group_members(session, claim)
-    origin = group_origin(claim, others)
+    telling = origin_telling(claim, others)
+    if telling is not claim:
+        claim, others = telling, group_members(session, telling)
+    found = provenance(session, claim)
     ans = Answer(
-        **found.model_dump(exclude={"drift", "origin"}),
-        origin=origin_of(origin),
+        **found.model_dump(exclude={"drift"}),
         drift=found.drift + question_drift(parsed, found),
         confidence=calibrated(score),
     )

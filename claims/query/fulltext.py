@@ -101,6 +101,13 @@ def search(session: Session, query: str, *, limit: int = 50, max_postings: int =
     return SearchResult(qterms, idf, hits)
 
 
+def matching_all(session: Session, query: str, *, limit: int = 1000) -> list[uuid.UUID]:
+    """Claims holding every one of the query's terms, best BM25 first (the listings' filter)."""
+    result = search(session, query, limit=limit)
+    wanted = set(result.query_terms)
+    return [h.claim_id for h in result.hits if wanted <= h.matched]
+
+
 def terms_of(session: Session, claim_ids: list[uuid.UUID], terms: set[str]) -> dict[uuid.UUID, set[str]]:
     out: dict[uuid.UUID, set[str]] = {cid: set() for cid in claim_ids}
     if not claim_ids or not terms:

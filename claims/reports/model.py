@@ -22,8 +22,7 @@ from claims.provenance import (
     group_member,
     group_members,
     hop_drift,
-    origin_of,
-    primary_origin,
+    origin,
 )
 from claims.schemas import (
     ChainHop,
@@ -165,7 +164,7 @@ def claim_section(session: Session, claim: Claim) -> ClaimSection:
             updated_at=claim.updated_at,
         ),
         document=document_summary(claim.document),
-        origin=origin_of(primary_origin(claim, members)),
+        origin=origin(claim, members),
         chain=_hops(claim),
         group=[group_member(m) for m in members],
         drift=hop_drift(claim) + group_drift(claim, members),
