@@ -277,8 +277,18 @@ class SentenceAttributor:
                     while j < len(toks) - 1 and j - i < limit + 4 and not toks[j].quote_after:
                         j += 1
                 j += 1
-                while j < len(toks) and toks[j].core.startswith("ال") and not toks[j - 1].comma_after and not toks[j - 1].quote_after:
-                    j += 1
+                loose = 0
+                while j < len(toks) and not toks[j - 1].comma_after and not toks[j - 1].quote_after and j - i < limit + 4:
+                    c = toks[j].core
+                    if c.startswith(("ال", "وال")):
+                        j += 1
+                    elif loose < 2 and not c.startswith(("ب", "ل", "ت")) and c not in lex.np_stops and c not in _AR_REPORTED_SPEECH and not self._complementiser_at(toks, j) and not toks[j].quote_before and self._verb(c) is None:
+                        loose += 1  # "في مدينة سرت", "في شركة ملاحة أوروبية"
+                        j += 1
+                    else:
+                        break
+                if _strip_w(toks[i].core) in lex.role_heads and j < len(toks) and not toks[j - 1].comma_after:
+                    continue  # "الخبير في شؤون الطاقة علي الهاجري": the name follows the title
                 break
             if self.lex.lang == "ar" and j > i and ((toks[j - 1].core in lex.report_nouns | lex.statement_nouns and core[:1] == "ب" and not core.startswith("بال")) or core in lex.report_nouns | lex.statement_nouns):
                 break  # "التقرير بإنشاء", "مركز X تقريرا": the report noun ends the phrase
@@ -295,6 +305,9 @@ class SentenceAttributor:
                     j += 1
                 if j <= len(toks) and toks[j - 1].comma_after:
                     break
+                continue
+            if core == "الي" and self.lex.lang == "ar" and j > i and _strip_w(toks[i].core) in lex.role_heads and j + 1 < len(toks) and _entity_word(toks[j + 1].core):
+                j += 2  # "المبعوث الأمريكي الخاص إلى السودان توم بيرييلو"
                 continue
             if core in lex.np_stops and not (core in {"علي", "الي"} and j > i and self.surface(t.cs, t.ce).endswith("ي")):
                 break  # (علي written with ya is the name Ali, not the preposition على)
@@ -313,8 +326,10 @@ class SentenceAttributor:
             if self.lex.lang == "ar" and j - i >= 2 and not core.startswith("ال"):
                 names = sum(1 for x in toks[i:j] if not x.core.startswith(("ال", "و")) and x.core not in lex.role_heads)
                 described = any(toks[i].core in heads for heads in lex.kind_heads.values()) or toks[i].core in lex.anonymous_heads
-                if names == 0 and core[:1] == "ت" and len(core) >= 5 and toks[j - 1].core.startswith("ال") and not self._known_name_token(core):
+                if names == 0 and core[:1] == "ت" and len(core) >= 4 and toks[j - 1].core.startswith("ال") and not self._known_name_token(core):
                     break  # "القيادة المركزية الأمريكية تعرّض": a verbal noun opens the object
+                if core.endswith("وا") or core in {"وجود", "عدم"}:
+                    break  # "شهود عيان تحدثوا", "امدو وجود": a plural verb or a verbal noun, not a name
                 if names >= 2 and not described and ((_entity_word(core) and not core.endswith(("ي", "يه"))) or (core[:1] == "ت" and len(core) >= 4 and not self._known_name_token(core))):
                     break  # "محمد شياع السوداني تلقي بغداد": the name ends before the verbal noun
             if self.lex.lang == "en" and (core in _EN_CLAUSE_BREAK or core in {"on", "in", "at", "to", "that", "during", "after", "adding", "saying"}):
