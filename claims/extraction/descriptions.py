@@ -57,8 +57,9 @@ def _entries() -> tuple[_Entry, ...]:
     return tuple(sorted(out, key=lambda e: -len(e.words)))
 
 
-def describe(phrase: str, context_countries: list[str]) -> tuple[list[str], SourceKind] | None:
-    """(names, kind) of the source a phrase describes, or None."""
+def describe(phrase: str, context_countries) -> tuple[list[str], SourceKind] | None:
+    """(names, kind) of the source a phrase describes, or None. ``context_countries`` returns
+    the document's countries (called only when a description needs one)."""
     keys = _keys(phrase)
     if len(keys) < 2:
         return None
@@ -68,7 +69,7 @@ def describe(phrase: str, context_countries: list[str]) -> tuple[list[str], Sour
         if entry.names is not None:
             return list(entry.names), entry.kind
         in_phrase = [e for e in mentions(phrase) if e in entry.by_country]
-        for country in [*in_phrase, *context_countries]:
+        for country in [*in_phrase, *(context_countries() if not in_phrase else [])]:
             if country in entry.by_country:
                 return list(entry.by_country[country]), entry.kind
     return None

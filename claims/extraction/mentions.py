@@ -66,7 +66,7 @@ class Registry:
         self.mentions: list[Mention] = []
         self.last_speaker: Mention | None = None
         self.last_person: Mention | None = None
-        self.countries: list[str] = []  # entity ids the document names, most often first
+        self.countries = list  # () -> entity ids the document names, most often first
 
     # ------------------------------------------------------------------ classification
     def kind_of(self, phrase: str, *, has_name: bool) -> SourceKind:

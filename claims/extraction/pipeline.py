@@ -52,7 +52,7 @@ class _Doc:
                     j -= 1
                 self.inv[o] = j
         self.reg = Registry(self.lex, lang)
-        self.reg.countries = countries(text)
+        self.reg.countries = lambda: countries(text)  # computed only when a description needs a country
         self.paras = paragraphs(text)
         self.fur = furniture_mod.detect(text, self.F, self.fmap, self.paras, self.lex)
         name = outlet or (self.fur.signature[0] if self.fur.signature else None) or f"Unidentified publisher ({doc_key or 'document'})"
