@@ -449,6 +449,12 @@ class SentenceAttributor:
                 break
         if k == j:
             return None
+        relayed = None
+        if self.lex.lang == "ar":
+            cut = next((n for n in range(j + 1, k - 1) if toks[n].core == "عن"), None)
+            if cut is not None:  # "وفق ما نقلت وكالة رويترز عن مصدرين مطلعين": the agency relays them
+                relayed = self._mention(toks[j:cut], speaker=False)
+                j = cut + 1
         mention, span, report, translation = self._mention(toks[j:k], speaker=False)
         if mention is None:
             return None
@@ -468,6 +474,8 @@ class SentenceAttributor:
             translation=translation,
             report_intro=report,
         )
+        if relayed is not None and relayed[0] is not None and relayed[0] is not mention:
+            frame.relays.append((relayed[0], Relation.REPORTED, relayed[1]))
         if leading:
             nxt = k
             if nxt < len(toks) and toks[nxt].core in {"فان", "فانه"}:
