@@ -46,6 +46,7 @@ _AR_ADVERBIALS = frozenset({"جديد", "مجددا", "مره", "اخري", "ا�
 #: Words that never open an Arabic speaker phrase: adverbials, prepositions, demonstratives.
 _AR_NOT_SPEAKER = frozenset({"هو", "هي", "وهو", "وهي", "هم", "وهم", "بعد", "قبل", "ذلك", "هذا", "هذه", "دون", "بدون", "عند", "عندما", "حين", "حيث", "لكن", "ثم", "اثر", "عقب", "خلال", "وسط", "رغم", "بسبب", "منذ", "حتي", "اذ", "اذا", "لو", "لما", "كما", "بينما", "فيما", "التي", "الذي", "الذين", "ما", "لا", "لم", "لن", "قد", "فقط"})
 _AR_NAMED_BY_QUOTE = frozenset({"صحيفه", "جريده", "وكاله", "قناه", "موقع", "مجله", "شركه", "منصه", "اذاعه", "شبكه", "مركز", "معهد", "منظمه", "حركه", "جماعه", "تلفزيون", "لصحيفه", "لوكاله", "لقناه", "لموقع", "مجموعه", "حزب"})
+_AR_BROADCAST = frozenset({"بثته", "بثه", "بثها", "نشرته", "نشره", "نشرها", "اوردته", "اورده", "اوردها", "نقلته", "نقله", "نقلها"})
 _AR_PRONOUN_OBJECTS = frozenset({"عليه", "عليها", "عليهم", "له", "لها", "لهم", "به", "بها", "اليه", "اليها"})
 #: "أصدر مركز X تقريرا": X publishes a report that later sentences quote ("وأورد التقرير").
 _AR_PUBLISH = frozenset({"اصدر", "اصدرت", "نشر", "نشرت", "واصدر", "واصدرت", "ونشر", "ونشرت"})
@@ -727,6 +728,15 @@ class SentenceAttributor:
                 frame.relays.append((mention, Relation.REPORTED, inner))
                 k = m + 1
                 continue
+            if toks[k].core in _AR_BROADCAST and k + 1 < len(toks):
+                # "في بيان بثته قناة المسيرة": the channel that carried the statement relays it
+                m = self._np_forward(toks, k + 1, limit=5)
+                if m > k + 1:
+                    medium, mspan, _, _ = self._mention(toks[k + 1 : m], kind=SourceKind.OUTLET, speaker=False)
+                    if medium is not None and medium is not frame.mention:
+                        frame.relays.append((medium, Relation.REPORTED, mspan))
+                    k = m
+                    continue
             if self._recipient(toks[k].core):
                 m = k + 1
                 while m < len(toks) and m - k < 4 and toks[m].core.startswith("ال") and not toks[m].comma_after:

@@ -191,8 +191,9 @@ class _Doc:
         reports = [m for m in self.reg.mentions if m.report]
         doc_report = reports[0] if reports else None
         source_line = None
-        if self.fur.source_line:
-            name, span, pidx = self.fur.source_line
+        line = self.fur.source_line or self.fur.wire_line
+        if line:
+            name, span, pidx = line
             source_line = (self.reg.get(name, span, kind=SourceKind.OUTLET, speaker=False), pidx)
         author = None
         if self.fur.byline:
@@ -386,7 +387,9 @@ class _Ctx:
         own_line = self.source_line is not None and any(fold(n) in doc._own_names for n in self.source_line[0].names)
         if self.source_line and not own_line and self.unit.para < self.source_line[1] and not self.unit.heading and not self.unit.title:
             outlet = self.source_line[0]
-            if hops[0].mention.publisher:
+            if hops[0].mention.publisher and self.source_line[1] >= 10**9:
+                pass  # a wire named in the dateline relays attributed statements, not the outlet's own text
+            elif hops[0].mention.publisher:
                 hops[0] = self._hop(outlet, Relation.REPORTED, modality, confidence=conf.PAGE_RELAY * conf.UNATTRIBUTED)
             else:
                 add(self._hop(outlet, Relation.REPORTED, modality, confidence=conf.PAGE_RELAY))
