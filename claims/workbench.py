@@ -5,7 +5,6 @@ queue. The web layer only renders these; every rule stays here, in the domain.""
 from __future__ import annotations
 
 import datetime
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -167,7 +166,8 @@ def outlets(session: Session) -> list[Source]:
 
 
 def review_queue(session: Session, params: ListParams) -> tuple[list[Claim], int]:
-    """Unreviewed claims, least confident first."""
+    """Unreviewed claims, least confident first (the extractor's ``confidence``). Claims
+    without a confidence were written by a person (curated seeds, API clients) and come last."""
     unreviewed = Claim.review_status == ReviewStatus.UNREVIEWED.value
     total = session.scalar(select(func.count()).select_from(Claim).where(unreviewed)) or 0
     rows = session.scalars(
@@ -177,11 +177,8 @@ def review_queue(session: Session, params: ListParams) -> tuple[list[Claim], int
 
 
 def queue_order() -> list:
-    return [Claim.id]
-
-
-def claim_by_id(session: Session, claim_id: uuid.UUID) -> Claim | None:
-    return session.get(Claim, claim_id)
+    """NULLs last on both databases (``IS NULL`` sorts false before true), then ascending."""
+    return [Claim.confidence.is_(None), Claim.confidence.asc(), Claim.id]
 
 
 __all__ = [

@@ -182,6 +182,18 @@ def test_browse_filters_search_and_pages(pages, seeded):
     assert bad.status_code == 200 and "YYYY-MM-DD" in bad.text
 
 
+def test_review_queue_puts_the_least_confident_first_and_person_written_last(pages, seeded):
+    with session_factory(seeded, write=True)() as s:
+        claims = list(s.scalars(select(Claim).order_by(Claim.id).limit(3)))
+        claims[0].confidence, claims[1].confidence = 0.9, 0.2  # claims[2] stays NULL (a person's)
+        ids = [str(c.id) for c in claims]
+        s.commit()
+    html = pages.get("/review").text
+    order = re.findall(r'<h3 id="q-([0-9a-f-]{36})"', html)
+    assert order[:2] == [ids[1], ids[0]] and ids[2] in order[2:]
+    assert "20%" in html and "recorded by a person" in html
+
+
 def _login(client: TestClient, secret: str, next_path: str = "/review") -> None:
     page = client.get("/login", params={"next": next_path})
     r = client.post("/login", data={"csrf_token": _csrf(page.text), "api_key": secret, "next": next_path}, follow_redirects=False)
@@ -295,3 +307,21 @@ def test_schema_page_works_offline(pages):
     js = pages.get("/schema-assets/swagger-ui-bundle.js")
     assert js.status_code == 200 and len(js.content) > 100_000
     assert pages.get("/schema-assets/swagger-ui.css").status_code == 200
+
+
+def test_hostile_input_on_pages_never_breaks_them(pages):
+    r = pages.get("/", params={"q": "who said\x00 Iran"})
+    assert r.status_code == 422 and "NUL" in r.text
+    assert pages.get("/", params={"q": "x" * 501}).text.count("too long") == 1
+    for params in ({"q": "الفراغ\x00"}, {"speaker": "\x00"}, {"page": "-3"}, {"outlet": "not-a-uuid"}, {"to": "2026-13-45"}):
+        assert pages.get("/browse", params=params).status_code == 200, params
+    assert pages.get("/", params={"q": "<script>alert(1)</script>"}).text.count("<script>alert(1)") == 0
+    r = pages.post("/login", data={"csrf_token": "x", "api_key": "y", "next": "//evil.example"}, follow_redirects=False)
+    assert r.status_code == 403
+
+
+def test_redirects_after_forms_stay_on_this_site():
+    from api.pages import safe_next
+
+    assert safe_next("/claims/1?ui=ar") == "/claims/1?ui=ar"
+    assert [safe_next(t) for t in ("//evil.example", "https://evil.example", "/\\evil", None, "")] == ["/"] * 5

@@ -46,7 +46,7 @@ from claims.reports import FORMATS
 from claims.reports.graph import chain_svg
 from claims.reports.model import claim_section
 from claims.review import review_claim, review_hop
-from claims.schemas import ClaimCorrection, ClaimReviewIn, HopCorrection, HopReviewIn
+from claims.schemas import AskIn, ClaimCorrection, ClaimReviewIn, HopCorrection, HopReviewIn
 from claims.services import ClaimService, DocumentService, ListParams, SourceService
 from claims.vocabulary import Modality, Relation, ReviewStatus, Scope, Stance
 from claims.workbench import document_view, evidence_marks, outlets, review_queue, segments, source_profile
@@ -75,7 +75,12 @@ def ask_page(request: Request, db_session: Session, q: str | None = None) -> Res
     if len(question) > request.app.state.settings.max_question_chars:
         error = translator(lang)("question_too_long")
     elif question:
-        result = ask(db_session, question, limit=3)
+        try:
+            checked = AskIn(question=question, limit=3)  # the API's own rules for a question
+        except ValidationError as exc:
+            return render(request, "ask.html", status_code=422, question=question.replace("\x00", ""),
+                          result=None, error="; ".join(_message(e) for e in exc.errors()), graphs={})
+        result = ask(db_session, checked.question, limit=checked.limit)
         for answer in result.answers:
             section = claim_section(db_session, ClaimService(db_session).get(answer.claim.id))
             graphs[answer.claim.id] = chain_svg(section, lang=lang)
@@ -140,7 +145,7 @@ def _page_number(value: str | None) -> int:
 def browse_page(request: Request, db_session: Session) -> Response:
     """Claims or documents with filters (speaker, outlet, language, modality, review status,
     publication dates), full-text search and pagination; every filter is in the URL."""
-    p = request.query_params
+    p = {k: v.replace("\x00", "") for k, v in request.query_params.items()}  # NUL is never data
     what = "documents" if p.get("what") == "documents" else "claims"
     page = _page_number(p.get("page"))
     params = ListParams(limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
