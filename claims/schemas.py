@@ -590,7 +590,7 @@ class Version(Schema):
 class History(Schema):
     claim_id: uuid.UUID
     versions: list[Version]
-    deleted: bool = Field(default=False, description="The claim was deleted; its history stays (answered with 410)")
+    deleted: bool = Field(default=False, description="The claim was deleted; its history stays (served in a 404 problem's 'history')")
 
 
 # --- feeds and jobs ---------------------------------------------------------------------

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 
 from api.dependencies import page, text_filter
-from claims.errors import NotFound
+from claims.errors import Conflict, NotFound
 from claims.jobs.store import get as get_job
 from claims.jobs.store import list_jobs, submit
 from claims.models import Job
@@ -50,7 +50,8 @@ class JobController(Controller):
         if job is None:
             raise NotFound(f"job {job_id} does not exist")
         if job.status != JobStatus.SUCCEEDED.value or job.result_body is None:
-            raise NotFound(f"job {job_id} has no file result (status {job.status})", job_status=job.status)
+            # The job exists; its file does not (yet): a conflict with the job's state, not a missing record.
+            raise Conflict(f"job {job_id} has no file result (status {job.status})", job_status=job.status)
         headers = {"Content-Disposition": f'inline; filename="{job.result_filename or "result"}"'}
         if job.result and job.result.get("sha256"):
             headers["X-Report-SHA256"] = job.result["sha256"]

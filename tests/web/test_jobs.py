@@ -216,7 +216,7 @@ def test_large_report_is_a_job(seeded, admin_client, jobs_env):
     assert r.headers["location"] == job["url"] and job["kind"] == "report"
     again = admin_client.get(f"/api/v1/documents/{doc_id}/report", params={"format": "html"})
     assert again.status_code == 202 and again.json()["id"] == job["id"]  # same data: same job
-    assert admin_client.get(f"{job['url']}/result").status_code == 404  # not made yet
+    assert admin_client.get(f"{job['url']}/result").status_code == 409  # not made yet (the job exists)
     assert runner.run(uuid.UUID(job["id"]), db) == "succeeded"
     done = admin_client.get(job["url"]).json()
     assert done["result_url"] == f"{job['url']}/result" and done["result"]["claims"] > 3
