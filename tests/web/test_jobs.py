@@ -69,6 +69,15 @@ def jobs_env(db, monkeypatch, tmp_path):
     get_engine.cache_clear()
 
 
+def _broker_env(jobs_env, broker: str) -> dict[str, str]:
+    """The queue in the database (SQLite file or PostgreSQL), or on the real Redis."""
+    if broker != "redis":
+        return jobs_env()
+    if not _redis_up():
+        pytest.fail("Redis is not running at 127.0.0.1:6379 (the scale-mode test needs it)")
+    return jobs_env(jobs_broker="redis", jobs_url=REDIS_URL)
+
+
 def _submit(db, kind, params=None, **kw) -> uuid.UUID:
     with session_factory(db, write=True)() as s:
         job, _ = store.submit(s, kind, params or {}, **kw)
@@ -284,12 +293,7 @@ def test_sigkill_mid_job_loses_nothing(db, jobs_env, tmp_path, broker):
     Huey drops a message when it hands it out, so this is the job table's lease at work."""
     import tests.test_crash_safety as crash
 
-    if broker == "redis":
-        if not _redis_up():
-            pytest.fail("Redis is not running at 127.0.0.1:6379 (the scale-mode test needs it)")
-        env = jobs_env(jobs_broker="redis", jobs_url=REDIS_URL)
-    else:
-        env = jobs_env()
+    env = _broker_env(jobs_env, broker)
     env["CLAIMS_EMBEDDINGS"] = "off"  # vectors are the embedding backfill's job, not the load's
     load_file = tmp_path / "load.jsonl"
     DOCUMENTS = 60
@@ -328,12 +332,7 @@ def test_sigkill_mid_job_loses_nothing(db, jobs_env, tmp_path, broker):
 def test_two_workers_drain_one_queue_without_duplicates(db, jobs_env, tmp_path, broker):
     """Two `claims worker` processes on one queue (the database's own: SQLite file or PostgreSQL
     SKIP LOCKED; or Redis): every job runs exactly once, and both workers take part."""
-    if broker == "redis":
-        if not _redis_up():
-            pytest.fail("Redis is not running at 127.0.0.1:6379 (the scale-mode test needs it)")
-        env = jobs_env(jobs_broker="redis", jobs_url=REDIS_URL)
-    else:
-        env = jobs_env()
+    env = _broker_env(jobs_env, broker)
     count = 40
     ids = [_submit(db, "ping", {"seconds": "0.05"}) for _ in range(count)]
     logs = [tmp_path / "a.log", tmp_path / "b.log"]
