@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 
 from api.dependencies import page, text_filter
+from api.errors import PROBLEM_JSON, Problem
 from claims.errors import Conflict, NotFound
 from claims.jobs.store import get as get_job
 from claims.jobs.store import list_jobs, submit
@@ -44,7 +45,11 @@ class JobController(Controller):
         return job_out(get_job(db_session, job_id))
 
     @get("/{job_id:uuid}/result", summary="The file a job made (a report), once it succeeded", sync_to_thread=True,
-         responses={200: ResponseSpec(bytes, media_type="application/octet-stream", description="The file")})
+         responses={
+             200: ResponseSpec(bytes, media_type="application/octet-stream", description="The file"),
+             409: ResponseSpec(Problem, media_type=PROBLEM_JSON, generate_examples=False,
+                               description="The job has no file result (yet): see its status"),
+         })
     def get_result(self, db_session: NamedDependency[Session], job_id: FromPath[UUID]) -> Response[bytes]:
         job = db_session.scalar(select(Job).where(Job.id == job_id).options(undefer(Job.result_body)))
         if job is None:
