@@ -34,8 +34,8 @@ from api.pages import (
     current_session,
     render,
     safe_next,
-    session_cookie,
-    sessions,
+    session_config,
+    start_session,
     translator,
     ui_lang,
 )
@@ -261,7 +261,7 @@ def _apply_review(request: Request, form: dict[str, str], action) -> Response:
         key = current_key(db, web_session.key_id)
         if key is None or not key.allows(Scope.REVIEW):
             db.rollback()
-            web_session.key_id, web_session.key_name, web_session.scopes = None, None, frozenset()
+            web_session.log_out()
             _flash(web_session, t("review_login"))
             return Redirect(back, status_code=303)
         db.info["actor"] = f"web:{key.name}"
@@ -332,12 +332,8 @@ def review_hop_form(request: Request, claim_id: uuid.UUID, position: int, data: 
 
 @get("/login", name="web:login", **_PAGE)
 def login_page(request: Request, next: str | None = None) -> Response:  # noqa: A002 - the query name
-    web_session = current_session(request)
-    cookies = []
-    if web_session is None:
-        token, web_session = sessions(request).create()
-        cookies.append(session_cookie(request, token))
-    return render(request, "login.html", web_session=web_session, cookies=cookies, next=safe_next(next, "/review"))
+    web_session = current_session(request) or start_session(request)
+    return render(request, "login.html", web_session=web_session, next=safe_next(next, "/review"))
 
 
 @post("/login", name="web:login-post", status_code=303, **_PAGE)
@@ -352,9 +348,8 @@ def login_form(request: Request, data: dict[str, str] = _FORM) -> Response:
     if key is None:
         _flash(web_session, t("login_failed"))
         return Redirect("/login?" + urlencode({"next": target}), status_code=303)
-    sessions(request).drop(request.cookies.get("claims_session"))
-    token, _ = sessions(request).create(key_id=key.id, key_name=key.name, scopes=key.scopes)
-    return Redirect(target, status_code=303, cookies=[session_cookie(request, token)])
+    start_session(request, key_id=key.id, key_name=key.name, scopes=key.scopes)
+    return Redirect(target, status_code=303)
 
 
 @post("/logout", name="web:logout", status_code=303, **_PAGE)
@@ -362,10 +357,8 @@ def logout_form(request: Request, data: dict[str, str] = _FORM) -> Response:
     web_session = current_session(request)
     if not csrf_ok(request, web_session, data.get("csrf_token")):
         return Response(content=translator(ui_lang(request))("csrf_failed"), status_code=403, media_type=MediaType.TEXT)
-    sessions(request).drop(request.cookies.get("claims_session"))
-    token, fresh = sessions(request).create()
-    fresh.flash.append(translator(ui_lang(request))("logged_out"))
-    return Redirect("/", status_code=303, cookies=[session_cookie(request, token)])
+    start_session(request).flash.append(translator(ui_lang(request))("logged_out"))
+    return Redirect("/", status_code=303)
 
 
 # --- access and errors -------------------------------------------------------------------
@@ -377,7 +370,7 @@ async def reads_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> 
     """With ``CLAIMS_REQUIRE_KEY_FOR_READS`` every page but the login needs a logged-in key."""
     if not connection.app.state.settings.require_key_for_reads or handler.name in _OPEN_PAGES:
         return
-    web_session = sessions(connection).get(connection.cookies.get("claims_session"))  # type: ignore[arg-type]
+    web_session = current_session(connection)
     if web_session is None or not web_session.logged_in:
         raise NotAuthorizedException(detail="reads need a key")
 
@@ -419,6 +412,7 @@ web_router = Router(
     path="/",
     route_handlers=PAGE_HANDLERS,
     guards=[reads_guard],
+    middleware=[session_config.middleware],
     exception_handlers={Exception: page_error},
 )
 
