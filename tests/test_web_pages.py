@@ -375,3 +375,43 @@ def test_reading_a_page_anonymously_sets_no_cookie_and_stores_nothing(pages):
     cookie = login.headers["set-cookie"]
     assert "claims_session=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie.replace("Lax", "lax")
     assert "claims_session" not in pages.get("/api/v1/claims").headers.get("set-cookie", "")
+
+
+def test_claim_page_shows_each_hops_confidence_where_stored(pages, seeded):
+    claim = _claim(seeded, "000-iran-vacuum")
+    with session_factory(seeded, write=True)() as s:
+        hops = s.scalars(select(RelayHop).where(RelayHop.claim_id == claim.id).order_by(RelayHop.position)).all()
+        assert len(hops) >= 2
+        hops[0].confidence, hops[1].confidence = 0.42, None
+        s.commit()
+    html = pages.get(f"/claims/{claim.id}").text
+    chain = html[html.index('<ol class="chain">') :]
+    chain = chain[: chain.index("</ol>")]
+    items = chain.split("<li>")[1:]
+    assert '<span class="confidence">Confidence 42%</span>' in items[0]
+    assert 'class="confidence"' not in items[1]  # no stored confidence (a person wrote it): nothing shown
+
+
+def test_graph_names_sources_in_the_interface_language(pages, seeded):
+    """The Arabic interface draws a source by its Arabic alias (the rule Arabic answers use),
+    the English one by the canonical name."""
+    from claims.query.languages import ar
+
+    claim = _claim(seeded, "000-iran-vacuum")
+    with session_factory(seeded)() as s:
+        sources = [s.get(Source, h.source_id) for h in s.get(Claim, claim.id).hops]
+        names = [(src.name, ar.display_name(src)) for src in sources]
+    arabic = [(en, a) for en, a in names if a != en]
+    assert arabic, "the vacuum chain has a source with an Arabic alias"
+
+    def graph(html: str) -> str:
+        return html[html.index('<figure class="graph">') : html.index("</figure>")]
+
+    en_graph = graph(pages.get(f"/claims/{claim.id}", params={"ui": "en"}).text)
+    ar_graph = graph(pages.get(f"/claims/{claim.id}", params={"ui": "ar"}).text)
+    svg = lambda g: g[g.index("<svg") :]  # noqa: E731 - the drawing, not its aria-label
+    for en, a in arabic:
+        assert a in svg(ar_graph) and en not in svg(ar_graph)
+        assert en in svg(en_graph) and a not in svg(en_graph)
+    ask_ar = pages.get("/", params={"q": VACUUM_AR_Q, "ui": "ar"}).text
+    assert any(a in ask_ar[ask_ar.index("<svg") :] for _, a in arabic)

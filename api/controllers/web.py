@@ -24,7 +24,8 @@ from litestar.params import Body
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 from pydantic import ValidationError
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
 from api.auth import PUBLIC
 from api.pages import (
@@ -41,7 +42,8 @@ from api.pages import (
 )
 from claims.errors import DomainError, Invalid
 from claims.keys import current_key, grants
-from claims.query import ask
+from claims.models import Source
+from claims.query import ask, languages
 from claims.reports import FORMATS
 from claims.reports.graph import chain_svg
 from claims.reports.model import claim_section
@@ -83,8 +85,17 @@ def ask_page(request: Request, db_session: Session, q: str | None = None) -> Res
         result = ask(db_session, checked.question, limit=checked.limit)
         for answer in result.answers:
             section = claim_section(db_session, ClaimService(db_session).get(answer.claim.id))
-            graphs[answer.claim.id] = chain_svg(section, lang=lang)
+            graphs[answer.claim.id] = _graph(db_session, section, lang)
     return render(request, "ask.html", question=question, result=result, error=error, graphs=graphs)
+
+
+def _graph(db: Session, section: Any, lang: str) -> str:
+    """The chain graph with every source named in the interface language (the rule answers use:
+    ``claims.query.languages``' ``display_name``, an alias in that script, else the canonical name)."""
+    ids = {hop.source.id for hop in section.chain}
+    rows = db.scalars(select(Source).where(Source.id.in_(ids)).options(selectinload(Source.aliases))) if ids else []
+    display_name = languages.get(lang).display_name
+    return chain_svg(section, lang=lang, names={row.id: display_name(row) for row in rows})
 
 
 # --- claims, documents, sources ----------------------------------------------------------
@@ -102,8 +113,9 @@ def claim_page(request: Request, db_session: Session, claim_id: uuid.UUID) -> Re
         "claim.html",
         claim=claim,
         section=section,
-        graph=chain_svg(section, lang=ui_lang(request)),
+        graph=_graph(db_session, section, ui_lang(request)),
         text_segments=segments(claim.document.text, evidence_marks(claim)),
+        hop_confidence={h.position: h.confidence for h in claim.hops},
         by_lang=by_lang,
         formats=FORMATS,
         review_form=_review_choices(),
