@@ -2,8 +2,8 @@
 
 One JSON object per line (``BulkLine``): a document with its outlet named, and its claims as
 character spans with the speaker and relay chain named. Names are resolved through the alias
-table (``SourceNames``: exact folded alias, then the same fuzzy ratio as
-``SourceService.resolve``) and sources are created when new.
+table (``SourceNames``: exact folded alias, then the one name matcher ``claims.names`` that
+``SourceService.resolve`` and ingest use) and sources are created when new.
 
 Rows are written with SQLAlchemy Core in batches (``executemany``; insertmanyvalues on both
 databases), not through the ORM unit of work: the ORM path costs ~1 ms per row. Everything the
@@ -42,7 +42,6 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
-from rapidfuzz import fuzz, process
 from sqlalchemy import Engine, MetaData, Table, func, insert, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -50,8 +49,9 @@ from sqlalchemy.orm import Session
 from claims.audit import _SKIPPED_COLUMNS, _jsonable, _last_hash, default_actor
 from claims.db import session_factory
 from claims.models import AuditEvent, Claim, ClaimGroup, Document, RelayHop, Source, SourceAlias
+from claims.names import NameIndex
 from claims.schemas import ArticleText, HttpUrl, LangCode, Timestamp
-from claims.services import RESOLVE_THRESHOLD, content_hash, slugify
+from claims.services import content_hash, slugify
 from claims.text import fold_name as _fold_name
 from claims.vocabulary import AuditAction, Modality, Relation, SourceKind, Stance
 
@@ -186,13 +186,12 @@ def _snapshot(row: dict[str, Any], *, document: bool = False, parent: str | None
 
 
 class SourceNames:
-    """The alias table in memory for one load: folded alias -> source, plus the fuzzy fallback
-    of ``SourceService.resolve`` (rapidfuzz ratio over folded aliases, same threshold)."""
+    """The alias table in memory for one load: folded alias -> source, plus the one name
+    matcher (``claims.names.NameIndex``, as ``SourceService.resolve``) for other spellings."""
 
     def __init__(self, session: Session) -> None:
         self.exact: dict[str, uuid.UUID] = {}
-        self.choices: list[str] = []
-        self.owners: list[uuid.UUID] = []
+        self.index = NameIndex()
         self.keys: set[str] = set(session.scalars(select(Source.key)))
         for normalized, source_id in session.execute(
             select(SourceAlias.normalized, SourceAlias.source_id).order_by(SourceAlias.source_id, SourceAlias.id)
@@ -203,8 +202,7 @@ class SourceNames:
     def _remember(self, normalized: str, source_id: uuid.UUID) -> None:
         if normalized and normalized not in self.exact:
             self.exact[normalized] = source_id
-            self.choices.append(normalized)
-            self.owners.append(source_id)
+            self.index.add(source_id, None, normalized)
 
     def resolve(self, folded: str) -> tuple[uuid.UUID | None, bool]:
         """(source id or None, whether it matched exactly)."""
@@ -213,12 +211,7 @@ class SourceNames:
             return hit, True
         if folded in self._resolved:
             return self._resolved[folded], False
-        best = (
-            process.extractOne(folded, self.choices, scorer=fuzz.ratio, score_cutoff=RESOLVE_THRESHOLD)
-            if self.choices
-            else None
-        )
-        found = self.owners[best[2]] if best else None
+        found = self.index.match([folded])
         self._resolved[folded] = found
         return found, False
 

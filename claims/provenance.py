@@ -51,8 +51,8 @@ def chain(claim: Claim) -> list[ChainHop]:
     return out
 
 
-def origin_of(source: Source) -> Origin:
-    return Origin(id=source.id, name=source.name, kind=source.kind, aliases=[a.text for a in source.aliases])
+def origin_of(source: Source, *, claim_id=None) -> Origin:
+    return Origin(id=source.id, name=source.name, kind=source.kind, aliases=[a.text for a in source.aliases], claim_id=claim_id)
 
 
 def hop_drift(claim: Claim) -> list[Drift]:
@@ -137,52 +137,53 @@ def group_drift(claim: Claim, members: list[Claim]) -> list[Drift]:
     return out
 
 
-def primary_origin(claim: Claim, members: list[Claim]) -> Source:
-    """Hop 0 of this claim, unless it is only its own publisher and a group member names a
-    primary speaker; an anonymous source stays anonymous (never replaced by a guess)."""
-    own = claim.hops[0].source if claim.hops else claim.speaker
-    publisher_only = len(claim.hops) == 1 or claim.hops[0].relation == Relation.PUBLISHED
-    if not publisher_only or own.kind == SourceKind.ANONYMOUS:
-        return own
-    for other in members:
-        if other.hops and other.hops[0].relation != Relation.PUBLISHED:
-            return other.hops[0].source
-    return own
-
-
 _PRIMARY = {Relation.SAID.value, Relation.QUOTED.value, Relation.PARAPHRASED.value}
 
 
-def group_origin(claim: Claim, members: list[Claim]) -> Source:
-    """The earliest hop-0 source across the group: a primary speaker (said/quoted) over an
-    outlet that reported it, a relayer over a bare publisher; an unnamed source stays unnamed."""
-    own = claim.hops[0].source if claim.hops else claim.speaker
-    if own.kind == SourceKind.ANONYMOUS:
-        return own
+def _origin_tier(telling: Claim) -> int:
+    """0: a primary speaker (said/quoted/paraphrased) relayed by someone; 1: an outlet that
+    reported it, or a speaker with no relay; 2: only its own publisher."""
+    hop0 = telling.hops[0]
+    if hop0.relation == Relation.PUBLISHED.value:
+        return 2
+    return 0 if hop0.relation in _PRIMARY and len(telling.hops) > 1 else 1
 
-    def tier(member: Claim) -> int:
-        hop0 = member.hops[0]
-        if hop0.relation == Relation.PUBLISHED.value:
-            return 2
-        return 0 if hop0.relation in _PRIMARY and len(member.hops) > 1 else 1
 
-    if not claim.hops:
-        return own
-    best, best_tier = claim, tier(claim)
+def origin_telling(claim: Claim, members: list[Claim]) -> Claim:
+    """The one origin rule (provenance, reports and ``ask``): of the tellings of a proposition
+    (this claim and its group members), the one whose hop 0 is the origin.
+
+    A better kind of origin (primary speaker over an outlet that reported it over a bare
+    publisher) wins, then an earlier dated one of the same kind; undated tellings of the same
+    kind keep this claim's own. An unnamed source stays unnamed: it is never replaced by a
+    named guess from another telling.
+    """
+    if not claim.hops or claim.hops[0].source.kind == SourceKind.ANONYMOUS:
+        return claim
+    best, best_tier = claim, _origin_tier(claim)
     for member in members:
         if not member.hops:
             continue
-        t = tier(member)
+        tier = _origin_tier(member)
         earlier = (
             member.document.published_at is not None
             and best.document.published_at is not None
             and member.document.published_at < best.document.published_at
         )
-        # Only a better kind of origin, or a dated earlier one of the same kind, displaces it:
-        # undated tellings keep their own origin rather than an arbitrary order.
-        if t < best_tier or (t == best_tier and earlier):
-            best, best_tier = member, t
-    return best.hops[0].source
+        if tier < best_tier or (tier == best_tier and earlier):
+            best, best_tier = member, tier
+    return best
+
+
+def origin_source(telling: Claim) -> Source:
+    return telling.hops[0].source if telling.hops else telling.speaker
+
+
+def origin(claim: Claim, members: list[Claim]) -> Origin:
+    """The proposition's origin as provenance, reports and answers show it; ``claim_id`` names
+    the telling whose hop 0 it is (its chain is the evidence for it)."""
+    telling = origin_telling(claim, members)
+    return origin_of(origin_source(telling), claim_id=telling.id)
 
 
 def group_member(member: Claim) -> GroupMember:
@@ -202,7 +203,7 @@ def provenance(session: Session, claim: Claim) -> Provenance:
     return Provenance(
         claim=ClaimBrief.model_validate(claim),
         document_id=claim.document_id,
-        origin=origin_of(primary_origin(claim, members)),
+        origin=origin(claim, members),
         chain=chain(claim),
         group=[group_member(m) for m in members],
         drift=hop_drift(claim) + group_drift(claim, members),
@@ -302,12 +303,13 @@ def trace(session: Session, claim_id: uuid.UUID) -> Provenance:
                 source=_Row(id=hop.source_id, name=hop.source_name, kind=hop.source_kind),
             )
         )
-    origin = primary_origin(claim, members)
+    telling = origin_telling(claim, members)
+    origin = origin_source(telling)
     aliases = list(conn.execute(_ALIASES_Q, {"source_id": origin.id}).scalars())
     return Provenance(
         claim=ClaimBrief(id=claim.id, text=claim.text, lang=claim.lang, modality=claim.modality, stance=claim.stance),
         document_id=claim.document_id,
-        origin=Origin(id=origin.id, name=origin.name, kind=origin.kind, aliases=aliases),
+        origin=Origin(id=origin.id, name=origin.name, kind=origin.kind, aliases=aliases, claim_id=telling.id),
         chain=chain(claim),
         group=[group_member(m) for m in members],
         drift=hop_drift(claim) + group_drift(claim, members),

@@ -11,11 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from claims.models import Claim, Source
-from claims.provenance import group_members, group_origin, origin_of, provenance
+from claims.provenance import group_members, origin_telling, provenance
 from claims.query import languages, registry
 from claims.query.parse import ParsedQuestion
 from claims.query.support import calibrated
+from claims.query.vocabulary import Intent
 from claims.schemas import Answer, ChainHop, Drift, Provenance
+from claims.syndication import FirstAppearance, first_appearance
 from claims.vocabulary import MODALITY_STRENGTH, Modality, Relation
 
 
@@ -33,6 +35,14 @@ class AnswerContext:
     publisher: uuid.UUID | None = None
     hedge_cue: str | None = None
     weaker_question: bool = False
+    #: The proposition's documents and their syndicated copies ordered by publication date
+    #: (claims.syndication): who published first, who re-published it, which are undated.
+    appearances: FirstAppearance | None = None
+
+    @property
+    def syndicated(self) -> bool:
+        """More than one appearance is known: phrase the answer as first and later appearances."""
+        return self.appearances is not None and len(self.appearances.appearances) > 1
 
     @property
     def first(self) -> Claim:
@@ -106,12 +116,15 @@ def representative(parsed: ParsedQuestion, members: list[tuple[float, Claim]]) -
 
 
 def build_answer(session: Session, parsed: ParsedQuestion, claim: Claim, score: float) -> Answer:
-    found = provenance(session, claim)
+    """The answer shows the telling whose hop 0 is the group's origin (``origin_telling``), so
+    origin and chain always come from the same evidence, even when that is another document."""
     others = group_members(session, claim)
-    origin = group_origin(claim, others)
+    telling = origin_telling(claim, others)
+    if telling is not claim:
+        claim, others = telling, group_members(session, telling)
+    found = provenance(session, claim)
     ans = Answer(
-        **found.model_dump(exclude={"drift", "origin"}),
-        origin=origin_of(origin),
+        **found.model_dump(exclude={"drift"}),
         drift=found.drift + question_drift(parsed, found),
         confidence=calibrated(score),
     )
@@ -132,5 +145,7 @@ def build_answer(session: Session, parsed: ParsedQuestion, claim: Claim, score: 
         hedge_cue=next((h.cue for h in ans.chain if h.modality == "hedged" and h.cue), None),
         weaker_question=_weaker_question(parsed, ans),
     )
+    if parsed.intent == Intent.FIRST_REPORTED:
+        ctx.appearances = first_appearance(session, [c.document_id for c in [claim, *others]])
     ans.answer_text = registry.get(parsed.intent).phrase(language, ctx)
     return ans

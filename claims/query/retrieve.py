@@ -87,14 +87,8 @@ def fused_ranking(result: HybridResult, *, weight: float | None = None) -> list[
 
 def resolve_speaker(session: Session, name: str) -> Source | None:
     """The longest leading run of words in ``name`` that names a known source ("Kotrashev tell
-    Russian media" → Kotrashev; "وزير الدفاع العراقي" → the minister, through his role alias).
-
-    Each run is tried against the alias table (exact folded alias, then fuzzy), then across
-    scripts (transliteration + phonetic fold + token_sort_ratio, ``claims.names``)."""
-    from sqlalchemy import select
-
-    from claims.models import SourceAlias
-    from claims.names import best_match
+    Russian media" → Kotrashev; "وزير الدفاع العراقي" → the minister, through his role alias),
+    by the one name matcher (``SourceService.resolve``: alias table, then across scripts)."""
     from claims.services import SourceService
 
     service = SourceService(session)
@@ -103,10 +97,4 @@ def resolve_speaker(session: Session, name: str) -> Source | None:
         source = service.resolve(" ".join(tokens[:n]))
         if source is not None:
             return source
-    aliases = [(text, sid) for text, sid in session.execute(select(SourceAlias.text, SourceAlias.source_id))]
-    aliases += [(nm, sid) for nm, sid in session.execute(select(Source.name, Source.id))]
-    for n in range(len(tokens), 0, -1):
-        source_id = best_match(" ".join(tokens[:n]), aliases)
-        if source_id is not None:
-            return session.get(Source, source_id)
     return None

@@ -190,16 +190,8 @@ def test_api_html_and_store_only(client):
 
 
 @pytest.fixture
-def cli_env(db, monkeypatch):
-    from claims.db import get_engine
-    from claims.settings import get_settings
-
-    monkeypatch.setenv("CLAIMS_DATABASE_URL", db.url.render_as_string(hide_password=False))
-    get_settings.cache_clear()
-    get_engine.cache_clear()
-    yield
-    get_settings.cache_clear()
-    get_engine.cache_clear()
+def cli_env(db, use_database):
+    use_database(db)
 
 
 def test_cli_ingest_json_summary_and_reingest(cli_env, db, tmp_path):
