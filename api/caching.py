@@ -1,9 +1,9 @@
 """Conditional reads: an ``ETag`` on claim, provenance and report reads; ``If-None-Match`` with
 a matching tag answers ``304 Not Modified`` without a body.
 
-The tag is a digest of the exact bytes sent, so it changes whenever anything in the
-representation changes (a review, a new group member, a re-rendered report) and needs no
-version column.
+The tag is a digest of the exact bytes sent (for a report: of its record and format, without
+the generation time, so an unchanged report keeps its tag and a 304 skips rendering), so it
+changes whenever anything in the representation changes and needs no version column.
 """
 
 from __future__ import annotations
@@ -58,6 +58,18 @@ class Conditional:
         if matches(request.headers.get("if-none-match"), tag):
             return Response(content=b"", status_code=304, headers=out, media_type=media_type)
         return Response(content=body, media_type=media_type, headers=out)
+
+    def not_modified(self, request: Request, tag: str) -> Response[Any] | None:
+        """304 when the client's tag is ``tag`` (checked before any costly rendering)."""
+        if matches(request.headers.get("if-none-match"), tag):
+            return Response(content=b"", status_code=304, headers={"ETag": tag, "Cache-Control": "no-cache"})
+        return None
+
+    @staticmethod
+    def with_tag(response: Response[Any], tag: str) -> Response[Any]:
+        response.headers["ETag"] = tag
+        response.headers["Cache-Control"] = "no-cache"
+        return response
 
 
 conditional = Conditional()

@@ -289,8 +289,18 @@ def _problem_example(status: int, description: str) -> dict[str, Any]:
     }
 
 
+def _job_kinds(doc: dict[str, Any]) -> None:
+    """The job kinds are a registry (``claims.jobs.kinds.KINDS``): the document lists them."""
+    from claims.jobs.kinds import KINDS
+
+    job_in = doc.get("components", {}).get("schemas", {}).get("JobIn")
+    if job_in and "kind" in job_in.get("properties", {}):
+        job_in["properties"]["kind"] = {**job_in["properties"]["kind"], "enum": sorted(KINDS)}
+
+
 def finish(doc: dict[str, Any]) -> dict[str, Any]:
     _pydantic_components(doc)
+    _job_kinds(doc)
     _parameters(doc)
     _examples(doc)
     return doc

@@ -590,7 +590,7 @@ class Version(Schema):
 class History(Schema):
     claim_id: uuid.UUID
     versions: list[Version]
-    deleted: bool = Field(default=False, description="The claim was deleted; its history stays (answered with 410)")
+    deleted: bool = Field(default=False, description="The claim was deleted; its history stays (served in a 404 problem's 'history')")
 
 
 # --- feeds and jobs ---------------------------------------------------------------------
@@ -613,7 +613,7 @@ class FeedOut(Schema):
 
 
 class JobIn(Schema):
-    kind: PlainText(40, min_length=1)
+    kind: PlainText(40, min_length=1) = Field(description="A registered job kind (the document lists them)")
     params: dict[PlainText(100), PlainText(2000)] = Field(default_factory=dict, max_length=20)
     idempotency_key: PlainText(200, min_length=1) | None = None
 

@@ -94,3 +94,9 @@ def test_claim_provenance_and_report_reads_are_conditional(admin_client):
 
 def test_deleting_a_source_in_use_is_a_documented_409(admin_client, spec):
     assert "409" in spec["paths"]["/api/v1/sources/{source_id}"]["delete"]["responses"]
+
+
+def test_the_job_kinds_in_the_schema_are_the_registered_ones(spec):
+    from claims.jobs.kinds import KINDS
+
+    assert spec["components"]["schemas"]["JobIn"]["properties"]["kind"]["enum"] == sorted(KINDS)

@@ -138,8 +138,9 @@ def test_history_outlives_the_claim(client, vacuum):
     assert client.get(f"/api/v1/claims/{vacuum.id}/history").json()["deleted"] is False
     assert client.delete(f"/api/v1/claims/{vacuum.id}").status_code == 204
     gone = client.get(f"/api/v1/claims/{vacuum.id}/history")
-    assert gone.status_code == 410 and gone.json()["deleted"] is True  # the claim is gone, its history stays
-    versions = gone.json()["versions"]
+    assert gone.status_code == 404 and gone.headers["content-type"].startswith("application/problem+json")
+    assert gone.json()["history"]["deleted"] is True  # the claim is gone, its history stays
+    versions = gone.json()["history"]["versions"]
     assert versions[-1]["action"] == "delete"
     assert versions[-1]["state"] == {"claim": None, "hops": []}
     assert versions[-2]["state"]["claim"]["key"] == VACUUM

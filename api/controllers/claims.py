@@ -5,12 +5,12 @@ from uuid import UUID
 
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.di import NamedDependency
-from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
 from sqlalchemy.orm import Session
 
 from api.caching import IfNoneMatch, conditional
 from api.dependencies import LangFilter, PublishedAfter, PublishedBefore, page, text_filter, timestamp
+from api.errors import problem
 from claims.history import claim_history as history_of
 from claims.provenance import trace
 from claims.review import review_claim, review_hop
@@ -127,8 +127,13 @@ class ClaimController(Controller):
         )
 
     @get("/{claim_id:uuid}/history", summary="Versions of a claim and its hops, from the audit trail "
-         "(410 with the same body once the claim is deleted: the claim is gone, its history stays)",
-         sync_to_thread=True, responses={410: ResponseSpec(History, description="The claim was deleted; here is its history")})
-    def claim_history(self, db_session: NamedDependency[Session], claim_id: FromPath[UUID]) -> Response[History]:
+         "(once the claim is deleted: 404 problem+json whose `history` member still carries them)",
+         sync_to_thread=True)
+    def claim_history(
+        self, request: Request, db_session: NamedDependency[Session], claim_id: FromPath[UUID]
+    ) -> Response[History]:
         result = history_of(db_session, claim_id)
-        return Response(result, status_code=410 if result.deleted else 200)
+        if result.deleted:  # the claim is gone (404), its history stays, for auditors
+            return problem(request, 404, "Not found", f"claim {claim_id} was deleted; its history is in 'history'",
+                           history=result.model_dump(mode="json"))
+        return Response(result)

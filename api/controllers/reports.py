@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Annotated
 from uuid import UUID
 
 from litestar import Request, Response, get
 from litestar.di import NamedDependency
+from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, QueryParameter
 from sqlalchemy.orm import Session
 
-from api.caching import IfNoneMatch, conditional
+from api.caching import IfNoneMatch, conditional, etag
 from claims.jobs.reports import report_job
 from claims.reports import FORMATS, Kind, build_report, render
+from claims.schemas import JobOut
 
 ReportFormat = Annotated[
     str,
@@ -26,15 +29,29 @@ def _report(request: Request, db_session: Session, kind: Kind, subject_id: UUID,
         return Response(content=queued.model_dump_json().encode(), status_code=202, media_type="application/json",
                         headers={"Location": queued.url})
     report = build_report(db_session, kind, subject_id)
+    timeless = report.meta.model_copy(update={"generated_at": _EPOCH})
+    tag = etag(fmt.encode() + b"\n" + report.model_copy(update={"meta": timeless}).model_dump_json().encode())
+    unchanged = conditional.not_modified(request, tag)
+    if unchanged is not None:
+        return unchanged
     rendered = render(report, fmt)
     headers = {
         "Content-Disposition": f'inline; filename="{rendered.filename(report)}"',
         "X-Report-SHA256": rendered.digest,
     }
-    return conditional.respond_bytes(request, rendered.body, rendered.media_type, headers=headers)
+    return conditional.with_tag(Response(content=rendered.body, media_type=rendered.media_type, headers=headers), tag)
 
 
-_CONDITIONAL = {"responses": conditional.responses, "response_headers": conditional.response_headers}
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
+_CONDITIONAL = {
+    "responses": {
+        **conditional.responses,
+        202: ResponseSpec(JobOut, description="A large HTML/PDF report is made by a job: follow Location"),
+    },
+    "response_headers": conditional.response_headers,
+}
 
 
 @get("/api/v1/claims/{subject_id:uuid}/report", summary="Provenance report for one claim", tags=["reports"],

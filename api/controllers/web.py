@@ -16,11 +16,11 @@ from urllib.parse import urlencode
 
 from litestar import MediaType, Request, Response, Router, get, post
 from litestar.connection import ASGIConnection
-from litestar.enums import RequestEncodingType
+from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException, ValidationException
 from litestar.handlers import BaseRouteHandler
 from litestar.openapi.plugins import SwaggerRenderPlugin
-from litestar.params import Body
+from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 from pydantic import ValidationError
@@ -57,7 +57,6 @@ log = logging.getLogger("claims.web")
 
 PAGE_SIZE = 20
 _PAGE = {"include_in_schema": False, "opt": {"scope": PUBLIC}, "sync_to_thread": True}
-_FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
 
 
 def _db(request: Request, *, write: bool = False) -> Session:
@@ -69,7 +68,7 @@ def _db(request: Request, *, write: bool = False) -> Session:
 
 
 @get("/", name="web:ask", **_PAGE)
-def ask_page(request: Request, db_session: Session, q: str | None = None) -> Response:
+def ask_page(request: Request, db_session: NamedDependency[Session], q: FromQuery[str | None] = None) -> Response:
     """One box in either language; ``/?q=...`` is the shareable link to an answer."""
     question = (q or "").strip()
     result, error, graphs = None, None, {}
@@ -102,7 +101,7 @@ def _graph(db: Session, section: Any, lang: str) -> str:
 
 
 @get("/claims/{claim_id:uuid}", name="web:claim", **_PAGE)
-def claim_page(request: Request, db_session: Session, claim_id: uuid.UUID) -> Response:
+def claim_page(request: Request, db_session: NamedDependency[Session], claim_id: FromPath[uuid.UUID]) -> Response:
     claim = ClaimService(db_session).get(claim_id)
     section = claim_section(db_session, claim)
     by_lang: dict[str, list[Any]] = {claim.lang: [section.claim]}
@@ -123,13 +122,13 @@ def claim_page(request: Request, db_session: Session, claim_id: uuid.UUID) -> Re
 
 
 @get("/documents/{document_id:uuid}", name="web:document", **_PAGE)
-def document_page(request: Request, db_session: Session, document_id: uuid.UUID) -> Response:
+def document_page(request: Request, db_session: NamedDependency[Session], document_id: FromPath[uuid.UUID]) -> Response:
     view = document_view(db_session, DocumentService(db_session).get(document_id))
     return render(request, "document.html", view=view, document=view.document, formats=FORMATS)
 
 
 @get("/sources/{source_id:uuid}", name="web:source", **_PAGE)
-def source_page(request: Request, db_session: Session, source_id: uuid.UUID) -> Response:
+def source_page(request: Request, db_session: NamedDependency[Session], source_id: FromPath[uuid.UUID]) -> Response:
     profile = source_profile(db_session, SourceService(db_session).get(source_id))
     return render(request, "source.html", profile=profile, source=profile.source, formats=FORMATS)
 
@@ -154,7 +153,7 @@ def _page_number(value: str | None) -> int:
 
 
 @get("/browse", name="web:browse", **_PAGE)
-def browse_page(request: Request, db_session: Session) -> Response:
+def browse_page(request: Request, db_session: NamedDependency[Session]) -> Response:
     """Claims or documents with filters (speaker, outlet, language, modality, review status,
     publication dates), full-text search and pagination; every filter is in the URL."""
     p = {k: v.replace("\x00", "") for k, v in request.query_params.items()}  # NUL is never data
@@ -225,7 +224,7 @@ def _review_choices() -> dict[str, list[str]]:
 
 
 @get("/review", name="web:review", **_PAGE)
-def review_page(request: Request, db_session: Session) -> Response:
+def review_page(request: Request, db_session: NamedDependency[Session]) -> Response:
     """Unreviewed claims, least confident first, each with its chain and review forms."""
     page = _page_number(request.query_params.get("page"))
     claims, total = review_queue(db_session, ListParams(limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE))
@@ -304,7 +303,7 @@ def _chosen(form: dict[str, str], *names: str) -> dict[str, str]:
 
 
 @post("/review/claims/{claim_id:uuid}", name="web:review-claim", status_code=303, **_PAGE)
-def review_claim_form(request: Request, claim_id: uuid.UUID, data: dict[str, str] = _FORM) -> Response:
+def review_claim_form(request: Request, claim_id: FromPath[uuid.UUID], data: URLEncodedBody[dict[str, str]]) -> Response:
     def action(db: Session) -> None:
         fields = _chosen(data, "modality", "stance") if data.get("status") == ReviewStatus.CORRECTED else {}
         review = ClaimReviewIn(
@@ -318,7 +317,7 @@ def review_claim_form(request: Request, claim_id: uuid.UUID, data: dict[str, str
 
 
 @post("/review/claims/{claim_id:uuid}/hops/{position:int}", name="web:review-hop", status_code=303, **_PAGE)
-def review_hop_form(request: Request, claim_id: uuid.UUID, position: int, data: dict[str, str] = _FORM) -> Response:
+def review_hop_form(request: Request, claim_id: FromPath[uuid.UUID], position: FromPath[int], data: URLEncodedBody[dict[str, str]]) -> Response:
     def action(db: Session) -> None:
         fields: dict[str, Any] = {}
         if data.get("status") == ReviewStatus.CORRECTED:
@@ -343,13 +342,13 @@ def review_hop_form(request: Request, claim_id: uuid.UUID, position: int, data: 
 
 
 @get("/login", name="web:login", **_PAGE)
-def login_page(request: Request, next: str | None = None) -> Response:  # noqa: A002 - the query name
+def login_page(request: Request, next: FromQuery[str | None] = None) -> Response:  # noqa: A002 - the query name
     web_session = current_session(request) or start_session(request)
     return render(request, "login.html", web_session=web_session, next=safe_next(next, "/review"))
 
 
 @post("/login", name="web:login-post", status_code=303, **_PAGE)
-def login_form(request: Request, data: dict[str, str] = _FORM) -> Response:
+def login_form(request: Request, data: URLEncodedBody[dict[str, str]]) -> Response:
     """Verify the key, then start a new session (new id) that holds the key's id and scopes."""
     web_session = current_session(request)
     t = translator(ui_lang(request))
@@ -365,7 +364,7 @@ def login_form(request: Request, data: dict[str, str] = _FORM) -> Response:
 
 
 @post("/logout", name="web:logout", status_code=303, **_PAGE)
-def logout_form(request: Request, data: dict[str, str] = _FORM) -> Response:
+def logout_form(request: Request, data: URLEncodedBody[dict[str, str]]) -> Response:
     web_session = current_session(request)
     if not csrf_ok(request, web_session, data.get("csrf_token")):
         return Response(content=translator(ui_lang(request))("csrf_failed"), status_code=403, media_type=MediaType.TEXT)

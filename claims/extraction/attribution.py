@@ -46,6 +46,7 @@ _AR_ADVERBIALS = frozenset({"جديد", "مجددا", "مره", "اخري", "ا�
 #: Words that never open an Arabic speaker phrase: adverbials, prepositions, demonstratives.
 _AR_NOT_SPEAKER = frozenset({"هو", "هي", "وهو", "وهي", "هم", "وهم", "بعد", "قبل", "ذلك", "هذا", "هذه", "دون", "بدون", "عند", "عندما", "حين", "حيث", "لكن", "ثم", "اثر", "عقب", "خلال", "وسط", "رغم", "بسبب", "منذ", "حتي", "اذ", "اذا", "لو", "لما", "كما", "بينما", "فيما", "التي", "الذي", "الذين", "ما", "لا", "لم", "لن", "قد", "فقط"})
 _AR_NAMED_BY_QUOTE = frozenset({"صحيفه", "جريده", "وكاله", "قناه", "موقع", "مجله", "شركه", "منصه", "اذاعه", "شبكه", "مركز", "معهد", "منظمه", "حركه", "جماعه", "تلفزيون", "لصحيفه", "لوكاله", "لقناه", "لموقع", "مجموعه", "حزب"})
+_AR_BROADCAST = frozenset({"بثته", "بثه", "بثها", "نشرته", "نشره", "نشرها", "اوردته", "اورده", "اوردها", "نقلته", "نقله", "نقلها"})
 _AR_PRONOUN_OBJECTS = frozenset({"عليه", "عليها", "عليهم", "له", "لها", "لهم", "به", "بها", "اليه", "اليها"})
 #: "أصدر مركز X تقريرا": X publishes a report that later sentences quote ("وأورد التقرير").
 _AR_PUBLISH = frozenset({"اصدر", "اصدرت", "نشر", "نشرت", "واصدر", "واصدرت", "ونشر", "ونشرت"})
@@ -362,10 +363,15 @@ class SentenceAttributor:
         bare = head[1:] if head[:1] in "وف" and len(head) > 3 else head
         if head in _AR_NOT_SPEAKER or bare in _AR_NOT_SPEAKER or head in lex.np_stops:
             return False
-        if len(subject) == 1 and not head.startswith("ال") and bare not in lex.role_heads and bare not in lex.anonymous_heads:
-            if self._verb(head) is not None or (bare.endswith("ت") and not self._known_name_token(bare)) or bare[:1] in "يت" and len(bare) >= 4 and not self._known_name_token(bare):
-                return False
-        return True
+        lone_unknown_word = (
+            len(subject) == 1 and not head.startswith("ال") and bare not in lex.role_heads and bare not in lex.anonymous_heads
+        )
+        looks_like_verb = (
+            self._verb(head) is not None
+            or (bare.endswith("ت") and not self._known_name_token(bare))
+            or (bare[:1] in "يت" and len(bare) >= 4 and not self._known_name_token(bare))
+        )
+        return not (lone_unknown_word and looks_like_verb)
 
     def _complementiser_at(self, toks: list[Token], j: int) -> int:
         """Number of tokens of a complementiser starting at ``j`` (0 if none)."""
@@ -449,6 +455,12 @@ class SentenceAttributor:
                 break
         if k == j:
             return None
+        relayed = None
+        if self.lex.lang == "ar":
+            cut = next((n for n in range(j + 1, k - 1) if toks[n].core == "عن"), None)
+            if cut is not None:  # "وفق ما نقلت وكالة رويترز عن مصدرين مطلعين": the agency relays them
+                relayed = self._mention(toks[j:cut], speaker=False)
+                j = cut + 1
         mention, span, report, translation = self._mention(toks[j:k], speaker=False)
         if mention is None:
             return None
@@ -468,6 +480,8 @@ class SentenceAttributor:
             translation=translation,
             report_intro=report,
         )
+        if relayed is not None and relayed[0] is not None and relayed[0] is not mention:
+            frame.relays.append((relayed[0], Relation.REPORTED, relayed[1]))
         if leading:
             nxt = k
             if nxt < len(toks) and toks[nxt].core in {"فان", "فانه"}:
@@ -719,6 +733,15 @@ class SentenceAttributor:
                 frame.relays.append((mention, Relation.REPORTED, inner))
                 k = m + 1
                 continue
+            if toks[k].core in _AR_BROADCAST and k + 1 < len(toks):
+                # "في بيان بثته قناة المسيرة": the channel that carried the statement relays it
+                m = self._np_forward(toks, k + 1, limit=5)
+                if m > k + 1:
+                    medium, mspan, _, _ = self._mention(toks[k + 1 : m], kind=SourceKind.OUTLET, speaker=False)
+                    if medium is not None and medium is not frame.mention:
+                        frame.relays.append((medium, Relation.REPORTED, mspan))
+                    k = m
+                    continue
             if self._recipient(toks[k].core):
                 m = k + 1
                 while m < len(toks) and m - k < 4 and toks[m].core.startswith("ال") and not toks[m].comma_after:

@@ -36,6 +36,7 @@ class Furniture:
     headings: set[int] = field(default_factory=set)
     prefixes: dict[int, int] = field(default_factory=dict)  # paragraph -> where its text starts after a dateline
     dateline_outlets: list[str] = field(default_factory=list)  # "طرابلس - بوابة طرابلس": the publisher's own name
+    wire_line: tuple[str, Span, int] | None = None  # a dateline's wire agency, a relay of the whole story
 
 
 def _name_after(text: str, start: int, limit: int, *, arabic: bool) -> tuple[int, int] | None:
@@ -101,8 +102,15 @@ def detect(text: str, folded: str, fmap: list[int], paras: list[Paragraph], lex:
             fur.skip_paragraphs.add(p.index)  # reporter credit, dateline, interface text, photo caption
             if any_match("dateline", line) and p.index <= 4:
                 outlet = re.split(r"\s[-–—/]\s|[-–—/]", raw, maxsplit=1)[-1].strip()
-                if outlet and fold(outlet) not in {"وكالات", "الوكالات", "agencies", "wires"}:
-                    fur.dateline_outlets.append(outlet)
+                folded_outlet = fold(outlet)
+                if folded_outlet in {"وكالات", "الوكالات", "agencies", "wires"}:
+                    pass
+                elif folded_outlet in lex.wire_agencies or (folded_outlet.startswith("ال") and folded_outlet[2:] in lex.wire_agencies):
+                    if fur.source_line is None:  # "أنقرة - الأناضول": the wire the story comes from
+                        offset = raw.rfind(outlet)
+                        fur.wire_line = (outlet, (p.start + offset, p.start + offset + len(outlet)), 10**9)
+                else:
+                    fur.dateline_outlets.append(outlet)  # "طرابلس - بوابة طرابلس": the publisher itself
             continue
         if p.index <= 3 and p.index not in fur.prefixes:
             m = any_match("dateline_prefix", line)

@@ -42,6 +42,7 @@ class Lexicon:
     recipient_media: frozenset[str]
     clause_openers: tuple[str, ...]
     relative_openers: frozenset[str]
+    wire_agencies: frozenset[str]
     hedges: tuple[str, ...]
     qad: frozenset[str]
     denials: frozenset[str]
@@ -86,6 +87,7 @@ def load(lang: str) -> Lexicon:
         recipient_media=frozenset(_folded(data.get("recipient_media"))),
         clause_openers=tuple(sorted(_folded(data.get("clause_openers")), key=len, reverse=True)),
         relative_openers=frozenset(_folded(data.get("relative_openers"))),
+        wire_agencies=frozenset(_folded(data.get("wire_agencies"))),
         hedges=tuple(_folded(mod.get("hedges"))),
         qad=frozenset(_folded(mod.get("qad"))),
         denials=frozenset(_folded(mod.get("denials"))),

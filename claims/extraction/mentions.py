@@ -108,6 +108,10 @@ class Registry:
                 if w.startswith(("ال", "وال")) or w in {"لدي", "عام", "باسم"} or (i > 0 and fold(words[i - 1]) in {"لدي", "باسم"}):
                     i += 1
                     continue
+                if w.startswith("ل") and not w.startswith("لل") and len(w) > 3 and i + 1 < len(words):
+                    # "وزير الدولة لشؤون الطاقة", "المدير العام لمجمع سوناطراك": the title's genitive
+                    i += 1 if fold(words[i + 1]).startswith("ال") else 2
+                    continue
                 break
             role = " ".join(words[:i])
             name = " ".join(words[i:]) or None

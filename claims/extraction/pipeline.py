@@ -19,6 +19,7 @@ from claims.vocabulary import Modality, Relation, SourceKind
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _TRIM = " \t\n,،:؛;\"“”«»'"
+_CORRESPONDENT = frozenset({"مراسل", "مراسله", "مراسلنا", "مراسلتنا", "correspondent", "our"})
 _SPEAKER_KINDS = ("verb", "verb-prodrop", "post", "participle", "expressive")
 
 
@@ -59,10 +60,8 @@ class _Doc:
         self.publisher = Mention(id=-1, kind=SourceKind.OUTLET, names=[name], publisher=True, lang=lang)
         if self.fur.signature and not outlet:
             self.publisher.spans.append(self.fur.signature[1])
-        for own in self.fur.dateline_outlets:  # the dateline names the publisher in the text's script
-            if own not in self.publisher.names:
-                self.publisher.names.append(own)
-        self._own_names = {fold(n) for n in self.publisher.names}
+        # the dateline names the publisher in the text's script ("طرابلس - بوابة طرابلس")
+        self._own_names = {fold(n) for n in [*self.publisher.names, *self.fur.dateline_outlets]}
         self.att = SentenceAttributor(self.F, text, self.fmap, self.lex, self.reg)
 
     def f(self, o: int) -> int:
@@ -192,8 +191,9 @@ class _Doc:
         reports = [m for m in self.reg.mentions if m.report]
         doc_report = reports[0] if reports else None
         source_line = None
-        if self.fur.source_line:
-            name, span, pidx = self.fur.source_line
+        line = self.fur.source_line or self.fur.wire_line
+        if line:
+            name, span, pidx = line
             source_line = (self.reg.get(name, span, kind=SourceKind.OUTLET, speaker=False), pidx)
         author = None
         if self.fur.byline:
@@ -384,9 +384,12 @@ class _Ctx:
             add(self._hop(self.region, Relation.REPORTED, modality, confidence=conf.INHERITED))
         if self.translator is not None and any(h.mention.report for h in hops) and not self.unit.oped:
             hops.append(self._hop(self.translator, Relation.TRANSLATED, modality, confidence=conf.PAGE_RELAY))
-        if self.source_line and self.unit.para < self.source_line[1] and not self.unit.heading and not self.unit.title:
+        own_line = self.source_line is not None and any(fold(n) in doc._own_names for n in self.source_line[0].names)
+        if self.source_line and not own_line and self.unit.para < self.source_line[1] and not self.unit.heading and not self.unit.title:
             outlet = self.source_line[0]
-            if hops[0].mention.publisher:
+            if hops[0].mention.publisher and self.source_line[1] >= 10**9:
+                pass  # a wire named in the dateline relays attributed statements, not the outlet's own text
+            elif hops[0].mention.publisher:
                 hops[0] = self._hop(outlet, Relation.REPORTED, modality, confidence=conf.PAGE_RELAY * conf.UNATTRIBUTED)
             else:
                 add(self._hop(outlet, Relation.REPORTED, modality, confidence=conf.PAGE_RELAY))
@@ -449,6 +452,8 @@ class _Ctx:
                     mention = last_mention or fr.mention or doc.reg.last_speaker
                 if mention is None:
                     continue
+                if self._own_correspondent(mention):
+                    mention = doc.publisher  # "وقال مراسل «المدار»", "our correspondent": the outlet's own voice
                 last_mention = mention
                 span = self._trim(*fr.content, keep_stop=False, min_words=2) if fr.content else None
                 if span is None:
@@ -482,7 +487,8 @@ class _Ctx:
                 return out
             m = carrier.mention
             relation = Relation.SAID if m.kind in (SourceKind.PERSON, SourceKind.DOCUMENT, SourceKind.GOVERNMENT) else Relation.REPORTED
-            relays = [self._relay_frame(a, conf.PARAGRAPH_RELAY) for a in self.para_relays if a.mention is not m]
+            relays = [self._relay(r, rel, sp) for r, rel, sp in carrier.relays]
+            relays += [self._relay_frame(a, conf.PARAGRAPH_RELAY) for a in self.para_relays if a.mention is not m]
             pieces = self._split_connectives(span) if self.unit.frames and m.report else [span]
             for piece in pieces:
                 out.append(self._claim(piece, m, relation, carrier, relays, distancing=distancing, cue_mod=None))
@@ -524,6 +530,13 @@ class _Ctx:
         for piece in pieces:
             out.append(self._claim(piece, origin, relation, cue_frame, [], distancing=distancing, cue_mod=None))
         return out
+
+    def _own_correspondent(self, mention: Mention) -> bool:
+        forms = [fold(f) for f in mention.all_forms()]
+        if not forms or not any(f.split()[0] in _CORRESPONDENT for f in forms if f.split()):
+            return False
+        rest = {f for f in (fold(n) for n in mention.names) if f.split() and f.split()[0] not in _CORRESPONDENT}
+        return not rest or rest <= self.doc._own_names
 
     def _relay(self, mention: Mention, relation: Relation, span: Span | None) -> Hop:
         return Hop(mention, relation, None, None, None, None, span, span, conf.TOLD_RELAY)
