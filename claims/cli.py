@@ -297,7 +297,9 @@ def export_cmd(file: Path) -> None:
 @main.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_cmd(file: Path) -> None:
-    """Restore a dump from FILE into an empty database (SQLite or PostgreSQL), all or nothing."""
+    """Restore a dump from FILE into an empty database (SQLite or PostgreSQL), all or nothing.
+
+    A dump written at an older schema revision is loaded at that revision, then migrated to head."""
     from claims.backup import import_file
     from claims.errors import DomainError
 
@@ -305,8 +307,10 @@ def import_cmd(file: Path) -> None:
         report = import_file(get_engine(), file)
     except DomainError as exc:
         raise click.ClickException(exc.detail) from exc
+    migrated = f" (dump at {report.migrated_from}, migrated)" if report.migrated_from else ""
     click.echo(
-        f"imported {report.rows} rows at revision {report.revision}; audit chain intact ({report.chain_events} events)"
+        f"imported {report.rows} rows at revision {report.revision}{migrated}; "
+        f"audit chain intact ({report.chain_events} events)"
     )
 
 
@@ -411,7 +415,52 @@ def _embed_missing(quiet: bool, limit: int | None = None) -> int:
         def show(rep, total) -> None:
             bar.update(task, completed=rep.claims, total=total)
 
-        return embed_missing(get_engine(), limit=limit, progress=show).claims
+        done = embed_missing(get_engine(), limit=limit, progress=show).claims
+    _refresh_vector_index(done)
+    return done
+
+
+def _refresh_vector_index(added: int) -> None:
+    """Fold new vectors into the on-disk index, building it once the store is large enough."""
+    from sqlalchemy import func, select
+
+    from claims.models import ClaimEmbedding
+    from claims.vector_store import ANN_MIN, index_dir, read_manifest, update
+
+    engine = get_engine()
+    if not added:
+        return
+    exists = read_manifest(index_dir(engine.url.render_as_string(hide_password=False))) is not None
+    if not exists:
+        with engine.connect() as conn:
+            if (conn.scalar(select(func.count()).select_from(ClaimEmbedding)) or 0) < ANN_MIN:
+                return
+    Console(stderr=True).print(f"vector index: {update(engine)} vectors added")
+
+
+@main.group("index")
+def index_group() -> None:
+    """The on-disk approximate vector index (usearch HNSW, int8), shared by server workers."""
+
+
+@index_group.command("rebuild")
+def index_rebuild() -> None:
+    """Build the vector index from every stored vector (replaces the files atomically)."""
+    from claims import embeddings
+    from claims.vector_store import index_dir, rebuild
+
+    if not embeddings.enabled():
+        raise click.ClickException("embeddings are not installed or switched off")
+    manifest = rebuild(get_engine())
+    console.print(f"vector index: {manifest.count} vectors in {index_dir(get_engine().url.render_as_string(hide_password=False))}")
+
+
+@index_group.command("update")
+def index_update() -> None:
+    """Add the vectors stored since the last build to the index (builds it when there is none)."""
+    from claims.vector_store import update
+
+    console.print(f"vector index: {update(get_engine())} vectors added")
 
 
 @main.command("embed")
@@ -493,17 +542,44 @@ def keys() -> None:
     required=True,
     help="read, write, review or admin; repeat or separate with commas (admin grants all).",
 )
-def keys_create(name: str, scopes: tuple[str, ...]) -> None:
-    """Create key NAME and print its secret (only now: it is not stored)."""
+@click.option("--expires", default=None, help="Refuse the key from this UTC date-time on (e.g. 2027-06-30T00:00:00Z).")
+@click.option("--expires-in-days", type=click.IntRange(1, 36500), default=None, help="Refuse the key after N days.")
+def keys_create(name: str, scopes: tuple[str, ...], expires: str | None, expires_in_days: int | None) -> None:
+    """Create key NAME and print its secret (only now: it is not stored). A revoked name can be reused."""
+    import datetime
+
     from claims.errors import DomainError
     from claims.keys import create_key
 
+    if expires and expires_in_days:
+        raise click.UsageError("give --expires or --expires-in-days, not both")
+    expires_at = _parse_datetime(expires)
+    if expires_in_days:
+        expires_at = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=expires_in_days)
     try:
         with session_scope() as session:
-            row, secret = create_key(session, name, list(scopes))
+            row, secret = create_key(session, name, list(scopes), expires_at=expires_at)
     except DomainError as exc:
         raise click.ClickException(exc.detail) from exc
-    click.echo(f"created key {row.name!r} with scopes: {row.scopes}", err=True)
+    until = f", expires {row.expires_at.isoformat(timespec='seconds')}" if row.expires_at else ""
+    click.echo(f"created key {row.name!r} with scopes: {row.scopes}{until}", err=True)
+    click.echo("store this secret now; it cannot be shown again:", err=True)
+    click.echo(secret)
+
+
+@keys.command("rotate")
+@click.argument("name")
+def keys_rotate(name: str) -> None:
+    """Give live key NAME a new secret and print it; the old secret stops working at once."""
+    from claims.errors import DomainError
+    from claims.keys import rotate_key
+
+    try:
+        with session_scope() as session:
+            row, secret = rotate_key(session, name)
+    except DomainError as exc:
+        raise click.ClickException(exc.detail) from exc
+    click.echo(f"rotated key {row.name!r} (scopes: {row.scopes}); the old secret no longer works", err=True)
     click.echo("store this secret now; it cannot be shown again:", err=True)
     click.echo(secret)
 
@@ -531,7 +607,7 @@ def keys_list() -> None:
     with session_scope(write=False) as session:
         rows = list_keys(session)
     table = Table(show_header=True, header_style="bold")
-    for col in ("name", "prefix", "scopes", "created", "last used", "revoked"):
+    for col in ("name", "prefix", "scopes", "created", "last used", "expires", "revoked"):
         table.add_column(col)
     for row in rows:
         table.add_row(
@@ -540,8 +616,33 @@ def keys_list() -> None:
             row.scopes,
             row.created_at.isoformat(timespec="seconds"),
             row.last_used_at.isoformat(timespec="seconds") if row.last_used_at else "",
+            row.expires_at.isoformat(timespec="seconds") if row.expires_at else "",
             row.revoked_at.isoformat(timespec="seconds") if row.revoked_at else "",
         )
+    console.print(table)
+
+
+@main.group()
+def config() -> None:
+    """The service's settings (environment variables CLAIMS_*)."""
+
+
+@config.command("show")
+@click.option("--json", "as_json", is_flag=True, help="Print the settings as a JSON object.")
+def config_show(as_json: bool) -> None:
+    """Print the effective configuration (passwords in URLs masked)."""
+    from claims.settings import effective
+
+    rows = effective(get_settings())
+    if as_json:
+        click.echo(json.dumps({env: value for env, value, _default, _doc in rows}, indent=2))
+        return
+    table = Table(show_header=True, header_style="bold")
+    table.add_column("variable", no_wrap=True)
+    for col in ("value", "default", "meaning"):
+        table.add_column(col, overflow="fold")
+    for env, value, default, doc in rows:
+        table.add_row(env, escape(value), escape(default), escape(doc))
     console.print(table)
 
 
@@ -552,13 +653,24 @@ def keys_list() -> None:
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Server processes (uvicorn); they share the database and the on-disk vector index.")
 def serve(host: str, port: int, reload: bool, workers: int) -> None:
-    """Run the HTTP API (OpenAPI at /schema)."""
+    """Run the HTTP API (OpenAPI at /schema), with a job worker in-process unless
+    CLAIMS_JOBS_EMBEDDED_WORKER=false (then run `claims worker` processes)."""
     import uvicorn
 
     if reload and workers > 1:
         raise click.BadParameter("--reload runs one process", param_hint="--workers")
+    if get_settings().jobs_embedded_worker and not reload:
+        from claims.jobs.queue import start_embedded_worker
+
+        start_embedded_worker()
     uvicorn.run("api.app:create_app", factory=True, host=host, port=port, reload=reload,
                 workers=workers if workers > 1 else None, timeout_worker_healthcheck=60)
+
+
+from claims.cli_jobs import COMMANDS as _JOB_COMMANDS  # noqa: E402  (feeds, jobs, worker)
+
+for _command in _JOB_COMMANDS:
+    main.add_command(_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

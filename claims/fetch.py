@@ -32,11 +32,22 @@ FEED_TYPES = (
 )
 
 
+_REDIRECTS = (301, 302, 303, 307, 308)
+
+
 class FetchRefused(DomainError):
     """The URL must not be fetched (scheme or address); nothing was sent to it."""
 
     status = 422
     title = "URL refused"
+
+
+class FetchDisabled(DomainError):
+    """This server does not fetch URLs at all (``CLAIMS_FETCH_ENABLED=false``): a policy, not a
+    fault of the request, so 403."""
+
+    status = 403
+    title = "Fetching is switched off"
 
 
 class FetchFailed(DomainError):
@@ -144,6 +155,8 @@ def fetch(
     ``Fetched`` with ``not_modified`` and an empty body.
     """
     settings = settings or get_settings()
+    if not settings.fetch_enabled:
+        raise FetchDisabled("this server does not fetch URLs (CLAIMS_FETCH_ENABLED=false); send the text instead", url=url)
     deadline = time.monotonic() + settings.fetch_deadline
     headers = {"User-Agent": settings.fetch_user_agent, "Accept": ", ".join(accept) + ", */*;q=0.1"}
     if etag:
@@ -157,7 +170,7 @@ def fetch(
             check_url(current, settings)
             try:
                 with client.stream("GET", current, headers=headers) as response:
-                    if response.is_redirect:
+                    if response.status_code in _REDIRECTS:
                         location = response.headers.get("location")
                         if not location:
                             raise FetchFailed("a redirect without a Location header", reason="redirect", url=current)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from claims import syndication
 from claims.articles import Article, decode, extract_article
-from claims.errors import Invalid
+from claims.errors import Invalid, Unresolvable
 from claims.extraction import extract
 from claims.extraction.grouping import Grouper
 from claims.extraction.model import Extraction, Mention
@@ -120,7 +120,7 @@ class IngestService:
         if outlet_id is not None:
             fixed = self.session.get(Source, outlet_id)
             if fixed is None:
-                raise Invalid(f"outlet_id {outlet_id} does not name an existing source", field="outlet_id")
+                raise Unresolvable(f"outlet_id {outlet_id} does not name an existing source", field="outlet_id")
             outlet = fixed.name
         extraction = extract(text, lang=analysed or "en", outlet=outlet, doc_key=digest[:12])
         result = IngestResult(document=None, created=True, claims=[])  # type: ignore[arg-type]
@@ -190,6 +190,7 @@ class IngestService:
         published_at: datetime.datetime | None = None,
         title: str | None = None,
         run_extraction: bool = True,
+        fallback_published_at: datetime.datetime | None = None,
     ) -> IngestResult:
         """Fetch ``url`` (claims.fetch), extract its article (claims.articles) and ingest it.
 
@@ -200,6 +201,8 @@ class IngestService:
         """
         fetched = fetch_page(url)
         article = extract_article(decode(fetched), fetched.url)
+        if article.published_at is None:
+            article.published_at = fallback_published_at  # e.g. the feed entry's date
         return self.ingest_article(
             article, lang=lang, outlet=outlet, outlet_id=outlet_id, published_at=published_at, title=title,
             run_extraction=run_extraction,
@@ -224,6 +227,15 @@ class IngestService:
             canonical_url=article.canonical_url,
             fetched_at=datetime.datetime.now(datetime.UTC),
         )
+
+    def outlet_source(self, name: str):
+        """The id of the stored outlet called ``name`` (any alias, any script), created if none."""
+        found = self.resolver.resolve([name], [], SourceKind.OUTLET)
+        if found is not None:
+            return found
+        source = self.sources.create(SourceIn(name=_short(name), kind=SourceKind.OUTLET, aliases=[AliasIn(text=_short(name))]))
+        self.resolver.add(source, [(name, False)])
+        return source.id
 
     def _stored_claims(self, document: Document) -> list[Claim]:
         return list(

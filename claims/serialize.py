@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from claims.models import Claim, Document, Source
+from claims.models import Claim, Document, Feed, Job, Source
 from claims.provenance import evidence
 from claims.schemas import (
     AliasOut,
     ClaimOut,
     DocumentOut,
     DocumentSummary,
+    FeedOut,
     GroupRef,
     HopOut,
     IngestOut,
+    JobOut,
+    JobProgress,
     SourceOut,
     SourceRef,
 )
@@ -95,4 +98,24 @@ def ingest_out(result) -> IngestOut:
         sources_created=result.sources_created,
         sources_matched=result.sources_matched,
         grouped=result.grouped,
+    )
+
+
+def feed_out(feed: Feed) -> FeedOut:
+    return FeedOut(
+        id=feed.id, url=feed.url, title=feed.title,
+        outlet=SourceRef.model_validate(feed.outlet) if feed.outlet else None,
+        last_polled_at=feed.last_polled_at, last_status=feed.last_status, last_error=feed.last_error,
+        created_at=feed.created_at,
+    )
+
+
+def job_out(job: Job) -> JobOut:
+    url = f"/api/v1/jobs/{job.id}"
+    return JobOut(
+        id=job.id, kind=job.kind, status=job.status, params=job.params or {},
+        progress=JobProgress(done=job.progress_done, total=job.progress_total),
+        attempts=job.attempts, max_attempts=job.max_attempts, result=job.result,
+        result_url=f"{url}/result" if job.status == "succeeded" and job.result_media_type else None,
+        error=job.error, url=url, created_at=job.created_at, started_at=job.started_at, finished_at=job.finished_at,
     )

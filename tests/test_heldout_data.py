@@ -59,8 +59,11 @@ def test_questions_point_at_existing_claims_and_sources(corpus):
             assert q.get("origin") in corpus.sources, q["id"]
             expected = corpus.expected(q)
             assert expected, f"{q['id']}: no claim for group/claim"
+            assert q.get("chain") or q.get("chains"), f"{q['id']}: spell out the expected chain"
             chains = corpus.expected_chains(q)
             assert chains, f"{q['id']}: no expected claim starts at {q['origin']}"
+            derived = {tuple(c.chain) for c in expected if c.chain[0] == q["origin"]}
+            assert all(tuple(chain) in derived for chain in chains), f"{q['id']}: a chain no expected claim has"
             for chain in chains:
                 assert chain[0] == q["origin"] and all(k in corpus.sources for k in chain)
             if q.get("relayer"):
@@ -196,3 +199,20 @@ def test_attribution_export_per_split(tmp_path, corpus):
                     assert r["text"][s:e] == a["speaker"]
     assert len(ids) == len(corpus.annotations)
     assert arabic >= 30
+
+
+ARABIC_CUES = ("قال", "أكد", "أضاف", "أشار", "ذكر", "أورد", "كشف", "صرّح", "ادعى", "ألمح", "نفى", "حذر",
+               "بحسب", "وفق", "نقلاً عن", "حسب", "أفادت", "نُقل عن", "«")
+
+
+def test_arabic_gold_set_exercises_the_attribution_forms(corpus):
+    """Every reporting verb, source preposition, passive form and «» quote the gold set is meant to
+    exercise occurs in an annotated Arabic cue or evidence string."""
+    annotated = " ".join(
+        f"{h.get('cue') or ''} {h.get('evidence') or ''} {e['text']}"
+        for ann in corpus.annotations.values()
+        if ann["lang"] == "ar"
+        for e in ann["claims"]
+        for h in e["hops"]
+    )
+    assert [w for w in ARABIC_CUES if w not in annotated] == []

@@ -15,7 +15,9 @@ from claims.provenance import group_members, origin_telling, provenance
 from claims.query import languages, registry
 from claims.query.parse import ParsedQuestion
 from claims.query.support import calibrated
+from claims.query.vocabulary import Intent
 from claims.schemas import Answer, ChainHop, Drift, Provenance
+from claims.syndication import FirstAppearance, first_appearance
 from claims.vocabulary import MODALITY_STRENGTH, Modality, Relation
 
 
@@ -33,6 +35,14 @@ class AnswerContext:
     publisher: uuid.UUID | None = None
     hedge_cue: str | None = None
     weaker_question: bool = False
+    #: The proposition's documents and their syndicated copies ordered by publication date
+    #: (claims.syndication): who published first, who re-published it, which are undated.
+    appearances: FirstAppearance | None = None
+
+    @property
+    def syndicated(self) -> bool:
+        """More than one appearance is known: phrase the answer as first and later appearances."""
+        return self.appearances is not None and len(self.appearances.appearances) > 1
 
     @property
     def first(self) -> Claim:
@@ -135,5 +145,7 @@ def build_answer(session: Session, parsed: ParsedQuestion, claim: Claim, score: 
         hedge_cue=next((h.cue for h in ans.chain if h.modality == "hedged" and h.cue), None),
         weaker_question=_weaker_question(parsed, ans),
     )
+    if parsed.intent == Intent.FIRST_REPORTED:
+        ctx.appearances = first_appearance(session, [c.document_id for c in [claim, *others]])
     ans.answer_text = registry.get(parsed.intent).phrase(language, ctx)
     return ans

@@ -16,7 +16,8 @@ Seam (kept stable for whoever replaces the internals, e.g. SQLite FTS5 / Postgre
 
 Today: one ``search_term`` row per (term, claim) written by ``claims.indexing``; the same SQL
 runs on SQLite and PostgreSQL, every look-up goes through the primary key (term, claim_id),
-rarest terms first, each capped at ``max_postings`` rows.
+rarest terms first, each capped at ``max_postings`` rows; a term found in more than
+``FULL_POSTINGS_DF`` claims is read only for the claims the rarer terms found (key look-ups).
 """
 
 from __future__ import annotations
@@ -34,7 +35,10 @@ from claims.models import Claim, SearchTerm
 
 K1 = 1.2
 B = 0.75
-_STATS_TTL_SECONDS = 5.0
+_STATS_TTL_SECONDS = 60.0
+#: Posting lists longer than this are read only for the claims rarer query terms found (see
+#: ``search``). Below it (every store of a few thousand claims) the scoring is exhaustive.
+FULL_POSTINGS_DF = 2_000
 _stats_cache: dict[str, tuple[float, int, float, int]] = {}
 
 
@@ -86,12 +90,21 @@ def search(session: Session, query: str, *, limit: int = 50, max_postings: int =
     }
     scores: dict[uuid.UUID, Hit] = {}
     for term in sorted((t for t in qterms if df.get(t)), key=lambda t: df[t]):
-        rows = session.execute(
+        posting = (
             select(SearchTerm.claim_id, SearchTerm.tf, Claim.term_count)
             .join(Claim, Claim.id == SearchTerm.claim_id)
             .where(SearchTerm.term == term)
-            .limit(max_postings)
-        ).all()
+        )
+        if df[term] > FULL_POSTINGS_DF and scores:
+            # A frequent term (low IDF) only adds to the claims rarer terms already found, read
+            # through the (term, claim_id) key: reading its whole posting list would cost
+            # in proportion to the store for a term that barely moves the ranking.
+            found = list(scores)
+            rows = []
+            for i in range(0, len(found), 500):
+                rows += session.execute(posting.where(SearchTerm.claim_id.in_(found[i : i + 500]))).all()
+        else:
+            rows = session.execute(posting.limit(max_postings)).all()
         for claim_id, tf, dl in rows:
             norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * (dl or 0) / avgdl))
             hit = scores.setdefault(claim_id, Hit(claim_id, 0.0))
@@ -99,6 +112,13 @@ def search(session: Session, query: str, *, limit: int = 50, max_postings: int =
             hit.matched.add(term)
     hits = sorted(scores.values(), key=lambda h: h.score, reverse=True)[:limit]
     return SearchResult(qterms, idf, hits)
+
+
+def matching_all(session: Session, query: str, *, limit: int = 1000) -> list[uuid.UUID]:
+    """Claims holding every one of the query's terms, best BM25 first (the listings' filter)."""
+    result = search(session, query, limit=limit)
+    wanted = set(result.query_terms)
+    return [h.claim_id for h in result.hits if wanted <= h.matched]
 
 
 def terms_of(session: Session, claim_ids: list[uuid.UUID], terms: set[str]) -> dict[uuid.UUID, set[str]]:

@@ -38,15 +38,120 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def available(session: Session) -> bool:
-    return embeddings.enabled() and len(load_index(session)) > 0
+    if not embeddings.enabled():
+        return False
+    if open_ann(session) is not None:
+        return True
+    return len(load_index(session)) > 0
 
 
 def nearest(session: Session, vector: np.ndarray, k: int) -> list[tuple[uuid.UUID, float]]:
+    ann = open_ann(session)
+    if ann is not None:
+        return ann.nearest(session, vector, k)
     return load_index(session).search(vector, k)
 
 
 def cosines(session: Session, vector: np.ndarray, claim_ids: list[uuid.UUID]) -> dict[uuid.UUID, float]:
+    if open_ann(session) is not None:
+        return _stored_cosines(session, vector, claim_ids)
     return load_index(session).scores(vector, claim_ids)
+
+
+# --- internals: the approximate index on disk ------------------------------------------------------
+
+
+def _stored_cosines(session: Session, vector: np.ndarray, claim_ids) -> dict[uuid.UUID, float]:
+    """Exact cosines against the stored float32 vectors of these claims (an IN query per 500)."""
+    import numpy as np
+
+    claim_ids = list(claim_ids)
+    out: dict[uuid.UUID, float] = {}
+    q = np.asarray(vector, dtype=np.float32)
+    for i in range(0, len(claim_ids), 500):
+        rows = session.execute(
+            select(ClaimEmbedding.claim_id, ClaimEmbedding.vector).where(
+                ClaimEmbedding.claim_id.in_(claim_ids[i : i + 500]), ClaimEmbedding.model == embeddings.MODEL
+            )
+        ).all()
+        if rows:
+            matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype="<f4").reshape(len(rows), embeddings.DIM)
+            out.update(zip((r[0] for r in rows), (matrix @ q).tolist(), strict=True))
+    return out
+
+
+@dataclass
+class AnnIndex:
+    """The memory-mapped HNSW index of ``claims.vector_store`` plus the exact search of the
+    vectors stored since it was built (new claims have newer UUIDv7 ids than its newest)."""
+
+    index: object
+    ids: np.ndarray  # (n, 16) uint8, memory-mapped
+    newest: uuid.UUID | None
+    stamp: tuple
+
+    def _delta(self, session: Session):
+        import numpy as np
+
+        query = select(ClaimEmbedding.claim_id, ClaimEmbedding.vector).where(ClaimEmbedding.model == embeddings.MODEL)
+        if self.newest is not None:
+            query = query.where(ClaimEmbedding.claim_id > self.newest)
+        rows = session.execute(query.limit(ANN_DELTA_MAX)).all()
+        if not rows:
+            return [], None
+        return [r[0] for r in rows], np.frombuffer(b"".join(r[1] for r in rows), dtype="<f4").reshape(len(rows), embeddings.DIM)
+
+    def nearest(self, session: Session, vector: np.ndarray, k: int) -> list[tuple[uuid.UUID, float]]:
+        import numpy as np
+
+        q = np.asarray(vector, dtype=np.float32)
+        found = self.index.search(q, min(2 * k, len(self.index)) or 1)
+        candidates = {uuid.UUID(bytes=self.ids[int(key)].tobytes()) for key in found.keys}
+        delta_ids, delta = self._delta(session)
+        if delta is not None:
+            scores = delta @ q
+            top = np.argsort(-scores)[:k]
+            candidates.update(delta_ids[i] for i in top)
+        exact = _stored_cosines(session, q, candidates)  # re-scored; a deleted claim drops out
+        return sorted(exact.items(), key=lambda kv: (-kv[1], str(kv[0])))[:k]
+
+
+#: The exact tail searched beside the graph; past it, ``claims index update`` must fold it in.
+ANN_DELTA_MAX = 50_000
+_ann: dict[str, AnnIndex | None] = {}
+
+
+def open_ann(session: Session) -> AnnIndex | None:
+    """The database's on-disk index, memory-mapped once per process and reopened when its
+    manifest changes (one ``stat`` per call: nothing that grows with the store)."""
+    import os
+
+    import numpy as np
+
+    from claims import vector_store
+
+    url = session.get_bind().url.render_as_string(hide_password=False)
+    directory = vector_store.index_dir(url)
+    try:
+        st = os.stat(directory / "manifest.json")
+        stamp = (st.st_mtime_ns, st.st_size)
+    except FileNotFoundError:
+        _ann.pop(url, None)
+        return None
+    cached = _ann.get(url)
+    if cached is not None and cached.stamp == stamp:
+        return cached
+    from usearch.index import Index
+
+    manifest = vector_store.read_manifest(directory)
+    if manifest is None or manifest.model != embeddings.MODEL:
+        return None
+    index = Index.restore(str(directory / "index.usearch"), view=True)
+    index.expansion_search = vector_store.PARAMS["expansion_search"]
+    ann = AnnIndex(index=index, ids=np.load(directory / "ids.npy", mmap_mode="r"),
+                   newest=uuid.UUID(hex=manifest.newest) if manifest.newest else None, stamp=stamp)
+    _ann[url] = ann
+    return ann
 
 
 # --- internals: the exact in-memory index -------------------------------------------------------

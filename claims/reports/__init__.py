@@ -4,7 +4,7 @@
 (``registry``), ``verify`` checks a file's seal (``seal``).
 """
 
-from claims.reports.model import Kind, Report, build_report
+from claims.reports.model import Kind, Report, build_report, claim_count
 from claims.reports.registry import FORMATS, RENDERERS, Rendered, Renderer, get, render
 from claims.reports.seal import Verification, verify
 
@@ -17,6 +17,7 @@ __all__ = [
     "Report",
     "Verification",
     "build_report",
+    "claim_count",
     "get",
     "render",
     "verify",

@@ -8,9 +8,12 @@ import logging
 import re
 import shutil
 import subprocess
+import uuid
+from collections.abc import Mapping
 from xml.sax.saxutils import escape
 
 from claims.reports.model import ClaimSection
+from claims.wording import drift_phrase
 
 log = logging.getLogger("claims.reports")
 
@@ -23,25 +26,36 @@ def dot_path() -> str | None:
     return shutil.which("dot")
 
 
-def _node_lines(hop) -> tuple[str, str]:
+#: Source id → the name to draw (the caller's display-name rule, e.g. the interface language's).
+Names = Mapping[uuid.UUID, str]
+
+
+def _node_lines(hop, names: Names | None = None) -> tuple[str, str]:
     details = " · ".join(str(v) for v in (hop.relation, hop.lang, hop.modality) if v)
-    return f"{hop.position}. {hop.source.name}", details
+    name = (names or {}).get(hop.source.id) or hop.source.name
+    return f"{hop.position}. {name}", details
 
 
-def _drift(section: ClaimSection) -> dict[int, list[str]]:
+def _drift(section: ClaimSection, lang: str = "en") -> dict[int, list[str]]:
+    """Drift notes per hop, in a fact-checker's words ("softened from “is” to “may be”")."""
     out: dict[int, list[str]] = {}
     for d in section.drift:
         if d.scope == "hop" and d.to_position is not None:
-            out.setdefault(d.to_position, []).append(f"{d.field}: {d.before} → {d.after}")
+            out.setdefault(d.to_position, []).append(drift_phrase(d, lang))
     return out
+
+
+def _edge_label(hop) -> str:
+    """What the edge into ``hop`` did, and in which language: "translated · ar"."""
+    return " · ".join(str(v) for v in (hop.relation, hop.lang) if v)
 
 
 def _dot_quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-def dot_source(section: ClaimSection) -> str:
-    drift = _drift(section)
+def dot_source(section: ClaimSection, lang: str = "en", names: Names | None = None) -> str:
+    drift = _drift(section, lang)
     lines = [
         "digraph chain {",
         "  rankdir=LR; bgcolor=transparent;",
@@ -49,14 +63,14 @@ def dot_source(section: ClaimSection) -> str:
         f'  edge [fontname="{FONT}", fontsize=9];',
     ]
     for hop in section.chain:
-        title, details = _node_lines(hop)
+        title, details = _node_lines(hop, names)
         colour = ', color="#c0392b", penwidth=2' if hop.position in drift else ""
         lines.append(f"  h{hop.position} [label={_dot_quote(title + chr(10) + details)}{colour}];")
     for prev, hop in zip(section.chain, section.chain[1:], strict=False):
-        label = hop.relation
+        label = _edge_label(hop)
         style = ""
         if hop.position in drift:
-            label = f"{hop.relation}\n" + "\n".join(drift[hop.position])
+            label = f"{label}\n" + "\n".join(drift[hop.position])
             style = f', color="{DRIFT_COLOUR}", fontcolor="{DRIFT_COLOUR}", penwidth=2'
         lines.append(f"  h{prev.position} -> h{hop.position} [label={_dot_quote(str(label))}{style}];")
     lines.append("}")
@@ -70,9 +84,9 @@ def _run_dot(source: str, fmt: str, *extra: str) -> bytes:
     ).stdout
 
 
-def fallback_svg(section: ClaimSection) -> str:
+def fallback_svg(section: ClaimSection, lang: str = "en", names: Names | None = None) -> str:
     """The chain as a row of boxes, without Graphviz."""
-    drift = _drift(section)
+    drift = _drift(section, lang)
     box_w, box_h, gap, pad = 190, 54, 80, 10
     n = max(len(section.chain), 1)
     width = pad * 2 + n * box_w + (n - 1) * gap
@@ -87,7 +101,7 @@ def fallback_svg(section: ClaimSection) -> str:
     ]
     for i, hop in enumerate(section.chain):
         x = pad + i * (box_w + gap)
-        title, details = _node_lines(hop)
+        title, details = _node_lines(hop, names)
         stroke = DRIFT_COLOUR if hop.position in drift else "#555"
         parts.append(
             f'<g class="node"><rect x="{x}" y="{pad}" width="{box_w}" height="{box_h}" rx="8" '
@@ -103,7 +117,7 @@ def fallback_svg(section: ClaimSection) -> str:
                 f'<g class="edge"><line x1="{x0}" y1="{y}" x2="{x - 2}" y2="{y}" stroke="{colour}" '
                 f'marker-end="url(#{marker})"/>'
                 f'<text x="{x0 + gap / 2}" y="{y - 6}" text-anchor="middle" font-size="9" fill="{colour}">'
-                f"{escape(str(hop.relation))}</text></g>"
+                f"{escape(_edge_label(hop))}</text></g>"
             )
             for k, note in enumerate(drift.get(hop.position, [])):
                 parts.append(
@@ -114,18 +128,19 @@ def fallback_svg(section: ClaimSection) -> str:
     return "".join(parts)
 
 
-def chain_svg(section: ClaimSection, *, use_dot: bool = True) -> str:
-    """Inline SVG (no XML declaration or DOCTYPE) for an HTML page."""
+def chain_svg(section: ClaimSection, *, use_dot: bool = True, lang: str = "en", names: Names | None = None) -> str:
+    """Inline SVG (no XML declaration or DOCTYPE) for an HTML page; drift notes in ``lang``, each
+    node named ``names[source id]`` when given, else by the source's canonical name."""
     if use_dot and dot_path():
         try:
-            svg = _run_dot(dot_source(section), "svg").decode("utf-8")
+            svg = _run_dot(dot_source(section, lang, names), "svg").decode("utf-8")
         except (OSError, subprocess.SubprocessError) as exc:
             log.warning("graphviz failed (%s); drawing the chain without it", exc)
         else:
             svg = svg[svg.index("<svg") :]
             svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
             return svg.replace("<svg ", '<svg class="chain-graph" ', 1)
-    return fallback_svg(section)
+    return fallback_svg(section, lang, names)
 
 
 def chain_image(section: ClaimSection, *, use_dot: bool = True) -> tuple[str, str]:

@@ -10,6 +10,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from claims.reports import graph
 from claims.reports.model import Report
+from claims.wording import drift_phrase
 
 _RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 _RTL_LANGS = {"ar", "fa", "he", "ur", "ps", "yi"}
@@ -43,7 +44,7 @@ def html_page(report: Report, *, for_print: bool = False, use_dot: bool = True) 
         drift_positions: dict[int, list[str]] = {}
         for d in section.drift:
             if d.scope == "hop" and d.to_position is not None:
-                drift_positions.setdefault(d.to_position, []).append(f"{d.field}: {d.before} → {d.after}")
+                drift_positions.setdefault(d.to_position, []).append(drift_phrase(d))
         item = {"section": section, "drift_positions": drift_positions, "graph_svg": None, "graph_uri": None}
         if for_print:
             _, item["graph_uri"] = graph.chain_image(section, use_dot=use_dot)

@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from claims.errors import NotFound
@@ -215,6 +215,12 @@ def _subject(session: Session, kind: Kind, subject_id: uuid.UUID) -> tuple[str, 
         )
         return f"Source {source.name}", subject, query
     raise NotFound(f"unknown report kind {kind!r}")  # pragma: no cover - Kind is closed
+
+
+def claim_count(session: Session, kind: Kind | str, subject_id: uuid.UUID) -> int:
+    """How many claims the report would hold (capped like the report): its size, before building it."""
+    _title, _subject_record, query = _subject(session, Kind(kind), subject_id)
+    return min(session.scalar(select(func.count()).select_from(query.order_by(None).subquery())), MAX_CLAIMS)
 
 
 def database_revision(session: Session) -> str | None:

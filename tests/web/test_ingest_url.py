@@ -146,3 +146,24 @@ def test_syndicated_copies_are_one_story(db, admin_client, web, fetch_env):
     assert story is not None and undated["story_id"] == story
     assert admin_client.get(f"/api/v1/documents/{original['id']}").json()["story_id"] == story
     assert other["story_id"] is None
+
+
+def test_first_appearance_uses_publication_dates(db, admin_client, web, fetch_env):
+    """The copy is ingested first, the original later: the answer still names the earlier dated
+    publisher first, the later one as re-publishing it, and the undated copy as undated."""
+    for path, page, extra in (("/c", "wire_copy.html", {}), ("/u", "undated.html", {"outlet": "Aggregator Blog"}),
+                              ("/o", "wire_original.html", {})):
+        r = admin_client.post("/api/v1/documents", json={"url": web.page(path, page), **extra})
+        assert r.status_code == 201, r.text
+    for question, expected in (
+        ("When was it first reported that Iran may try to fill the vacuum left by a U.S. withdrawal from Iraq?",
+         ["First published by Gulf Daily Wire on 2026-11-03 08:15 UTC",
+          "re-published by The Evening Courier (2026-11-04 14:40 UTC)", "Undated: Aggregator Blog"]),
+    ):
+        r = admin_client.post("/api/v1/ask", json={"question": question})
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert body["found"] and body["intent"] == "first_reported", body
+        text = body["answers"][0]["answer_text"]
+        for part in expected:
+            assert part in text, text

@@ -6,6 +6,7 @@ import re
 from typing import TYPE_CHECKING
 
 from claims.query.vocabulary import Intent
+from claims.syndication import describe
 
 if TYPE_CHECKING:  # pragma: no cover
     from claims.query.answer import AnswerContext
@@ -85,6 +86,8 @@ def chain_answer(ctx: AnswerContext) -> str:
 
 
 def first_reported_answer(ctx: AnswerContext) -> str:
+    if ctx.syndicated:
+        return describe(ctx.appearances, "ar")
     doc = ctx.first.document
     date = doc.published_at.date().isoformat() if doc.published_at else None
     when = f"بتاريخ {date}" if date else "(تاريخ النشر غير مسجل)"

@@ -6,6 +6,7 @@ import re
 from typing import TYPE_CHECKING
 
 from claims.query.vocabulary import Intent
+from claims.syndication import describe
 
 if TYPE_CHECKING:  # pragma: no cover
     from claims.query.answer import AnswerContext
@@ -82,6 +83,8 @@ def chain_answer(ctx: AnswerContext) -> str:
 
 
 def first_reported_answer(ctx: AnswerContext) -> str:
+    if ctx.syndicated:
+        return describe(ctx.appearances, "en")
     doc = ctx.first.document
     outlet = ctx.first_outlet
     date = doc.published_at.date().isoformat() if doc.published_at else None
