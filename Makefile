@@ -30,9 +30,12 @@ serve: install
 	$(BIN)/claims seed
 	$(BIN)/claims serve --host $${HOST:-127.0.0.1} --port $${PORT:-8000}
 
+# In parallel (pytest-xdist, one database per worker and engine) and in random order
+# (pytest-randomly: the seed is printed at the top; `PYTEST_ARGS=--randomly-seed=N` replays an order).
 # pytest exit code 5 means "no tests ran": treat it as the failure it is.
+PYTEST_WORKERS ?= auto
 test: install $(AXE)
-	@$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
+	@$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$rc
 
 # Screenshots of the pages for the README (needs `make serve` running on port $${PORT:-8000}).

@@ -6,17 +6,18 @@
   need ``read`` and the others ``write``; ``"public"`` needs nothing (health, the schema).
 * Reads are open unless ``CLAIMS_REQUIRE_KEY_FOR_READS`` is true. A presented key is always
   verified: a bad key gets 401 even where none is needed. 401 = no valid key, 403 = the key
-  lacks the scope, 429 (with ``Retry-After``) = the key's rate limit is spent.
+  lacks the scope, 429 (with ``Retry-After``) = the rate limit is spent: per key, and per client
+  address for requests without a key, in a store every process shares (``claims.ratelimit``).
+  Every limited response carries ``RateLimit-Limit``, ``RateLimit-Remaining`` and
+  ``RateLimit-Reset``.
 * The authenticated key's name becomes the audit actor (``api:<name>``). The key itself is
   never logged, stored or echoed: only its SHA-256 is compared.
 """
 
 from __future__ import annotations
 
-import math
 import threading
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
 import anyio.to_thread
@@ -27,6 +28,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from sqlalchemy.orm import Session, sessionmaker
 
 from claims.keys import LAST_USED_RESOLUTION, KeyInfo, touch_key, verify_key
+from claims.ratelimit import Buckets, Decision
 from claims.settings import Settings
 from claims.vocabulary import Scope
 
@@ -63,30 +65,32 @@ def security_components(settings: Settings) -> Components:
     )
 
 
-@dataclass
 class RateLimiter:
-    """Token bucket per key: ``per_minute`` refill, ``burst`` capacity. Thread safe, in memory."""
+    """Per-key and per-client-address budgets over a shared bucket store (``claims.ratelimit``)."""
 
-    per_minute: int
-    burst: int = 0
-    _buckets: dict[str, tuple[float, float]] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    def __init__(self, settings: Settings, buckets: Buckets) -> None:
+        self.settings = settings
+        self.buckets = buckets
 
-    def acquire(self, who: str, *, now: float | None = None) -> float | None:
-        """Take one token; None when allowed, else the seconds until one is available."""
-        if self.per_minute <= 0:
+    def take(self, key_name: str | None, client: str) -> Decision | None:
+        """One request's decision; None when that kind of caller is unlimited."""
+        if key_name is not None:
+            per_minute, who = self.settings.rate_limit_per_minute, f"key:{key_name}"
+        else:
+            per_minute, who = self.settings.rate_limit_anonymous_per_minute, f"ip:{client}"
+        if per_minute <= 0:
             return None
-        capacity = float(self.burst or self.per_minute)
-        rate = self.per_minute / 60.0
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            tokens, last = self._buckets.get(who, (capacity, now))
-            tokens = min(capacity, tokens + (now - last) * rate)
-            if tokens >= 1.0:
-                self._buckets[who] = (tokens - 1.0, now)
-                return None
-            self._buckets[who] = (tokens, now)
-            return (1.0 - tokens) / rate
+        capacity = self.settings.rate_limit_burst or per_minute
+        return self.buckets.take(who, capacity, per_minute)
+
+
+def rate_limit_headers(decision: Decision) -> dict[str, str]:
+    """The RateLimit header fields (IETF draft): budget, what is left, seconds until full."""
+    return {
+        "RateLimit-Limit": str(decision.limit),
+        "RateLimit-Remaining": str(decision.remaining),
+        "RateLimit-Reset": str(decision.reset),
+    }
 
 
 class Authenticator:
@@ -129,8 +133,8 @@ def _state(connection: ASGIConnection) -> dict[str, Any]:
 async def api_key_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
     app_state = connection.app.state
     settings: Settings = app_state.settings
-    if connection.scope["path"].startswith(app_state.openapi_path):
-        return
+    if connection.scope["path"].startswith(app_state.openapi_path) or handler.opt.get("operations"):
+        return  # the schema, health, readiness and metrics: no key, no rate limit
     needed = required_scope(handler)
     _state(connection)["required_scope"] = needed
     presented = connection.headers.get(settings.api_key_header)
@@ -144,11 +148,15 @@ async def api_key_guard(connection: ASGIConnection, handler: BaseRouteHandler) -
                 headers={"WWW-Authenticate": f'ApiKey header="{settings.api_key_header}"'},
             )
         _state(connection)["actor"] = key.actor
-        wait = app_state.rate_limiter.acquire(key.name)
-        if wait is not None:
+    client = connection.client.host if connection.client else "unknown"
+    decision = await anyio.to_thread.run_sync(app_state.rate_limiter.take, key.name if key else None, client)
+    if decision is not None:
+        _state(connection)["rate_limit_headers"] = rate_limit_headers(decision)
+        if not decision.allowed:
+            whose = "this key" if key else f"requests without a key from {client}"
             raise TooManyRequestsException(
-                detail=f"rate limit of {settings.rate_limit_per_minute} requests per minute reached for this key",
-                headers={"Retry-After": str(max(1, math.ceil(wait)))},
+                detail=f"rate limit of {decision.limit} requests reached for {whose}; retry after {decision.retry_after} s",
+                headers={"Retry-After": str(decision.retry_after), **rate_limit_headers(decision)},
             )
     if needed is None or (needed is Scope.READ and not settings.require_key_for_reads):
         return

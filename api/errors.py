@@ -28,14 +28,23 @@ class Problem:
     status: int
     detail: str
     instance: str | None = None
+    request_id: str | None = None
     errors: list[dict[str, Any]] | None = None
 
 
 def problem(
     request: Request, status: int, title: str, detail: str, *, headers: dict[str, str] | None = None, **extra: Any
 ) -> Response:
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, "instance": request.url.path}
+    body = {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+        "request_id": request.scope.get("state", {}).get("request_id"),
+    }
     body.update({k: v for k, v in extra.items() if v is not None})
+    body = {k: v for k, v in body.items() if v is not None}
     return Response(content=body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 

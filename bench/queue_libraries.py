@@ -70,10 +70,10 @@ from procrastinate import App, PsycopgConnector
 LOC, NAME = {loc!r}, {name!r}
 app = App(connector=PsycopgConnector(conninfo=LOC))
 COUNT = [0]
-@app.task(queue=NAME)
+@app.task(queue=NAME, name="noop")
 def noop(i):
     COUNT[0] += 1
-@app.task(queue=NAME, retry=procrastinate.RetryStrategy(max_attempts=3, wait=0))
+@app.task(queue=NAME, name="slow", retry=procrastinate.RetryStrategy(max_attempts=3, wait=0))
 def slow(marker):
     with open(marker, "a") as fh: fh.write("start\n")
     time.sleep(3)
@@ -96,8 +96,8 @@ def work():
     # a restarted worker looks for stalled jobs (no heartbeat) and retries them, as the docs advise
     async def go():
         async with app.open_async():
-            stalled = await app.job_manager.get_stalled_jobs_async(seconds_since_heartbeat=2)
-            for job in stalled:
+            await asyncio.sleep(2.5)  # let a dead worker's heartbeat age past the 2 s limit
+            for job in await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=2):
                 await app.job_manager.retry_job(job)
             await app.run_worker_async(queues=[NAME], concurrency=1, wait=True, update_heartbeat_interval=0.5,
                                        stalled_worker_timeout=2)
@@ -114,7 +114,7 @@ if KIND == "rabbitmq":
     broker = RabbitmqBroker(url=LOC)
 else:
     from dramatiq.brokers.redis import RedisBroker
-    broker = RedisBroker(url=LOC, namespace="qbench-" + NAME, heartbeat_timeout=3000, requeue_interval=1000)
+    broker = RedisBroker(url=LOC, namespace="qbench-" + NAME, heartbeat_timeout=3000)
 dramatiq.set_broker(broker)
 COUNT = [0]
 @dramatiq.actor(queue_name=NAME, max_retries=0)

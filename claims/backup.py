@@ -11,9 +11,10 @@ and back:
 
 The row lines are canonical (sorted keys, exact values), so two dumps of the same data are
 byte-equal apart from the header, and the trailer's digest proves it. Import refuses a
-truncated or altered file, a database that is not empty, or a dump of another schema
-revision; it loads everything in one transaction (all or nothing) and then checks the audit
-chain.
+truncated or altered file, a database that is not empty, or a dump of a revision this build
+does not know; it loads everything in one transaction (all or nothing) and then checks the
+audit chain. A dump of an older revision is loaded into that revision's schema and then
+migrated to head with its rows (the migrations keep data on both databases).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Connection, Engine, Table, func, insert, select, text
+from sqlalchemy import Connection, Engine, MetaData, Table, func, insert, inspect, select, text
 
 from claims import migrate
 from claims.db import writer
@@ -47,11 +48,28 @@ class DumpReport:
     sha256: str
     tables: dict[str, int] = field(default_factory=dict)
     chain_events: int | None = None
+    migrated_from: str | None = None
+
+
+#: Working state, not part of the record: never dumped.
+NOT_DUMPED = frozenset({"rate_bucket"})
 
 
 def tables() -> list[Table]:
     """Every table of the record, parents before children."""
-    return list(metadata.sorted_tables)
+    return [t for t in metadata.sorted_tables if t.name not in NOT_DUMPED]
+
+
+def _as_stored(connection: Connection, table: Table) -> Table | None:
+    """``table`` with only the columns the database has (it may be at an older revision);
+    None when the table does not exist there yet."""
+    inspector = inspect(connection)
+    if not inspector.has_table(table.name):
+        return None
+    present = {c["name"] for c in inspector.get_columns(table.name)}
+    if present >= set(table.columns.keys()):
+        return table
+    return Table(table.name, MetaData(), *[c._copy() for c in table.columns if c.name in present])
 
 
 def _encode(value: Any) -> Any:
@@ -124,7 +142,10 @@ def export(engine: Engine, out: IO[str]) -> DumpReport:
             "tables": [t.name for t in tables()],
         }
         out.write(json.dumps(header, sort_keys=True) + "\n")
-        for table in tables():
+        for current in tables():
+            table = _as_stored(connection, current)
+            if table is None:
+                continue
             counts[table.name] = 0
             for row in _rows(connection, table):
                 line = _row_line(table.name, row)
@@ -157,7 +178,8 @@ def read_header(fh: IO[str]) -> dict[str, Any]:
 
 
 def _is_empty(connection: Connection) -> bool:
-    return all(connection.scalar(select(func.count()).select_from(t)) == 0 for t in tables())
+    stored = [t for t in (_as_stored(connection, t) for t in tables()) if t is not None]
+    return all(connection.scalar(select(func.count()).select_from(t)) == 0 for t in stored)
 
 
 def _reset_sequences(connection: Connection) -> None:
@@ -184,23 +206,26 @@ def import_(engine: Engine, fh: IO[str]) -> DumpReport:
     header = read_header(fh)
     revision = header.get("revision")
     head = migrate.head()
-    if revision != head:
+    if revision not in migrate.revisions():
         raise Conflict(
-            f"the dump is at schema revision {revision} and this build's schema at {head}: "
-            "restore it with the build that wrote it, then upgrade and export again"
+            f"the dump is at schema revision {revision}, which this build does not know (its head is {head}): "
+            "restore it with a build that has that revision"
         )
     current = migrate.current(engine)
     if current is None:
-        migrate.upgrade(engine, head)
-    elif current != head:
-        raise Conflict(f"the database is at revision {current}; run `claims db upgrade` first")
-    by_name = {t.name: t for t in tables()}
+        # An older dump goes into the schema it was written from, then migrates with its rows.
+        migrate.upgrade(engine, revision)
+    elif current != revision:
+        raise Conflict(
+            f"the database is at revision {current} and the dump at {revision}; import restores into a blank database"
+        )
     digest = hashlib.sha256()
     counts: dict[str, int] = {}
     trailer = None
     with writer(engine).begin() as connection:
         if not _is_empty(connection):
             raise Conflict("the database already holds data; import only restores into an empty database")
+        by_name = {t.name: _as_stored(connection, t) for t in tables()}
         pending: list[dict[str, Any]] = []
         pending_table: Table | None = None
         decode = None
@@ -239,7 +264,13 @@ def import_(engine: Engine, fh: IO[str]) -> DumpReport:
         if trailer.get("rows") != total or trailer.get("sha256") != digest.hexdigest():
             raise Invalid("the dump does not match its checksum (altered or damaged); nothing was imported")
         _reset_sequences(connection)
-    report = DumpReport(revision=revision, rows=total, sha256=digest.hexdigest(), tables=counts)
+    migrated_from = None
+    if revision != head:
+        migrate.upgrade(engine, head)  # the migrations carry the imported rows to this build's schema
+        migrated_from, revision = revision, head
+    report = DumpReport(
+        revision=revision, rows=total, sha256=digest.hexdigest(), tables=counts, migrated_from=migrated_from
+    )
     with session_factory(engine)() as session:
         chain = verify_chain(session)
     if not chain.ok:

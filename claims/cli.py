@@ -297,7 +297,9 @@ def export_cmd(file: Path) -> None:
 @main.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_cmd(file: Path) -> None:
-    """Restore a dump from FILE into an empty database (SQLite or PostgreSQL), all or nothing."""
+    """Restore a dump from FILE into an empty database (SQLite or PostgreSQL), all or nothing.
+
+    A dump written at an older schema revision is loaded at that revision, then migrated to head."""
     from claims.backup import import_file
     from claims.errors import DomainError
 
@@ -305,8 +307,10 @@ def import_cmd(file: Path) -> None:
         report = import_file(get_engine(), file)
     except DomainError as exc:
         raise click.ClickException(exc.detail) from exc
+    migrated = f" (dump at {report.migrated_from}, migrated)" if report.migrated_from else ""
     click.echo(
-        f"imported {report.rows} rows at revision {report.revision}; audit chain intact ({report.chain_events} events)"
+        f"imported {report.rows} rows at revision {report.revision}{migrated}; "
+        f"audit chain intact ({report.chain_events} events)"
     )
 
 
@@ -538,17 +542,44 @@ def keys() -> None:
     required=True,
     help="read, write, review or admin; repeat or separate with commas (admin grants all).",
 )
-def keys_create(name: str, scopes: tuple[str, ...]) -> None:
-    """Create key NAME and print its secret (only now: it is not stored)."""
+@click.option("--expires", default=None, help="Refuse the key from this UTC date-time on (e.g. 2027-06-30T00:00:00Z).")
+@click.option("--expires-in-days", type=click.IntRange(1, 36500), default=None, help="Refuse the key after N days.")
+def keys_create(name: str, scopes: tuple[str, ...], expires: str | None, expires_in_days: int | None) -> None:
+    """Create key NAME and print its secret (only now: it is not stored). A revoked name can be reused."""
+    import datetime
+
     from claims.errors import DomainError
     from claims.keys import create_key
 
+    if expires and expires_in_days:
+        raise click.UsageError("give --expires or --expires-in-days, not both")
+    expires_at = _parse_datetime(expires)
+    if expires_in_days:
+        expires_at = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=expires_in_days)
     try:
         with session_scope() as session:
-            row, secret = create_key(session, name, list(scopes))
+            row, secret = create_key(session, name, list(scopes), expires_at=expires_at)
     except DomainError as exc:
         raise click.ClickException(exc.detail) from exc
-    click.echo(f"created key {row.name!r} with scopes: {row.scopes}", err=True)
+    until = f", expires {row.expires_at.isoformat(timespec='seconds')}" if row.expires_at else ""
+    click.echo(f"created key {row.name!r} with scopes: {row.scopes}{until}", err=True)
+    click.echo("store this secret now; it cannot be shown again:", err=True)
+    click.echo(secret)
+
+
+@keys.command("rotate")
+@click.argument("name")
+def keys_rotate(name: str) -> None:
+    """Give live key NAME a new secret and print it; the old secret stops working at once."""
+    from claims.errors import DomainError
+    from claims.keys import rotate_key
+
+    try:
+        with session_scope() as session:
+            row, secret = rotate_key(session, name)
+    except DomainError as exc:
+        raise click.ClickException(exc.detail) from exc
+    click.echo(f"rotated key {row.name!r} (scopes: {row.scopes}); the old secret no longer works", err=True)
     click.echo("store this secret now; it cannot be shown again:", err=True)
     click.echo(secret)
 
@@ -576,7 +607,7 @@ def keys_list() -> None:
     with session_scope(write=False) as session:
         rows = list_keys(session)
     table = Table(show_header=True, header_style="bold")
-    for col in ("name", "prefix", "scopes", "created", "last used", "revoked"):
+    for col in ("name", "prefix", "scopes", "created", "last used", "expires", "revoked"):
         table.add_column(col)
     for row in rows:
         table.add_row(
@@ -585,8 +616,33 @@ def keys_list() -> None:
             row.scopes,
             row.created_at.isoformat(timespec="seconds"),
             row.last_used_at.isoformat(timespec="seconds") if row.last_used_at else "",
+            row.expires_at.isoformat(timespec="seconds") if row.expires_at else "",
             row.revoked_at.isoformat(timespec="seconds") if row.revoked_at else "",
         )
+    console.print(table)
+
+
+@main.group()
+def config() -> None:
+    """The service's settings (environment variables CLAIMS_*)."""
+
+
+@config.command("show")
+@click.option("--json", "as_json", is_flag=True, help="Print the settings as a JSON object.")
+def config_show(as_json: bool) -> None:
+    """Print the effective configuration (passwords in URLs masked)."""
+    from claims.settings import effective
+
+    rows = effective(get_settings())
+    if as_json:
+        click.echo(json.dumps({env: value for env, value, _default, _doc in rows}, indent=2))
+        return
+    table = Table(show_header=True, header_style="bold")
+    table.add_column("variable", no_wrap=True)
+    for col in ("value", "default", "meaning"):
+        table.add_column(col, overflow="fold")
+    for env, value, default, doc in rows:
+        table.add_row(env, escape(value), escape(default), escape(doc))
     console.print(table)
 
 

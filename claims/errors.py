@@ -26,3 +26,11 @@ class Conflict(DomainError):
 class Invalid(DomainError):
     status = 422
     title = "Unprocessable content"
+
+
+class Unresolvable(Conflict):
+    """Well formed, but it refers to stored records that do not exist, or disagrees with them (a
+    span past the document's end, text that is not the document's). 409 rather than 422: the
+    request is valid against the schema, and it can succeed once the stored data allows it."""
+
+    title = "Conflicts with stored records"

@@ -11,8 +11,9 @@ Scores, per language and overall (micro-averaged over documents):
 - speaker, cue, content: precision/recall/F1 over the sets of spans in each document, exact
   (same start and end) and overlap (any shared character), as in the PARC/Citron evaluations;
 - chain_exact: the share of curated claims for which the predicted claim that overlaps it most
-  has the same chain of sources, origin to publisher (sources compared by name with the
-  resolution rules of ``claims.extraction.resolution``); null when the set has no chains.
+  (any of them when several speakers share that span) has the same chain of sources, origin to publisher, every hop compared (the publisher's too)
+  by name with the resolution rules of ``claims.extraction.resolution``; null when the set
+  has no chains.
 """
 
 from __future__ import annotations
@@ -205,15 +206,14 @@ class LangScores:
         }
 
 
-def _predicted_chain_matches(claim: ExtractedClaim, gold: dict[str, Any], outlet_key: str | None) -> bool:
+def _predicted_chain_matches(claim: ExtractedClaim, gold: dict[str, Any]) -> bool:
+    """Every hop, the publisher's included, names the gold hop's source (by the resolution
+    rules): a chain that ends at the wrong publisher, or puts the publisher where the gold
+    has a relay, does not match."""
     chain = gold["chain"]
     if len(chain) != len(claim.hops):
         return False
-    for hop, key, names in zip(claim.hops, chain, gold["chain_names"], strict=True):
-        if hop.mention.publisher:
-            if key != outlet_key:
-                return False
-            continue
+    for hop, names in zip(claim.hops, gold["chain_names"], strict=True):
         forms = hop.mention.all_forms()
         if not any(same_name(f, n) for f in forms for n in names):
             return False
@@ -232,12 +232,14 @@ def score_record(record: dict[str, Any], acc: LangScores, *, keep_misses: bool =
     for g in record.get("claims") or []:
         acc.chain_total += 1
         gs, ge = g["content_span"]
-        best, best_overlap = None, 0
+        best, best_overlap, tied = None, 0, []
         for c in ex.claims:
             ov = min(ge, c.end) - max(gs, c.start)
             if ov > best_overlap:
-                best, best_overlap = c, ov
-        if best is not None and _predicted_chain_matches(best, g, record.get("outlet_key")):
+                best, best_overlap, tied = c, ov, [c]
+            elif ov == best_overlap and ov > 0:
+                tied.append(c)  # the same span said by several speakers (a joint statement)
+        if any(_predicted_chain_matches(c, g) for c in tied):
             acc.chain_exact += 1
         elif keep_misses:
             acc.chain_misses.append(

@@ -42,6 +42,14 @@ class FetchRefused(DomainError):
     title = "URL refused"
 
 
+class FetchDisabled(DomainError):
+    """This server does not fetch URLs at all (``CLAIMS_FETCH_ENABLED=false``): a policy, not a
+    fault of the request, so 403."""
+
+    status = 403
+    title = "Fetching is switched off"
+
+
 class FetchFailed(DomainError):
     """The URL was tried and did not give a usable page (the remote side's fault, told as 422)."""
 
@@ -147,6 +155,8 @@ def fetch(
     ``Fetched`` with ``not_modified`` and an empty body.
     """
     settings = settings or get_settings()
+    if not settings.fetch_enabled:
+        raise FetchDisabled("this server does not fetch URLs (CLAIMS_FETCH_ENABLED=false); send the text instead", url=url)
     deadline = time.monotonic() + settings.fetch_deadline
     headers = {"User-Agent": settings.fetch_user_agent, "Accept": ", ".join(accept) + ", */*;q=0.1"}
     if etag:

@@ -113,6 +113,8 @@ def history(session: Session, claim_id: uuid.UUID) -> History:
 def claim_history(session: Session, claim_id: uuid.UUID) -> History:
     """The versions of a claim, also after it was deleted; NotFound if it never existed."""
     result = history(session, claim_id)
-    if not result.versions and session.get(Claim, claim_id) is None:
+    exists = session.get(Claim, claim_id) is not None
+    if not result.versions and not exists:
         raise NotFound(f"claim {claim_id} has no history (it never existed)")
+    result.deleted = not exists
     return result

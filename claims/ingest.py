@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from claims import syndication
 from claims.articles import Article, decode, extract_article
-from claims.errors import Invalid
+from claims.errors import Invalid, Unresolvable
 from claims.extraction import extract
 from claims.extraction.grouping import Grouper
 from claims.extraction.model import Extraction, Mention
@@ -120,7 +120,7 @@ class IngestService:
         if outlet_id is not None:
             fixed = self.session.get(Source, outlet_id)
             if fixed is None:
-                raise Invalid(f"outlet_id {outlet_id} does not name an existing source", field="outlet_id")
+                raise Unresolvable(f"outlet_id {outlet_id} does not name an existing source", field="outlet_id")
             outlet = fixed.name
         extraction = extract(text, lang=analysed or "en", outlet=outlet, doc_key=digest[:12])
         result = IngestResult(document=None, created=True, claims=[])  # type: ignore[arg-type]

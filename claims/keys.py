@@ -86,26 +86,63 @@ def _format_scopes(scopes: frozenset[Scope]) -> str:
     return " ".join(s.value for s in Scope if s in scopes)
 
 
-def create_key(session: Session, name: str, scopes: list[str] | str) -> tuple[ApiKey, str]:
-    """Store a new key and return (row, secret). The secret cannot be recovered later."""
+def _live(name: str):
+    return select(ApiKey).where(ApiKey.name == name, ApiKey.revoked_at.is_(None))
+
+
+def create_key(
+    session: Session, name: str, scopes: list[str] | str, *, expires_at: datetime.datetime | None = None
+) -> tuple[ApiKey, str]:
+    """Store a new key and return (row, secret). The secret cannot be recovered later.
+
+    A name is unique among live keys: a revoked key's name can be given again."""
     if not NAME_RE.match(name):
         raise Invalid("key names are 1-120 characters of a-z, 0-9, '.', '_' and '-'", field="name")
     wanted = parse_scopes(scopes)
-    if session.scalar(select(ApiKey.id).where(ApiKey.name == name)) is not None:
+    if expires_at is not None:
+        if expires_at.tzinfo is None:
+            expires_at = expires_at.replace(tzinfo=datetime.UTC)
+        if expires_at <= datetime.datetime.now(datetime.UTC):
+            raise Invalid("the expiry date is in the past", field="expires_at")
+    if session.scalar(_live(name)) is not None:
         raise Conflict(f"a key named {name!r} already exists (revoke it or pick another name)", name=name)
-    while True:
-        prefix = secrets.token_hex(6)
-        if session.scalar(select(ApiKey.id).where(ApiKey.prefix == prefix)) is None:
-            break
+    prefix = _free_prefix(session)
     secret = f"{KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
-    row = ApiKey(name=name, prefix=prefix, key_hash=hash_key(secret), scopes=_format_scopes(wanted))
+    row = ApiKey(
+        name=name, prefix=prefix, key_hash=hash_key(secret), scopes=_format_scopes(wanted), expires_at=expires_at
+    )
     session.add(row)
     session.flush()
     return row, secret
 
 
+def rotate_key(session: Session, name: str, scopes: list[str] | str | None = None) -> tuple[ApiKey, str]:
+    """Give the live key NAME a new secret (the old one stops working at once); scopes kept
+    unless given. Returns (row, secret) like ``create_key``."""
+    row = session.scalar(_live(name))
+    if row is None:
+        raise NotFound(f"no live key named {name!r}")
+    if scopes is not None:
+        row.scopes = _format_scopes(parse_scopes(scopes))
+    row.prefix = _free_prefix(session)
+    secret = f"{KEY_PREFIX}_{row.prefix}_{secrets.token_urlsafe(32)}"
+    row.key_hash = hash_key(secret)
+    session.flush()
+    return row, secret
+
+
+def _free_prefix(session: Session) -> str:
+    while True:
+        prefix = secrets.token_hex(6)
+        if session.scalar(select(ApiKey.id).where(ApiKey.prefix == prefix)) is None:
+            return prefix
+
+
 def revoke_key(session: Session, name: str) -> ApiKey:
-    row = session.scalar(select(ApiKey).where(ApiKey.name == name))
+    """Revoke the live key NAME (revoking an already revoked name answers its last revocation)."""
+    row = session.scalar(_live(name)) or session.scalar(
+        select(ApiKey).where(ApiKey.name == name).order_by(ApiKey.revoked_at.desc()).limit(1)
+    )
     if row is None:
         raise NotFound(f"no key named {name!r}")
     if row.revoked_at is None:
@@ -115,7 +152,7 @@ def revoke_key(session: Session, name: str) -> ApiKey:
 
 
 def list_keys(session: Session) -> list[ApiKey]:
-    return list(session.scalars(select(ApiKey).order_by(ApiKey.name)))
+    return list(session.scalars(select(ApiKey).order_by(ApiKey.name, ApiKey.created_at)))
 
 
 def verify_key(session: Session, presented: str | None) -> KeyInfo | None:
@@ -128,9 +165,15 @@ def verify_key(session: Session, presented: str | None) -> KeyInfo | None:
     row = session.scalar(select(ApiKey).where(ApiKey.prefix == match.group(1)))
     if row is None or row.revoked_at is not None:
         return None
+    if row.expires_at is not None and _aware(row.expires_at) <= datetime.datetime.now(datetime.UTC):
+        return None
     if not hmac.compare_digest(row.key_hash, hash_key(presented.strip())):
         return None
     return KeyInfo(id=row.id, name=row.name, scopes=parse_scopes(row.scopes))
+
+
+def _aware(value: datetime.datetime) -> datetime.datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=datetime.UTC)
 
 
 def current_key(session: Session, key_id: object) -> KeyInfo | None:
@@ -138,6 +181,8 @@ def current_key(session: Session, key_id: object) -> KeyInfo | None:
     holds the key's id, never its secret, and re-checks it before every change)."""
     row = session.get(ApiKey, key_id)
     if row is None or row.revoked_at is not None:
+        return None
+    if row.expires_at is not None and _aware(row.expires_at) <= datetime.datetime.now(datetime.UTC):
         return None
     return KeyInfo(id=row.id, name=row.name, scopes=parse_scopes(row.scopes))
 

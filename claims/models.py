@@ -26,6 +26,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import (
+    text as sql_text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from claims.vocabulary import (
@@ -355,10 +358,20 @@ class AuditEvent(_PlainBase):
 
 
 class ApiKey(UUIDv7AuditBase):
-    """A client credential. Only a SHA-256 of the secret is stored; ``prefix`` finds the row."""
+    """A client credential. Only a SHA-256 of the secret is stored; ``prefix`` finds the row.
+
+    A name is unique among live keys only: once revoked, the name can be given to a new key
+    (the revoked row stays for the record).
+    """
 
     __tablename__ = "api_key"
-    __table_args__ = (UniqueConstraint("name"), UniqueConstraint("prefix"))
+    __table_args__ = (
+        UniqueConstraint("prefix"),
+        Index(
+            "uq_api_key_live_name", "name", unique=True,
+            sqlite_where=sql_text("revoked_at IS NULL"), postgresql_where=sql_text("revoked_at IS NULL"),
+        ),
+    )
 
     name: Mapped[str] = mapped_column(String(120))
     prefix: Mapped[str] = mapped_column(String(16))
@@ -366,6 +379,21 @@ class ApiKey(UUIDv7AuditBase):
     scopes: Mapped[str] = mapped_column(String(200), doc="Space-separated subset of claims.vocabulary.Scope")
     revoked_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     last_used_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    expires_at: Mapped[datetime.datetime | None] = mapped_column(
+        DateTimeUTC(timezone=True), default=None, doc="After this instant the key is refused (None: never)"
+    )
+
+
+class RateBucket(_PlainBase):
+    """One token bucket of the rate limiter, shared by every worker and process
+    (``claims.ratelimit``). Times are epoch seconds; rows are working state, not records."""
+
+    __tablename__ = "rate_bucket"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    tokens: Mapped[float] = mapped_column(Float, doc="Tokens left after the last request")
+    refilled: Mapped[float] = mapped_column(Float, doc="Tokens at the last request, refilled, before its take")
+    updated_at: Mapped[float] = mapped_column(Float)
 
 
 __all__ = [
@@ -374,6 +402,7 @@ __all__ = [
     "Claim",
     "ClaimEmbedding",
     "ClaimGroup",
+    "RateBucket",
     "Document",
     "Feed",
     "FeedEntry",

@@ -39,16 +39,17 @@ def _generic_words() -> frozenset[str]:
     from claims.extraction.lexicon import load
 
     words = set(load("ar").generic_name_words) | set(load("en").generic_name_words)
-    return frozenset(words | {"news", "agency", "the", "al", "el", "iran's", "iran’s"})
+    return frozenset(words | {"news", "agency", "the", "al", "el"})
 
 
 @lru_cache(maxsize=50_000)
 def phonetic_key(name: str) -> str:
     """ASCII, article- and generic-word-free, phonetically folded tokens of a name."""
     tokens = []
-    for word in fold_name(name).split():
-        if word in _generic_words():
-            continue
+    folded = fold_name(name).split()
+    for n, word in enumerate(folded):
+        if word in _generic_words() or word == "s" or (n + 1 < len(folded) and folded[n + 1] == "s"):
+            continue  # a possessive ("Iran's Tasnim") says whose, not who
         if word.startswith("ال") and len(word) > 3:
             word = word[2:]
         elif len(word) > 2 and word[0] in "لب" and word[1:3] == "ال":

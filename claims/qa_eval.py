@@ -18,7 +18,8 @@ A question is answered correctly when
 - ``found: true``: the top answer's claim overlaps an expected claim (a member of ``group`` or
   the ``claim``) in the same document, its origin is ``origin`` and its chain (origin to
   publisher) is an expected chain: the question's ``chain``, or else the chain of any expected
-  claim whose position 0 is ``origin``. Without an ``origin`` (some seed questions) only the
+  claim whose position 0 is ``origin`` (``questions.yaml`` of the held-out corpus spells them out as
+  ``chain`` or ``chains``). Without an ``origin`` (some seed questions) only the
   claim is checked, and the result says how many were scored that way.
 """
 
@@ -103,6 +104,8 @@ class Corpus:
     def expected_chains(self, q: dict) -> list[list[str]]:
         if q.get("chain"):
             return [list(q["chain"])]
+        if q.get("chains"):
+            return [list(c) for c in q["chains"]]
         chains = []
         for c in self.expected(q):
             if q.get("origin") in (None, c.chain[0]) and c.chain not in chains:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from claims.audit import record, snapshot
-from claims.errors import Invalid, NotFound
+from claims.errors import NotFound, Unresolvable
 from claims.models import Claim, RelayHop, Source
 from claims.schemas import ClaimReviewIn, HopReviewIn
 from claims.services import ClaimService
@@ -65,7 +65,7 @@ def review_hop(session: Session, claim_id: uuid.UUID, position: int, data: HopRe
     if corrections is not None:
         if "source_id" in corrections.model_fields_set:
             if corrections.source_id is None or session.get(Source, corrections.source_id) is None:
-                raise Invalid(
+                raise Unresolvable(
                     f"corrections.source_id {corrections.source_id} does not name an existing source",
                     field="corrections.source_id",
                 )

@@ -6,26 +6,87 @@ The ``/ask`` response shape is a published contract: extend it, never break it.
 from __future__ import annotations
 
 import datetime
+import re
 import uuid
 from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import WithJsonSchema
 
 from claims.vocabulary import Modality, Relation, ReviewStatus, SourceKind, Stance
 
 T = TypeVar("T")
 
-LangCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$", strip_whitespace=True)]
-ShortText = Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)]
-Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,119}$")]
+# Every constraint the server applies to a value is one JSON Schema can state, so the OpenAPI
+# document (generated from these models) accepts exactly what the server accepts. Patterns use
+# explicit character classes only: ``\s``/``\d`` mean different things to Rust's regex
+# (pydantic), ECMA (JSON Schema) and Python, an explicit class means the same to all three.
+
+#: The characters ``str.isspace`` (and so ``str.strip``) treats as white space.
+WHITESPACE = r"\t\n\u000b\u000c\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+#: Any text without NUL (PostgreSQL cannot store it, and no real text needs it).
+NO_NUL = r"^[^\u0000]*$"
+#: Text without NUL that is not blank.
+NOT_BLANK = rf"^[{WHITESPACE}]*[^\u0000{WHITESPACE}][^\u0000]*$"
+
+
+def _nul_first(value: object) -> object:
+    """Say "NUL" rather than quote the pattern that refuses it."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("text must not contain NUL characters")
+    return value
+
+
+def PlainText(max_length: int, *, min_length: int = 0) -> Any:  # noqa: N802 - a type, spelled like one
+    """A string without NUL, at most ``max_length`` characters, kept exactly as sent."""
+    return Annotated[
+        str, StringConstraints(min_length=min_length, max_length=max_length, pattern=NO_NUL), BeforeValidator(_nul_first)
+    ]
+
+
+def _strip(value: str) -> str:
+    return value.strip()
+
+
+def Words(max_length: int) -> Any:  # noqa: N802
+    """A non-blank string without NUL; surrounding white space is dropped after validation."""
+    return Annotated[
+        str,
+        StringConstraints(min_length=1, max_length=max_length, pattern=NOT_BLANK),
+        BeforeValidator(_nul_first),
+        AfterValidator(_strip),
+    ]
+
+
+LangCode = Annotated[str, StringConstraints(min_length=2, max_length=2, pattern=r"^[a-z]{2}$")]
+ShortText = Words(300)
+Key = Annotated[str, StringConstraints(min_length=1, max_length=120, pattern=r"^[a-z0-9][a-z0-9._-]{0,119}$")]
+
+#: RFC 3339 date-time as sent: date, ``T``, time, optional fraction, optional offset (none = UTC).
+_RFC3339 = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})?$", re.ASCII
+)
+
+
+def _rfc3339(value: object) -> object:
+    """Only an RFC 3339 string is a timestamp: pydantic on its own would also take numbers
+    ("0.5" is half a second after 1970) and other spellings the schema does not promise."""
+    if isinstance(value, datetime.datetime):
+        return value  # built in code, not parsed from a request
+    if not isinstance(value, str) or not _RFC3339.match(value):
+        raise ValueError("expected an RFC 3339 date-time such as 2026-01-02T03:04:05Z")
+    if value[17:19] == "60":  # a leap second: RFC 3339 allows it, Python's datetime does not
+        value = value[:17] + "59" + value[19:]
+    return value
 
 
 def as_utc(value: datetime.datetime | None) -> datetime.datetime | None:
@@ -35,7 +96,12 @@ def as_utc(value: datetime.datetime | None) -> datetime.datetime | None:
     return value
 
 
-Timestamp = Annotated[datetime.datetime, AfterValidator(as_utc)]
+Timestamp = Annotated[
+    datetime.datetime,
+    BeforeValidator(_rfc3339),
+    AfterValidator(as_utc),
+    WithJsonSchema({"type": "string", "format": "date-time", "description": "RFC 3339; without an offset, UTC"}),
+]
 
 
 def _article_text(value: str) -> str:
@@ -47,8 +113,15 @@ def _article_text(value: str) -> str:
 
 
 #: A whole article as sent: kept exactly (offsets point into it), never blank, no NUL.
-ArticleText = Annotated[str, StringConstraints(min_length=1, max_length=200_000), AfterValidator(_article_text)]
-HttpUrl = Annotated[str, StringConstraints(max_length=2000, pattern=r"^https?://\S+$")]
+ArticleText = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=200_000, pattern=NOT_BLANK),
+    BeforeValidator(_nul_first),
+    AfterValidator(_article_text),
+]
+#: Offsets point into a stored text, which is at most this long.
+MAX_OFFSET = 200_000
+HttpUrl = Annotated[str, StringConstraints(min_length=8, max_length=2000, pattern=r"^https?://[^\u0000-\u0020\u007f]+$")]
 
 
 def _reject_nul(value: object) -> object:
@@ -71,10 +144,36 @@ class Schema(BaseModel):
 
 
 class Page(Schema, Generic[T]):
+    """One page of a listing (every list pages the same way: limit/offset, total, next)."""
+
     items: list[T]
-    total: int
+    total: int = Field(description="Items over all pages")
     limit: int
     offset: int
+    next: str | None = Field(default=None, description="URL of the next page; null on the last one")
+
+
+# --- operations --------------------------------------------------------------------------
+
+
+class Health(Schema):
+    """Liveness: the process is up."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "ok", "version": "0.1.0"}]})
+
+    status: str
+    version: str
+
+
+class Readiness(Schema):
+    """Readiness: can this process serve requests now?"""
+
+    status: str = Field(description="'ready' or 'not ready'")
+    version: str
+    database: str
+    revision: str | None
+    head: str | None
+    checks: dict[str, str] = Field(description="database, migrations, index: 'ok...' or what is wrong")
 
 
 # --- sources -----------------------------------------------------------------------------
@@ -83,7 +182,7 @@ class Page(Schema, Generic[T]):
 class AliasIn(Schema):
     text: ShortText
     lang: LangCode | None = None
-    note: Annotated[str, StringConstraints(max_length=300)] | None = None
+    note: PlainText(300) | None = None
 
 
 class AliasOut(Schema):
@@ -102,14 +201,14 @@ class SourceIn(Schema):
     name: ShortText
     kind: SourceKind
     key: Key | None = Field(default=None, description="Stable slug; derived from the name when omitted")
-    description: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    description: PlainText(2000) | None = None
     aliases: list[AliasIn] = Field(default_factory=list, max_length=100)
 
 
 class SourcePatch(Schema):
     name: ShortText | None = None
     kind: SourceKind | None = None
-    description: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    description: PlainText(2000) | None = None
     aliases: list[AliasIn] | None = Field(default=None, max_length=100)
 
 
@@ -127,7 +226,7 @@ class SourceOut(SourceRef):
 class DocumentIn(Schema):
     text: ArticleText
     lang: LangCode
-    title: Annotated[str, StringConstraints(max_length=500)] | None = None
+    title: PlainText(500) | None = None
     url: HttpUrl | None = None
     published_at: Timestamp | None = None
     outlet_id: uuid.UUID | None = None
@@ -141,15 +240,21 @@ class IngestIn(Schema):
     omitted; the publisher is ``outlet_id`` (an existing source) or ``outlet`` (a name, matched
     to a stored source or created); ``extract: false`` only stores the document."""
 
+    # The text, or a URL to fetch it from (stated in the schema too).
+    model_config = ConfigDict(json_schema_extra={"anyOf": [
+        {"required": ["text"], "properties": {"text": {"type": "string"}}},
+        {"required": ["url"], "properties": {"url": {"type": "string"}}},
+    ]})
+
     text: ArticleText | None = Field(
         default=None, description="The article; omit it to fetch `url` and extract the article from the page"
     )
     lang: LangCode | None = None
-    title: Annotated[str, StringConstraints(max_length=500)] | None = None
+    title: PlainText(500) | None = None
     url: HttpUrl | None = None
-    published_at: datetime.datetime | None = None
+    published_at: Timestamp | None = None
     outlet_id: uuid.UUID | None = None
-    outlet: Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)] | None = None
+    outlet: ShortText | None = None
     extract: bool = True
 
     @model_validator(mode="after")
@@ -160,7 +265,7 @@ class IngestIn(Schema):
 
 
 class DocumentPatch(Schema):
-    title: Annotated[str, StringConstraints(max_length=500)] | None = None
+    title: PlainText(500) | None = None
     url: HttpUrl | None = None
     published_at: Timestamp | None = None
     outlet_id: uuid.UUID | None = None
@@ -200,10 +305,17 @@ class HopIn(Schema):
     relation: Relation
     lang: LangCode | None = None
     modality: Modality | None = None
-    cue: Annotated[str, StringConstraints(max_length=500)] | None = None
-    evidence_start: int | None = Field(default=None, ge=0)
-    evidence_end: int | None = Field(default=None, ge=1)
+    cue: PlainText(500) | None = None
+    evidence_start: int | None = Field(default=None, ge=0, le=MAX_OFFSET)
+    evidence_end: int | None = Field(default=None, ge=1, le=MAX_OFFSET)
     confidence: float | None = Field(default=None, ge=0, le=1, description="How sure an extractor is (0-1); leave empty for human-written records")
+
+    # Both offsets or neither (stated in the schema; only "end after start" is beyond it).
+    model_config = ConfigDict(json_schema_extra={"anyOf": [
+        {"properties": {"evidence_start": {"type": "null"}, "evidence_end": {"type": "null"}}},
+        {"required": ["evidence_start", "evidence_end"],
+         "properties": {"evidence_start": {"type": "integer"}, "evidence_end": {"type": "integer"}}},
+    ]})
 
     @model_validator(mode="after")
     def _span(self) -> HopIn:
@@ -235,10 +347,15 @@ class HopOut(ChainHop):
 
 
 class ClaimIn(Schema):
+    """A claim span of a stored document with its relay chain. Beyond the schema: ``end`` must be
+    greater than ``start`` and ``speaker_id`` (when given) the source of hop 0 (422); the span
+    must lie inside the document and ``text`` equal it, and every id must name a stored record
+    (409: it disagrees with what is stored)."""
+
     document_id: uuid.UUID
-    start: int = Field(ge=0)
-    end: int = Field(ge=1)
-    text: str | None = Field(default=None, description="If given, must equal document.text[start:end]")
+    start: int = Field(ge=0, le=MAX_OFFSET)
+    end: int = Field(ge=1, le=MAX_OFFSET)
+    text: PlainText(200_000) | None = Field(default=None, description="If given, must equal document.text[start:end]")
     speaker_id: uuid.UUID | None = Field(default=None, description="Defaults to the source of hop 0")
     lang: LangCode | None = Field(default=None, description="Defaults to the document's language")
     modality: Modality = Modality.ASSERTED
@@ -349,15 +466,8 @@ class Provenance(Schema):
 
 
 class AskIn(Schema):
-    question: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    question: Words(500)
     limit: int = Field(default=3, ge=1, le=20)
-
-    @field_validator("question")
-    @classmethod
-    def _printable(cls, value: str) -> str:
-        if "\x00" in value:
-            raise ValueError("question must not contain NUL characters")
-        return value
 
 
 class Answer(Provenance):
@@ -375,41 +485,43 @@ class AskOut(Schema):
 
 # --- review and history ------------------------------------------------------------------
 
-ReviewNote = Annotated[str, StringConstraints(min_length=1, max_length=2000, strip_whitespace=True)]
+ReviewNote = Words(2000)
 
 
 class ClaimCorrection(Schema):
-    """Fields a reviewer may correct on a claim (only with status 'corrected')."""
+    """Fields a reviewer may correct on a claim (only with status 'corrected'; at least one, none null)."""
 
-    modality: Modality | None = None
-    stance: Stance | None = None
+    model_config = ConfigDict(json_schema_extra={"minProperties": 1})
 
-    @model_validator(mode="after")
-    def _not_null(self) -> ClaimCorrection:
-        for field in self.model_fields_set:
-            if getattr(self, field) is None:
-                raise ValueError(f"{field} cannot be corrected to null")
-        return self
+    modality: Modality = None  # type: ignore[assignment]  # absent = unchanged; null is not a modality
+    stance: Stance = None  # type: ignore[assignment]
 
 
 class HopCorrection(Schema):
-    """Fields a reviewer may correct on a hop (only with status 'corrected')."""
+    """Fields a reviewer may correct on a hop (only with status 'corrected'; at least one)."""
 
-    source_id: uuid.UUID | None = None
-    relation: Relation | None = None
+    model_config = ConfigDict(json_schema_extra={"minProperties": 1})
+
+    source_id: uuid.UUID = None  # type: ignore[assignment]  # absent = unchanged; a hop always has a source
+    relation: Relation = None  # type: ignore[assignment]
     lang: LangCode | None = None
     modality: Modality | None = None
-    cue: Annotated[str, StringConstraints(max_length=500)] | None = None
+    cue: PlainText(500) | None = None
 
-    @model_validator(mode="after")
-    def _not_null(self) -> HopCorrection:
-        for field in ("source_id", "relation"):
-            if field in self.model_fields_set and getattr(self, field) is None:
-                raise ValueError(f"{field} cannot be corrected to null")
-        return self
+
+#: The review rules, stated in the schema: a note to correct or reject; corrections only with
+#: status 'corrected'.
+_REVIEW_RULES = {"allOf": [
+    {"if": {"required": ["status"], "properties": {"status": {"enum": [ReviewStatus.CORRECTED.value, ReviewStatus.REJECTED.value]}}},
+     "then": {"required": ["note"], "properties": {"note": {"type": "string"}}}},
+    {"if": {"required": ["corrections"], "properties": {"corrections": {"type": "object"}}},
+     "then": {"properties": {"status": {"const": ReviewStatus.CORRECTED.value}}}},
+]}
 
 
 class _ReviewIn(Schema):
+    model_config = ConfigDict(json_schema_extra=_REVIEW_RULES)
+
     status: ReviewStatus
     note: ReviewNote | None = Field(default=None, description="Why; required to correct or reject")
 
@@ -478,6 +590,7 @@ class Version(Schema):
 class History(Schema):
     claim_id: uuid.UUID
     versions: list[Version]
+    deleted: bool = Field(default=False, description="The claim was deleted; its history stays (served in a 404 problem's 'history')")
 
 
 # --- feeds and jobs ---------------------------------------------------------------------
@@ -485,7 +598,7 @@ class History(Schema):
 
 class FeedIn(Schema):
     url: HttpUrl
-    outlet: Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)] | None = None
+    outlet: ShortText | None = None
 
 
 class FeedOut(Schema):
@@ -500,9 +613,9 @@ class FeedOut(Schema):
 
 
 class JobIn(Schema):
-    kind: Annotated[str, StringConstraints(min_length=1, max_length=40)]
-    params: dict[str, Annotated[str, StringConstraints(max_length=2000)]] = Field(default_factory=dict, max_length=20)
-    idempotency_key: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
+    kind: PlainText(40, min_length=1) = Field(description="A registered job kind (the document lists them)")
+    params: dict[PlainText(100), PlainText(2000)] = Field(default_factory=dict, max_length=20)
+    idempotency_key: PlainText(200, min_length=1) | None = None
 
 
 class JobProgress(Schema):

@@ -14,7 +14,7 @@ from anyascii import anyascii
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from claims.errors import Conflict, Invalid, NotFound
+from claims.errors import Conflict, Invalid, NotFound, Unresolvable
 from claims.indexing import index_claims
 from claims.models import Claim, ClaimGroup, Document, RelayHop, Source, SourceAlias
 from claims.names import NameIndex, is_role_note
@@ -208,7 +208,7 @@ class DocumentService:
 
     def _check_outlet(self, outlet_id: uuid.UUID | None) -> None:
         if outlet_id is not None and self.session.get(Source, outlet_id) is None:
-            raise Invalid(f"outlet_id {outlet_id} does not name an existing source", field="outlet_id")
+            raise Unresolvable(f"outlet_id {outlet_id} does not name an existing source", field="outlet_id")
 
     def create(self, data: DocumentIn) -> tuple[Document, bool]:
         """Store a document; the same text again returns the stored one (idempotent, created=False)."""
@@ -298,20 +298,20 @@ class ClaimService:
     def _source(self, source_id: uuid.UUID, field: str) -> Source:
         source = self.session.get(Source, source_id)
         if source is None:
-            raise Invalid(f"{field} {source_id} does not name an existing source", field=field)
+            raise Unresolvable(f"{field} {source_id} does not name an existing source", field=field)
         return source
 
     def create(self, data: ClaimIn) -> Claim:
         document = self.session.get(Document, data.document_id)
         if document is None:
-            raise Invalid(f"document_id {data.document_id} does not name an existing document", field="document_id")
+            raise Unresolvable(f"document_id {data.document_id} does not name an existing document", field="document_id")
         if data.end > len(document.text):
-            raise Invalid(f"end {data.end} is past the end of the document ({len(document.text)})", field="end")
+            raise Unresolvable(f"end {data.end} is past the end of the document ({len(document.text)})", field="end")
         text = document.text[data.start : data.end]
         if data.text is not None and data.text != text:
-            raise Invalid("text does not equal document.text[start:end]", field="text")
+            raise Unresolvable("text does not equal document.text[start:end]", field="text")
         if not text.strip():
-            raise Invalid("the span [start, end) holds only white space", field="start")
+            raise Unresolvable("the span [start, end) holds only white space", field="start")
         speaker_id = data.speaker_id or data.hops[0].source_id
         if speaker_id != data.hops[0].source_id:
             raise Invalid("speaker_id must be the source of hop 0 (the original speaker)", field="speaker_id")
@@ -331,7 +331,7 @@ class ClaimService:
         for position, hop in enumerate(data.hops):
             self._source(hop.source_id, f"hops[{position}].source_id")
             if hop.evidence_end is not None and hop.evidence_end > len(document.text):
-                raise Invalid(f"hops[{position}] evidence is past the end of the document", field="hops")
+                raise Unresolvable(f"hops[{position}] evidence is past the end of the document", field="hops")
             hops.append(
                 RelayHop(
                     position=position,
@@ -382,20 +382,20 @@ class ClaimService:
             if data.document_id != document.id:
                 raise Invalid(f"claims[{n}] belongs to another document", field="document_id")
             if data.end > len(document.text):
-                raise Invalid(f"claims[{n}]: end {data.end} is past the end of the document", field="end")
+                raise Unresolvable(f"claims[{n}]: end {data.end} is past the end of the document", field="end")
             text = document.text[data.start : data.end]
             if data.text is not None and data.text != text:
-                raise Invalid(f"claims[{n}]: text does not equal document.text[start:end]", field="text")
+                raise Unresolvable(f"claims[{n}]: text does not equal document.text[start:end]", field="text")
             if not text.strip():
-                raise Invalid(f"claims[{n}]: the span holds only white space", field="start")
+                raise Unresolvable(f"claims[{n}]: the span holds only white space", field="start")
             speaker_id = data.speaker_id or data.hops[0].source_id
             if speaker_id != data.hops[0].source_id:
                 raise Invalid(f"claims[{n}]: speaker_id must be the source of hop 0", field="speaker_id")
             for position, hop in enumerate(data.hops):
                 if hop.source_id not in known:
-                    raise Invalid(f"claims[{n}].hops[{position}].source_id {hop.source_id} does not name an existing source", field="hops")
+                    raise Unresolvable(f"claims[{n}].hops[{position}].source_id {hop.source_id} does not name an existing source", field="hops")
                 if hop.evidence_end is not None and hop.evidence_end > len(document.text):
-                    raise Invalid(f"claims[{n}].hops[{position}] evidence is past the end of the document", field="hops")
+                    raise Unresolvable(f"claims[{n}].hops[{position}] evidence is past the end of the document", field="hops")
             span_key = (data.start, data.end, speaker_id)
             if span_key in existing:
                 raise Conflict(f"claims[{n}]: this span is already recorded as a claim by this speaker")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -35,8 +36,35 @@ class Settings(BaseSettings):
         default=600, ge=0, description="Requests per minute allowed to one API key (0 = unlimited)"
     )
     rate_limit_burst: int = Field(default=0, ge=0, description="Bucket size; 0 means the per-minute figure")
+    rate_limit_anonymous_per_minute: int = Field(
+        default=120, ge=0, description="Requests per minute allowed to one client address without a key (0 = unlimited)"
+    )
+    rate_limit_store: Literal["auto", "database", "redis", "memory"] = Field(
+        default="auto",
+        description="Where buckets live, shared by all processes: database, redis, or memory (one process); "
+        "auto = redis when CLAIMS_REDIS_URL is set, else database",
+    )
+    redis_url: str | None = Field(default=None, description="Redis URL for shared rate limits, e.g. redis://127.0.0.1:6379/0")
+    redis_prefix: str = Field(default="claims:ratelimit:", description="Prefix of every Redis key this service writes")
+    session_store: Literal["auto", "file", "redis", "memory"] = Field(
+        default="auto",
+        description="Where web logins live, shared by all processes: file (a directory), redis, or memory "
+        "(one process); auto = redis when CLAIMS_REDIS_URL is set, else file",
+    )
+    session_dir: Path | None = Field(
+        default=None,
+        description="Directory of the file session store (default: beside a SQLite database, else a "
+        "per-database folder in the system temp directory)",
+    )
+    session_redis_prefix: str = Field(default="claims:session", description="Prefix of the web session keys in Redis")
+    log_level: str = Field(default="info", description="debug, info, warning or error")
+    log_json: bool = Field(default=True, description="One JSON object per log line (false: readable console lines)")
+    metrics_enabled: bool = Field(default=True, description="Serve Prometheus metrics at /metrics")
 
     # Fetching articles and feeds from the web (claims.fetch)
+    fetch_enabled: bool = Field(
+        default=True, description="Fetch URLs at all (false: URL ingest and feeds answer 403; fuzzing, offline sites)"
+    )
     fetch_allow_private: bool = Field(
         default=False,
         description="Allow fetching private, loopback and link-local addresses (tests, intranets)",
@@ -69,6 +97,28 @@ class Settings(BaseSettings):
     report_job_threshold: int = Field(
         default=50, ge=0, description="HTML/PDF reports over this many claims are made by a job (202)"
     )
+
+
+#: Settings whose values are never printed (a URL's password is masked instead).
+SECRET_FIELDS = frozenset({"redis_url", "database_url", "jobs_url"})
+
+
+def effective(settings: Settings) -> list[tuple[str, str, str, str]]:
+    """(environment variable, effective value, default, description) for every setting; any
+    password in a URL is masked, so the table is safe to paste into a ticket."""
+    from sqlalchemy.engine import make_url
+
+    rows = []
+    for name, info in Settings.model_fields.items():
+        value = getattr(settings, name)
+        if name in SECRET_FIELDS and value:
+            try:
+                value = make_url(str(value)).render_as_string(hide_password=True)
+            except Exception:  # noqa: BLE001 - not a URL SQLAlchemy reads: hide it whole
+                value = "***"
+        default = info.default if info.default is not None else ""
+        rows.append((f"CLAIMS_{name.upper()}", str(value), str(default), info.description or ""))
+    return rows
 
 
 @lru_cache(maxsize=1)

@@ -73,14 +73,33 @@ def fold(text: str) -> str:
 def fold_with_offsets(text: str) -> tuple[str, list[int]]:
     """``fold`` character by character, with each folded character's offset in ``text``
     (so a span found in the folded copy can be cut from the original)."""
+    cache = _CHAR_FOLD
+    for ch in set(text).difference(cache):
+        cache[ch] = fold(ch)
+        if len(cache[ch]) != 1:
+            _MULTI.add(ch)
+    if not _MULTI.intersection(text):  # every character folds to one: offsets are the identity
+        return "".join(map(cache.__getitem__, text)), list(range(len(text) + 1))
     out: list[str] = []
     offsets: list[int] = []
     for i, ch in enumerate(text):
-        for f in fold(ch):
+        f = cache.get(ch)
+        if f is None:
+            f = cache[ch] = fold(ch)
+        if len(f) == 1:
             out.append(f)
             offsets.append(i)
+        else:
+            for c in f:
+                out.append(c)
+                offsets.append(i)
     offsets.append(len(text))
     return "".join(out), offsets
+
+
+#: fold() of single characters (the alphabet is small; folding char by char is the hot loop).
+_CHAR_FOLD: dict[str, str] = {}
+_MULTI: set[str] = set()  # characters that fold to zero or several characters
 
 
 def detect_lang(text: str) -> str:

@@ -1,5 +1,8 @@
 """Every database test runs twice: on SQLite (a temp file) and on PostgreSQL.
 
+Under pytest-xdist every worker has its own databases (a SQLite file in its own temp dir, a
+PostgreSQL database with a random name), and the seed snapshot is made once per run.
+
 PostgreSQL comes from ``CLAIMS_TEST_POSTGRES_URL`` (``.ci/run`` and ``make test`` set it to the
 local server). Each run creates its own throw-away database there and drops it at the end. Without
 the variable the PostgreSQL half is skipped with a reason (so a bare ``pytest`` still works);
@@ -8,7 +11,9 @@ with it set and the server down, the run fails loudly instead.
 
 from __future__ import annotations
 
+import fcntl
 import os
+import pickle
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -88,13 +93,8 @@ def engine(request, tmp_path_factory) -> Iterator[Engine]:
 @pytest.fixture(scope="session", params=backend_params())
 def seeded_readonly(request, tmp_path_factory) -> Iterator[Engine]:
     """A separate database per backend, seeded once, for tests that only read."""
-    from claims.seeding import seed
-
     for eng in _migrated_database(request.param, tmp_path_factory, "claims_seeded"):
-        with session_factory(eng)() as s:
-            s.info["actor"] = "seed"
-            seed(s, SEEDS_DIR)
-            s.commit()
+        load_seeds(eng, tmp_path_factory)
         yield eng
 
 
@@ -129,51 +129,96 @@ def session(db: Engine) -> Iterator[Session]:
 
 
 @pytest.fixture
-def seeded(db: Engine) -> Engine:
-    """The database with the curated seeds loaded.
+def seeded(db: Engine, tmp_path_factory) -> Engine:
+    """The database with the curated seeds loaded (see ``load_seeds``)."""
+    load_seeds(db, tmp_path_factory)
+    return db
 
-    The first use per backend runs the real loader and snapshots every table; later uses restore
-    that snapshot row for row (same ids, audit chain included), which takes a fraction of the time.
+
+def load_seeds(eng: Engine, tmp_path_factory) -> None:
+    """Load the curated seeds into an empty database.
+
+    The real loader runs once per backend and run; its rows are snapshotted and every later use
+    (in this worker or, under xdist, any other) restores them row for row (same ids, audit
+    chain included), which takes a fraction of the time.
     """
     from claims.query import fulltext
+
+    snapshot = _seed_snapshot(eng, tmp_path_factory)
+    if snapshot is not None:
+        with eng.begin() as conn:
+            for table in _seed_tables():
+                if snapshot[table.name]:
+                    conn.execute(table.insert(), snapshot[table.name])
+            if eng.dialect.name == "postgresql":
+                conn.execute(text("SELECT setval(pg_get_serial_sequence('audit_event', 'id'), (SELECT max(id) FROM audit_event))"))
+    fulltext.clear_cache()
+
+
+def _seed_snapshot(eng: Engine, tmp_path_factory) -> dict[str, list[dict]] | None:
+    """The seeded rows for this backend; None when this call seeded ``eng`` itself."""
+    dialect = eng.dialect.name
+    if dialect in _SEED_SNAPSHOTS:
+        return _SEED_SNAPSHOTS[dialect]
+    shared = _shared_dir(tmp_path_factory)
+    if shared is None:
+        _SEED_SNAPSHOTS[dialect] = _seed_and_snapshot(eng)
+        return None
+    with open(shared / f"seed-{dialect}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one worker seeds, the others wait and read its rows
+        path = shared / f"seed-{dialect}.pickle"
+        if path.exists():
+            _SEED_SNAPSHOTS[dialect] = pickle.loads(path.read_bytes())
+            return _SEED_SNAPSHOTS[dialect]
+        _SEED_SNAPSHOTS[dialect] = _seed_and_snapshot(eng)
+        path.write_bytes(pickle.dumps(_SEED_SNAPSHOTS[dialect]))
+        return None
+
+
+def _seed_and_snapshot(eng: Engine) -> dict[str, list[dict]]:
     from claims.seeding import seed
 
-    key = db.url.render_as_string(hide_password=False)
-    snapshot = _SEED_SNAPSHOTS.get(key)
-    if snapshot is None:
-        with session_factory(db)() as s:
-            s.info["actor"] = "seed"
-            seed(s, SEEDS_DIR)
-            s.commit()
-        with db.connect() as conn:
-            _SEED_SNAPSHOTS[key] = {
-                t.name: [dict(row._mapping) for row in conn.execute(t.select())] for t in metadata.sorted_tables
-            }
-        return db
-    with db.begin() as conn:
-        for table in metadata.sorted_tables:
-            if snapshot[table.name]:
-                conn.execute(table.insert(), snapshot[table.name])
-        if db.dialect.name == "postgresql":
-            conn.execute(text("SELECT setval(pg_get_serial_sequence('audit_event', 'id'), (SELECT max(id) FROM audit_event))"))
-    fulltext.clear_cache()
-    return db
+    with session_factory(eng)() as s:
+        s.info["actor"] = "seed"
+        seed(s, SEEDS_DIR)
+        s.commit()
+    with eng.connect() as conn:
+        return {t.name: [dict(row._mapping) for row in conn.execute(t.select())] for t in _seed_tables()}
+
+
+def _shared_dir(tmp_path_factory) -> Path | None:
+    """A directory all xdist workers of this run share (None without xdist)."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return None
+    return tmp_path_factory.getbasetemp().parent
 
 
 _SEED_SNAPSHOTS: dict[str, dict[str, list[dict]]] = {}
 
 
+def _seed_tables():
+    """The tables the seeds fill. API keys are not seed data: a key the test made before asking
+    for ``seeded`` must neither be copied into the snapshot nor collide with it on restore."""
+    return [t for t in metadata.sorted_tables if t.name != "api_key"]
+
+
 @pytest.fixture
 def make_key(db: Engine):
     """``make_key(name, *scopes)`` stores a real API key and returns the headers that send it."""
-    from claims.keys import create_key
+    from claims.errors import NotFound
+    from claims.keys import create_key, rotate_key
     from claims.settings import Settings
 
     header = Settings().api_key_header
 
     def make(name: str = "test-admin", *scopes: str) -> dict[str, str]:
+        """Get or create: a key already stored under NAME gets a fresh secret and these scopes."""
         with session_factory(db, write=True)() as s:
-            _, secret = create_key(s, name, list(scopes) or ["admin"])
+            wanted = list(scopes) or ["admin"]
+            try:
+                _, secret = rotate_key(s, name, wanted)
+            except NotFound:
+                _, secret = create_key(s, name, wanted)
             s.commit()
         return {header: secret}
 
@@ -216,6 +261,32 @@ def admin_client(db: Engine, admin_headers):
     with TestClient(app=_app(db)) as test_client:
         test_client.headers.update(admin_headers)
         yield test_client
+
+
+@pytest.fixture
+def use_database(monkeypatch):
+    """``use_database(engine)``: ``get_engine()`` and the ``claims`` command use this database
+    until the test ends. The engines they made are disposed at the end: a pooled connection left
+    to the garbage collector could still hold SQLite's lock while the next fixture empties it."""
+    from claims.db import get_engine
+    from claims.settings import get_settings
+
+    urls: list[str] = []
+
+    def point(eng: Engine) -> Engine:
+        url = eng.url.render_as_string(hide_password=False)
+        urls.append(url)
+        monkeypatch.setenv("CLAIMS_DATABASE_URL", url)
+        get_settings.cache_clear()
+        get_engine.cache_clear()
+        return eng
+
+    yield point
+    if urls:
+        get_engine().dispose()
+        get_engine(urls[-1]).dispose()
+    get_settings.cache_clear()
+    get_engine.cache_clear()
 
 
 @pytest.fixture

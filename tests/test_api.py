@@ -11,6 +11,8 @@ from claims.db import session_factory
 from claims.models import AuditEvent, Claim, Document, RelayHop
 
 PROBLEM = "application/problem+json"
+#: An id no test stores (fixed, so parametrized test ids are the same in every xdist worker).
+MISSING = "0190e3c4-0000-7000-8000-00000000dead"
 TEXT = "The minister said on Monday that the bridge will reopen in spring, according to Reuters."
 
 
@@ -68,7 +70,10 @@ def world(client):
 
 def test_health_and_openapi(client):
     r = client.get("/health")
-    assert r.status_code == 200 and r.json()["status"] == "ok" and r.json()["revision"]
+    assert r.status_code == 200 and r.json()["status"] == "ok"
+    ready = client.get("/ready")
+    assert ready.status_code == 200, ready.text
+    assert ready.json()["status"] == "ready" and ready.json()["revision"] == ready.json()["head"]
     schema = client.get("/schema/openapi.json").json()
     for path in ("/api/v1/ask", "/api/v1/claims/{claim_id}/provenance", "/api/v1/sources", "/api/v1/documents"):
         assert path in schema["paths"], path
@@ -183,10 +188,10 @@ def test_ask_over_http_on_the_seeds(seeded, client):
         ("post", "/api/v1/ask", {"json": {}}, 422),
         ("post", "/api/v1/ask", {"json": {"question": "who said x", "extra": 1}}, 422),
         ("post", "/api/v1/ask", {"json": ["who said x"]}, 422),
-        ("get", f"/api/v1/claims/{uuid.uuid4()}", {}, 404),
-        ("get", f"/api/v1/sources/{uuid.uuid4()}", {}, 404),
-        ("get", f"/api/v1/documents/{uuid.uuid4()}", {}, 404),
-        ("get", f"/api/v1/claims/{uuid.uuid4()}/provenance", {}, 404),
+        ("get", f"/api/v1/claims/{MISSING}", {}, 404),
+        ("get", f"/api/v1/sources/{MISSING}", {}, 404),
+        ("get", f"/api/v1/documents/{MISSING}", {}, 404),
+        ("get", f"/api/v1/claims/{MISSING}/provenance", {}, 404),
         ("get", "/api/v1/claims/not-a-uuid", {}, 404),
         ("get", "/api/v1/claims", {"params": {"limit": 0}}, 422),
         ("get", "/api/v1/claims", {"params": {"limit": 10_000}}, 422),
@@ -196,10 +201,16 @@ def test_ask_over_http_on_the_seeds(seeded, client):
         ("post", "/api/v1/documents", {"json": {"text": "hello", "lang": "EN"}}, 422),
         ("post", "/api/v1/documents", {"json": {"text": "", "lang": "en"}}, 422),
         ("post", "/api/v1/documents", {"json": {"text": "hello", "lang": "en", "url": "javascript:alert(1)"}}, 422),
-        ("post", "/api/v1/documents", {"json": {"text": "hello", "lang": "en", "outlet_id": str(uuid.uuid4())}}, 422),
+        ("post", "/api/v1/documents", {"json": {"text": "hello", "lang": "en", "outlet_id": MISSING}}, 409),
+        ("get", "/api/v1/claims", {"params": {"published_before": "0.5"}}, 422),
+        ("get", "/api/v1/documents", {"params": {"published_after": "12345"}}, 422),
+        ("get", "/api/v1/claims", {"params": {"speaker_id": "null"}}, 400),
+        ("get", "/api/v1/sources", {"params": {"kind": "null"}}, 400),
+        ("get", "/api/v1/claims", {"params": [("lang", "en"), ("lang", "ar")]}, 400),
+        ("get", "/api/v1/claims", {"params": {"spekaer": "x"}}, 400),
         ("post", "/api/v1/sources", {"json": {"name": "X", "kind": "alien"}}, 422),
         ("post", "/api/v1/sources", {"json": {"name": "", "kind": "person"}}, 422),
-        ("delete", f"/api/v1/claims/{uuid.uuid4()}", {}, 404),
+        ("delete", f"/api/v1/claims/{MISSING}", {}, 404),
         ("put", "/api/v1/ask", {"json": {"question": "x"}}, 405),
     ],
 )
@@ -214,23 +225,26 @@ def test_bad_input_is_a_problem_not_a_crash(client, method, path, kwargs, status
 def test_claim_validation_writes_nothing(client, world, db):
     before = [_count(db, m) for m in (Claim, RelayHop, AuditEvent)]
     base = _claim_body(world["doc"], world["speaker"], world["relayer"], world["outlet"])
+    # 422: breaks the schema or a rule across the body's own fields; 409: disagrees with what is
+    # stored (a span past the document's end, other text, ids of records that do not exist).
     bad_bodies = [
-        {**base, "end": 10_000},
-        {**base, "start": 20, "end": 10},
-        {**base, "text": "something else"},
-        {**base, "document_id": str(uuid.uuid4())},
-        {**base, "speaker_id": world["relayer"]["id"]},
-        {**base, "hops": []},
-        {**base, "hops": [*base["hops"][:2], {"source_id": str(uuid.uuid4()), "relation": "published"}]},
-        {**base, "hops": [{**base["hops"][0], "evidence_start": 40}]},
-        {**base, "hops": [{**base["hops"][0], "evidence_start": 0, "evidence_end": 10_000}]},
-        {**base, "hops": [{**base["hops"][0], "relation": "whispered"}]},
-        {**base, "modality": "sure"},
-        {**base, "group_key": "Not A Key!"},
+        ({**base, "end": 10_000}, 409),
+        ({**base, "start": 20, "end": 10}, 422),
+        ({**base, "text": "something else"}, 409),
+        ({**base, "document_id": str(uuid.uuid4())}, 409),
+        ({**base, "speaker_id": world["relayer"]["id"]}, 422),
+        ({**base, "hops": []}, 422),
+        ({**base, "hops": [*base["hops"][:2], {"source_id": str(uuid.uuid4()), "relation": "published"}]}, 409),
+        ({**base, "hops": [{**base["hops"][0], "evidence_start": 40}]}, 422),
+        ({**base, "hops": [{**base["hops"][0], "evidence_start": 0, "evidence_end": 10_000}]}, 409),
+        ({**base, "hops": [{**base["hops"][0], "relation": "whispered"}]}, 422),
+        ({**base, "modality": "sure"}, 422),
+        ({**base, "group_key": "Not A Key!"}, 422),
+        ({**base, "extra": 1}, 422),
     ]
-    for body in bad_bodies:
+    for body, status in bad_bodies:
         r = client.post("/api/v1/claims", json=body)
-        assert r.status_code == 422, (body, r.text)
+        assert r.status_code == status, (body, r.text)
         assert r.headers["content-type"].startswith(PROBLEM)
     assert [_count(db, m) for m in (Claim, RelayHop, AuditEvent)] == before
 

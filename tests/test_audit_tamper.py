@@ -8,22 +8,16 @@ from click.testing import CliRunner
 from sqlalchemy import select, text
 
 from claims.cli import main
-from claims.db import get_engine, session_factory
+from claims.db import session_factory
 from claims.models import AuditEvent
-from claims.settings import get_settings
 
 
 @pytest.fixture
-def cli(seeded, monkeypatch):
+def cli(seeded, use_database):
     """Run the CLI against the test database."""
-    monkeypatch.setenv("CLAIMS_DATABASE_URL", seeded.url.render_as_string(hide_password=False))
-    get_settings.cache_clear()
-    get_engine.cache_clear()
+    use_database(seeded)
     runner = CliRunner()
-    yield lambda *args: runner.invoke(main, list(args))
-    get_engine().dispose()
-    get_settings.cache_clear()
-    get_engine.cache_clear()
+    return lambda *args: runner.invoke(main, list(args))
 
 
 def _middle_event(db) -> AuditEvent:

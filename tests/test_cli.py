@@ -8,19 +8,12 @@ import pytest
 from click.testing import CliRunner
 
 from claims.cli import main
-from claims.settings import get_settings
 
 
 @pytest.fixture
-def cli_env(db, monkeypatch):
-    monkeypatch.setenv("CLAIMS_DATABASE_URL", db.url.render_as_string(hide_password=False))
-    get_settings.cache_clear()
-    from claims.db import get_engine
-
-    get_engine.cache_clear()
-    yield CliRunner()
-    get_settings.cache_clear()
-    get_engine.cache_clear()
+def cli_env(db, use_database):
+    use_database(db)
+    return CliRunner()
 
 
 def test_upgrade_seed_ask_verify(cli_env):

@@ -59,8 +59,11 @@ def test_questions_point_at_existing_claims_and_sources(corpus):
             assert q.get("origin") in corpus.sources, q["id"]
             expected = corpus.expected(q)
             assert expected, f"{q['id']}: no claim for group/claim"
+            assert q.get("chain") or q.get("chains"), f"{q['id']}: spell out the expected chain"
             chains = corpus.expected_chains(q)
             assert chains, f"{q['id']}: no expected claim starts at {q['origin']}"
+            derived = {tuple(c.chain) for c in expected if c.chain[0] == q["origin"]}
+            assert all(tuple(chain) in derived for chain in chains), f"{q['id']}: a chain no expected claim has"
             for chain in chains:
                 assert chain[0] == q["origin"] and all(k in corpus.sources for k in chain)
             if q.get("relayer"):

@@ -299,33 +299,24 @@ def test_group_document_and_source_reports(seeded, client, vacuum):
         assert "The Jerusalem Post" in {h["source"]["name"] for h in section["chain"]}
 
 
-def test_cli_writes_and_verifies_a_report(seeded, monkeypatch, tmp_path):
+def test_cli_writes_and_verifies_a_report(seeded, use_database, tmp_path):
     from click.testing import CliRunner
 
     from claims.cli import main
-    from claims.db import get_engine
-    from claims.settings import get_settings
 
-    monkeypatch.setenv("CLAIMS_DATABASE_URL", seeded.url.render_as_string(hide_password=False))
-    get_settings.cache_clear()
-    get_engine.cache_clear()
-    try:
-        runner = CliRunner()
-        out = tmp_path / "vacuum.provn"
-        result = runner.invoke(main, ["report", "claim", VACUUM, "--format", "prov-n", "-o", str(out)])
-        assert result.exit_code == 0, result.output
-        assert out.read_bytes().startswith(b"document")
-        assert runner.invoke(main, ["report", "verify", str(out)]).exit_code == 0
-        out.write_bytes(out.read_bytes().replace(b'claims:modality="hedged"', b'claims:modality="asserted"', 1))
-        result = runner.invoke(main, ["report", "verify", str(out)])
-        assert result.exit_code == 1 and "does not match" in result.output
-        result = runner.invoke(main, ["report", "claim-group", "iran-fill-vacuum", "-f", "csv"])
-        assert result.exit_code == 0 and result.output.splitlines()[0] == ",".join(CSV_COLUMNS)
-        assert runner.invoke(main, ["report", "source", "no-such-source"]).exit_code == 1
-    finally:
-        get_engine().dispose()
-        get_settings.cache_clear()
-        get_engine.cache_clear()
+    use_database(seeded)
+    runner = CliRunner()
+    out = tmp_path / "vacuum.provn"
+    result = runner.invoke(main, ["report", "claim", VACUUM, "--format", "prov-n", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"document")
+    assert runner.invoke(main, ["report", "verify", str(out)]).exit_code == 0
+    out.write_bytes(out.read_bytes().replace(b'claims:modality="hedged"', b'claims:modality="asserted"', 1))
+    result = runner.invoke(main, ["report", "verify", str(out)])
+    assert result.exit_code == 1 and "does not match" in result.output
+    result = runner.invoke(main, ["report", "claim-group", "iran-fill-vacuum", "-f", "csv"])
+    assert result.exit_code == 0 and result.output.splitlines()[0] == ",".join(CSV_COLUMNS)
+    assert runner.invoke(main, ["report", "source", "no-such-source"]).exit_code == 1
 
 
 def test_a_new_format_is_one_function_and_one_registration(seeded, client, vacuum, monkeypatch):

@@ -115,12 +115,12 @@ def test_invalid_reviews_are_422_and_write_nothing(client, vacuum, seeded, body)
     assert len(_events(seeded, vacuum.id)) == before
 
 
-def test_hop_correction_to_an_unknown_source_is_422_and_nothing_changes(client, vacuum, seeded):
+def test_hop_correction_to_an_unknown_source_is_409_and_nothing_changes(client, vacuum, seeded):
     r = client.post(
         f"/api/v1/claims/{vacuum.id}/hops/0/review",
         json={"status": "corrected", "note": "x", "corrections": {"source_id": str(uuid.uuid4())}},
     )
-    assert r.status_code == 422, r.text
+    assert r.status_code == 409, r.text  # valid request, but no such source is stored
     hop = client.get(f"/api/v1/claims/{vacuum.id}").json()["hops"][0]
     assert hop["review_status"] == "unreviewed"
     with session_factory(seeded)() as s:
@@ -135,8 +135,12 @@ def test_review_of_missing_claim_or_hop_is_404(client, vacuum):
 
 
 def test_history_outlives_the_claim(client, vacuum):
+    assert client.get(f"/api/v1/claims/{vacuum.id}/history").json()["deleted"] is False
     assert client.delete(f"/api/v1/claims/{vacuum.id}").status_code == 204
-    versions = client.get(f"/api/v1/claims/{vacuum.id}/history").json()["versions"]
+    gone = client.get(f"/api/v1/claims/{vacuum.id}/history")
+    assert gone.status_code == 404 and gone.headers["content-type"].startswith("application/problem+json")
+    assert gone.json()["history"]["deleted"] is True  # the claim is gone, its history stays
+    versions = gone.json()["history"]["versions"]
     assert versions[-1]["action"] == "delete"
     assert versions[-1]["state"] == {"claim": None, "hops": []}
     assert versions[-2]["state"]["claim"]["key"] == VACUUM

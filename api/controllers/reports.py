@@ -2,62 +2,92 @@
 
 from __future__ import annotations
 
+import datetime
+from typing import Annotated
 from uuid import UUID
 
-from litestar import Response, get
-from litestar.params import Parameter
+from litestar import Request, Response, get
+from litestar.di import NamedDependency
+from litestar.openapi import ResponseSpec
+from litestar.params import FromPath, QueryParameter
 from sqlalchemy.orm import Session
 
+from api.caching import IfNoneMatch, conditional, etag
 from claims.jobs.reports import report_job
 from claims.reports import FORMATS, Kind, build_report, render
+from claims.schemas import JobOut
 
-_FORMAT = Parameter(
-    query="format",
-    default="json",
-    max_length=40,
-    description=f"One of: {', '.join(FORMATS)}",
-)
+ReportFormat = Annotated[
+    str,
+    QueryParameter(name="format", max_length=40, enum=list(FORMATS), description=f"One of: {', '.join(FORMATS)}"),
+]
 
 
-def _report(db_session: Session, kind: Kind, subject_id: UUID, fmt: str) -> Response[bytes]:
+def _report(request: Request, db_session: Session, kind: Kind, subject_id: UUID, fmt: str) -> Response[bytes]:
     queued = report_job(db_session, kind, subject_id, fmt)
     if queued is not None:  # a large HTML/PDF report is made by a worker
         return Response(content=queued.model_dump_json().encode(), status_code=202, media_type="application/json",
                         headers={"Location": queued.url})
     report = build_report(db_session, kind, subject_id)
+    timeless = report.meta.model_copy(update={"generated_at": _EPOCH})
+    tag = etag(fmt.encode() + b"\n" + report.model_copy(update={"meta": timeless}).model_dump_json().encode())
+    unchanged = conditional.not_modified(request, tag)
+    if unchanged is not None:
+        return unchanged
     rendered = render(report, fmt)
-    return Response(
-        content=rendered.body,
-        media_type=rendered.media_type,
-        headers={
-            "Content-Disposition": f'inline; filename="{rendered.filename(report)}"',
-            "X-Report-SHA256": rendered.digest,
-        },
-    )
+    headers = {
+        "Content-Disposition": f'inline; filename="{rendered.filename(report)}"',
+        "X-Report-SHA256": rendered.digest,
+    }
+    return conditional.with_tag(Response(content=rendered.body, media_type=rendered.media_type, headers=headers), tag)
+
+
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
+_CONDITIONAL = {
+    "responses": {
+        **conditional.responses,
+        202: ResponseSpec(JobOut, description="A large HTML/PDF report is made by a job: follow Location"),
+    },
+    "response_headers": conditional.response_headers,
+}
 
 
 @get("/api/v1/claims/{subject_id:uuid}/report", summary="Provenance report for one claim", tags=["reports"],
-     sync_to_thread=True)
-def claim_report(db_session: Session, subject_id: UUID, fmt: str = _FORMAT) -> Response[bytes]:
-    return _report(db_session, Kind.CLAIM, subject_id, fmt)
+     sync_to_thread=True, **_CONDITIONAL)
+def claim_report(
+    request: Request, db_session: NamedDependency[Session], subject_id: FromPath[UUID],
+    fmt: ReportFormat = "json", if_none_match: IfNoneMatch = None,
+) -> Response[bytes]:
+    return _report(request, db_session, Kind.CLAIM, subject_id, fmt)
 
 
 @get("/api/v1/claim-groups/{subject_id:uuid}/report", summary="Provenance report for a claim group",
-     tags=["reports"], sync_to_thread=True)
-def claim_group_report(db_session: Session, subject_id: UUID, fmt: str = _FORMAT) -> Response[bytes]:
-    return _report(db_session, Kind.CLAIM_GROUP, subject_id, fmt)
+     tags=["reports"], sync_to_thread=True, **_CONDITIONAL)
+def claim_group_report(
+    request: Request, db_session: NamedDependency[Session], subject_id: FromPath[UUID],
+    fmt: ReportFormat = "json", if_none_match: IfNoneMatch = None,
+) -> Response[bytes]:
+    return _report(request, db_session, Kind.CLAIM_GROUP, subject_id, fmt)
 
 
 @get("/api/v1/documents/{subject_id:uuid}/report", summary="Provenance report for a document's claims",
-     tags=["reports"], sync_to_thread=True)
-def document_report(db_session: Session, subject_id: UUID, fmt: str = _FORMAT) -> Response[bytes]:
-    return _report(db_session, Kind.DOCUMENT, subject_id, fmt)
+     tags=["reports"], sync_to_thread=True, **_CONDITIONAL)
+def document_report(
+    request: Request, db_session: NamedDependency[Session], subject_id: FromPath[UUID],
+    fmt: ReportFormat = "json", if_none_match: IfNoneMatch = None,
+) -> Response[bytes]:
+    return _report(request, db_session, Kind.DOCUMENT, subject_id, fmt)
 
 
 @get("/api/v1/sources/{subject_id:uuid}/report", summary="Provenance report for a source's claims",
-     tags=["reports"], sync_to_thread=True)
-def source_report(db_session: Session, subject_id: UUID, fmt: str = _FORMAT) -> Response[bytes]:
-    return _report(db_session, Kind.SOURCE, subject_id, fmt)
+     tags=["reports"], sync_to_thread=True, **_CONDITIONAL)
+def source_report(
+    request: Request, db_session: NamedDependency[Session], subject_id: FromPath[UUID],
+    fmt: ReportFormat = "json", if_none_match: IfNoneMatch = None,
+) -> Response[bytes]:
+    return _report(request, db_session, Kind.SOURCE, subject_id, fmt)
 
 
 REPORT_HANDLERS = [claim_report, claim_group_report, document_report, source_report]

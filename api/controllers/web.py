@@ -16,15 +16,16 @@ from urllib.parse import urlencode
 
 from litestar import MediaType, Request, Response, Router, get, post
 from litestar.connection import ASGIConnection
-from litestar.enums import RequestEncodingType
+from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException, ValidationException
 from litestar.handlers import BaseRouteHandler
 from litestar.openapi.plugins import SwaggerRenderPlugin
-from litestar.params import Body
+from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 from pydantic import ValidationError
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
 from api.auth import PUBLIC
 from api.pages import (
@@ -34,19 +35,20 @@ from api.pages import (
     current_session,
     render,
     safe_next,
-    session_cookie,
-    sessions,
+    session_config,
+    start_session,
     translator,
     ui_lang,
 )
 from claims.errors import DomainError, Invalid
 from claims.keys import current_key, grants
-from claims.query import ask
+from claims.models import Source
+from claims.query import ask, languages
 from claims.reports import FORMATS
 from claims.reports.graph import chain_svg
 from claims.reports.model import claim_section
 from claims.review import review_claim, review_hop
-from claims.schemas import ClaimCorrection, ClaimReviewIn, HopCorrection, HopReviewIn
+from claims.schemas import AskIn, ClaimCorrection, ClaimReviewIn, HopCorrection, HopReviewIn
 from claims.services import ClaimService, DocumentService, ListParams, SourceService
 from claims.vocabulary import Modality, Relation, ReviewStatus, Scope, Stance
 from claims.workbench import document_view, evidence_marks, outlets, review_queue, segments, source_profile
@@ -55,7 +57,6 @@ log = logging.getLogger("claims.web")
 
 PAGE_SIZE = 20
 _PAGE = {"include_in_schema": False, "opt": {"scope": PUBLIC}, "sync_to_thread": True}
-_FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
 
 
 def _db(request: Request, *, write: bool = False) -> Session:
@@ -67,7 +68,7 @@ def _db(request: Request, *, write: bool = False) -> Session:
 
 
 @get("/", name="web:ask", **_PAGE)
-def ask_page(request: Request, db_session: Session, q: str | None = None) -> Response:
+def ask_page(request: Request, db_session: NamedDependency[Session], q: FromQuery[str | None] = None) -> Response:
     """One box in either language; ``/?q=...`` is the shareable link to an answer."""
     question = (q or "").strip()
     result, error, graphs = None, None, {}
@@ -75,18 +76,32 @@ def ask_page(request: Request, db_session: Session, q: str | None = None) -> Res
     if len(question) > request.app.state.settings.max_question_chars:
         error = translator(lang)("question_too_long")
     elif question:
-        result = ask(db_session, question, limit=3)
+        try:
+            checked = AskIn(question=question, limit=3)  # the API's own rules for a question
+        except ValidationError as exc:
+            return render(request, "ask.html", status_code=422, question=question.replace("\x00", ""),
+                          result=None, error="; ".join(_message(e) for e in exc.errors()), graphs={})
+        result = ask(db_session, checked.question, limit=checked.limit)
         for answer in result.answers:
             section = claim_section(db_session, ClaimService(db_session).get(answer.claim.id))
-            graphs[answer.claim.id] = chain_svg(section, lang=lang)
+            graphs[answer.claim.id] = _graph(db_session, section, lang)
     return render(request, "ask.html", question=question, result=result, error=error, graphs=graphs)
+
+
+def _graph(db: Session, section: Any, lang: str) -> str:
+    """The chain graph with every source named in the interface language (the rule answers use:
+    ``claims.query.languages``' ``display_name``, an alias in that script, else the canonical name)."""
+    ids = {hop.source.id for hop in section.chain}
+    rows = db.scalars(select(Source).where(Source.id.in_(ids)).options(selectinload(Source.aliases))) if ids else []
+    display_name = languages.get(lang).display_name
+    return chain_svg(section, lang=lang, names={row.id: display_name(row) for row in rows})
 
 
 # --- claims, documents, sources ----------------------------------------------------------
 
 
 @get("/claims/{claim_id:uuid}", name="web:claim", **_PAGE)
-def claim_page(request: Request, db_session: Session, claim_id: uuid.UUID) -> Response:
+def claim_page(request: Request, db_session: NamedDependency[Session], claim_id: FromPath[uuid.UUID]) -> Response:
     claim = ClaimService(db_session).get(claim_id)
     section = claim_section(db_session, claim)
     by_lang: dict[str, list[Any]] = {claim.lang: [section.claim]}
@@ -97,8 +112,9 @@ def claim_page(request: Request, db_session: Session, claim_id: uuid.UUID) -> Re
         "claim.html",
         claim=claim,
         section=section,
-        graph=chain_svg(section, lang=ui_lang(request)),
+        graph=_graph(db_session, section, ui_lang(request)),
         text_segments=segments(claim.document.text, evidence_marks(claim)),
+        hop_confidence={h.position: h.confidence for h in claim.hops},
         by_lang=by_lang,
         formats=FORMATS,
         review_form=_review_choices(),
@@ -106,13 +122,13 @@ def claim_page(request: Request, db_session: Session, claim_id: uuid.UUID) -> Re
 
 
 @get("/documents/{document_id:uuid}", name="web:document", **_PAGE)
-def document_page(request: Request, db_session: Session, document_id: uuid.UUID) -> Response:
+def document_page(request: Request, db_session: NamedDependency[Session], document_id: FromPath[uuid.UUID]) -> Response:
     view = document_view(db_session, DocumentService(db_session).get(document_id))
     return render(request, "document.html", view=view, document=view.document, formats=FORMATS)
 
 
 @get("/sources/{source_id:uuid}", name="web:source", **_PAGE)
-def source_page(request: Request, db_session: Session, source_id: uuid.UUID) -> Response:
+def source_page(request: Request, db_session: NamedDependency[Session], source_id: FromPath[uuid.UUID]) -> Response:
     profile = source_profile(db_session, SourceService(db_session).get(source_id))
     return render(request, "source.html", profile=profile, source=profile.source, formats=FORMATS)
 
@@ -137,10 +153,10 @@ def _page_number(value: str | None) -> int:
 
 
 @get("/browse", name="web:browse", **_PAGE)
-def browse_page(request: Request, db_session: Session) -> Response:
+def browse_page(request: Request, db_session: NamedDependency[Session]) -> Response:
     """Claims or documents with filters (speaker, outlet, language, modality, review status,
     publication dates), full-text search and pagination; every filter is in the URL."""
-    p = request.query_params
+    p = {k: v.replace("\x00", "") for k, v in request.query_params.items()}  # NUL is never data
     what = "documents" if p.get("what") == "documents" else "claims"
     page = _page_number(p.get("page"))
     params = ListParams(limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
@@ -208,7 +224,7 @@ def _review_choices() -> dict[str, list[str]]:
 
 
 @get("/review", name="web:review", **_PAGE)
-def review_page(request: Request, db_session: Session) -> Response:
+def review_page(request: Request, db_session: NamedDependency[Session]) -> Response:
     """Unreviewed claims, least confident first, each with its chain and review forms."""
     page = _page_number(request.query_params.get("page"))
     claims, total = review_queue(db_session, ListParams(limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE))
@@ -256,7 +272,7 @@ def _apply_review(request: Request, form: dict[str, str], action) -> Response:
         key = current_key(db, web_session.key_id)
         if key is None or not key.allows(Scope.REVIEW):
             db.rollback()
-            web_session.key_id, web_session.key_name, web_session.scopes = None, None, frozenset()
+            web_session.log_out()
             _flash(web_session, t("review_login"))
             return Redirect(back, status_code=303)
         db.info["actor"] = f"web:{key.name}"
@@ -287,7 +303,7 @@ def _chosen(form: dict[str, str], *names: str) -> dict[str, str]:
 
 
 @post("/review/claims/{claim_id:uuid}", name="web:review-claim", status_code=303, **_PAGE)
-def review_claim_form(request: Request, claim_id: uuid.UUID, data: dict[str, str] = _FORM) -> Response:
+def review_claim_form(request: Request, claim_id: FromPath[uuid.UUID], data: URLEncodedBody[dict[str, str]]) -> Response:
     def action(db: Session) -> None:
         fields = _chosen(data, "modality", "stance") if data.get("status") == ReviewStatus.CORRECTED else {}
         review = ClaimReviewIn(
@@ -301,7 +317,7 @@ def review_claim_form(request: Request, claim_id: uuid.UUID, data: dict[str, str
 
 
 @post("/review/claims/{claim_id:uuid}/hops/{position:int}", name="web:review-hop", status_code=303, **_PAGE)
-def review_hop_form(request: Request, claim_id: uuid.UUID, position: int, data: dict[str, str] = _FORM) -> Response:
+def review_hop_form(request: Request, claim_id: FromPath[uuid.UUID], position: FromPath[int], data: URLEncodedBody[dict[str, str]]) -> Response:
     def action(db: Session) -> None:
         fields: dict[str, Any] = {}
         if data.get("status") == ReviewStatus.CORRECTED:
@@ -326,17 +342,13 @@ def review_hop_form(request: Request, claim_id: uuid.UUID, position: int, data: 
 
 
 @get("/login", name="web:login", **_PAGE)
-def login_page(request: Request, next: str | None = None) -> Response:  # noqa: A002 - the query name
-    web_session = current_session(request)
-    cookies = []
-    if web_session is None:
-        token, web_session = sessions(request).create()
-        cookies.append(session_cookie(request, token))
-    return render(request, "login.html", web_session=web_session, cookies=cookies, next=safe_next(next, "/review"))
+def login_page(request: Request, next: FromQuery[str | None] = None) -> Response:  # noqa: A002 - the query name
+    web_session = current_session(request) or start_session(request)
+    return render(request, "login.html", web_session=web_session, next=safe_next(next, "/review"))
 
 
 @post("/login", name="web:login-post", status_code=303, **_PAGE)
-def login_form(request: Request, data: dict[str, str] = _FORM) -> Response:
+def login_form(request: Request, data: URLEncodedBody[dict[str, str]]) -> Response:
     """Verify the key, then start a new session (new id) that holds the key's id and scopes."""
     web_session = current_session(request)
     t = translator(ui_lang(request))
@@ -347,20 +359,17 @@ def login_form(request: Request, data: dict[str, str] = _FORM) -> Response:
     if key is None:
         _flash(web_session, t("login_failed"))
         return Redirect("/login?" + urlencode({"next": target}), status_code=303)
-    sessions(request).drop(request.cookies.get("claims_session"))
-    token, _ = sessions(request).create(key_id=key.id, key_name=key.name, scopes=key.scopes)
-    return Redirect(target, status_code=303, cookies=[session_cookie(request, token)])
+    start_session(request, key_id=key.id, key_name=key.name, scopes=key.scopes)
+    return Redirect(target, status_code=303)
 
 
 @post("/logout", name="web:logout", status_code=303, **_PAGE)
-def logout_form(request: Request, data: dict[str, str] = _FORM) -> Response:
+def logout_form(request: Request, data: URLEncodedBody[dict[str, str]]) -> Response:
     web_session = current_session(request)
     if not csrf_ok(request, web_session, data.get("csrf_token")):
         return Response(content=translator(ui_lang(request))("csrf_failed"), status_code=403, media_type=MediaType.TEXT)
-    sessions(request).drop(request.cookies.get("claims_session"))
-    token, fresh = sessions(request).create()
-    fresh.flash.append(translator(ui_lang(request))("logged_out"))
-    return Redirect("/", status_code=303, cookies=[session_cookie(request, token)])
+    start_session(request).flash.append(translator(ui_lang(request))("logged_out"))
+    return Redirect("/", status_code=303)
 
 
 # --- access and errors -------------------------------------------------------------------
@@ -372,7 +381,7 @@ async def reads_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> 
     """With ``CLAIMS_REQUIRE_KEY_FOR_READS`` every page but the login needs a logged-in key."""
     if not connection.app.state.settings.require_key_for_reads or handler.name in _OPEN_PAGES:
         return
-    web_session = sessions(connection).get(connection.cookies.get("claims_session"))  # type: ignore[arg-type]
+    web_session = current_session(connection)
     if web_session is None or not web_session.logged_in:
         raise NotAuthorizedException(detail="reads need a key")
 
@@ -414,6 +423,7 @@ web_router = Router(
     path="/",
     route_handlers=PAGE_HANDLERS,
     guards=[reads_guard],
+    middleware=[session_config.middleware],
     exception_handlers={Exception: page_error},
 )
 

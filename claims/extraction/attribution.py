@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from claims.extraction.lexicon import Lexicon
 from claims.extraction.mentions import Registry, clean
@@ -24,18 +25,36 @@ from claims.vocabulary import Modality, Relation, SourceKind
 _PUNCT = "\"“”«»'()[]{},،.:؛;!?؟…–—"
 _QUOTES = "\"“”«»"
 _EN_AUX = frozenset(["has", "have", "had", "also", "previously", "reportedly", "later", "then", "again", "once", "repeatedly", "has", "also"])
-_EN_TITLES = frozenset(["sen", "rep", "gov", "gen", "lt", "col", "dr", "mr", "mrs", "ms", "st", "prof", "u.s", "sgt", "capt", "adm", "atty", "supt"])
+_EN_TITLES = frozenset(["brig", "maj", "cpl", "sgt", "pvt", "sen", "rep", "gov", "gen", "lt", "col", "dr", "mr", "mrs", "ms", "st", "prof", "u.s", "sgt", "capt", "adm", "atty", "supt"])
 _EN_NOT_SPEAKERS = frozenset(["note", "update", "editor", "correction", "exclusive", "watch", "video", "photos", "related", "read", "breaking", "analysis", "opinion", "source", "sources", "tags", "q", "a"])
 _EN_PASSIVE = frozenset(["was", "were", "been", "be", "is", "are", "being"])
+#: Words a speaker noun phrase never contains: auxiliaries, negation, wh-words, conjunctions
+#: of a clause. "did", "did not say which specific groups the US" are clause fragments.
+_EN_NOT_IN_SPEAKER = frozenset(["did", "does", "do", "didn't", "doesn't", "don't", "would", "will", "could", "should", "can", "must", "might", "may", "not", "never", "which", "whether", "if", "is", "are", "was", "were", "been", "be", "to", "because", "so", "than", "this", "these", "those", "it's", "we", "i", "you", "there", "here"])
+_EN_DETERMINERS_OF_REPORT = frozenset(["the", "a", "an", "this", "that", "its", "their", "his", "her", "new", "latest", "annual", "same"])
+_NAME_LINKS_EN = frozenset(["al", "el", "bin", "ibn", "de", "van", "von", "abu", "da", "di", "le", "la", "al-"])
+_EN_NEGATION = frozenset(["not", "never", "didn't", "doesn't", "don't", "won't", "wouldn't", "hasn't", "haven't", "declined", "refused", "wouldn't", "cannot", "can't", "couldn't", "n't"])
+#: Discourse markers built on a cue verb: "That said, ...", "Needless to say, ...".
+_EN_DISCOURSE = frozenset(["that said", "having said", "needless to", "so to", "strange to", "truth be", "suffice to"])
 _EN_CLAUSE_BREAK = frozenset(["that", "and", "but", "while", "because", "as", "when", "after", "before", "if", "although", "though"])
 _AR_CONTENT_Q = re.compile(r"[\"“«]")
 _AR_ANNOUNCE = frozenset({"اعلان", "باعلان", "واعلان", "لاعلان"})
-_AR_NOMINAL_CUES = frozenset({"اكد", "اكدت", "اكدا", "اكدوا", "جدد", "جددت", "نفي", "نفت"})
+_AR_NOMINAL_CUES = frozenset({"اكد", "اكدت", "اكدا", "اكدوا", "جدد", "جددت", "نفي", "نفت", "اعلن", "اعلنت", "اعلنا", "نفوا", "نفيا"})
+#: Nouns of the occasion after a speaker ("في مؤتمر صحفي", "في بيان"): not the speaker's affiliation.
+_AR_OCCASIONS = frozenset({"مؤتمر", "المؤتمر", "تصريح", "تصريحات", "بيان", "البيان", "حديث", "مقابله", "المقابله", "كلمه", "الكلمه", "تدوينه", "منشور", "رساله", "لقاء", "اللقاء", "اجتماع", "الاجتماع", "ختام", "اثناء", "تقرير", "التقرير", "حوار", "الحوار", "جلسه", "الجلسه", "مداخله", "تغريده", "اتصال", "مكالمه", "خطاب", "الخطاب", "وقت", "الوقت", "تصريحه", "حين", "حديثه"})
 _AR_ADVERBIALS = frozenset({"جديد", "مجددا", "مره", "اخري", "الثلاثاء", "الاثنين", "الاربعاء", "الخميس", "الجمعه", "السبت", "الاحد", "امس", "اليوم"})
+#: Words that never open an Arabic speaker phrase: adverbials, prepositions, demonstratives.
+_AR_NOT_SPEAKER = frozenset({"هو", "هي", "وهو", "وهي", "هم", "وهم", "بعد", "قبل", "ذلك", "هذا", "هذه", "دون", "بدون", "عند", "عندما", "حين", "حيث", "لكن", "ثم", "اثر", "عقب", "خلال", "وسط", "رغم", "بسبب", "منذ", "حتي", "اذ", "اذا", "لو", "لما", "كما", "بينما", "فيما", "التي", "الذي", "الذين", "ما", "لا", "لم", "لن", "قد", "فقط"})
+_AR_NAMED_BY_QUOTE = frozenset({"صحيفه", "جريده", "وكاله", "قناه", "موقع", "مجله", "شركه", "منصه", "اذاعه", "شبكه", "مركز", "معهد", "منظمه", "حركه", "جماعه", "تلفزيون", "لصحيفه", "لوكاله", "لقناه", "لموقع", "مجموعه", "حزب"})
+_AR_BROADCAST = frozenset({"بثته", "بثه", "بثها", "نشرته", "نشره", "نشرها", "اوردته", "اورده", "اوردها", "نقلته", "نقله", "نقلها"})
+_AR_PRONOUN_OBJECTS = frozenset({"عليه", "عليها", "عليهم", "له", "لها", "لهم", "به", "بها", "اليه", "اليها"})
+#: "أصدر مركز X تقريرا": X publishes a report that later sentences quote ("وأورد التقرير").
+_AR_PUBLISH = frozenset({"اصدر", "اصدرت", "نشر", "نشرت", "واصدر", "واصدرت", "ونشر", "ونشرت"})
+_AR_REPORTED_SPEECH = frozenset({"قوله", "قولها", "قولهم", "قولهما"})
 _RELAY_KINDS = (SourceKind.AGENCY, SourceKind.OUTLET, SourceKind.DOCUMENT, SourceKind.ORGANISATION)
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     s: int  # folded offsets of the whole token
     e: int
@@ -43,6 +62,7 @@ class Token:
     ce: int
     core: str
     raw: str  # folded token with punctuation
+    i: int = -1  # position in the sentence (set where needed)
 
     @property
     def comma_after(self) -> bool:
@@ -78,23 +98,47 @@ class Frame:
     translation: bool = False
     report_intro: bool = False
     content_start_index: int = -1
+    co_speakers: list[tuple[Mention, Span | None]] = field(default_factory=list)  # a joint statement's other parties
 
     @property
     def has_content(self) -> bool:
         return self.content is not None and self.content[1] > self.content[0]
 
 
+@lru_cache(maxsize=50_000)
+def _entity_word(word: str) -> bool:
+    """A folded word that is a gazetteer entity on its own (العراق, Poland)."""
+    from claims.entities import _bare, _gazetteer
+
+    table = _gazetteer()[0]
+    return (word,) in table or (_bare(word),) in table
+
+
+_VERB_CACHE: dict[str, dict[str, tuple[str, bool] | None]] = {}  # per language: token -> cue verb
+
+
+def _strip_w(word: str) -> str:
+    return word[1:] if word[:1] in "وف" and len(word) > 3 else word
+
+
+_TOKEN = re.compile(r"\S+")
+
+
 def tokenize(F: str, start: int, end: int) -> list[Token]:
     out = []
-    for m in re.finditer(r"\S+", F[start:end]):
-        s, e = start + m.start(), start + m.end()
+    punct = _PUNCT
+    for m in _TOKEN.finditer(F, start, end):
+        s, e = m.span()
         raw = m.group()
-        lead = len(raw) - len(raw.lstrip(_PUNCT))
-        trail = len(raw) - len(raw.rstrip(_PUNCT))
-        cs, ce = s + lead, e - trail
-        if ce <= cs:
-            cs, ce = s, e
-        out.append(Token(s, e, cs, ce, F[cs:ce], raw))
+        if raw[0] in punct or raw[-1] in punct:
+            lead = len(raw) - len(raw.lstrip(punct))
+            trail = len(raw) - len(raw.rstrip(punct))
+            cs, ce = s + lead, e - trail
+            if ce <= cs:
+                cs, ce = s, e
+            out.append(Token(s, e, cs, ce, F[cs:ce], raw))
+        else:
+            out.append(Token(s, e, s, e, raw, raw))
     return out
 
 
@@ -153,6 +197,8 @@ class SentenceAttributor:
                 if toks and toks[-1].core in lex.report_nouns and len(toks) > 1:
                     report = True
                     toks = toks[:-1]
+                    if all(x.core in _EN_DETERMINERS_OF_REPORT for x in toks):
+                        toks, kind = all_toks, SourceKind.DOCUMENT  # "the report" nobody named before
                 elif len(toks) > 2 and toks[0].core in {"a", "the", "an"} and toks[1].core in lex.report_nouns and toks[2].core in {"by", "from", "of"}:
                     report = True
                     toks = toks[3:]
@@ -218,17 +264,75 @@ class SentenceAttributor:
         """Index one past the speaker phrase that starts at ``i`` (Arabic VSO / English post)."""
         lex = self.lex
         j = i
+        if self.lex.lang == "ar" and i < len(toks) and _strip_w(toks[i].core) in lex.role_heads:
+            limit = max(limit, 13)  # "المتحدث الرسمي باسم القوات المسلحة العميد الركن نبيل عبد الله"
         while j < len(toks) and j - i < limit:
             t = toks[j]
             core = t.core
-            if j > i and t.quote_before and self.lex.lang == "ar":
+            if j > i and t.quote_before and self.lex.lang == "ar" and toks[j - 1].core not in _AR_NAMED_BY_QUOTE:
                 break
-            if core in lex.np_stops:
+            if core == "في" and self.lex.lang == "ar" and j > i and j + 1 < len(toks) and not toks[j - 1].comma_after and toks[j + 1].core not in _AR_OCCASIONS and self._affiliated_head(toks[i:j]):
+                # "مسؤول في الميناء", "الخبير في شؤون الطاقة", "مصدر في «غازبروم»": the affiliation
+                j += 1
+                if toks[j].quote_before:
+                    while j < len(toks) - 1 and j - i < limit + 4 and not toks[j].quote_after:
+                        j += 1
+                j += 1
+                loose = 0
+                while j < len(toks) and not toks[j - 1].comma_after and not toks[j - 1].quote_after and j - i < limit + 4:
+                    c = toks[j].core
+                    if c.startswith(("ال", "وال")):
+                        j += 1
+                    elif loose < 2 and not c.startswith(("ب", "ل", "ت")) and c not in lex.np_stops and c not in _AR_REPORTED_SPEECH and not self._complementiser_at(toks, j) and not toks[j].quote_before and self._verb(c) is None:
+                        loose += 1  # "في مدينة سرت", "في شركة ملاحة أوروبية"
+                        j += 1
+                    else:
+                        break
+                if _strip_w(toks[i].core) in lex.role_heads and j < len(toks) and not toks[j - 1].comma_after:
+                    continue  # "الخبير في شؤون الطاقة علي الهاجري": the name follows the title
                 break
+            if self.lex.lang == "ar" and j > i and ((toks[j - 1].core in lex.report_nouns | lex.statement_nouns and core[:1] == "ب" and not core.startswith("بال")) or core in lex.report_nouns | lex.statement_nouns):
+                break  # "التقرير بإنشاء", "مركز X تقريرا": the report noun ends the phrase
+            if self.lex.lang == "ar" and j > i and t.raw.startswith("("):
+                break  # "وكالة الأنباء القطرية (قنا)": the acronym in brackets is not read on
+            if self.lex.lang == "ar" and j > i and core == "نقلا":
+                break
+            if self.lex.lang == "ar" and j > i and t.quote_before and toks[j - 1].core in _AR_NAMED_BY_QUOTE:
+                # "صحيفة «كوميرسانت» الروسية": the quoted name and its adjective
+                while j < len(toks) and j - i < limit + 4 and not toks[j].quote_after and not toks[j].comma_after:
+                    j += 1
+                j += 1
+                if j < len(toks) and toks[j].core.startswith("ال") and toks[j].core.endswith(("ي", "يه")) and not toks[j - 1].comma_after:
+                    j += 1
+                if j <= len(toks) and toks[j - 1].comma_after:
+                    break
+                continue
+            if core == "الي" and self.lex.lang == "ar" and j > i and _strip_w(toks[i].core) in lex.role_heads and j + 1 < len(toks) and _entity_word(toks[j + 1].core):
+                j += 2  # "المبعوث الأمريكي الخاص إلى السودان توم بيرييلو"
+                continue
+            if core in lex.np_stops and not (core in {"علي", "الي"} and j > i and self.surface(t.cs, t.ce).endswith("ي")):
+                break  # (علي written with ya is the name Ali, not the preposition على)
             if self._complementiser_at(toks, j):
                 break
             if self.lex.lang == "ar" and j > i and (core.startswith(("بال", "لل", "كال")) or self._recipient(core)):
+                head = _strip_w(toks[i].core)
+                head = head[2:] if head.startswith("ال") and len(head) > 4 else head
+                organisation = any(head in heads or "ال" + head in heads for heads in lex.kind_heads.values()) or _strip_w(toks[i].core) in lex.role_heads
+                if not core.startswith("لل") or self._recipient(core) or not (organisation or fold(toks[j - 1].core) in {"التابع", "التابعه", "الرسميه", "المقرب", "المقربه", "القريبه", "القريب", "الموالي", "المواليه", "الناطقه", "الناطق"}):
+                    break  # but "وكالة الأنباء التابعة للنظام", "الهيئة العليا للانتخابات": a genitive of the name
+            if self.lex.lang == "ar" and j - i >= 2 and core in _AR_REPORTED_SPEECH:
                 break
+            if self.lex.lang == "ar" and j - i >= 2 and core.startswith("ال") and not core.endswith(("ي", "يه", "يين", "يون", "ين")) and toks[j - 1].core.startswith("ال") and toks[j - 1].core.endswith(("يه", "ي")) and _strip_w(toks[i].core) not in lex.role_heads and not any(x.core.startswith("لل") for x in toks[i:j]):
+                break  # "البحرية الأوكرانية الاتهامات": a definite noun after the adjective is the object
+            if self.lex.lang == "ar" and j - i >= 2 and not core.startswith("ال"):
+                names = sum(1 for x in toks[i:j] if not x.core.startswith(("ال", "و")) and x.core not in lex.role_heads)
+                described = any(toks[i].core in heads for heads in lex.kind_heads.values()) or toks[i].core in lex.anonymous_heads
+                if names == 0 and core[:1] == "ت" and len(core) >= 4 and toks[j - 1].core.startswith("ال") and not self._known_name_token(core):
+                    break  # "القيادة المركزية الأمريكية تعرّض": a verbal noun opens the object
+                if core.endswith("وا") or core in {"وجود", "عدم"}:
+                    break  # "شهود عيان تحدثوا", "امدو وجود": a plural verb or a verbal noun, not a name
+                if names >= 2 and not described and ((_entity_word(core) and not core.endswith(("ي", "يه"))) or (core[:1] == "ت" and len(core) >= 4 and not self._known_name_token(core))):
+                    break  # "محمد شياع السوداني تلقي بغداد": the name ends before the verbal noun
             if self.lex.lang == "en" and (core in _EN_CLAUSE_BREAK or core in {"on", "in", "at", "to", "that", "during", "after", "adding", "saying"}):
                 break
             j += 1
@@ -236,8 +340,38 @@ class SentenceAttributor:
                 break
         return j
 
+    def _affiliated_head(self, np: list[Token]) -> bool:
+        """Whether a phrase can take a "في ..." affiliation: an unnamed source, a title or an
+        organisation (optionally after a number: "ثلاثة مصادر")."""
+        lex = self.lex
+        for x in np[:2]:
+            w = _strip_w(x.core)
+            bare = w[2:] if w.startswith("ال") and len(w) > 4 else w
+            if w in lex.anonymous_heads | lex.role_heads or bare in lex.anonymous_heads or any(w in h or bare in h for h in lex.kind_heads.values()):
+                return True
+        return False
+
     def _recipient(self, core: str) -> bool:
-        return any(core.startswith(r) for r in self.lex.recipient_media)
+        return any(core.startswith(r) for r in self.lex.recipient_media) or bool(re.match(r"ل[«\"“]", core))
+
+    def _arabic_np(self, subject: list[Token]) -> bool:
+        """Whether an Arabic speaker phrase can be a noun phrase: it does not open with an
+        adverbial or preposition ("بعد", "دون"), and a lone word is not a finite verb
+        ("قصفت") unless the document already knows it as a name."""
+        lex = self.lex
+        head = subject[0].core
+        bare = head[1:] if head[:1] in "وف" and len(head) > 3 else head
+        if head in _AR_NOT_SPEAKER or bare in _AR_NOT_SPEAKER or head in lex.np_stops:
+            return False
+        lone_unknown_word = (
+            len(subject) == 1 and not head.startswith("ال") and bare not in lex.role_heads and bare not in lex.anonymous_heads
+        )
+        looks_like_verb = (
+            self._verb(head) is not None
+            or (bare.endswith("ت") and not self._known_name_token(bare))
+            or (bare[:1] in "يت" and len(bare) >= 4 and not self._known_name_token(bare))
+        )
+        return not (lone_unknown_word and looks_like_verb)
 
     def _complementiser_at(self, toks: list[Token], j: int) -> int:
         """Number of tokens of a complementiser starting at ``j`` (0 if none)."""
@@ -254,6 +388,12 @@ class SentenceAttributor:
 
     def _verb(self, core: str) -> tuple[str, bool] | None:
         """(lexicon form, has object suffix) when ``core`` is a cue verb with clitics."""
+        cache = _VERB_CACHE.setdefault(self.lex.lang, {})
+        if core not in cache:
+            cache[core] = self._verb_uncached(core)
+        return cache[core]
+
+    def _verb_uncached(self, core: str) -> tuple[str, bool] | None:
         cands = [core]
         if self.lex.lang == "ar":
             if len(core) > 3 and core[0] in "وف":
@@ -265,8 +405,8 @@ class SentenceAttributor:
                     if c.endswith(suf) and len(c) - len(suf) >= 3:
                         out.append((c[: -len(suf)], True))
             for c, suffixed in out:
-                if c in self.lex.cue_verbs:
-                    return c, suffixed
+                if c in self.lex.cue_verbs and not (suffixed and c[:1] in "يت"):
+                    return c, suffixed  # an imperfect with an object ("تعتبره") is not a speech cue
             return None
         return (core, False) if core in self.lex.cue_verbs else None
 
@@ -308,19 +448,25 @@ class SentenceAttributor:
         k = j
         while k < len(toks) and k - j < 9:
             t = toks[k]
-            if k > j and t.core in {"فان", "فانه", "ان", "that", "which", "who", "القريبه"}:
+            if k > j and (t.core in {"فان", "فانه", "ان", "that"} or t.core in self.lex.relative_openers):
                 break
             k += 1
             if t.comma_after or t.ends_sentence:
                 break
         if k == j:
             return None
+        relayed = None
+        if self.lex.lang == "ar":
+            cut = next((n for n in range(j + 1, k - 1) if toks[n].core == "عن"), None)
+            if cut is not None:  # "وفق ما نقلت وكالة رويترز عن مصدرين مطلعين": the agency relays them
+                relayed = self._mention(toks[j:cut], speaker=False)
+                j = cut + 1
         mention, span, report, translation = self._mention(toks[j:k], speaker=False)
         if mention is None:
             return None
         # trailing: the phrase ends the sentence, or only a relative clause about the source follows
         # ("بحسب وكالة تسنيم القريبة من فيلق القدس", "according to Tasnim, which is close to ...")
-        trailing = k >= len(toks) or toks[k].core in {"which", "who", "القريبه"}
+        trailing = k >= len(toks) or toks[k].core in self.lex.relative_openers
         leading = (i == 0 or self._opener_before(toks, i)) and not (trailing and i > 0)
         frame = Frame(
             "according",
@@ -334,6 +480,8 @@ class SentenceAttributor:
             translation=translation,
             report_intro=report,
         )
+        if relayed is not None and relayed[0] is not None and relayed[0] is not mention:
+            frame.relays.append((relayed[0], Relation.REPORTED, relayed[1]))
         if leading:
             nxt = k
             if nxt < len(toks) and toks[nxt].core in {"فان", "فانه"}:
@@ -377,6 +525,12 @@ class SentenceAttributor:
                     frames.extend(made)
                     i = nxt
                     continue
+            if t.core in _AR_PUBLISH and i + 1 < len(toks):
+                k = self._np_forward(toks, i + 1)
+                if i + 1 < k < len(toks) and toks[k].core in lex.report_nouns | lex.statement_nouns | {"بيانا", "دراسه"}:
+                    mention, _, _, _ = self._mention(toks[i + 1 : k])
+                    if mention is not None:
+                        mention.report = True  # its report is what "التقرير" refers back to
             verb = self._verb(t.core)
             if verb and not (verb[0] in {"عبر", "عبرت"} and not any(x.core == "عن" for x in toks[i + 1 : i + 6])):
                 frame, nxt = self._arabic_verb(toks, i, verb, s, e, frames)
@@ -459,6 +613,10 @@ class SentenceAttributor:
         t = toks[i]
         # is there a complementiser, quote or colon ahead? (a cue opens content)
         ahead = toks[i + 1 : i + 14]
+        if t.raw.endswith(":") and i + 1 < len(toks):
+            frame = Frame("verb-prodrop", t.s, (t.cs, t.ce), relation=relation, cue_modality=cue_mod, mention=self.reg.last_speaker)
+            frame.content = (toks[i + 1].s, e)
+            return (frame, i + 1) if frame.mention is not None else (None, i + 1)
         opens = any(self._complementiser_at(toks, k) for k in range(i + 1, min(len(toks), i + 32))) or any(
             x.quote_before or x.raw.endswith(":") for x in ahead
         ) or any(x.core == "عن" for x in ahead[:6])
@@ -471,6 +629,17 @@ class SentenceAttributor:
         while p >= 0 and toks[p].core in {"قد", "لقد"}:
             p -= 1
         vso = p < 0 or (bool(frames) and frames[-1].cue is not None and toks[p].s < frames[-1].cue[1] + 1) or toks[p].comma_after or toks[p].core in lex.clause_openers or toks[p].core in {"ان", "كذلك", "ايضا", "مجددا"} or toks[p].raw.endswith(("“", '"', "«"))
+        if not vso:
+            # "بعد ذلك قال المتحدث": what precedes the verb is an adverbial, not its subject
+            q = p
+            while q > 0 and not toks[q - 1].comma_after and not toks[q - 1].ends_sentence and p - q < 8:
+                q -= 1
+            while q < p and (toks[q].core in lex.clause_openers or toks[q].core in {"وكانت", "وكان", "كانت", "كان", "الي", "ان", "بان"}):
+                q += 1
+            head = toks[q].core
+            head = head[1:] if head[:1] in "وف" and len(head) > 3 and head[1:] in lex.np_stops | _AR_NOT_SPEAKER else head
+            if head in _AR_NOT_SPEAKER or head in _AR_ADVERBIALS or (head in lex.np_stops and head not in {"ان", "الي"}):
+                vso = True
         frame = Frame("verb", t.s, (t.cs, t.ce), relation=relation, cue_modality=cue_mod, distancing=form in lex.distancing)
         j = i + 1
         if suffixed:
@@ -478,19 +647,42 @@ class SentenceAttributor:
             frame.content = (toks[j].s, e) if j < len(toks) else None
             return frame, j
         if vso:
+            while j < len(toks) - 1 and toks[j].core in _AR_PRONOUN_OBJECTS:
+                j += 1  # "ردّت عليه الهيئة": the pronoun object comes before the subject
             k = self._np_forward(toks, j)
             if k > j:
                 subject = toks[j:k]
                 if subject[0].core in lex.participants:
                     frame.mention = None
                     frame.kind = "participant"
+                elif not self._arabic_np(subject):
+                    return None, i + 1
                 else:
-                    mention, span, report, _ = self._mention(subject)
+                    parts = self._joint_parts(subject)
+                    mention, span, report, _ = self._mention(parts[0])
                     frame.mention, frame.speaker = mention, span
+                    for part in parts[1:]:
+                        other, ospan, _, _ = self._mention(part)
+                        if other is not None and other is not mention:
+                            frame.co_speakers.append((other, ospan))
             else:
                 frame.mention = self.reg.last_speaker
                 frame.kind = "verb-prodrop"
             j = k
+            if j + 1 < len(toks) and toks[j].core == "نقلا" and toks[j + 1].core == "عن":
+                j += 1  # "ذكرت صحيفة X نقلا عن مصادر": the outlet relays the sources
+            if (form in {"نقل", "نقلت"} or toks[j - 1].core == "نقلا") and j < len(toks) and toks[j].core == "عن" and frame.mention is not None:
+                # "نقلت وكالة رويترز عن مسؤول أمني (قوله) إن": the agency relays the official
+                k2 = self._np_forward(toks, j + 1)
+                if k2 > j + 1:
+                    origin, ospan, _, _ = self._mention(toks[j + 1 : k2])
+                    if origin is not None and origin is not frame.mention:
+                        frame.relays.append((frame.mention, Relation.REPORTED, frame.speaker))
+                        frame.mention, frame.speaker = origin, ospan
+                        frame.relation = Relation.SAID
+                        j = k2
+                        while j < len(toks) and toks[j].core in _AR_REPORTED_SPEECH:
+                            j += 1
         else:
             # SV: the subject runs from the clause start to the verb
             start = p
@@ -499,13 +691,18 @@ class SentenceAttributor:
             subject = toks[start : p + 1]
             while subject and (subject[0].core in lex.clause_openers or subject[0].core in {"وكانت", "وكان", "كانت", "كان", "الي", "ان", "بان"}):
                 subject = subject[1:]
-            if not subject or len(subject) > 8:
+            if not subject or len(subject) > 8 or not self._arabic_np(subject):
                 return None, i + 1
             if subject[0].core in lex.participants:
                 frame.kind = "participant"
             else:
-                mention, span, _, _ = self._mention(subject)
+                parts = self._joint_parts(subject)
+                mention, span, _, _ = self._mention(parts[0])
                 frame.mention, frame.speaker = mention, span
+                for part in parts[1:]:
+                    other, ospan, _, _ = self._mention(part)
+                    if other is not None and other is not mention:
+                        frame.co_speakers.append((other, ospan))
             frame.clause_start = subject[0].s
         # between the subject and the content: a medium told ("لوسائل الإعلام الروسية"), a
         # report ("في تقرير له"), a date; then the complementiser
@@ -514,6 +711,9 @@ class SentenceAttributor:
         while k < len(toks) and (k - j < 10 or (in_relative and k - j < 30)):
             if k == j and toks[k - 1].comma_after:
                 in_relative = True  # "بيان مشترك ...، صدر عقب ...، إلى أن": a relative clause first
+            if toks[k].core in {"دون", "بدون"} and k + 1 < len(toks) and toks[k + 1].core == "ان":
+                k += 2  # "دون أن يحدد الجهة التي ...": not the content's complementiser
+                continue
             n = self._complementiser_at(toks, k)
             if n:
                 frame.content = (toks[k + n].s, e) if k + n < len(toks) else None
@@ -521,6 +721,27 @@ class SentenceAttributor:
             if toks[k].core == "عن" and form in {"عبر", "عبرت"}:
                 frame.content = (toks[k + 1].s, e) if k + 1 < len(toks) else None
                 return frame, k + 1
+            if re.match(r"ل[«\"“]", toks[k].core):
+                # "لـ«الغد برس»": the quoted medium told
+                m = k
+                while m < len(toks) - 1 and m - k < 5 and not toks[m].quote_after:
+                    m += 1
+                a, b = self.orig(toks[k].s, toks[m].e)
+                q = min((a + self.text[a:b].find(c) for c in "«\"“" if c in self.text[a:b]), default=a)
+                inner = self._trim_span((q, b))
+                mention = self.reg.get(self.text[inner[0] : inner[1]], inner, kind=SourceKind.OUTLET, speaker=False)
+                frame.relays.append((mention, Relation.REPORTED, inner))
+                k = m + 1
+                continue
+            if toks[k].core in _AR_BROADCAST and k + 1 < len(toks):
+                # "في بيان بثته قناة المسيرة": the channel that carried the statement relays it
+                m = self._np_forward(toks, k + 1, limit=5)
+                if m > k + 1:
+                    medium, mspan, _, _ = self._mention(toks[k + 1 : m], kind=SourceKind.OUTLET, speaker=False)
+                    if medium is not None and medium is not frame.mention:
+                        frame.relays.append((medium, Relation.REPORTED, mspan))
+                    k = m
+                    continue
             if self._recipient(toks[k].core):
                 m = k + 1
                 while m < len(toks) and m - k < 4 and toks[m].core.startswith("ال") and not toks[m].comma_after:
@@ -592,6 +813,9 @@ class SentenceAttributor:
                         i += 1
                         continue
             core = t.core
+            if i > 0 and f"{toks[i - 1].core} {core}" in _EN_DISCOURSE and (i == 1 or toks[i - 2].comma_after):
+                i += 1  # "That said, ...": a discourse marker, not a cue
+                continue
             two = f"{core} {toks[i + 1].core}" if i + 1 < len(toks) else None
             form = two if two in lex.cue_verbs else core if core in lex.cue_verbs else None
             if form and i > 0 and self.surface(t.cs, t.ce)[:1].isupper():
@@ -626,8 +850,12 @@ class SentenceAttributor:
         after = toks[i + width :]
         # subject before the verb
         p = i - 1
-        while p >= 0 and (toks[p].core in _EN_AUX or (toks[p].core.endswith("ly") and len(toks[p].core) > 4) or toks[p].core in {"never", "not"}):
+        negated = False
+        while p >= 0 and (toks[p].core in _EN_AUX or (toks[p].core.endswith("ly") and len(toks[p].core) > 4) or toks[p].core in _EN_NEGATION or toks[p].core in {"did", "does", "do", "would", "will", "could", "to"}):
+            negated |= toks[p].core in _EN_NEGATION or toks[p].core == "to"
             p -= 1
+        if negated and cue_mod != Modality.DENIED:
+            return None, i + 1  # "did not say which ...", "declined to say": no statement
         if p >= 0 and toks[p].core in {"who", "which", "that"}:
             return None, i + 1
         start = p
@@ -674,26 +902,65 @@ class SentenceAttributor:
             frame.clause_start = t.s
             frame.content = (s, (toks[i - 1].ce if i > 0 else t.s))
             return frame, k
+        if any(x.core in _EN_NOT_IN_SPEAKER for x in subject) or (len(subject) == 1 and subject[0].core in lex.cue_verbs):
+            return None, i + 1  # a clause fragment, not a noun phrase
+        if subject and start >= 2 and toks[start - 1].core == "and" and self.surface(subject[0].cs, subject[0].ce)[:1].isupper():
+            # "Ukraine and Poland said": the clause break was the coordination of two parties
+            first = start - 2
+            while first > 0 and start - first < 6 and not toks[first - 1].comma_after and not toks[first - 1].ends_sentence and self.surface(toks[first - 1].cs, toks[first - 1].ce)[:1].isupper():
+                first -= 1
+            left = toks[first : start - 1]
+            if left and all(self.surface(x.cs, x.ce)[:1].isupper() for x in left) and (first == 0 or toks[first - 1].comma_after or toks[first - 1].core in _EN_CLAUSE_BREAK):
+                subject = toks[first:start] + subject
+                start = first
+                before_comma = start > 0 and (toks[start - 1].comma_after or toks[start - 1].quote_after)
+        name = self._apposed_name(toks, start, subject) if before_comma else None
+        title = self._apposed_title(toks, start, subject) if before_comma and name is None else None
+        if title is not None:
+            # "The mayor, Tom Reyes, said": the title before the name is the same source
+            start = title[0].i
+            before_comma = start > 0 and (toks[start - 1].comma_after or toks[start - 1].quote_after)
+            mention, span, _, _ = self._mention(subject)
+            if mention is not None:
+                role = clean(self.surface(title[0].s, title[-1].e))
+                if role and role not in mention.roles:
+                    mention.roles.append(role)
+                span = (self._trim_span(self.orig(title[0].s, title[-1].e))[0], span[1])
+            subject = title + subject
+            name = None
+        if name is not None:
+            # "Brig Gen Patrick Ryder, the Department of Defense's press secretary, said": one source
+            start = name[0].i
+            before_comma = start > 0 and (toks[start - 1].comma_after or toks[start - 1].quote_after)
         if subject[0].core in lex.participants:
             frame.kind = "participant"
-        mention, span, _, _ = self._mention(subject)
+        if name is not None:
+            mention, span, _, _ = self._mention(name)
+            if mention is not None:
+                role = clean(self.surface(subject[0].s, subject[-1].e))
+                if role and role not in mention.roles:
+                    mention.roles.append(role)
+                span = (span[0], self._trim_span(self.orig(subject[0].s, subject[-1].e))[1])
+            subject = name + subject
+        elif title is None:
+            parts = self._joint_parts(subject)
+            mention, span, _, _ = self._mention(parts[0])
+            for part in parts[1:]:
+                other, ospan, _, _ = self._mention(part)
+                if other is not None and other is not mention:
+                    frame.co_speakers.append((other, ospan))
         frame.mention, frame.speaker = mention, span
         frame.clause_start = subject[0].s
-        if before_comma and ends_soon and not (rest and rest[0].core == "that"):
-            frame.kind = "post"
-            frame.content = (s, toks[start - 1].ce)
-            return frame, len(toks) if not rest else i + width + len(rest)
         j = i + width
         if form in {"told", "tells"}:
-            k = j
-            while k < len(toks) and k - j < 6 and toks[k].core != "that" and not toks[k].comma_after:
-                k += 1
-            if k > j:
-                recip = toks[j : k + (1 if k < len(toks) and toks[k].comma_after else 0)]
-                rmention, rspan, _, _ = self._mention(recip, speaker=False)
-                if rmention is not None and rmention.kind in (SourceKind.OUTLET, SourceKind.AGENCY):
-                    frame.relays.append((rmention, Relation.REPORTED, rspan))
-                j = k + (1 if k < len(toks) and toks[k].comma_after else 0)
+            j = self._told(toks, j, frame)
+        rest = toks[j:]
+        ends_soon = len(rest) <= 7 and (not rest or rest[-1].ends_sentence or rest[-1] is toks[-1])
+        quote_follows = bool(rest) and rest[0].quote_before and toks[j - 1].comma_after
+        if before_comma and ends_soon and not (rest and rest[0].core == "that") and not quote_follows:
+            frame.kind = "post"
+            frame.content = (s, toks[start - 1].ce)
+            return frame, len(toks)
         # skip a prepositional tail ("in a statement", "on Sunday") before the content
         if j < len(toks) and toks[j].core in {"in", "on"} and any(x.core == "that" for x in toks[j : j + 6]):
             while j < len(toks) and toks[j].core != "that":
@@ -708,6 +975,84 @@ class SentenceAttributor:
             return None, i + 1
         frame.content = (toks[j].s, e)
         return frame, j
+
+    def _joint_parts(self, subject: list[Token]) -> list[list[Token]]:
+        """Two named parties ("Ukraine and Poland said", "وأكد الوزير X ونظيره Y"): one part
+        each; a name with "and" inside ("Ministry of Trade and Industry") stays whole."""
+        lex = self.lex
+        if self.lex.lang == "en":
+            cuts = [n for n, x in enumerate(subject) if x.core == "and" and 0 < n < len(subject) - 1]
+            if len(cuts) != 1 or any(x.core in {"of", "for", "&"} for x in subject[: cuts[0]]):
+                return [subject]
+            left, right = subject[: cuts[0]], subject[cuts[0] + 1 :]
+            def named(part):
+                return any(self.surface(x.cs, x.ce)[:1].isupper() and x.core not in {"the", "a", "an"} for x in part)
+            if named(left) and named(right) and self.surface(right[0].cs, right[0].ce)[:1].isupper() or (named(left) and right[0].core in {"the"} and named(right[1:])):
+                return [left, right]
+            return [subject]
+        for n, x in enumerate(subject):
+            if n == 0 or not x.core.startswith("و") or len(x.core) < 4:
+                continue
+            bare = x.core[1:]
+            if bare in lex.role_heads or bare in {"نظيره", "نظيرته", "نظيرها"} or _entity_word(bare) or self._known_name_token(bare):
+                return [subject[:n], subject[n:]]
+        return [subject]
+
+    def _apposed_title(self, toks: list[Token], start: int, subject: list[Token]) -> list[Token] | None:
+        """A title phrase before a name subject ("The mayor, Tom Reyes, said")."""
+        if not subject or start < 2 or not toks[start - 1].comma_after:
+            return None
+        if not all(self.surface(x.cs, x.ce)[:1].isupper() or x.core in _NAME_LINKS_EN for x in subject):
+            return None
+        first = start - 1
+        while first > 0 and start - first < 5 and not toks[first - 1].comma_after and not toks[first - 1].ends_sentence:
+            first -= 1
+        title = toks[first:start]
+        if not title or title[0].core not in {"the", "a", "an"} or not any(x.core.rstrip(",") in self.lex.role_heads for x in title):
+            return None
+        if first > 0 and not toks[first - 1].comma_after:
+            return None
+        for n, x in enumerate(title):
+            x.i = first + n
+        return title
+
+    def _told(self, toks: list[Token], j: int, frame: Frame) -> int:
+        """After "told": a medium told ("told Reuters", "told The Washington Post") is a relay;
+        returns the index after the recipient."""
+        k = j
+        while k < len(toks) and k - j < 6 and toks[k].core not in {"that", "on", "in", "at", "during", "after", "before", "last", "this"} and not toks[k].comma_after and not toks[k].ends_sentence:
+            k += 1
+        end = k + (1 if k < len(toks) and (toks[k].comma_after or toks[k].ends_sentence) and toks[k].core not in {"that"} else 0)
+        if end > j:
+            rmention, rspan, _, _ = self._mention(toks[j:end], speaker=False)
+            if rmention is not None and rmention.kind in (SourceKind.OUTLET, SourceKind.AGENCY):
+                frame.relays.append((rmention, Relation.REPORTED, rspan))
+        return end
+
+    def _apposed_name(self, toks: list[Token], start: int, subject: list[Token]) -> list[Token] | None:
+        """The name before an apposition that is the subject ("Patrick Ryder, the press
+        secretary, said"): capitalised words from the clause start to the comma."""
+        if not subject or start < 1 or not toks[start - 1].comma_after:
+            return None
+        lex = self.lex
+        if not (subject[0].core in {"the", "a", "an"} or any(x.core in lex.role_heads for x in subject)):
+            return None
+        k = start - 1
+        first = k
+        while first > 0 and start - first < 7 and not toks[first - 1].comma_after and not (toks[first - 1].ends_sentence and toks[first - 1].core.lower().rstrip(".") not in _EN_TITLES) and not toks[first - 1].quote_after:
+            first -= 1
+        name = toks[first:start]
+        while name and name[0].core in {"but", "and", "meanwhile", "however", "yet"}:
+            name = name[1:]
+        if not name or len(name) > 6:
+            return None
+        for x in name:
+            word = self.surface(x.cs, x.ce)
+            if not (word[:1].isupper() or x.core in _NAME_LINKS_EN):
+                return None
+        for n, x in enumerate(name):
+            x.i = first + n + (len(toks[first:start]) - len(name))
+        return name
 
     # ---------------------------------------------------------------- content bounds
     def _bound_contents(self, frames: list[Frame], toks: list[Token], s: int, e: int) -> None:

@@ -22,7 +22,7 @@ a person's reading, not an estimate.
 
 from __future__ import annotations
 
-from claims.extraction.model import Hop, Mention, Span
+from claims.extraction.model import ExtractedClaim, Hop, Mention, Span
 from claims.text import fold
 from claims.vocabulary import SourceKind
 
@@ -91,3 +91,22 @@ def claim(hops: list[Hop]) -> float:
     for hop in hops:
         value *= hop.confidence if hop.confidence is not None else 1.0
     return round(value, 3)
+
+
+def fill(claims: list[ExtractedClaim], text: str) -> None:
+    """Give a confidence to claims and hops made without one (the learned English model's
+    output): origin by its cue and speaker, relays as paragraph relays, the publisher by name."""
+    for c in claims:
+        for n, hop in enumerate(c.hops):
+            if hop.confidence is not None:
+                continue
+            if hop.mention.publisher:
+                hop.confidence = publisher(hop.mention) * (UNATTRIBUTED if n == 0 else 1.0)
+            elif n == 0:
+                surface = text[hop.speaker_span[0] : hop.speaker_span[1]] if hop.speaker_span else None
+                hop.confidence = origin(hop.mention, "verb" if hop.cue_span else None, hop.speaker_span, (c.start, c.end), surface)
+            else:
+                hop.confidence = PARAGRAPH_RELAY
+            hop.confidence = round(hop.confidence, 3)
+        if c.confidence is None:
+            c.confidence = claim(c.hops)

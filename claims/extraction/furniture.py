@@ -5,7 +5,11 @@
   articles"), "last updated" stamps;
 - source lines ("المصدر: الحرة") name the outlet the story above was taken from: a relay;
 - bylines ("بقلم: فاروق يوسف", "By Jane Doe") name the author of what follows (an op-ed);
-- a short last line without sentence punctuation that names an outlet is its signature.
+- a short last line without sentence punctuation that names an outlet is its signature;
+- reporter credits ("كتب : ...", "Reporting by ..."), datelines ("عواصم - وكالات"), interface
+  strings ("تم نسخ الرابط بنجاح", "Share this"), photo captions ending with the photo agency
+  ("... during military drills AFP") are skipped; a dateline opening a paragraph ("بغداد -
+  الغد برس:", "BAGHDAD (Reuters) -") is cut off the text that follows.
 """
 
 from __future__ import annotations
@@ -30,6 +34,9 @@ class Furniture:
     byline: tuple[str, Span, int, int] | None = None  # (author, name span, paragraph, body start)
     signature: tuple[str, Span] | None = None
     headings: set[int] = field(default_factory=set)
+    prefixes: dict[int, int] = field(default_factory=dict)  # paragraph -> where its text starts after a dateline
+    dateline_outlets: list[str] = field(default_factory=list)  # "طرابلس - بوابة طرابلس": the publisher's own name
+    wire_line: tuple[str, Span, int] | None = None  # a dateline's wire agency, a relay of the whole story
 
 
 def _name_after(text: str, start: int, limit: int, *, arabic: bool) -> tuple[int, int] | None:
@@ -84,6 +91,34 @@ def detect(text: str, folded: str, fmap: list[int], paras: list[Paragraph], lex:
         if any_match("keyword_line", line):
             fur.skip_paragraphs.add(p.index)
             continue
+        n_words = len(line.split())
+        unpunctuated = not re.search(r"[.!?؟\"”»]\s*$", line)
+        if (
+            (n_words <= 8 and any_match("credit_line", line))
+            or (n_words <= 6 and any_match("dateline", line))
+            or (n_words <= 6 and any_match("ui_string", line))
+            or (n_words <= 30 and unpunctuated and any_match("caption", line))
+        ):
+            fur.skip_paragraphs.add(p.index)  # reporter credit, dateline, interface text, photo caption
+            if any_match("dateline", line) and p.index <= 4:
+                outlet = re.split(r"\s[-–—/]\s|[-–—/]", raw, maxsplit=1)[-1].strip()
+                folded_outlet = fold(outlet)
+                if folded_outlet in {"وكالات", "الوكالات", "agencies", "wires"}:
+                    pass
+                elif folded_outlet in lex.wire_agencies or (folded_outlet.startswith("ال") and folded_outlet[2:] in lex.wire_agencies):
+                    if fur.source_line is None:  # "أنقرة - الأناضول": the wire the story comes from
+                        offset = raw.rfind(outlet)
+                        fur.wire_line = (outlet, (p.start + offset, p.start + offset + len(outlet)), 10**9)
+                else:
+                    fur.dateline_outlets.append(outlet)  # "طرابلس - بوابة طرابلس": the publisher itself
+            continue
+        if p.index <= 3 and p.index not in fur.prefixes:
+            m = any_match("dateline_prefix", line)
+            if m and m.end() < len(line) and len(line[: m.end()].split()) <= 6:
+                pos = inv.get(p.start)
+                body = fmap[pos + m.end()] if pos is not None and pos + m.end() < len(fmap) else p.start + m.end()
+                fur.prefixes[p.index] = body
+                fur.spans.append((p.start, body))
         if any_match("read_also", line):
             fur.skip_paragraphs.add(p.index)
             # "إقرأ أيضاً:" alone on its line is followed by one related headline
@@ -98,6 +133,7 @@ def detect(text: str, folded: str, fmap: list[int], paras: list[Paragraph], lex:
         m = any_match("source_line", line)
         if m:
             name = raw[m.start("name") : m.end("name")].strip() if len(raw) == len(line) else raw.split(":", 1)[-1].strip()
+            name = re.split(r"\s*\+\s*|\s*[،,]\s*|\s+و(?=وكالات|الوكالات)", name)[0].strip() or name  # "السودان الآن + وكالات"
             offset = raw.find(name)
             fur.source_line = (name, (p.start + offset, p.start + offset + len(name)), p.index)
             fur.skip_paragraphs.add(p.index)

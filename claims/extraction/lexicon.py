@@ -41,6 +41,8 @@ class Lexicon:
     np_stops: frozenset[str]
     recipient_media: frozenset[str]
     clause_openers: tuple[str, ...]
+    relative_openers: frozenset[str]
+    wire_agencies: frozenset[str]
     hedges: tuple[str, ...]
     qad: frozenset[str]
     denials: frozenset[str]
@@ -84,6 +86,8 @@ def load(lang: str) -> Lexicon:
         np_stops=frozenset(_folded(data.get("np_stops"))),
         recipient_media=frozenset(_folded(data.get("recipient_media"))),
         clause_openers=tuple(sorted(_folded(data.get("clause_openers")), key=len, reverse=True)),
+        relative_openers=frozenset(_folded(data.get("relative_openers"))),
+        wire_agencies=frozenset(_folded(data.get("wire_agencies"))),
         hedges=tuple(_folded(mod.get("hedges"))),
         qad=frozenset(_folded(mod.get("qad"))),
         denials=frozenset(_folded(mod.get("denials"))),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from claims.extraction.descriptions import describe
 from claims.extraction.lexicon import Lexicon
 from claims.extraction.model import Mention, Span
 from claims.text import fold as _fold
@@ -25,6 +26,12 @@ _PUNCT = "\"“”«»'()[]{},،.:؛;!?؟…-–—"
 _EN_DETERMINERS = frozenset(["the", "a", "an", "another", "one", "two", "three", "some", "several", "many", "other", "senior", "top"])
 _EN_PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "his", "her"])
 _NAME_LINKS = frozenset({"al", "el", "bin", "ibn", "de", "van", "von", "abu", "abdul", "da", "di", "le", "la"})
+
+
+def _not_a_name(word: str) -> bool:
+    """A lone Arabic word after a title that is unlikely to be a surname: a verbal noun of the
+    تفعيل/تفعّل patterns (تحول, تقديم) or a feminine noun in ة (نهاية)."""
+    return (word.startswith("ت") and len(word) >= 4) or word.endswith("ه")
 
 
 def clean(surface: str) -> str:
@@ -59,6 +66,7 @@ class Registry:
         self.mentions: list[Mention] = []
         self.last_speaker: Mention | None = None
         self.last_person: Mention | None = None
+        self.countries = list  # () -> entity ids the document names, most often first
 
     # ------------------------------------------------------------------ classification
     def kind_of(self, phrase: str, *, has_name: bool) -> SourceKind:
@@ -97,8 +105,12 @@ class Registry:
             i = 1
             while i < len(words):
                 w = fold(words[i])
-                if w.startswith("ال") or w in {"لدي", "عام"} or (i > 0 and fold(words[i - 1]) == "لدي"):
+                if w.startswith(("ال", "وال")) or w in {"لدي", "عام", "باسم"} or (i > 0 and fold(words[i - 1]) in {"لدي", "باسم"}):
                     i += 1
+                    continue
+                if w.startswith("ل") and not w.startswith("لل") and len(w) > 3 and i + 1 < len(words):
+                    # "وزير الدولة لشؤون الطاقة", "المدير العام لمجمع سوناطراك": the title's genitive
+                    i += 1 if fold(words[i + 1]).startswith("ال") else 2
                     continue
                 break
             role = " ".join(words[:i])
@@ -145,7 +157,7 @@ class Registry:
         for m in reversed(self.mentions):
             for r in m.roles:
                 rk = _role_key(r)
-                if key == rk or (len(key) >= 2 and key <= rk) or (len(rk) >= 2 and rk <= key and m.names):
+                if key == rk or (key <= rk and (len(key) >= 2 or m.names)) or (len(rk) >= 2 and rk <= key and m.names):
                     return m
                 common = len(key & rk)
                 if common >= 2 and common / min(len(key), len(rk)) >= 0.74:
@@ -201,13 +213,25 @@ class Registry:
                 if any(fold(f) == fold(phrase) for f in m.all_forms()):
                     found = m
                     break
+        described = None
+        if found is None and (kind is None or kind != SourceKind.PERSON):
+            described = describe(phrase, self.countries)
+            if described is not None:
+                for m in self.mentions:  # the same described source named again
+                    if set(described[0]) & set(m.names):
+                        found = m
+                        break
         if found is None:
-            resolved_kind = kind or self.kind_of(phrase, has_name=bool(name))
+            resolved_kind = described[1] if described else kind or self.kind_of(phrase, has_name=bool(name))
             if resolved_kind != SourceKind.PERSON:
                 role, name = None, phrase
             found = Mention(id=len(self.mentions), kind=resolved_kind, lang=self.lang, report=resolved_kind == SourceKind.DOCUMENT)
             if role and resolved_kind == SourceKind.PERSON:
                 found.roles.append(role)
+            if described is not None:
+                found.names.extend(described[0])  # "the London-based monitor" is the Observatory
+                found.roles.append(phrase)
+                name = None
             self.mentions.append(found)
         else:
             if role and role not in found.roles and found.kind == SourceKind.PERSON:
@@ -242,13 +266,15 @@ class Registry:
                     k = j
                     while k < len(toks) and k - j < 5:
                         t = fold(toks[k][2])
-                        if t in "،,.:؛\"“”«»()" or t in self.lex.np_stops or t.startswith(("ال", "بال", "لل", "وال")):
+                        if t in "،,.:؛\"“”«»()" or t in self.lex.np_stops or t.startswith(("ال", "بال", "لل", "وال", *self.lex.recipient_media)):
                             break
                         k += 1
                     if k < len(toks) and k > j:
                         t = fold(toks[k][2])
                         if t.startswith("ال") and t.endswith("ي") and t not in self.lex.np_stops:
                             k += 1
+                    if k == j + 1 and _not_a_name(fold(toks[j][2])):
+                        k = j  # "الرئيس الأمريكي تحول القوات": a verbal noun, not a surname
                     if k > j and j > i + 1:
                         first = toks[i][0] + (1 if fold(toks[i][2]).startswith("و") and fold(toks[i][2])[1:] in self.lex.role_heads else 0)
                         span = (first, toks[k - 1][1])
@@ -258,7 +284,7 @@ class Registry:
                 i += 1
             return
         # English: a run of capitalised words containing a title word, followed by a name
-        for m in re.finditer(r"(?:[A-Z][\w’'.-]*\s+){1,9}(?:(?:al|el|bin|ibn|de)-?\s*)?[A-Z][\w’'-]+", text):
+        for m in re.finditer(r"(?:[A-Z][\w’'.-]*[ \t]+){1,9}(?:(?:al|el|bin|ibn|de)-?[ \t]*)?[A-Z][\w’'-]+", text):
             phrase = m.group()
             role, name = self.split_role(phrase)
             if role and name and len(name.split()) <= 5:

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from claims.extraction import confidence as conf
 from claims.extraction import furniture as furniture_mod
 from claims.extraction.attribution import Frame, SentenceAttributor
+from claims.extraction.descriptions import countries
 from claims.extraction.lexicon import Lexicon, load
 from claims.extraction.mentions import Registry
 from claims.extraction.modality import content_modality, stance_for
 from claims.extraction.model import ExtractedClaim, Extraction, Hop, Mention, Span
 from claims.extraction.segmentation import Paragraph, paragraphs, sentences
-from claims.text import detect_lang, fold_with_offsets
+from claims.text import detect_lang, fold, fold_with_offsets
 from claims.vocabulary import Modality, Relation, SourceKind
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _TRIM = " \t\n,،:؛;\"“”«»'"
+_CORRESPONDENT = frozenset({"مراسل", "مراسله", "مراسلنا", "مراسلتنا", "correspondent", "our"})
 _SPEAKER_KINDS = ("verb", "verb-prodrop", "post", "participle", "expressive")
 
 
@@ -51,12 +53,15 @@ class _Doc:
                     j -= 1
                 self.inv[o] = j
         self.reg = Registry(self.lex, lang)
+        self.reg.countries = lambda: countries(text)  # computed only when a description needs a country
         self.paras = paragraphs(text)
         self.fur = furniture_mod.detect(text, self.F, self.fmap, self.paras, self.lex)
         name = outlet or (self.fur.signature[0] if self.fur.signature else None) or f"Unidentified publisher ({doc_key or 'document'})"
         self.publisher = Mention(id=-1, kind=SourceKind.OUTLET, names=[name], publisher=True, lang=lang)
         if self.fur.signature and not outlet:
             self.publisher.spans.append(self.fur.signature[1])
+        # the dateline names the publisher in the text's script ("طرابلس - بوابة طرابلس")
+        self._own_names = {fold(n) for n in [*self.publisher.names, *self.fur.dateline_outlets]}
         self.att = SentenceAttributor(self.F, text, self.fmap, self.lex, self.reg)
 
     def f(self, o: int) -> int:
@@ -84,6 +89,8 @@ class _Doc:
                 if fur.byline[3] >= p.end:
                     continue
                 para = Paragraph(p.index, fur.byline[3], p.end)
+            if p.index in fur.prefixes:
+                para = Paragraph(p.index, max(para.start, fur.prefixes[p.index]), p.end)
             oped = author_start is not None and para.start >= author_start
             for sent in sentences(self.text, para):
                 fs, fe = self.f(sent.start), self.f(sent.end)
@@ -103,13 +110,16 @@ class _Doc:
                 )
         return out
 
-    def regions(self, units: list[_Unit]) -> list[tuple[Mention, int, int, int]]:
-        """(report, first paragraph, first unit index, last paragraph) for each report or
-        statement that later sentences refer back to: the text between its introduction and
-        its last mention continues it."""
+    def regions(self, units: list[_Unit]) -> list[tuple[Mention, int, int, int, int]]:
+        """(report, first paragraph, first unit index, last paragraph, stop unit) for each
+        report or statement that later sentences refer back to: the text between its
+        introduction and its last mention continues it; after the last mention, a sentence that
+        gives its own speaker without referring back to the report (the text changes speaker)
+        ends it."""
         first: dict[int, tuple[int, int]] = {}
         last: dict[int, int] = {}
         by_id: dict[int, Mention] = {}
+        last_unit: dict[int, int] = {}
         for ui, unit in enumerate(units):
             for fr in unit.frames:
                 m = fr.mention
@@ -122,10 +132,55 @@ class _Doc:
                 by_id[m.id] = m
                 first.setdefault(m.id, (unit.para, ui))
                 last[m.id] = unit.para
-        return [(by_id[k], first[k][0], first[k][1], last[k]) for k in first]
+                last_unit[m.id] = ui
+        out = []
+        for k in first:
+            p0, u0 = first[k]
+            p1 = last[k]
+            # the text changes speaker: a sentence whose own speaker is someone else, with no
+            # back-reference to the report, ends the report's region
+            stop = len(units)
+            for ui in range(last_unit[k] + 1, len(units)):
+                unit = units[ui]
+                if unit.para > p1:
+                    break
+                mentions = [fr.mention for fr in unit.frames if fr.mention is not None]
+                if by_id[k] in mentions:
+                    continue
+                if any(fr.kind in ("verb", "post") and fr.mention is not None and fr.speaker is not None for fr in unit.frames):
+                    stop = ui
+                    break
+            out.append((by_id[k], p0, u0, p1, stop))
+        return out
+
+    def _lede_statement(self, units: list[_Unit]) -> None:
+        """A lede that gives two parties as the speakers ("أكدت الولايات المتحدة والعراق",
+        "Ukraine and Poland agreed") when the next paragraph says they spoke in a statement:
+        the statement is the speaker."""
+        body = [u for u in units if not u.title and not u.heading]
+        if not body:
+            return
+        lede = body[0].para
+        statement = None
+        for u in body:
+            if u.para > lede + 1:
+                break
+            for fr in u.frames:
+                m = fr.mention
+                if m is not None and m.kind == SourceKind.DOCUMENT and any(fold(w) in self.lex.statement_nouns for n in m.names for w in n.split()[:2]):
+                    statement = statement or m
+        if statement is None:
+            return
+        for u in body:
+            if u.para != lede:
+                break
+            for fr in u.frames:
+                if fr.co_speakers and fr.mention is not statement:
+                    fr.mention, fr.co_speakers = statement, []
 
     def run(self) -> Extraction:
         units = self.units()
+        self._lede_statement(units)
         regions = self.regions(units)
         translator = None
         for unit in units:
@@ -136,8 +191,9 @@ class _Doc:
         reports = [m for m in self.reg.mentions if m.report]
         doc_report = reports[0] if reports else None
         source_line = None
-        if self.fur.source_line:
-            name, span, pidx = self.fur.source_line
+        line = self.fur.source_line or self.fur.wire_line
+        if line:
+            name, span, pidx = line
             source_line = (self.reg.get(name, span, kind=SourceKind.OUTLET, speaker=False), pidx)
         author = None
         if self.fur.byline:
@@ -152,8 +208,8 @@ class _Doc:
         prev_speaker: tuple[int, Frame] | None = None
         for ui, unit in enumerate(units):
             region = None
-            for rep, p0, u0, p1 in regions:
-                inside = ui > u0 and unit.para <= p1 and not unit.heading and not unit.title
+            for rep, p0, u0, p1, stop in regions:
+                inside = u0 < ui < stop and unit.para <= p1 and not unit.heading and not unit.title
                 if inside and (region is None or u0 > region[2]):
                     region = (rep, p0, u0, p1)
             ctx = _Ctx(self, unit, region[0] if region else None, translator, doc_report, source_line, author, para_relays.get(unit.para, []))
@@ -234,7 +290,9 @@ class _Ctx:
         self.para_relays = para_relays
 
     # spans ----------------------------------------------------------------------
-    def _trim(self, fs: int, fe: int, *, keep_stop: bool) -> Span | None:
+    def _trim(self, fs: int, fe: int, *, keep_stop: bool, min_words: int = 3) -> Span | None:
+        """The content span without edge punctuation; None when it has fewer than
+        ``min_words`` words (2 for content a cue introduces, 3 for the publisher's own)."""
         if fe <= fs:
             return None
         a, b = self.doc.o(fs, fe)
@@ -245,7 +303,7 @@ class _Ctx:
             b -= 1
         if keep_stop and b < len(text) and text[b : b + 1] == "." and b < self.unit.end:
             b += 1
-        if len(_WORD.findall(text[a:b])) < 3:
+        if len(_WORD.findall(text[a:b])) < min_words:
             return None
         return a, b
 
@@ -316,8 +374,9 @@ class _Ctx:
         hops = [origin]
 
         def add(h: Hop) -> None:
-            if all(x.mention is not h.mention for x in hops) and not h.mention.publisher:
-                hops.append(h)
+            own = h.mention.publisher or any(fold(n) in doc._own_names for n in h.mention.names)
+            if all(x.mention is not h.mention for x in hops) and not own:
+                hops.append(h)  # ("قال لـ«بوابة طرابلس»" in Tripoli Gate's own copy: no extra hop)
 
         for r in relays:
             add(r)
@@ -325,9 +384,12 @@ class _Ctx:
             add(self._hop(self.region, Relation.REPORTED, modality, confidence=conf.INHERITED))
         if self.translator is not None and any(h.mention.report for h in hops) and not self.unit.oped:
             hops.append(self._hop(self.translator, Relation.TRANSLATED, modality, confidence=conf.PAGE_RELAY))
-        if self.source_line and self.unit.para < self.source_line[1] and not self.unit.heading and not self.unit.title:
+        own_line = self.source_line is not None and any(fold(n) in doc._own_names for n in self.source_line[0].names)
+        if self.source_line and not own_line and self.unit.para < self.source_line[1] and not self.unit.heading and not self.unit.title:
             outlet = self.source_line[0]
-            if hops[0].mention.publisher:
+            if hops[0].mention.publisher and self.source_line[1] >= 10**9:
+                pass  # a wire named in the dateline relays attributed statements, not the outlet's own text
+            elif hops[0].mention.publisher:
                 hops[0] = self._hop(outlet, Relation.REPORTED, modality, confidence=conf.PAGE_RELAY * conf.UNATTRIBUTED)
             else:
                 add(self._hop(outlet, Relation.REPORTED, modality, confidence=conf.PAGE_RELAY))
@@ -371,6 +433,8 @@ class _Ctx:
         distancing = any(f.kind == "reportedly" for f in frames)
         out: list[ExtractedClaim] = []
         relays_acc = [f for f in frames if f.kind == "according" and f.mention is not None and not f.translation]
+        # an unnamed source "according to" whom something else is said does not relay a named speaker
+        acc_relays = [a for a in relays_acc if a.mention.kind not in (SourceKind.PERSON, SourceKind.ANONYMOUS)]
         speakers = [f for f in frames if f.kind in _SPEAKER_KINDS and f.has_content]
         last_mention = None
         if speakers:
@@ -388,12 +452,14 @@ class _Ctx:
                     mention = last_mention or fr.mention or doc.reg.last_speaker
                 if mention is None:
                     continue
+                if self._own_correspondent(mention):
+                    mention = doc.publisher  # "وقال مراسل «المدار»", "our correspondent": the outlet's own voice
                 last_mention = mention
-                span = self._trim(*fr.content, keep_stop=False) if fr.content else None
+                span = self._trim(*fr.content, keep_stop=False, min_words=2) if fr.content else None
                 if span is None:
                     continue
                 relays = [self._relay(m, rel, sp) for m, rel, sp in fr.relays]
-                relays += [self._relay_frame(a) for a in relays_acc if a.mention is not mention and a.mention.kind != SourceKind.PERSON]
+                relays += [self._relay_frame(a) for a in acc_relays if a.mention is not mention]
                 relays += [self._relay_frame(a, conf.PARAGRAPH_RELAY) for a in self.para_relays if a.mention is not mention]
                 if mention.report and fr.relation == Relation.SAID and mention.kind != SourceKind.PERSON:
                     relation = Relation.REPORTED if mention.kind != SourceKind.DOCUMENT else Relation.SAID
@@ -402,6 +468,10 @@ class _Ctx:
                 if fr.kind == "expressive":
                     relation = Relation.SAID
                 out.append(self._claim(span, mention, relation, fr, relays, distancing=distancing or fr.distancing, cue_mod=fr.cue_modality))
+                for other, other_span in fr.co_speakers:  # a joint statement: each party says it
+                    party = replace(fr, mention=other, speaker=other_span, co_speakers=[])
+                    rel = Relation.SAID if other.kind == SourceKind.PERSON else relation
+                    out.append(self._claim(span, other, rel, party, [self._relay(r.mention, r.relation, r.speaker_span) for r in relays], distancing=distancing or fr.distancing, cue_mod=fr.cue_modality))
             return out
         # an "according to X" that carries the content itself
         lead = next((f for f in relays_acc if f.leading and f.has_content), None)
@@ -417,7 +487,8 @@ class _Ctx:
                 return out
             m = carrier.mention
             relation = Relation.SAID if m.kind in (SourceKind.PERSON, SourceKind.DOCUMENT, SourceKind.GOVERNMENT) else Relation.REPORTED
-            relays = [self._relay_frame(a, conf.PARAGRAPH_RELAY) for a in self.para_relays if a.mention is not m]
+            relays = [self._relay(r, rel, sp) for r, rel, sp in carrier.relays]
+            relays += [self._relay_frame(a, conf.PARAGRAPH_RELAY) for a in self.para_relays if a.mention is not m]
             pieces = self._split_connectives(span) if self.unit.frames and m.report else [span]
             for piece in pieces:
                 out.append(self._claim(piece, m, relation, carrier, relays, distancing=distancing, cue_mod=None))
@@ -460,6 +531,13 @@ class _Ctx:
             out.append(self._claim(piece, origin, relation, cue_frame, [], distancing=distancing, cue_mod=None))
         return out
 
+    def _own_correspondent(self, mention: Mention) -> bool:
+        forms = [fold(f) for f in mention.all_forms()]
+        if not forms or not any(f.split()[0] in _CORRESPONDENT for f in forms if f.split()):
+            return False
+        rest = {f for f in (fold(n) for n in mention.names) if f.split() and f.split()[0] not in _CORRESPONDENT}
+        return not rest or rest <= self.doc._own_names
+
     def _relay(self, mention: Mention, relation: Relation, span: Span | None) -> Hop:
         return Hop(mention, relation, None, None, None, None, span, span, conf.TOLD_RELAY)
 
@@ -488,6 +566,7 @@ def extract(text: str, *, lang: str | None = None, outlet: str | None = None, do
         from claims.extraction import learned
 
         extraction = learned.refine(extraction, doc.reg)
+        conf.fill(extraction.claims, extraction.text)
     return extraction
 
 

@@ -17,9 +17,10 @@ CLOSE_QUOTES = "”»"
 STRAIGHT_QUOTES = '"'
 ENDERS = ".!?؟"
 _ABBREVIATIONS = frozenset(
-    ["u.s", "u.k", "u.n", "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gen", "col", "lt", "gov", "st", "jr", "sr", "vs", "etc", "inc", "corp", "co", "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "a.m", "p.m", "d.c", "e.g", "i.e"]
+    ["u.s", "u.k", "u.n", "brig", "maj", "capt", "sgt", "adm", "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gen", "col", "lt", "gov", "st", "jr", "sr", "vs", "etc", "inc", "corp", "co", "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "a.m", "p.m", "d.c", "e.g", "i.e"]
 )
 _ARABIC = re.compile("[\u0621-\u064a]")
+_INTERESTING = re.compile("[" + re.escape(OPEN_QUOTES + CLOSE_QUOTES + STRAIGHT_QUOTES + ENDERS + "؛…") + "]")
 _HTML_HINT = re.compile(r"<(?:html|body|p|div|br|article|span|h[1-6]|li|a\s)[\s>/]", re.I)
 _BLOCK_TAGS = frozenset(["p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "article", "section", "header", "footer", "tr", "table", "blockquote", "title", "figcaption"])
 _SKIP_TAGS = frozenset(["script", "style", "noscript", "template", "svg", "head"])
@@ -117,6 +118,10 @@ def sentences(text: str, para: Paragraph) -> list[Sentence]:
     i = para.start
     end = para.end
     while i < end:
+        m = _INTERESTING.search(text, i, end)  # other characters never change the state
+        if m is None:
+            break
+        i = m.start()
         ch = text[i]
         if ch in OPEN_QUOTES:
             depth += 1

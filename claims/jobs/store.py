@@ -168,6 +168,11 @@ def renew(session: Session, job_id: uuid.UUID, worker: str, *, done: int | None 
         values["progress_done"] = done
     if total is not None:
         values["progress_total"] = total
+    return _own(session, job_id, worker, values)
+
+
+def _own(session: Session, job_id: uuid.UUID, worker: str, values: dict[str, Any]) -> bool:
+    """Write ``values`` only while the job is still running on ``worker``'s lease."""
     return session.execute(
         update(Job)
         .where(Job.id == job_id, Job.worker == worker, Job.status == JobStatus.RUNNING.value)
@@ -185,12 +190,7 @@ def finish(session: Session, job_id: uuid.UUID, worker: str, result: dict[str, A
     }
     if body is not None:
         values.update(result_body=body, result_media_type=media_type, result_filename=filename)
-    return session.execute(
-        update(Job)
-        .where(Job.id == job_id, Job.worker == worker, Job.status == JobStatus.RUNNING.value)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    ).rowcount == 1
+    return _own(session, job_id, worker, values)
 
 
 def fail(session: Session, job_id: uuid.UUID, worker: str, error: str, *, retry_in: float | None) -> bool:
@@ -200,12 +200,7 @@ def fail(session: Session, job_id: uuid.UUID, worker: str, error: str, *, retry_
         values: dict[str, Any] = {"status": JobStatus.FAILED.value, "finished_at": now, "lease_until": None}
     else:
         values = {"status": JobStatus.QUEUED.value, "lease_until": now + datetime.timedelta(seconds=retry_in)}
-    return session.execute(
-        update(Job)
-        .where(Job.id == job_id, Job.worker == worker, Job.status == JobStatus.RUNNING.value)
-        .values(error=error[:20_000], updated_at=now, **values)
-        .execution_options(synchronize_session=False)
-    ).rowcount == 1
+    return _own(session, job_id, worker, {"error": error[:20_000], "updated_at": now, **values})
 
 
 def give_up(session: Session, job_id: uuid.UUID, reason: str) -> None:

@@ -135,3 +135,30 @@ def test_optional_embedding_model_when_installed(monkeypatch):
         assert cos[0][0] > cos[0][1]
     finally:
         grouping.embedder.cache_clear()
+
+
+def _chain_record(outlet: str, gold_publisher: str, relay: str | None = "Reuters") -> dict:
+    text = "Harbour talks resume\n\nThe port will reopen next week, Mayor Ines Calder told Reuters on Friday.\n"
+    start = text.index("The port")
+    end = text.index(", Mayor")
+    chain = ["ines-calder", "reuters", "pub"] if relay else ["ines-calder", "pub"]
+    names = [["Ines Calder"], ["Reuters"], [gold_publisher]] if relay else [["Ines Calder"], [gold_publisher]]
+    return {
+        "id": "c", "lang": "en", "primary": True, "text": text, "outlet": outlet,
+        "attributions": [],
+        "claims": [{"key": "k", "content_span": [start, end], "chain": chain, "chain_names": names}],
+    }
+
+
+@pytest.mark.parametrize(
+    ("outlet", "gold_publisher", "relay", "exact"),
+    [
+        ("Portmere Herald", "Portmere Herald", "Reuters", 1.0),
+        ("Portmere Herald", "Harbour Gazette", "Reuters", 0.0),  # another publisher: no match
+        ("Portmere Herald", "Portmere Herald", None, 0.0),  # the relay hop is compared too
+    ],
+)
+def test_chain_exact_compares_every_hop_including_the_publisher(tmp_path, outlet, gold_publisher, relay, exact):
+    path = tmp_path / "c.jsonl"
+    path.write_text(json.dumps(_chain_record(outlet, gold_publisher, relay)) + "\n", encoding="utf-8")
+    assert evaluate(path)["chain_exact"] == exact

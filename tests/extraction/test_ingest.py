@@ -94,7 +94,14 @@ def test_names_match_across_scripts_and_titles_attach_to_the_person(db):
         assert abbasi_claims and "Abbasi" in abbasi_claims[0].speaker.name
 
 
-def test_translation_hop_and_eu_modality_drift_between_versions(db):
+def test_translation_hop_and_eu_modality_drift_between_versions(db, monkeypatch):
+    # the rules' reading of seed 001: grouping aligns the two versions' claims in order, and the
+    # English model (on by default) finds more attributions in 001 than the curated seed has,
+    # which moves that alignment (see tests/extraction/test_learned_model.py for the model)
+    from claims.extraction import learned
+
+    monkeypatch.setenv(learned.ENV_VAR, "off")
+    learned.reset()
     _ingest(db, "000")
     _ingest(db, "001")
     with session_factory(db)() as s:
@@ -183,16 +190,8 @@ def test_api_html_and_store_only(client):
 
 
 @pytest.fixture
-def cli_env(db, monkeypatch):
-    from claims.db import get_engine
-    from claims.settings import get_settings
-
-    monkeypatch.setenv("CLAIMS_DATABASE_URL", db.url.render_as_string(hide_password=False))
-    get_settings.cache_clear()
-    get_engine.cache_clear()
-    yield
-    get_settings.cache_clear()
-    get_engine.cache_clear()
+def cli_env(db, use_database):
+    use_database(db)
 
 
 def test_cli_ingest_json_summary_and_reingest(cli_env, db, tmp_path):

@@ -112,6 +112,7 @@ def test_cli_feeds(db, web, fetch_env):
 
 
 def test_api_feeds(db, admin_client, web, fetch_env):
+    fetch_env(database_url=db.url.render_as_string(hide_password=False), jobs_queue=f"t{uuid.uuid4().hex[:12]}")
     rss, atom = _serve_site(web)
     r = admin_client.post("/api/v1/feeds", json={"url": rss, "outlet": "Gulf Daily Wire"})
     assert r.status_code == 201, r.text

@@ -1,0 +1,207 @@
+"""Request ids, structured logs and Prometheus metrics, around every request.
+
+* Every response carries ``X-Request-ID`` (the client's, when it sent a sane one, else a new
+  one); problem+json bodies repeat it as ``request_id``, and every log line of the request has it.
+* Logs are structlog, one JSON object per line (``CLAIMS_LOG_JSON=false`` for console lines):
+  one ``request`` line per request with method, route, status, duration and key.
+* ``GET /metrics`` serves Prometheus text from this app's own registry: requests by route and
+  status, latency histograms by route, ask answers found / not found, documents and claims
+  ingested, and the job queue depth (``set_queue_depth`` / ``track_queue`` for the jobs worker).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import structlog
+from litestar import Litestar, Request, Response, get
+from litestar.datastructures import MutableScopeHeaders
+from litestar.routes import HTTPRoute
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
+
+from claims.settings import Settings
+
+REQUEST_ID = "X-Request-ID"
+_SANE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+log = structlog.get_logger("claims.api")
+
+
+class Metrics:
+    """The app's Prometheus registry and the instruments the code updates."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "claims_http_requests_total", "HTTP requests by method, route and status",
+            ["method", "route", "status"], registry=self.registry,
+        )
+        self.latency = Histogram(
+            "claims_http_request_duration_seconds", "Time to answer, by method and route", ["method", "route"],
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30), registry=self.registry,
+        )
+        self.asks = Counter(
+            "claims_ask_total", "Questions answered, by outcome (found / not_found)", ["outcome"], registry=self.registry
+        )
+        self.ingested = Counter(
+            "claims_ingest_total", "Documents stored (created / existing) and claims extracted by ingest",
+            ["what"], registry=self.registry,
+        )
+        self.queue_depth = Gauge(
+            "claims_job_queue_depth", "Jobs waiting, by queue", ["queue"], registry=self.registry
+        )
+        self._queues: dict[str, Callable[[], int]] = {}
+
+    def ask(self, found: bool) -> None:
+        self.asks.labels(outcome="found" if found else "not_found").inc()
+
+    def ingest(self, *, created: bool, claims: int) -> None:
+        self.ingested.labels(what="documents_created" if created else "documents_existing").inc()
+        self.ingested.labels(what="claims").inc(claims)
+
+    def set_queue_depth(self, queue: str, depth: int) -> None:
+        self.queue_depth.labels(queue=queue).set(depth)
+
+    def track_queue(self, queue: str, depth: Callable[[], int]) -> None:
+        """Read the queue's depth with ``depth()`` at every scrape."""
+        self._queues[queue] = depth
+
+    def render(self) -> bytes:
+        for queue, depth in self._queues.items():
+            try:
+                self.set_queue_depth(queue, int(depth()))
+            except Exception:  # noqa: BLE001 - a scrape must not fail because one queue cannot be read
+                log.warning("queue depth unavailable", queue=queue)
+        return generate_latest(self.registry)
+
+
+def metrics_of(app: Litestar) -> Metrics:
+    return app.state.metrics
+
+
+@get("/metrics", summary="Prometheus metrics (text exposition format)", tags=["operations"], sync_to_thread=False,
+     media_type=CONTENT_TYPE_LATEST, opt={"scope": "public", "operations": True})
+def metrics_endpoint(request: Request) -> Response[bytes]:
+    return Response(metrics_of(request.app).render(), media_type=CONTENT_TYPE_LATEST)
+
+
+# --- logging --------------------------------------------------------------------------------
+
+_configured: tuple | None = None
+
+
+def _stderr_logger(*_args: Any) -> structlog.WriteLogger:
+    """Write to whatever ``sys.stderr`` is now (a test's capture, a server's stream)."""
+    return structlog.WriteLogger(sys.stderr)
+
+
+def configure_logging(settings: Settings) -> None:
+    """structlog for our lines, and the same renderer for the standard library's (uvicorn, SQLAlchemy)."""
+    global _configured
+    wanted = (settings.log_level.lower(), settings.log_json)
+    if _configured == wanted:
+        return
+    _configured = wanted
+    level = logging.getLevelName(settings.log_level.upper())
+    level = level if isinstance(level, int) else logging.INFO
+    shared = [
+        structlog.contextvars.merge_contextvars,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+    ]
+    renderer = structlog.processors.JSONRenderer() if settings.log_json else structlog.dev.ConsoleRenderer(colors=False)
+    structlog.configure(
+        processors=[*shared, structlog.processors.format_exc_info, renderer],
+        wrapper_class=structlog.make_filtering_bound_logger(level),
+        logger_factory=_stderr_logger,
+        cache_logger_on_first_use=False,
+    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(structlog.stdlib.ProcessorFormatter(foreign_pre_chain=shared, processors=[
+        structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer,
+    ]))
+    handler.set_name("claims-structlog")
+    for name in ("claims", "uvicorn", "uvicorn.error"):
+        logger = logging.getLogger(name)
+        logger.handlers = [h for h in logger.handlers if h.get_name() != "claims-structlog"] + [handler]
+        logger.setLevel(level)
+        logger.propagate = False
+
+
+# --- around every request -------------------------------------------------------------------
+
+
+def request_id_of(scope: dict[str, Any]) -> str | None:
+    return scope.get("state", {}).get("request_id")
+
+
+class Observed:
+    """ASGI wrapper around the app's handler: request id, timing, metrics, one log line."""
+
+    def __init__(self, app: Litestar, inner) -> None:
+        self.app = app
+        self.inner = inner
+        # The methods of each path, over every route that serves it: Litestar's own OPTIONS and
+        # 405 answers list only the methods of one of them.
+        allowed: dict[str, set[str]] = {}
+        for route in app.routes:
+            if isinstance(route, HTTPRoute):
+                allowed.setdefault(route.path_format, set()).update(route.methods)
+        self.allow = {path: ", ".join(sorted(methods | {"OPTIONS"})) for path, methods in allowed.items()}
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.inner(scope, receive, send)
+            return
+        state = scope.setdefault("state", {})
+        incoming = next((v for k, v in scope.get("headers", []) if k == b"x-request-id"), b"").decode("latin-1")
+        rid = incoming if _SANE_ID.match(incoming) else uuid.uuid4().hex
+        state["request_id"] = rid
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_headers(message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = MutableScopeHeaders(message)
+                headers[REQUEST_ID] = rid
+                if (scope.get("method") == "OPTIONS" or status == 405) and scope.get("path_template") in self.allow:
+                    headers["Allow"] = self.allow[scope["path_template"]]
+                for name, value in state.get("rate_limit_headers", {}).items():
+                    headers[name] = value
+            await send(message)
+
+        with structlog.contextvars.bound_contextvars(request_id=rid):
+            try:
+                await self.inner(scope, receive, send_with_headers)
+            finally:
+                elapsed = time.perf_counter() - started
+                route = scope.get("path_template") or "unmatched"
+                method = scope.get("method", "")
+                metrics = self.app.state.metrics
+                metrics.requests.labels(method=method, route=route, status=str(status)).inc()
+                metrics.latency.labels(method=method, route=route).observe(elapsed)
+                if not route.startswith(("/metrics", "/health", "/ready")):
+                    log.info(
+                        "request", method=method, route=route, path=scope.get("path"), status=status,
+                        duration_ms=round(elapsed * 1000, 1), actor=state.get("actor", "api:anonymous"),
+                    )
+
+
+def install(app: Litestar, settings: Settings) -> None:
+    configure_logging(settings)
+    app.asgi_handler = Observed(app, app.asgi_handler)

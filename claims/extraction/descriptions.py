@@ -1,0 +1,84 @@
+"""Sources described, not named: "the London-based opposition monitor" is the Syrian
+Observatory, "وكالة الأنباء التابعة للنظام السوري" is SANA. Data in
+``claims/data/descriptions.yaml``; a description matches when all its words are in the phrase."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from claims.entities import _bare, mentions
+from claims.text import fold
+from claims.vocabulary import SourceKind
+
+DESCRIPTION_FILE = Path(__file__).resolve().parent.parent / "data" / "descriptions.yaml"
+
+
+@lru_cache(maxsize=200_000)
+def _key(word: str) -> str:
+    w = _bare(fold(word))
+    for suffix in ("يه", "ه", "ي"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            return w[: -len(suffix)]
+    return w
+
+
+def _keys(text: str) -> frozenset[str]:
+    return frozenset(_key(w) for w in re.findall(r"[^\W_]+", fold(text).replace("-", " ")))
+
+
+@dataclass(frozen=True)
+class _Entry:
+    words: frozenset[str]
+    kind: SourceKind
+    names: tuple[str, ...] | None  # None: by country
+    by_country: dict[str, tuple[str, ...]] | None
+
+
+@lru_cache(maxsize=1)
+def _entries() -> tuple[_Entry, ...]:
+    data = yaml.safe_load(DESCRIPTION_FILE.read_text(encoding="utf-8"))
+    out: list[_Entry] = []
+    for item in data.get("named") or []:
+        for form in [*(item.get("en") or []), *(item.get("ar") or [])]:
+            out.append(_Entry(_keys(form), SourceKind(item["kind"]), tuple(item["names"]), None))
+        for name in item["names"]:
+            if len(name.split()) > 1:
+                out.append(_Entry(_keys(name), SourceKind(item["kind"]), tuple(item["names"]), None))
+    for item in data.get("by_country") or []:
+        table = {k: tuple(v) for k, v in item["sources"].items()}
+        for form in [*(item.get("en") or []), *(item.get("ar") or [])]:
+            out.append(_Entry(_keys(form), SourceKind(item["kind"]), None, table))
+    # most specific first
+    return tuple(sorted(out, key=lambda e: -len(e.words)))
+
+
+def describe(phrase: str, context_countries) -> tuple[list[str], SourceKind] | None:
+    """(names, kind) of the source a phrase describes, or None. ``context_countries`` returns
+    the document's countries (called only when a description needs one)."""
+    keys = _keys(phrase)
+    if len(keys) < 2:
+        return None
+    for entry in _entries():
+        if not entry.words <= keys:
+            continue
+        if entry.names is not None:
+            return list(entry.names), entry.kind
+        in_phrase = [e for e in mentions(phrase) if e in entry.by_country]
+        for country in [*in_phrase, *(context_countries() if not in_phrase else [])]:
+            if country in entry.by_country:
+                return list(entry.by_country[country]), entry.kind
+    return None
+
+
+def countries(text: str) -> list[str]:
+    """Entity ids the text names, most often first (the document's countries)."""
+    counts: dict[str, int] = {}
+    for paragraph in text.split("\n"):
+        for e in mentions(paragraph) if paragraph.strip() else ():
+            counts[e] = counts.get(e, 0) + 1
+    return sorted(counts, key=lambda e: -counts[e])
