@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from claims.indexing import group_labels_indexed
@@ -95,6 +96,28 @@ def _mentions_source(claim: Claim, source_id: uuid.UUID) -> bool:
     return claim.speaker_id == source_id or any(h.source_id == source_id for h in claim.hops)
 
 
+def _may_load(cand: Candidate, needed: int, bonus: float) -> bool:
+    """The cheap tests of ``supported``: whether a candidate's row will be read."""
+    if not cand.entities_ok:
+        return False
+    if len(cand.matched) < needed and (cand.cosine is None or cand.cosine < COS_FLOOR + COS_SPAN / 2):
+        return False
+    cross_possible = cand.cosine is not None and cand.cosine >= CROSS_LINGUAL_COS - bonus / 2
+    return support(cand, speaker_bonus=bonus) >= MIN_SUPPORT or cross_possible
+
+
+def _prefetch(session: Session, claim_ids: list[uuid.UUID]) -> list[Claim]:
+    """Load the rows ``supported`` will read with one query per 500 instead of five statements
+    per claim. The caller holds the list: the identity map only keeps objects referenced
+    elsewhere, and ``session.get`` then finds them there."""
+    from claims.provenance import CHAIN_OPTIONS
+
+    out: list[Claim] = []
+    for i in range(0, len(claim_ids), 500):
+        out += session.scalars(select(Claim).where(Claim.id.in_(claim_ids[i : i + 500])).options(*CHAIN_OPTIONS)).all()
+    return out
+
+
 def supported(
     session: Session, parsed: ParsedQuestion, result: HybridResult, speaker: Source | None
 ) -> list[tuple[float, Claim]]:
@@ -103,6 +126,7 @@ def supported(
     bonus = (MIN_COVERAGE - MIN_COVERAGE_WITH_SPEAKER) if speaker else 0.0
     scored: list[tuple[float, Candidate]] = []
     claims: dict[uuid.UUID, Claim] = {}
+    loaded = _prefetch(session, [c.claim_id for c in result.candidates if _may_load(c, needed, bonus)])
     for cand in result.candidates:
         if not cand.entities_ok:
             continue  # the subject must agree: a claim about Russia never answers a question about Iran
@@ -124,4 +148,5 @@ def supported(
     scored.sort(key=lambda sc: (-sc[0], -sc[1].bm25))
     if speaker is not None:
         scored = [(sc, c) for sc, c in scored if _mentions_source(claims[c.claim_id], speaker.id)]
+    del loaded
     return [(sc, claims[c.claim_id]) for sc, c in scored]
