@@ -145,6 +145,11 @@ ENTITIES = Gazetteer(ENTITY_FILE, "entities")
 CONCEPTS = Gazetteer(CONCEPT_FILE, "concepts", by_stem=True)
 
 
+def _gazetteer():
+    """The entity table and acronym patterns (extraction checks single words against it)."""
+    return _load(ENTITY_FILE, "entities")
+
+
 def mentions(text: str) -> list[str]:
     """Entity ids mentioned in ``text``, in order of first mention, without repeats."""
     return ENTITIES.mentions(text)
