@@ -23,7 +23,7 @@ from api.dependencies import provide_pagination, provide_session
 from api.errors import EXCEPTION_HANDLERS
 from api.observability import Metrics, metrics_endpoint
 from api.openapi import OPENAPI_PATH
-from api.pages import WebSessions
+from api.pages import SESSION_STORE, session_store
 from claims import __version__
 from claims.db import get_engine, session_factory
 from claims.ratelimit import buckets_for
@@ -56,9 +56,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                 "rate_limiter": RateLimiter(settings, buckets_for(settings, engine)),
                 "metrics": Metrics(),
                 "openapi_path": OPENAPI_PATH,
-                "web_sessions": WebSessions(),
             }
         ),
+        stores={SESSION_STORE: session_store(settings)},
         request_max_body_size=2 * settings.max_text_chars * 4,
         openapi_config=OpenAPIConfig(
             title="Claims provenance API",

@@ -1,32 +1,42 @@
 """What the fact-checker's pages share: templates, the interface language, login sessions and
 CSRF tokens. The handlers live in ``api.controllers.web``; the data comes from ``claims``.
 
-Sessions are kept here (in memory, per server process) rather than in a cookie so that a login
-can be tied to an API key without the key ever leaving the server, and so that logging in issues
-a fresh session id (no fixation). A session holds the key's id, name and scopes and one CSRF
-token; every form carries the token and every POST compares it in constant time. Restarting the
-server logs everyone out.
+Sessions are Litestar's server-side sessions (the cookie holds only a random id) so that a login
+can be tied to an API key without the key ever leaving the server. The data lives in a store
+every server process shares (``session_store``: files by default, Redis when configured), so a
+restart or ``claims serve --workers N`` keeps logins. Logging in or out issues a fresh session id
+(no fixation). A session holds the key's id, name and scopes and one CSRF token; every form
+carries the token and every POST compares it in constant time; every change re-checks the key.
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 import hmac
 import re
 import secrets
-import threading
-import time
-from dataclasses import dataclass, field
+import tempfile
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import MediaType, Request, Response
-from litestar.datastructures import Cookie
+from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie, MutableScopeHeaders
+from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
+from litestar.stores.base import Store
+from litestar.stores.file import FileStore
+from litestar.stores.memory import MemoryStore
+from litestar.stores.redis import RedisStore
+from sqlalchemy.engine import make_url
 
 from claims.keys import grants
-from claims.settings import PROJECT_ROOT
+from claims.settings import PROJECT_ROOT, Settings
 from claims.vocabulary import Scope
 from claims.wording import drift_phrase, gloss, language_name
 
@@ -35,7 +45,7 @@ UI_LANGS = ("en", "ar")
 SESSION_COOKIE = "claims_session"
 LANG_COOKIE = "claims_ui"
 SESSION_IDLE_SECONDS = 8 * 3600
-MAX_SESSIONS = 10_000
+SESSION_STORE = "web_sessions"
 
 _MESSAGES: dict[str, Any] = yaml.safe_load((WEB_DIR / "messages.yaml").read_text(encoding="utf-8"))
 _RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
@@ -110,72 +120,129 @@ def url_with(request: Request, **changes: Any) -> str:
 # --- sessions and CSRF -------------------------------------------------------------------
 
 
+def session_store(settings: Settings) -> Store:
+    """The store every server process shares: Redis when configured, else a directory of files
+    (``CLAIMS_SESSION_STORE``, ``CLAIMS_SESSION_DIR``); ``memory`` is one process only."""
+    kind = settings.session_store
+    if kind == "redis" or (kind == "auto" and settings.redis_url):
+        if not settings.redis_url:
+            raise ValueError("CLAIMS_SESSION_STORE=redis needs CLAIMS_REDIS_URL")
+        return RedisStore.with_client(settings.redis_url, namespace=settings.session_redis_prefix)
+    if kind == "memory":
+        return MemoryStore()
+    return FileStore(session_dir(settings), create_directories=True)
+
+
+def session_dir(settings: Settings) -> Path:
+    if settings.session_dir is not None:
+        return settings.session_dir
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        database = Path(url.database)
+        return database.with_name(database.name + "-sessions")
+    digest = hashlib.sha256(url.render_as_string(hide_password=True).encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"claims-sessions-{digest}"
+
+
+_ROTATE, _NEW_ID = "claims.rotate_session", "claims.new_session_id"
+
+
+class LoginSessionBackend(ServerSideSessionBackend):
+    """Litestar's server-side sessions, with a fresh id whenever a handler starts a session
+    (``start_session``: login, logout) so that no id chosen before a login survives it, and
+    neither a cookie nor a stored entry for a visitor who never needed a session."""
+
+    def get_session_id(self, connection: ASGIConnection) -> str:
+        if connection.scope.get(_ROTATE):
+            if _NEW_ID not in connection.scope:
+                connection.scope[_NEW_ID] = self.generate_session_id()  # type: ignore[literal-required]
+            return connection.scope[_NEW_ID]  # type: ignore[literal-required]
+        return super().get_session_id(connection)
+
+    async def store_in_message(self, scope_session: Any, message: Any, connection: ASGIConnection) -> None:
+        store = self.config.get_store_from_app(connection.scope["app"])
+        presented = connection.cookies.get(self.config.key)
+        if connection.scope.get(_ROTATE) and presented:
+            await self.delete(presented, store=store)
+        if not scope_session and not presented:
+            return
+        headers = MutableScopeHeaders.from_message(message)
+        cookie: dict[str, Any] = {
+            "key": self.config.key, "path": "/", "httponly": True, "samesite": "lax",
+            "secure": connection.url.scheme == "https",
+        }
+        if not scope_session:
+            await self.delete(presented, store=store)
+            headers.add("Set-Cookie", Cookie(value="", expires=0, max_age=0, **cookie).to_header(header=""))
+            return
+        session_id = self.get_session_id(connection)
+        await self.set(session_id, self.serialize_data(scope_session, connection.scope), store=store)
+        headers.add("Set-Cookie", Cookie(value=session_id, max_age=self.config.max_age, **cookie).to_header(header=""))
+
+
 @dataclass
+class LoginSessionConfig(ServerSideSessionConfig):
+    _backend_class = LoginSessionBackend
+
+
+#: The pages' session middleware (the API never sees a session or sets a cookie).
+session_config = LoginSessionConfig(
+    key=SESSION_COOKIE, max_age=SESSION_IDLE_SECONDS, store=SESSION_STORE, httponly=True, samesite="lax"
+)
+
+_SCOPES = frozenset(s.value for s in Scope)
+
+
 class WebSession:
-    csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
-    key_id: Any = None
-    key_name: str | None = None
-    scopes: frozenset[Scope] = frozenset()
-    flash: list[str] = field(default_factory=list)
-    seen: float = field(default_factory=time.monotonic)
+    """A view of the session dict the store holds: the key's id, name and scopes, one CSRF
+    token and messages shown once. Changes are saved when the response starts."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+
+    @property
+    def csrf(self) -> str:
+        return self.data["csrf"]
+
+    @property
+    def key_id(self) -> uuid.UUID | None:
+        return uuid.UUID(self.data["key_id"]) if self.data.get("key_id") else None
+
+    @property
+    def key_name(self) -> str | None:
+        return self.data.get("key_name")
+
+    @property
+    def scopes(self) -> frozenset[Scope]:
+        return frozenset(Scope(s) for s in self.data.get("scopes", ()) if s in _SCOPES)
+
+    @property
+    def flash(self) -> list[str]:
+        return self.data.setdefault("flash", [])
 
     @property
     def logged_in(self) -> bool:
         return self.key_id is not None
 
-
-class WebSessions:
-    """Session id → ``WebSession``, in memory, expiring after ``SESSION_IDLE_SECONDS`` idle."""
-
-    def __init__(self) -> None:
-        self._items: dict[str, WebSession] = {}
-        self._lock = threading.Lock()
-
-    def get(self, token: str | None) -> WebSession | None:
-        if not token:
-            return None
-        now = time.monotonic()
-        with self._lock:
-            item = self._items.get(token)
-            if item is None or now - item.seen > SESSION_IDLE_SECONDS:
-                self._items.pop(token, None)
-                return None
-            item.seen = now
-            return item
-
-    def create(self, **values: Any) -> tuple[str, WebSession]:
-        token = secrets.token_urlsafe(32)
-        item = WebSession(**values)
-        with self._lock:
-            if len(self._items) >= MAX_SESSIONS:
-                oldest = min(self._items, key=lambda k: self._items[k].seen)
-                self._items.pop(oldest)
-            self._items[token] = item
-        return token, item
-
-    def drop(self, token: str | None) -> None:
-        with self._lock:
-            self._items.pop(token or "", None)
+    def log_out(self) -> None:
+        for name in ("key_id", "key_name", "scopes"):
+            self.data.pop(name, None)
 
 
-def sessions(request: Request) -> WebSessions:
-    return request.app.state.web_sessions
+def current_session(connection: ASGIConnection) -> WebSession | None:
+    data = connection.scope.get("session")
+    return WebSession(data) if isinstance(data, dict) and data.get("csrf") else None
 
 
-def current_session(request: Request) -> WebSession | None:
-    return sessions(request).get(request.cookies.get(SESSION_COOKIE))
-
-
-def session_cookie(request: Request, token: str) -> Cookie:
-    return Cookie(
-        key=SESSION_COOKIE,
-        value=token,
-        path="/",
-        httponly=True,
-        samesite="lax",
-        secure=request.url.scheme == "https",
-        max_age=SESSION_IDLE_SECONDS,
-    )
+def start_session(request: Request, *, key_id: Any = None, key_name: str | None = None,
+                  scopes: frozenset[Scope] = frozenset()) -> WebSession:
+    """A new session under a new id (the old id is deleted from the store when the response starts)."""
+    data: dict[str, Any] = {"csrf": secrets.token_urlsafe(32), "flash": []}
+    if key_id is not None:
+        data.update(key_id=str(key_id), key_name=key_name, scopes=sorted(s.value for s in scopes))
+    request.scope[_ROTATE] = True  # type: ignore[literal-required]
+    request.set_session(data)
+    return WebSession(request.scope["session"])  # type: ignore[arg-type]
 
 
 def csrf_ok(request: Request, web_session: WebSession | None, presented: str | None) -> bool:
@@ -259,16 +326,17 @@ __all__ = [
     "LANG_COOKIE",
     "SESSION_COOKIE",
     "UI_LANGS",
+    "SESSION_STORE",
     "WebSession",
-    "WebSessions",
     "csrf_ok",
     "current_session",
     "direction",
     "messages",
     "render",
     "safe_next",
-    "session_cookie",
-    "sessions",
+    "session_config",
+    "session_store",
+    "start_session",
     "translator",
     "ui_lang",
     "url_with",

@@ -1,7 +1,9 @@
 """Accuracy of ``ask`` on seeds/questions.yaml, by tier and language, and the false-"found"
 rate on the unanswerable questions.
 
-    .venv/bin/python bench/seed_questions.py [--no-embeddings] [-v]
+    .venv/bin/python bench/seed_questions.py [--no-embeddings] [--no-labels] [-v]
+
+``--no-labels`` seeds without indexing the groups' curated labels (the path ingested claims take).
 
 A question counts as right when ``found`` matches and, if found, the top answer has the
 expected group/claim and origin and never a ``not_group`` hard negative.
@@ -16,6 +18,8 @@ from collections import defaultdict
 
 if "--no-embeddings" in sys.argv:
     os.environ["CLAIMS_EMBEDDINGS"] = "off"
+if "--no-labels" in sys.argv:
+    os.environ["CLAIMS_GROUP_LABELS"] = "off"
 
 import yaml  # noqa: E402
 

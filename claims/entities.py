@@ -1,8 +1,10 @@
-"""Named-entity mentions from a small bilingual gazetteer (``claims/data/entities.yaml``).
+"""Gazetteer terms: named entities (``claims/data/entities.yaml``) and key predicates and nouns
+(``claims/data/concepts.yaml``), each in English and Arabic surface forms.
 
-A mention becomes the search term ``@<id>``: subjects must agree between a question and its
-answer (a question about Russia is not answered by a claim about Iran), and English and Arabic
-mentions of the same entity meet on one term.
+An entity mention becomes the search term ``@<id>``: subjects must agree between a question and
+its answer (a question about Russia is not answered by a claim about Iran), and English and
+Arabic mentions of the same entity meet on one term. A concept becomes ``~<id>``: what is said
+("committed", "التزما") meets across languages and paraphrases; concepts are never required.
 """
 
 from __future__ import annotations
@@ -13,11 +15,14 @@ from pathlib import Path
 
 import yaml
 
-from claims.text import fold, words
+from claims.text import fold, light, stem, words
 
 ENTITY_FILE = Path(__file__).parent / "data" / "entities.yaml"
+CONCEPT_FILE = Path(__file__).parent / "data" / "concepts.yaml"
 _MAX_WORDS = 4
 _AR_PREFIXES = ("وال", "فال", "بال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
+#: Pronoun and plural endings tried (longest first) when an Arabic word is not a listed form.
+_AR_SUFFIXES = ("هما", "ات", "ون", "ين", "ها", "هم", "ه")
 
 
 def _is_acronym(form: str) -> bool:
@@ -25,22 +30,96 @@ def _is_acronym(form: str) -> bool:
     return form.isascii() and form.isupper() and len(form) <= 3
 
 
-@lru_cache(maxsize=1)
-def _gazetteer() -> tuple[dict[tuple[str, ...], str], list[tuple[re.Pattern[str], str]]]:
-    data = yaml.safe_load(ENTITY_FILE.read_text(encoding="utf-8"))["entities"]
+class Gazetteer:
+    """Surface forms → ids, matched as whole (folded) words or word sequences, longest first."""
+
+    def __init__(self, path: Path, section: str, *, by_stem: bool = False) -> None:
+        self.path, self.section, self.by_stem = path, section, by_stem
+
+    @property
+    def _tables(self) -> tuple[dict[tuple[str, ...], str], list[tuple[re.Pattern[str], str]]]:
+        return _load(self.path, self.section)
+
+    def mentions(self, text: str) -> list[str]:
+        """Ids mentioned in ``text``, in order of first mention, without repeats."""
+        table, acronyms = self._tables
+        firsts, any_acronym = _prefilter(self.path, self.section)
+        raw = words(text)
+        tokens = [_bare(w) for w in raw]
+        found: list[str] = []
+        i = 0
+        while i < len(tokens):
+            # Positions that cannot start a mention are skipped without the n-gram look-ups.
+            if (tokens[i] not in firsts and raw[i] not in firsts and _bare(tokens[i]) not in firsts
+                    and _unsuffixed(tokens[i]) not in firsts
+                    and not (self.by_stem and stem(raw[i]) in _stems(self.path, self.section))):
+                i += 1
+                continue
+            for n in range(min(_MAX_WORDS, len(tokens) - i), 0, -1):
+                key = table.get(tuple(tokens[i : i + n])) or table.get(tuple(raw[i : i + n]))
+                if key is None and n == 1:
+                    # A proclitic before the article or a name that starts like one (لبغداد, وبالعراق),
+                    # or a pronoun or plural ending (التزامهما), or (predicates) another inflection
+                    # with the same stem (ستسحب, committing).
+                    key = table.get((_bare(tokens[i]),)) or table.get((_unsuffixed(tokens[i]),))
+                    if key is None and self.by_stem:
+                        key = _stems(self.path, self.section).get(stem(raw[i]))
+                if key is not None:
+                    if key not in found:
+                        found.append(key)
+                    i += n
+                    break
+            else:
+                i += 1
+        if any_acronym is None or not any_acronym.search(text):
+            return found
+        for pattern, key in acronyms:
+            if key not in found and pattern.search(text):
+                found.append(key)
+        return found
+
+
+@lru_cache(maxsize=4)
+def _load(path: Path, section: str):
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))[section]
     table: dict[tuple[str, ...], str] = {}
     acronyms: list[tuple[re.Pattern[str], str]] = []
-    for entity_id, forms in data.items():
-        entity_id = forms.get("means", entity_id)
+    for key, forms in data.items():
+        key = forms.get("means", key)
         for form in [*forms.get("en", []), *forms.get("ar", [])]:
             if _is_acronym(form):
-                acronyms.append((re.compile(rf"\b{re.escape(form)}\b"), entity_id))
+                acronyms.append((re.compile(rf"\b{re.escape(form)}\b"), key))
                 continue
             ws = words(form)
-            for key in (tuple(_bare(w) for w in ws), tuple(ws)):
-                if key:
-                    table.setdefault(key, entity_id)
+            for k in (tuple(_bare(w) for w in ws), tuple(ws)):
+                if k:
+                    table.setdefault(k, key)
     return table, acronyms
+
+
+@lru_cache(maxsize=4)
+def _stems(path: Path, section: str) -> dict[str, str]:
+    """Stem (``claims.text.stem``, 3+ letters) of every one-word form → its id; a stem two ids
+    share names neither."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))[section]
+    out: dict[str, str | None] = {}
+    for key, forms in data.items():
+        for form in [*forms.get("en", []), *forms.get("ar", [])]:
+            ws = words(form)
+            if len(ws) != 1:
+                continue
+            st = stem(light(form))
+            if len(st) >= 3:
+                out[st] = key if out.get(st, key) == key else None
+    return {k: v for k, v in out.items() if v}
+
+
+@lru_cache(maxsize=4)
+def _prefilter(path: Path, section: str) -> tuple[frozenset[str], re.Pattern[str] | None]:
+    """First words of every entry, and one pattern any acronym matches."""
+    table, acronyms = _load(path, section)
+    either = re.compile("|".join(f"(?:{p.pattern})" for p, _ in acronyms)) if acronyms else None
+    return frozenset(key[0] for key in table), either
 
 
 @lru_cache(maxsize=200_000)
@@ -53,49 +132,35 @@ def _bare(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=1)
-def _prefilter() -> tuple[frozenset[str], re.Pattern[str] | None]:
-    """First words of every gazetteer entry, and one pattern any acronym matches: positions and
-    texts that cannot start a mention are skipped without the n-gram look-ups."""
-    table, acronyms = _gazetteer()
-    either = re.compile("|".join(f"(?:{p.pattern})" for p, _ in acronyms)) if acronyms else None
-    return frozenset(key[0] for key in table), either
+@lru_cache(maxsize=200_000)
+def _unsuffixed(word: str) -> str:
+    if word and "\u0600" <= word[0] <= "\u06ff":
+        for suffix in _AR_SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                return word[: -len(suffix)]
+    return word
+
+
+ENTITIES = Gazetteer(ENTITY_FILE, "entities")
+CONCEPTS = Gazetteer(CONCEPT_FILE, "concepts", by_stem=True)
+
+
+def _gazetteer():
+    """The entity table and acronym patterns (extraction checks single words against it)."""
+    return _load(ENTITY_FILE, "entities")
 
 
 def mentions(text: str) -> list[str]:
     """Entity ids mentioned in ``text``, in order of first mention, without repeats."""
-    table, acronyms = _gazetteer()
-    firsts, any_acronym = _prefilter()
-    raw = words(text)
-    tokens = [_bare(w) for w in raw]
-    found: list[str] = []
-    i = 0
-    while i < len(tokens):
-        if tokens[i] not in firsts and raw[i] not in firsts and _bare(tokens[i]) not in firsts:
-            i += 1
-            continue
-        for n in range(min(_MAX_WORDS, len(tokens) - i), 0, -1):
-            entity = table.get(tuple(tokens[i : i + n])) or table.get(tuple(raw[i : i + n]))
-            if entity is None and n == 1:
-                # A proclitic before the article or a name that starts like one (لبغداد, وبالعراق).
-                entity = table.get((_bare(tokens[i]),))
-            if entity is not None:
-                if entity not in found:
-                    found.append(entity)
-                i += n
-                break
-        else:
-            i += 1
-    if any_acronym is None or not any_acronym.search(text):
-        return found
-    for pattern, entity in acronyms:
-        if entity not in found and pattern.search(text):
-            found.append(entity)
-    return found
+    return ENTITIES.mentions(text)
 
 
 def entity_terms(text: str) -> list[str]:
-    return [f"@{e}" for e in mentions(text)]
+    return [f"@{e}" for e in ENTITIES.mentions(text)]
 
 
-__all__ = ["entity_terms", "fold", "mentions"]
+def concept_terms(text: str) -> list[str]:
+    return [f"~{c}" for c in CONCEPTS.mentions(text)]
+
+
+__all__ = ["CONCEPTS", "ENTITIES", "Gazetteer", "concept_terms", "entity_terms", "fold", "mentions"]

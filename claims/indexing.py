@@ -8,41 +8,82 @@ in this process, so readers can drop their caches.
 
 from __future__ import annotations
 
+import os
+import re
 from collections import Counter
 
 from sqlalchemy import delete, insert
 from sqlalchemy.orm import Session
 
 from claims import embeddings
-from claims.entities import entity_terms
+from claims.entities import concept_terms, entity_terms
+from claims.languages import LANGUAGES
 from claims.models import Claim, SearchTerm
-from claims.text import terms
+from claims.text import light, terms
 
 #: Bumped on every index write in this process (readers compare it to their cached value).
 generation = 0
 
 
+#: ``CLAIMS_GROUP_LABELS=off`` indexes claims without their group's curated labels (ingested
+#: claims have none; benchmarks report both ways).
+GROUP_LABELS_ENV = "CLAIMS_GROUP_LABELS"
+
+
+def group_labels_indexed() -> bool:
+    return os.environ.get(GROUP_LABELS_ENV, "on").lower() not in ("off", "0", "false", "no")
+
+
 def index_terms(text: str) -> list[str]:
-    """What a text is indexed (and a query looked up) under: its stemmed words plus one
-    ``@entity`` term per entity."""
-    return terms(text) + entity_terms(text)
+    """What a text is indexed (and a query looked up) under: its stemmed words, one ``@entity``
+    term per named entity and one ``~concept`` term per key predicate or noun (both languages
+    meet on these: ``claims/data/entities.yaml``, ``concepts.yaml``)."""
+    return terms(text) + entity_terms(text) + concept_terms(text)
 
 
-def searchable_text(claim: Claim) -> str:
-    """A claim is found by its own words and by its group's curated proposition (both languages):
-    an elliptical telling ("as the EU does") is still found by what it means."""
+def is_language_neutral(term: str) -> bool:
+    """Entity, concept and number terms mean the same in every language."""
+    return term[:1] in "@~" or term.isdigit()
+
+
+#: How far back (characters) a generic reference looks for the entities it stands for.
+REFERENCE_WINDOW = 600
+_SENTENCE_END = re.compile(r"[.!?؟\n]")
+
+
+def referenced_entities(claim: Claim) -> list[str]:
+    """Entity terms a claim refers to without naming them: "the two sides" / "الجانبان" → the
+    last two entities its document named before it, "the ministry" / "التقرير" / "he" → the
+    last one named in the same or the previous sentence. The claim is indexed under them, so a
+    question naming those entities is not rejected by the entity check."""
+    document = claim.document
+    if document is None or not document.text:
+        return []
+    language = LANGUAGES.get(claim.lang) or LANGUAGES["en"]
+    text = light(claim.text)
+    pair = bool(language.references_pair.search(text))
+    one = not pair and bool(language.references_one.search(text))
+    if not (pair or one):
+        return []
+    before = document.text[max(0, claim.start_offset - REFERENCE_WINDOW) : claim.start_offset]
+    if one:
+        # The same sentence and the one before it.
+        ends = [m.end() for m in _SENTENCE_END.finditer(before.rstrip(" \t\"'«»“”,،"))]
+        before = before[ends[-2] if len(ends) >= 2 else 0 :]
+    named = entity_terms(before)
+    own = set(entity_terms(claim.text))
+    recent = [t for t in reversed(named) if t not in own]
+    recent = list(dict.fromkeys(recent))
+    return recent[: 2 if pair else 1]
+
+
+def claim_texts(claim: Claim) -> list[str]:
+    """The tellings a claim is found by: its own text and (unless switched off) its group's
+    curated proposition in both languages, so an elliptical telling ("as the EU does") is
+    still found by what it means."""
     group = claim.group
     parts = [claim.text]
-    if group is not None:
-        parts.extend(label for label in (group.label, group.label_ar) if label)
-    return "\n".join(parts)
-
-
-def embedding_texts(claim: Claim) -> list[str]:
-    """The tellings a claim's vector averages: its own text and its group's curated labels."""
-    group = claim.group
-    parts = [claim.text]
-    if group is not None:
+    if group is not None and group_labels_indexed():
         parts.extend(label for label in (group.label, group.label_ar) if label)
     return parts
 
@@ -54,7 +95,7 @@ def embed_claims(session: Session, claims: list[Claim]) -> int:
     texts: list[str] = []
     spans: list[tuple[int, int]] = []
     for claim in claims:
-        parts = embedding_texts(claim)
+        parts = claim_texts(claim)
         spans.append((len(texts), len(texts) + len(parts)))
         texts.extend(parts)
     matrix = embeddings.encode(texts)
@@ -73,7 +114,7 @@ def index_claims(session: Session, claims: list[Claim], *, embed: bool = True) -
     session.execute(delete(SearchTerm).where(SearchTerm.claim_id.in_(ids)))
     rows = []
     for claim in claims:
-        counts = Counter(index_terms(searchable_text(claim)))
+        counts = Counter(index_terms("\n".join(claim_texts(claim))) + referenced_entities(claim))
         claim.term_count = sum(counts.values())
         rows.extend({"term": t, "claim_id": claim.id, "tf": n} for t, n in counts.items())
     if rows:

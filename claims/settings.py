@@ -46,6 +46,17 @@ class Settings(BaseSettings):
     )
     redis_url: str | None = Field(default=None, description="Redis URL for shared rate limits, e.g. redis://127.0.0.1:6379/0")
     redis_prefix: str = Field(default="claims:ratelimit:", description="Prefix of every Redis key this service writes")
+    session_store: Literal["auto", "file", "redis", "memory"] = Field(
+        default="auto",
+        description="Where web logins live, shared by all processes: file (a directory), redis, or memory "
+        "(one process); auto = redis when CLAIMS_REDIS_URL is set, else file",
+    )
+    session_dir: Path | None = Field(
+        default=None,
+        description="Directory of the file session store (default: beside a SQLite database, else a "
+        "per-database folder in the system temp directory)",
+    )
+    session_redis_prefix: str = Field(default="claims:session", description="Prefix of the web session keys in Redis")
     log_level: str = Field(default="info", description="debug, info, warning or error")
     log_json: bool = Field(default=True, description="One JSON object per log line (false: readable console lines)")
     metrics_enabled: bool = Field(default=True, description="Serve Prometheus metrics at /metrics")

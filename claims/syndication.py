@@ -226,8 +226,8 @@ def describe(result: FirstAppearance, lang: str = "en") -> str:
 
     if result.first is None:
         if lang == "ar":
-            return "لا يحمل أي ظهور تاريخ نشر: لا يمكن معرفة من نشر أولاً."
-        return "No appearance carries a publication date: who published first cannot be told."
+            return "تاريخ النشر غير مسجل لأي ظهور: لا يمكن معرفة من نشر أولاً."
+        return "Undated: no publication date is recorded for any appearance, so who published first cannot be told."
     first = result.first
     if lang == "ar":
         text = f"نشرها أولاً {name(first)} في {_day(first.published_at)}"

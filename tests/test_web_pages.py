@@ -4,6 +4,7 @@ same services as the API. The same flows run in a real browser in tests/browser/
 
 from __future__ import annotations
 
+import os
 import re
 from html.parser import HTMLParser
 
@@ -19,6 +20,7 @@ from claims.settings import PROJECT_ROOT
 
 VACUUM_EN_Q = "Who originally said Iran will fill the vacuum?"
 VACUUM_AR_Q = "من قال أولاً إن إيران ستملأ الفراغ؟"
+REDIS_URL = os.environ.get("CLAIMS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 NOT_FOUND_Q = "من قال إن تركيا ستملأ الفراغ في العراق؟"
 
 
@@ -325,3 +327,91 @@ def test_redirects_after_forms_stay_on_this_site():
 
     assert safe_next("/claims/1?ui=ar") == "/claims/1?ui=ar"
     assert [safe_next(t) for t in ("//evil.example", "https://evil.example", "/\\evil", None, "")] == ["/"] * 5
+
+
+def _act_through(client: TestClient, seeded, url: str) -> None:
+    """A confirmed review through ``client`` (its cookies carry the session)."""
+    token = _csrf(client.get("/review").text)
+    client.post(url, data={"csrf_token": token, "status": "confirmed", "note": "checked"})
+
+
+@pytest.mark.parametrize("store", ["file", "redis"])
+def test_a_login_made_through_one_worker_works_through_another(seeded, app_factory, make_key, store):
+    """Two app instances (two server processes, or one restarted) share the session store: a
+    login made through one reviews through the other; logging out through the second ends it in
+    both. ``redis`` runs against the real server with a prefix of its own."""
+    import uuid
+
+    settings = {"session_store": store}
+    if store == "redis":
+        prefix = f"claims-test:web2:{uuid.uuid4().hex}"
+        settings.update(redis_url=REDIS_URL, session_redis_prefix=prefix,
+                        rate_limit_store="database")
+    claim = _claim(seeded, "000-iran-vacuum")
+    url = f"/review/claims/{claim.id}"
+    before = _events(seeded)
+    with TestClient(app=app_factory(**settings)) as first, TestClient(app=app_factory(**settings)) as second:
+        _login(first, next(iter(make_key("desk-editor", "review").values())))
+        second.cookies.set("claims_session", first.cookies.get("claims_session"))
+        assert "desk-editor" in second.get("/review").text
+        _act_through(second, seeded, url)
+        assert _events(seeded) == before + 1
+        if store == "redis":
+            import redis
+
+            keys = redis.Redis.from_url(REDIS_URL).keys(f"{prefix}:*")
+            assert len(keys) == 1
+        second.post("/logout", data={"csrf_token": _csrf(second.get("/review").text)})
+        assert 'action="/review/claims/' not in first.get("/review").text  # the old id is gone everywhere
+        if store == "redis":
+            assert redis.Redis.from_url(REDIS_URL).keys(f"{prefix}:*") != keys
+
+
+def test_reading_a_page_anonymously_sets_no_cookie_and_stores_nothing(pages):
+    r = pages.get("/browse")
+    assert r.status_code == 200 and "claims_session" not in r.headers.get("set-cookie", "")
+    assert "claims_session" not in pages.cookies
+    login = pages.get("/login")
+    cookie = login.headers["set-cookie"]
+    assert "claims_session=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie.replace("Lax", "lax")
+    assert "claims_session" not in pages.get("/api/v1/claims").headers.get("set-cookie", "")
+
+
+def test_claim_page_shows_each_hops_confidence_where_stored(pages, seeded):
+    claim = _claim(seeded, "000-iran-vacuum")
+    with session_factory(seeded, write=True)() as s:
+        hops = s.scalars(select(RelayHop).where(RelayHop.claim_id == claim.id).order_by(RelayHop.position)).all()
+        assert len(hops) >= 2
+        hops[0].confidence, hops[1].confidence = 0.42, None
+        s.commit()
+    html = pages.get(f"/claims/{claim.id}").text
+    chain = html[html.index('<ol class="chain">') :]
+    chain = chain[: chain.index("</ol>")]
+    items = chain.split("<li>")[1:]
+    assert '<span class="confidence">Confidence 42%</span>' in items[0]
+    assert 'class="confidence"' not in items[1]  # no stored confidence (a person wrote it): nothing shown
+
+
+def test_graph_names_sources_in_the_interface_language(pages, seeded):
+    """The Arabic interface draws a source by its Arabic alias (the rule Arabic answers use),
+    the English one by the canonical name."""
+    from claims.query.languages import ar
+
+    claim = _claim(seeded, "000-iran-vacuum")
+    with session_factory(seeded)() as s:
+        sources = [s.get(Source, h.source_id) for h in s.get(Claim, claim.id).hops]
+        names = [(src.name, ar.display_name(src)) for src in sources]
+    arabic = [(en, a) for en, a in names if a != en]
+    assert arabic, "the vacuum chain has a source with an Arabic alias"
+
+    def graph(html: str) -> str:
+        return html[html.index('<figure class="graph">') : html.index("</figure>")]
+
+    en_graph = graph(pages.get(f"/claims/{claim.id}", params={"ui": "en"}).text)
+    ar_graph = graph(pages.get(f"/claims/{claim.id}", params={"ui": "ar"}).text)
+    svg = lambda g: g[g.index("<svg") :]  # noqa: E731 - the drawing, not its aria-label
+    for en, a in arabic:
+        assert a in svg(ar_graph) and en not in svg(ar_graph)
+        assert en in svg(en_graph) and a not in svg(en_graph)
+    ask_ar = pages.get("/", params={"q": VACUUM_AR_Q, "ui": "ar"}).text
+    assert any(a in ask_ar[ask_ar.index("<svg") :] for _, a in arabic)

@@ -24,7 +24,8 @@ from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 from pydantic import ValidationError
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
 from api.auth import PUBLIC
 from api.pages import (
@@ -34,14 +35,15 @@ from api.pages import (
     current_session,
     render,
     safe_next,
-    session_cookie,
-    sessions,
+    session_config,
+    start_session,
     translator,
     ui_lang,
 )
 from claims.errors import DomainError, Invalid
 from claims.keys import current_key, grants
-from claims.query import ask
+from claims.models import Source
+from claims.query import ask, languages
 from claims.reports import FORMATS
 from claims.reports.graph import chain_svg
 from claims.reports.model import claim_section
@@ -82,8 +84,17 @@ def ask_page(request: Request, db_session: NamedDependency[Session], q: FromQuer
         result = ask(db_session, checked.question, limit=checked.limit)
         for answer in result.answers:
             section = claim_section(db_session, ClaimService(db_session).get(answer.claim.id))
-            graphs[answer.claim.id] = chain_svg(section, lang=lang)
+            graphs[answer.claim.id] = _graph(db_session, section, lang)
     return render(request, "ask.html", question=question, result=result, error=error, graphs=graphs)
+
+
+def _graph(db: Session, section: Any, lang: str) -> str:
+    """The chain graph with every source named in the interface language (the rule answers use:
+    ``claims.query.languages``' ``display_name``, an alias in that script, else the canonical name)."""
+    ids = {hop.source.id for hop in section.chain}
+    rows = db.scalars(select(Source).where(Source.id.in_(ids)).options(selectinload(Source.aliases))) if ids else []
+    display_name = languages.get(lang).display_name
+    return chain_svg(section, lang=lang, names={row.id: display_name(row) for row in rows})
 
 
 # --- claims, documents, sources ----------------------------------------------------------
@@ -101,8 +112,9 @@ def claim_page(request: Request, db_session: NamedDependency[Session], claim_id:
         "claim.html",
         claim=claim,
         section=section,
-        graph=chain_svg(section, lang=ui_lang(request)),
+        graph=_graph(db_session, section, ui_lang(request)),
         text_segments=segments(claim.document.text, evidence_marks(claim)),
+        hop_confidence={h.position: h.confidence for h in claim.hops},
         by_lang=by_lang,
         formats=FORMATS,
         review_form=_review_choices(),
@@ -260,7 +272,7 @@ def _apply_review(request: Request, form: dict[str, str], action) -> Response:
         key = current_key(db, web_session.key_id)
         if key is None or not key.allows(Scope.REVIEW):
             db.rollback()
-            web_session.key_id, web_session.key_name, web_session.scopes = None, None, frozenset()
+            web_session.log_out()
             _flash(web_session, t("review_login"))
             return Redirect(back, status_code=303)
         db.info["actor"] = f"web:{key.name}"
@@ -331,12 +343,8 @@ def review_hop_form(request: Request, claim_id: FromPath[uuid.UUID], position: F
 
 @get("/login", name="web:login", **_PAGE)
 def login_page(request: Request, next: FromQuery[str | None] = None) -> Response:  # noqa: A002 - the query name
-    web_session = current_session(request)
-    cookies = []
-    if web_session is None:
-        token, web_session = sessions(request).create()
-        cookies.append(session_cookie(request, token))
-    return render(request, "login.html", web_session=web_session, cookies=cookies, next=safe_next(next, "/review"))
+    web_session = current_session(request) or start_session(request)
+    return render(request, "login.html", web_session=web_session, next=safe_next(next, "/review"))
 
 
 @post("/login", name="web:login-post", status_code=303, **_PAGE)
@@ -351,9 +359,8 @@ def login_form(request: Request, data: URLEncodedBody[dict[str, str]]) -> Respon
     if key is None:
         _flash(web_session, t("login_failed"))
         return Redirect("/login?" + urlencode({"next": target}), status_code=303)
-    sessions(request).drop(request.cookies.get("claims_session"))
-    token, _ = sessions(request).create(key_id=key.id, key_name=key.name, scopes=key.scopes)
-    return Redirect(target, status_code=303, cookies=[session_cookie(request, token)])
+    start_session(request, key_id=key.id, key_name=key.name, scopes=key.scopes)
+    return Redirect(target, status_code=303)
 
 
 @post("/logout", name="web:logout", status_code=303, **_PAGE)
@@ -361,10 +368,8 @@ def logout_form(request: Request, data: URLEncodedBody[dict[str, str]]) -> Respo
     web_session = current_session(request)
     if not csrf_ok(request, web_session, data.get("csrf_token")):
         return Response(content=translator(ui_lang(request))("csrf_failed"), status_code=403, media_type=MediaType.TEXT)
-    sessions(request).drop(request.cookies.get("claims_session"))
-    token, fresh = sessions(request).create()
-    fresh.flash.append(translator(ui_lang(request))("logged_out"))
-    return Redirect("/", status_code=303, cookies=[session_cookie(request, token)])
+    start_session(request).flash.append(translator(ui_lang(request))("logged_out"))
+    return Redirect("/", status_code=303)
 
 
 # --- access and errors -------------------------------------------------------------------
@@ -376,7 +381,7 @@ async def reads_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> 
     """With ``CLAIMS_REQUIRE_KEY_FOR_READS`` every page but the login needs a logged-in key."""
     if not connection.app.state.settings.require_key_for_reads or handler.name in _OPEN_PAGES:
         return
-    web_session = sessions(connection).get(connection.cookies.get("claims_session"))  # type: ignore[arg-type]
+    web_session = current_session(connection)
     if web_session is None or not web_session.logged_in:
         raise NotAuthorizedException(detail="reads need a key")
 
@@ -418,6 +423,7 @@ web_router = Router(
     path="/",
     route_handlers=PAGE_HANDLERS,
     guards=[reads_guard],
+    middleware=[session_config.middleware],
     exception_handlers={Exception: page_error},
 )
 

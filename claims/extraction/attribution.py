@@ -363,10 +363,15 @@ class SentenceAttributor:
         bare = head[1:] if head[:1] in "وف" and len(head) > 3 else head
         if head in _AR_NOT_SPEAKER or bare in _AR_NOT_SPEAKER or head in lex.np_stops:
             return False
-        if len(subject) == 1 and not head.startswith("ال") and bare not in lex.role_heads and bare not in lex.anonymous_heads:
-            if self._verb(head) is not None or (bare.endswith("ت") and not self._known_name_token(bare)) or bare[:1] in "يت" and len(bare) >= 4 and not self._known_name_token(bare):
-                return False
-        return True
+        lone_unknown_word = (
+            len(subject) == 1 and not head.startswith("ال") and bare not in lex.role_heads and bare not in lex.anonymous_heads
+        )
+        looks_like_verb = (
+            self._verb(head) is not None
+            or (bare.endswith("ت") and not self._known_name_token(bare))
+            or (bare[:1] in "يت" and len(bare) >= 4 and not self._known_name_token(bare))
+        )
+        return not (lone_unknown_word and looks_like_verb)
 
     def _complementiser_at(self, toks: list[Token], j: int) -> int:
         """Number of tokens of a complementiser starting at ``j`` (0 if none)."""

@@ -8,6 +8,7 @@ Adding a language is a module here and one there, plus a line in each ``LANGUAGE
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -25,10 +26,18 @@ class TextLanguage:
     stem: Callable[[str], str]
     #: Stop-word test for a folded word (may look behind clitics).
     is_stopword: Callable[[str], bool]
+    #: Patterns (on lightly normalised text) of generic references to two entities / one entity named
+    #: earlier in the document ("the two sides", "الوزير").
+    references_pair: re.Pattern[str]
+    references_one: re.Pattern[str]
 
 
 LANGUAGES: dict[str, TextLanguage] = {
-    m.CODE: TextLanguage(m.CODE, m.is_word, m.STOPWORDS, m.stem, m.is_stopword) for m in (ar, en)
+    m.CODE: TextLanguage(
+        m.CODE, m.is_word, m.STOPWORDS, m.stem, m.is_stopword,
+        re.compile(m.REFERENCES_PAIR, re.I), re.compile(m.REFERENCES_ONE, re.I),
+    )
+    for m in (ar, en)
 }
 #: Words in no registered script (Latin, digits) are treated as this language.
 DEFAULT = "en"

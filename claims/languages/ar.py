@@ -66,3 +66,13 @@ def stem(word: str) -> str:
     """Snowball Arabic run on the letters as written (it needs ة and hamza), then folded."""
     stemmed = _stemmer().stemWord(word)
     return _core(_fold(stemmed if len(stemmed) >= 2 else word))
+
+
+#: Generic references a claim can make to entities its document named earlier (matched on the
+#: lightly normalised text, where ة and ه differ): two of them (الجانبان) or one (الوزير،
+#: التقرير، البيان, or an imperfect verb with an object pronoun: تعتبره).
+REFERENCES_PAIR = r"(?:^|\s)[وفبل]?(?:ال)?(?:جانبان|جانبين|بلدان|بلدين|طرفان|طرفين|وفدان|وفدين|حكومتان|حكومتين|دولتان|دولتين)(?:\s|$|[،,.])"
+REFERENCES_ONE = (
+    r"(?:^|\s)[وفبل]?(?:ال)(?:وزير|وزارة|تقرير|بيان|حكومة|بلد|وكالة|مسؤول|متحدث|جيش|جماعة|حركة|مجلس|شركة)(?:\s|$|[،,.])"
+    r"|(?:^|\s)[وف]?[تين][^\sة]{2,}(?:ه|ها|هم|هما)(?:\s|$|[،,.])"
+)

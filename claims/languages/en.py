@@ -32,3 +32,9 @@ def _stemmer():
 
 def stem(word: str) -> str:
     return _stemmer().stemWord(word.casefold())
+
+
+#: Generic references a claim can make to entities its document named earlier: two of them
+#: ("the two sides") or one ("the ministry", "the report", "he").
+REFERENCES_PAIR = r"\b(?:the\s+two\s+(?:sides|countries|parties|governments|delegations|nations|leaders)|both\s+(?:sides|countries|parties|governments|delegations))\b"
+REFERENCES_ONE = r"\b(?:he|she|it|they|its|his|her|their|the\s+(?:ministry|minister|report|statement|government|country|agency|official|spokesman|spokeswoman|army|group|movement|council|company))\b"

@@ -35,7 +35,7 @@ from claims.models import Claim, SearchTerm
 
 K1 = 1.2
 B = 0.75
-_STATS_TTL_SECONDS = 60.0
+_STATS_TTL_SECONDS = 5.0
 #: Posting lists longer than this are read only for the claims rarer query terms found (see
 #: ``search``). Below it (every store of a few thousand claims) the scoring is exhaustive.
 FULL_POSTINGS_DF = 2_000

@@ -14,9 +14,80 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from claims import embeddings
+from claims.entities import concept_terms, entity_terms
+from claims.languages import LANGUAGES
 from claims.models import Source
 from claims.query import fulltext, vectors
-from claims.query.fulltext import Hit, SearchResult
+from claims.query.fulltext import SearchResult
+from claims.text import _WORD, light, terms
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One thing the query says: a word with its concept (either term matches it), an entity,
+    or a concept spelled over several words. ``neutral``: it can match across languages."""
+
+    terms: frozenset[str]
+    weight_term: str
+    neutral: bool
+
+
+def query_units(text: str) -> list[Unit]:
+    """The query's units: a claim matches a unit when it holds any of its terms, so a synonym
+    or the other language's word ("void" for "vacuum", "التزما" for "committed") counts once,
+    never twice."""
+    units: dict[frozenset[str], Unit] = {}
+    seen_concepts: set[str] = set()
+    text = light(text)
+    for language in LANGUAGES.values():
+        # "the two sides" stands for entities the question does not name: nothing to match.
+        text = language.references_pair.sub(" ", text)
+    for word in _WORD.findall(text):
+        word_terms = terms(word)
+        if not word_terms:
+            continue
+        neutral = concept_terms(word) + entity_terms(word)
+        seen_concepts.update(neutral)
+        key = frozenset(word_terms + neutral)
+        units.setdefault(key, Unit(key, word_terms[0], bool(neutral) or word_terms[0].isdigit()))
+    for term in [*entity_terms(text), *concept_terms(text)]:
+        if term not in seen_concepts:
+            units.setdefault(frozenset([term]), Unit(frozenset([term]), term, True))
+    return list(units.values())
+
+
+def _weight(result: SearchResult, term: str) -> float:
+    return result.idf.get(term) or max(result.idf.values(), default=1.0)
+
+
+#: A unit held only through its concept (a synonym, not the word) counts this much in the
+#: question's own language: concepts are broad ("met" ~ "talks").
+CONCEPT_CREDIT = 0.35
+#: A word held only through its entity ("Washington" in a claim that says "American") is
+#: the same subject, said less specifically.
+ENTITY_CREDIT = 0.6
+#: Across languages a unit with no language-neutral term cannot be checked; it still weighs
+#: this much in the denominator, so a question whose predicate is outside the lexicon
+#: ("removed") is not judged on its names alone.
+UNCHECKED_WEIGHT = 0.5
+
+
+def unit_coverage(result: SearchResult, units: list[Unit], matched: set[str], *, cross_lingual: bool = False) -> float:
+    """Share of the query's information (IDF mass of its units) the claim holds; across
+    languages, of what can be checked (entities, concepts, numbers; see ``UNCHECKED_WEIGHT``)."""
+    total = held = 0.0
+    for u in units:
+        w = _weight(result, u.weight_term)
+        if cross_lingual:
+            total += w if u.neutral else UNCHECKED_WEIGHT * w
+            held += w if u.neutral and u.terms & matched else 0.0
+            continue
+        total += w
+        if u.weight_term in matched or (u.terms & matched and not u.neutral):
+            held += w
+        elif u.terms & matched:
+            held += (ENTITY_CREDIT if any(t[:1] == "@" for t in u.terms & matched) else CONCEPT_CREDIT) * w
+    return held / total if total else 0.0
 
 
 @dataclass
@@ -30,6 +101,10 @@ class Candidate:
     matched: set[str] = field(default_factory=set)
     cosine: float | None = None
     entities_ok: bool = True
+    #: Coverage counting only the units that can match across languages.
+    neutral_coverage: float = 0.0
+    #: How many of those units the claim holds.
+    neutral_held: int = 0
 
 
 @dataclass
@@ -37,6 +112,11 @@ class HybridResult:
     lexical: SearchResult
     candidates: list[Candidate]
     used_vectors: bool
+    units: list[Unit] = field(default_factory=list)
+
+    @property
+    def neutral_units(self) -> int:
+        return sum(u.neutral for u in self.units)
 
 
 def hybrid(session: Session, query: str, *, limit: int = 200, k_vectors: int = 50) -> HybridResult:
@@ -46,7 +126,7 @@ def hybrid(session: Session, query: str, *, limit: int = 200, k_vectors: int = 5
     qvec = embeddings.encode_one(query) if vectors.available(session) else None
     neighbours = vectors.nearest(session, qvec, k_vectors) if qvec is not None else []
     cands: dict[uuid.UUID, Candidate] = {
-        h.claim_id: Candidate(h.claim_id, bm25=h.score, coverage=lexical.coverage(h), matched=set(h.matched))
+        h.claim_id: Candidate(h.claim_id, bm25=h.score, matched=set(h.matched))
         for h in lexical.hits
     }
     extra = [cid for cid, _ in neighbours if cid not in cands]
@@ -55,16 +135,18 @@ def hybrid(session: Session, query: str, *, limit: int = 200, k_vectors: int = 5
     if extra and lexical.query_terms:
         # Vector-only candidates: which query terms do they contain (coverage, entities)?
         for cid, matched in fulltext.terms_of(session, extra, set(lexical.query_terms)).items():
-            c = cands[cid]
-            c.matched |= matched
-            c.coverage = lexical.coverage(Hit(cid, 0.0, c.matched))
+            cands[cid].matched |= matched
     if qvec is not None:
         missing = [cid for cid, c in cands.items() if c.cosine is None]
         for cid, cos in vectors.cosines(session, qvec, missing).items():
             cands[cid].cosine = cos
+    units = query_units(query)
     for c in cands.values():
         c.entities_ok = lexical.required <= c.matched
-    return HybridResult(lexical, list(cands.values()), qvec is not None)
+        c.coverage = unit_coverage(lexical, units, c.matched)
+        c.neutral_coverage = unit_coverage(lexical, units, c.matched, cross_lingual=True)
+        c.neutral_held = sum(1 for u in units if u.neutral and u.terms & c.matched)
+    return HybridResult(lexical, list(cands.values()), qvec is not None, units)
 
 
 #: Weight of the sentence-vector cosine against the max-normalised BM25 score when ranking.

@@ -1,7 +1,8 @@
 """A real browser against a real server: Debian's Chromium (``/usr/bin/chromium``, installed by
 scripts/system-deps.sh) driven by Playwright's Python package, never a downloaded browser; the
 server is ``uvicorn api.app:create_app`` started on a free loopback port over a freshly migrated
-and seeded database (SQLite, and PostgreSQL where the test is about data)."""
+and seeded database (SQLite, and PostgreSQL where the test is about data); the seeds are copied
+from the run's one seeding per backend (``tests.conftest.load_seeds``)."""
 
 from __future__ import annotations
 
@@ -20,8 +21,8 @@ import pytest
 from claims import migrate
 from claims.db import make_engine, session_factory
 from claims.keys import create_key
-from claims.settings import PROJECT_ROOT, SEEDS_DIR
-from tests.conftest import PG_ENV, create_postgres_database, drop_postgres_database
+from claims.settings import PROJECT_ROOT
+from tests.conftest import PG_ENV, create_postgres_database, drop_postgres_database, load_seeds
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -59,16 +60,16 @@ class Server:
         return secret
 
 
-def _seeded(url: str) -> None:
-    from claims.seeding import seed
-
+def _seeded(url: str, tmp_path_factory) -> None:
+    """Migrate and seed through the suite's ``load_seeds``: the real loader runs once per backend
+    and run, and every other seeded database of the run (these servers', the API tests') is a
+    row-for-row copy of its snapshot."""
     engine = make_engine(url)
-    migrate.upgrade(engine)
-    with session_factory(engine, write=True)() as s:
-        s.info["actor"] = "seed"
-        seed(s, SEEDS_DIR)
-        s.commit()
-    engine.dispose()
+    try:
+        migrate.upgrade(engine)
+        load_seeds(engine, tmp_path_factory)
+    finally:
+        engine.dispose()
 
 
 def _serve(url: str, log: Path) -> Iterator[Server]:
@@ -108,7 +109,7 @@ def _serve(url: str, log: Path) -> Iterator[Server]:
 def sqlite_server(tmp_path_factory) -> Iterator[Server]:
     folder = tmp_path_factory.mktemp("browser_sqlite")
     url = f"sqlite:///{folder / 'claims.db'}"
-    _seeded(url)
+    _seeded(url, tmp_path_factory)
     yield from _serve(url, folder / "server.log")
 
 
@@ -118,7 +119,7 @@ def postgres_server(tmp_path_factory) -> Iterator[Server]:
         pytest.skip(f"{PG_ENV} not set")
     url = create_postgres_database("claims_browser")
     try:
-        _seeded(url)
+        _seeded(url, tmp_path_factory)
         yield from _serve(url, tmp_path_factory.mktemp("browser_pg") / "server.log")
     finally:
         drop_postgres_database(url)

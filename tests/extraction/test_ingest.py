@@ -94,7 +94,14 @@ def test_names_match_across_scripts_and_titles_attach_to_the_person(db):
         assert abbasi_claims and "Abbasi" in abbasi_claims[0].speaker.name
 
 
-def test_translation_hop_and_eu_modality_drift_between_versions(db):
+def test_translation_hop_and_eu_modality_drift_between_versions(db, monkeypatch):
+    # the rules' reading of seed 001: grouping aligns the two versions' claims in order, and the
+    # English model (on by default) finds more attributions in 001 than the curated seed has,
+    # which moves that alignment (see tests/extraction/test_learned_model.py for the model)
+    from claims.extraction import learned
+
+    monkeypatch.setenv(learned.ENV_VAR, "off")
+    learned.reset()
     _ingest(db, "000")
     _ingest(db, "001")
     with session_factory(db)() as s:

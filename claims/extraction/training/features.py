@@ -21,10 +21,17 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from claims.extraction.segmentation import paragraphs, sentences
 
-TOKEN_RE = re.compile(r"\w+(?:[’'.\-]\w+)*|[^\w\s]")
+# dotted abbreviations keep their full stop ("U.S.", "(D-N.C.)", "Sen.", "Mr."), so a speaker
+# span can end on them; otherwise words with inner apostrophes, hyphens and dots, or one symbol
+TOKEN_RE = re.compile(
+    r"\w+(?:[-’']\w+)*(?:\.\w+)+\.(?=\W|$)"
+    r"|(?<![\w.])(?:Mr|Mrs|Ms|Dr|Rep|Reps|Sen|Sens|Gov|Gen|Lt|Col|Sgt|Capt|Adm|Cmdr|Gens|St|Jr|Sr|Prof|Rev|Atty|Supt|Inc|Corp|Co|Ltd|No|Jan|Feb|Aug|Sept|Oct|Nov|Dec)\.(?=\s|$)"
+    r"|\w+(?:[’'.\-]\w+)*|[^\w\s]"
+)
 OPEN_QUOTES = frozenset("“«‘")
 CLOSE_QUOTES = frozenset("”»’")
 STRAIGHT_QUOTES = frozenset("\"'`")
@@ -56,16 +63,20 @@ class DocTokens:
     words: list[str]  # lower-cased
     sent: list[int]  # sentence index of each token
     sent_bounds: list[tuple[int, int]]  # token [start, end) of each sentence
+    sent_para: list[int] = field(default_factory=list)  # paragraph index of each sentence
     base: list[list[str]] = field(default_factory=list)
     cue_feats: list[list[str]] = field(default_factory=list)
     in_quote: list[bool] = field(default_factory=list)
     rule_cue: list[int] = field(default_factory=list)  # index of the rule claim whose cue covers the token, or -1
     rule_spk: list[int] = field(default_factory=list)
     rule_con: list[int] = field(default_factory=list)
+    _starts: list[int] = field(default_factory=list, repr=False)
 
     def token_range(self, span: Span) -> tuple[int, int]:
         """Tokens overlapping a character span: [first, last+1)."""
-        starts = [s for s, _ in self.spans]
+        starts = self._starts
+        if len(starts) != len(self.spans):
+            starts = self._starts = [s for s, _ in self.spans]
         a = bisect.bisect_right(starts, span[0]) - 1
         if a < 0 or self.spans[a][1] <= span[0]:
             a += 1
@@ -78,6 +89,7 @@ def tokenize(text: str) -> DocTokens:
     words: list[str] = []
     sent: list[int] = []
     bounds: list[tuple[int, int]] = []
+    paras: list[int] = []
     for para in paragraphs(text):
         for s in sentences(text, para):
             first = len(spans)
@@ -87,7 +99,8 @@ def tokenize(text: str) -> DocTokens:
                 sent.append(len(bounds))
             if len(spans) > first:
                 bounds.append((first, len(spans)))
-    return DocTokens(text, spans, words, sent, bounds)
+                paras.append(para.index)
+    return DocTokens(text, spans, words, sent, bounds, paras)
 
 
 def rule_marks(doc: DocTokens, rule_claims: list[tuple[Span | None, Span | None, Span | None]]) -> None:
@@ -103,6 +116,14 @@ def rule_marks(doc: DocTokens, rule_claims: list[tuple[Span | None, Span | None,
                 arr[i] = k
 
 
+def stem(w: str) -> str:
+    """A crude English stem (says/said/saying -> say-ish) so inflections share weights."""
+    for suf in ("ing", "ed", "es", "s"):
+        if len(w) > len(suf) + 2 and w.endswith(suf):
+            return w[: -len(suf)]
+    return w
+
+
 def _cue_bucket(rate: float) -> str:
     if rate >= 0.5:
         return "3"
@@ -113,12 +134,29 @@ def _cue_bucket(rate: float) -> str:
     return "0"
 
 
+_STATIC: dict[str, Any] = {"rates": None, "cache": {}}
+
+
 def base_features(doc: DocTokens, cue_rates: dict[str, float], rule_cues: frozenset[str]) -> None:
     """Per-token features that do not depend on a cue (computed once per document)."""
     words = doc.words
     n = len(words)
-    cl = [_cue_bucket(cue_rates.get(w, 0.0)) for w in words]
-    shapes = [_shape(doc.text[s:e]) for s, e in doc.spans]
+    # the per-word part of the features is the same wherever the word occurs: memoised
+    if _STATIC.get("rates") is not cue_rates or len(_STATIC["cache"]) > 200_000:
+        _STATIC["rates"], _STATIC["cache"] = cue_rates, {}  # holds the dict: its id is not reused
+    cache = _STATIC["cache"]
+    text = doc.text
+    statics = []
+    for (s, e), w in zip(doc.spans, words, strict=True):
+        surface = text[s:e]
+        static = cache.get(surface)
+        if static is None:
+            static = ("w=" + w, "s3=" + w[-3:], "sh=" + _shape(surface), "cl=" + _cue_bucket(cue_rates.get(w, 0.0)), "st=" + stem(w), _shape(surface), stem(w))
+            cache[surface] = static
+        statics.append(static)
+    cl = [st[3][3:] for st in statics]
+    shapes = [st[5] for st in statics]
+    stems = [st[6] for st in statics]
     in_quote = [False] * n
     for a, b in doc.sent_bounds:
         depth = 0
@@ -137,7 +175,7 @@ def base_features(doc: DocTokens, cue_rates: dict[str, float], rule_cues: frozen
     cue_feats = []
     rc, rs, rn = doc.rule_cue or [-1] * n, doc.rule_spk or [-1] * n, doc.rule_con or [-1] * n
     for i, w in enumerate(words):
-        f = ["w=" + w, "s3=" + w[-3:], "sh=" + shapes[i], "cl=" + cl[i]]
+        f = list(statics[i][:5])
         if w in rule_cues:
             f.append("lx")
         if in_quote[i]:
@@ -170,6 +208,9 @@ def base_features(doc: DocTokens, cue_rates: dict[str, float], rule_cues: frozen
             "cl+1=" + (cl[i + 1] if i + 1 < sb else "s"),
             "sh-1=" + (shapes[i - 1] if i > sa else "s"),
             "sh+1=" + (shapes[i + 1] if i + 1 < sb else "s"),
+            "st-1=" + (stems[i - 1] if i > sa else "s"),
+            "st+1=" + (stems[i + 1] if i + 1 < sb else "s"),
+            "pos=" + ("0" if i == sa else "1" if i - sa < 3 else "2" if i - sa < 8 else "3"),
         ]
         if i == sa:
             f.append("first")
@@ -207,6 +248,18 @@ def role_features(doc: DocTokens, cue: tuple[int, int], window: tuple[int, int])
     # is the cue inside a quotation? what quote state does each token have relative to it?
     cue_q = doc.in_quote[a]
     # punctuation between the token and the cue (comma/colon/quote) matters for boundaries
+    # commas and quotation marks between each token and the cue (apposition and clause edges)
+    seps = [0] * (end - start)
+    count = 0
+    for i in range(a - 1, start - 1, -1):
+        seps[i - start] = count
+        if words[i] in _SEPARATORS:
+            count += 1
+    count = 0
+    for i in range(b, end):
+        if words[i] in _SEPARATORS:
+            count += 1
+        seps[i - start] = count
     out = []
     for i in range(start, end):
         w = words[i]
@@ -242,10 +295,15 @@ def role_features(doc: DocTokens, cue: tuple[int, int], window: tuple[int, int])
                 f.append("RC")
         if i == a - 1 or i == b:
             f.append("adj=" + p + w)
+        sep = seps[i - start]
+        f.append("sep=" + p + (str(sep) if sep < 3 else "3"))
+        f.append("w-2=" + (words[i - 2] if i - 2 >= start else "<w>"))
+        f.append("w+2=" + (words[i + 2] if i + 2 < end else "</w>"))
         out.append(f)
     return out
 
 
+_SEPARATORS = frozenset([",", ";", ":", "“", "”", '"', "(", ")", "—", "–", "―"])
 ROLE_LABELS = ("O", "K", "BS", "IS", "BC", "IC")
 
 

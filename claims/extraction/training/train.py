@@ -32,7 +32,7 @@ CUE_FILE = "cue.crfsuite"
 ROLE_FILE = "role.crfsuite"
 LEXICON_FILE = "cue_rates.json"
 MANIFEST_FILE = "manifest.json"
-DEFAULT_PARAMS = {"c1": 0.2, "c2": 0.01, "max_iterations": 120, "feature.minfreq": 2, "feature.possible_transitions": True}
+DEFAULT_PARAMS = {"c1": 0.2, "c2": 0.01, "max_iterations": 120, "feature.minfreq": 3, "feature.possible_transitions": True}
 
 
 def read_records(path: Path, *, primary_only: bool, limit: int | None = None, seed: int = 13) -> list[dict[str, Any]]:
