@@ -21,11 +21,12 @@ from api.controllers.sources import SourceController
 from api.controllers.web import WEB_ROUTES, swagger_plugin
 from api.dependencies import provide_pagination, provide_session
 from api.errors import EXCEPTION_HANDLERS
-from api.observability import Metrics, metrics_endpoint
+from api.observability import Metrics, metrics_endpoint, metrics_of
 from api.openapi import OPENAPI_PATH
 from api.pages import SESSION_STORE, session_store
 from claims import __version__
 from claims.db import get_engine, session_factory
+from claims.jobs.store import queued_count
 from claims.ratelimit import buckets_for
 from claims.settings import Settings, get_settings
 
@@ -75,7 +76,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     openapi.install(app, settings)
     observability.install(app, settings)
+    metrics_of(app).track_queue("jobs", lambda: _queued_jobs(read_sessions))
     return app
+
+
+def _queued_jobs(sessions) -> int:
+    with sessions() as session:
+        return queued_count(session)
 
 
 __all__ = ["PUBLIC", "create_app"]

@@ -192,3 +192,16 @@ def test_keys_cli_rotate_and_expiry(db, use_database, client):
     listing = runner.invoke(main, ["keys", "list"], terminal_width=300)
     assert "desk" in listing.output and "expires" in listing.output
     assert runner.invoke(main, ["keys", "rotate", "nobody"]).exit_code == 1
+
+
+def test_metrics_report_the_jobs_waiting_in_the_database(client, db):
+    from sqlalchemy.orm import Session
+
+    from claims.models import Job
+    from claims.vocabulary import JobStatus
+
+    with Session(db) as session:
+        session.add_all([Job(kind="ping", params={}, status=JobStatus.QUEUED.value, max_attempts=1) for _ in range(3)])
+        session.add(Job(kind="ping", params={}, status=JobStatus.SUCCEEDED.value, max_attempts=1))
+        session.commit()
+    assert 'claims_job_queue_depth{queue="jobs"} 3.0' in client.get("/metrics").text

@@ -111,6 +111,11 @@ def get(session: Session, job_id: uuid.UUID) -> Job:
     return job
 
 
+def queued_count(session: Session) -> int:
+    """Jobs waiting to run (the metrics' queue depth; an index range on ``status``)."""
+    return session.scalar(select(func.count()).select_from(Job).where(Job.status == JobStatus.QUEUED.value)) or 0
+
+
 def list_jobs(session: Session, *, status: str | None = None, kind: str | None = None, limit: int = 50,
               offset: int = 0) -> tuple[list[Job], int]:
     query = select(Job)
