@@ -109,11 +109,13 @@ def bulk(db: Database, path: Path) -> float:
 def raw_copy(src: Database, dst: Database) -> tuple[float, int]:
     """Copy every row of ``src`` into ``dst`` with the driver's executemany (rows read first,
     not timed): the raw load of the same rows. Returns (seconds, claims)."""
+    from claims.models import metadata
+
     rows: dict[str, tuple[list[str], list[tuple]]] = {}
     with src.raw() as conn:
         for table in TABLES:
-            cur = conn.cursor()
-            cur.execute(f"SELECT * FROM {table}")
+            cur = conn.cursor()  # the models' columns (not what the database computes, e.g. tsv)
+            cur.execute(f"SELECT {', '.join(c.name for c in metadata.tables[table].columns)} FROM {table}")
             names = [d[0] for d in cur.description]
             data = cur.fetchall()
             if src.backend == "postgresql":  # jsonb comes back as dicts

@@ -311,12 +311,12 @@ class SearchDocument(_PlainBase):
 
     - SQLite: the FTS5 external-content table ``search_fts`` (``content_rowid`` = ``id``), kept in
       step by triggers on this table, and ``search_fts_vocab`` (fts5vocab, document frequencies);
-    - PostgreSQL: the GIN index ``ix_search_document_tsv`` on
-      ``array_to_tsvector(array_remove(string_to_array(terms, ' '), ''))`` (the terms are taken
-      as lexemes as they are, no parser or dictionary in between).
+    - PostgreSQL: the stored generated column ``tsv`` =
+      ``array_to_tsvector(array_remove(string_to_array(terms, ' '), ''))`` (the terms taken as
+      lexemes as they are, no parser or dictionary in between) and its GIN index.
 
-    Both are created by migration 0009 and are not in this metadata (``migrations/env.py``
-    leaves them out of the comparison). A migration that rebuilds this table on SQLite (batch
+    Both are created by migration 0009 and are not in this metadata, so no insert names them
+    (``migrations/env.py`` leaves them out of the comparison). A migration that rebuilds this table on SQLite (batch
     mode) drops the triggers with it and must recreate them.
     """
 

@@ -16,7 +16,7 @@ Seam (kept stable for whoever replaces the internals, e.g. SQLite FTS5 / Postgre
 
 Internals: ``search_document`` holds one row per claim, its analysed terms space separated
 (``claims.indexing``), indexed by the engine (migration 0009): an FTS5 external-content table
-on SQLite, a GIN index over the terms as tsvector lexemes on PostgreSQL. A search
+on SQLite, a GIN-indexed generated tsvector column of the terms as lexemes on PostgreSQL. A search
 
 1. reads the corpus size and mean length without scanning (the FTS5 averages record; on
    PostgreSQL the planner's row estimate and a page sample, exact below ``EXACT_STATS_DOCS``),
@@ -37,7 +37,6 @@ from __future__ import annotations
 import math
 import time
 import uuid
-from collections import Counter
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select, text
@@ -57,8 +56,8 @@ EXHAUSTIVE_DOCS = 10_000
 POOL_FACTOR = 3
 #: PostgreSQL: below this many documents (planner estimate) the statistics are counted exactly.
 EXACT_STATS_DOCS = 50_000
-#: The PostgreSQL GIN index's expression (migration 0009); queries must spell it the same.
-PG_TSV = "array_to_tsvector(array_remove(string_to_array(terms, ' '), ''))"
+#: The PostgreSQL generated column of the terms as lexemes, GIN-indexed (migration 0009).
+PG_TSV = "tsv"
 _stats_cache: dict[str, tuple[float, int, float, int]] = {}
 _lexeme_cache: dict[str, tuple[float, dict[str, float]]] = {}
 
@@ -119,12 +118,15 @@ def search(session: Session, query: str, *, limit: int = 50) -> SearchResult:
     hits = []
     for claim_id, terms in rows:
         words = terms.split()
-        counts = Counter(w for w in words if w in wanted)
-        if not counts:
+        held = wanted.intersection(words)
+        if not held:
             continue
         length_norm = K1 * (1 - B + B * len(words) / avgdl)
-        score = sum(idf[t] * tf * (K1 + 1) / (tf + length_norm) for t, tf in counts.items())
-        hits.append(Hit(claim_id, score, set(counts)))
+        score = 0.0
+        for t in held:
+            tf = words.count(t)
+            score += idf[t] * tf * (K1 + 1) / (tf + length_norm)
+        hits.append(Hit(claim_id, score, held))
     hits.sort(key=lambda h: (-h.score, h.claim_id))
     return SearchResult(qterms, idf, hits[:limit])
 
@@ -267,9 +269,9 @@ class _PostgreSQL:
             weights = []
             for i, term in enumerate(terms):
                 params[f"t{i}"], params[f"w{i}"] = _tsquery_lexeme(term), idf[term]
-                weights.append(f"CASE WHEN v @@ CAST(:t{i} AS tsquery) THEN CAST(:w{i} AS float8) ELSE 0 END")
-            sql = (f"SELECT claim_id, terms FROM (SELECT claim_id, terms, {PG_TSV} AS v FROM search_document "
-                   f"WHERE {PG_TSV} @@ CAST(:q AS tsquery)) s ORDER BY {' + '.join(weights)} DESC LIMIT :pool")
+                weights.append(f"CASE WHEN {PG_TSV} @@ CAST(:t{i} AS tsquery) THEN CAST(:w{i} AS float8) ELSE 0 END")
+            sql = (f"SELECT claim_id, terms FROM search_document WHERE {PG_TSV} @@ CAST(:q AS tsquery) "
+                   f"ORDER BY {' + '.join(weights)} DESC LIMIT :pool")
         return _claim_rows(session, sql, params)
 
     @staticmethod
@@ -283,8 +285,8 @@ class _PostgreSQL:
 
 
 def _lexeme_frequencies(session: Session) -> dict[str, float]:
-    """The most common lexemes of the GIN index's expression and their share of documents, as
-    the last ANALYZE sampled them (empty before the first)."""
+    """The most common lexemes of ``search_document.tsv`` and their share of documents, as the
+    last ANALYZE sampled them (empty before the first)."""
     key = str(session.get_bind().url)
     cached = _lexeme_cache.get(key)
     now = time.monotonic()
@@ -292,7 +294,7 @@ def _lexeme_frequencies(session: Session) -> dict[str, float]:
         return cached[1]
     row = session.execute(
         text("SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
-             "WHERE tablename = 'ix_search_document_tsv' LIMIT 1")
+             "WHERE tablename = 'search_document' AND attname = 'tsv' LIMIT 1")
     ).first()
     freqs = dict(zip(row[0], row[1], strict=False)) if row and row[0] is not None else {}
     _lexeme_cache[key] = (now, freqs)
@@ -300,9 +302,12 @@ def _lexeme_frequencies(session: Session) -> dict[str, float]:
 
 
 def _claim_rows(session: Session, sql: str, params: dict) -> list[tuple[uuid.UUID, str]]:
-    """(claim id, terms) of a hand-written query, typed as the model's columns (UUIDs)."""
-    table = SearchDocument.__table__
-    return list(session.execute(text(sql).columns(table.c.claim_id, table.c.terms), params).tuples())
+    """(claim id, terms) of a hand-written query. The ids are converted here, not by the column
+    type (GUID's result processing costs more than the rest of reading a pool of rows)."""
+    rows = session.execute(text(sql), params).tuples()
+    if session.get_bind().dialect.name == "sqlite":  # GUID is stored as its 16 bytes
+        return [(uuid.UUID(bytes=bytes(cid)), terms) for cid, terms in rows]
+    return [(cid if isinstance(cid, uuid.UUID) else uuid.UUID(str(cid)), terms) for cid, terms in rows]
 
 
 def _engine(session: Session):

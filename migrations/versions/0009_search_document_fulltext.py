@@ -12,8 +12,11 @@ occurs), indexed by the engine's own full-text machinery:
   (content_rowid ``id``; tokenizer unicode61 with ``@``, ``~`` and ``-`` as token characters and
   no diacritic folding, so every analysed term is one token as written), kept in step by three
   triggers on ``search_document``; ``search_fts_vocab`` (fts5vocab, per-term document counts).
-- PostgreSQL: a GIN index on ``array_to_tsvector(array_remove(string_to_array(terms, ' '),
-  ''))``: the terms are the lexemes as they are, no text-search parser or dictionary.
+- PostgreSQL: ``search_document.tsv``, a stored generated column
+  ``array_to_tsvector(array_remove(string_to_array(terms, ' '), ''))`` (the terms are the
+  lexemes as they are, no text-search parser or dictionary), with the GIN index
+  ``ix_search_document_tsv``. The column is not in the models (the database computes it; no
+  insert may name it) and ``migrations/env.py`` leaves it out of the comparison.
 
 Upgrade builds the documents from ``search_term`` (tf repetitions) and drops it; downgrade
 rebuilds ``search_term`` from the documents (term counts) and drops them. Both directions keep
@@ -33,7 +36,7 @@ down_revision = "0008"
 branch_labels = None
 depends_on = None
 
-#: The expression the PostgreSQL GIN index is built on (claims/query/fulltext.py queries it).
+#: The PostgreSQL generated column's expression.
 TSV = "array_to_tsvector(array_remove(string_to_array(terms, ' '), ''))"
 FTS5_TOKENIZE = "unicode61 remove_diacritics 0 tokenchars '@~-'"
 
@@ -87,7 +90,8 @@ def upgrade() -> None:
             op.execute(statement)
         op.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
     else:
-        op.execute(f"CREATE INDEX ix_search_document_tsv ON search_document USING gin ({TSV})")
+        op.execute(f"ALTER TABLE search_document ADD COLUMN tsv tsvector GENERATED ALWAYS AS ({TSV}) STORED")
+        op.execute("CREATE INDEX ix_search_document_tsv ON search_document USING gin (tsv)")
 
 
 def downgrade() -> None:
@@ -97,6 +101,7 @@ def downgrade() -> None:
             op.execute(statement)
     else:
         op.execute("DROP INDEX IF EXISTS ix_search_document_tsv")
+        op.execute("ALTER TABLE search_document DROP COLUMN IF EXISTS tsv")
     search_term = op.create_table(
         "search_term",
         sa.Column("term", sa.String(length=64), nullable=False),
