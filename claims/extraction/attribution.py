@@ -1081,3 +1081,20 @@ class SentenceAttributor:
         while j > 0 and F[j - 1] in " ,،":
             j -= 1
         return j
+
+
+_WORD_BEFORE = re.compile(r"(\w+)\W*$")
+
+
+def en_discourse_marker(text: str, cue: Span) -> bool:
+    """A cue word that opens an English discourse marker ("That said, ...", "Needless to say"):
+    the same test ``_english`` applies, on character offsets (for the learned model's cues)."""
+    word = re.match(r"\w+", text[cue[0] : cue[1]])
+    head = text[max(0, cue[0] - 40) : cue[0]]
+    prev = _WORD_BEFORE.search(head)
+    if word is None or prev is None or not head[prev.end(1) :].isspace():
+        return False
+    if f"{prev.group(1).lower()} {word.group().lower()}" not in _EN_DISCOURSE:
+        return False
+    before = head[: prev.start(1)].rstrip(" \"“'‘")
+    return not before or before[-1] in ",.;:!?\n—–"

@@ -1,14 +1,29 @@
 """The error classes real articles showed (issue 14), each on text the team wrote, in both
 languages: fragment speakers, appositions, relays, described sources, furniture, speakers
-followed across sentences, joint statements and a lede given to its statement. These test the
-rules (``extract_rules``: the model's features and its fallback, and the whole Arabic path)."""
+followed across sentences, joint statements and a lede given to its statement. Every test runs
+twice: the whole pipeline (English with the trained model on, which must not override the rules'
+decisions on these classes) and the rules alone (the model's features and its fallback, and the
+whole Arabic path)."""
 
 from __future__ import annotations
 
 import pytest
 
-from claims.extraction.pipeline import extract_rules as extract
+from claims.extraction import extract, learned
 from claims.vocabulary import Relation, SourceKind
+
+
+@pytest.fixture(autouse=True, params=["model", "rules"])
+def attribution_path(request, monkeypatch):
+    """English through the trained model (the default) and through the rules alone."""
+    if request.param == "rules":
+        monkeypatch.setenv(learned.ENV_VAR, "off")
+    else:
+        monkeypatch.delenv(learned.ENV_VAR, raising=False)
+    learned.reset()
+    assert (learned.default_model() is None) == (request.param == "rules")
+    yield request.param
+    learned.reset()
 
 
 def claims_of(text: str, lang: str, outlet: str = "Harbour Gazette"):
