@@ -211,3 +211,23 @@ def test_a_lede_goes_to_the_statement_the_next_paragraph_names():
     cs = claims_of(text, "ar", "جريدة الساحل")
     lede = claim_with(cs, "توسيع التبادل")
     assert lede.hops[0].mention.kind == SourceKind.DOCUMENT and "بيان مشترك" in lede.hops[0].mention.display
+
+
+# --------------------------------------------------------------------- nominal denials
+@pytest.mark.parametrize(
+    ("text", "speaker", "content", "not_in_content"),
+    [
+        ("نفى الجيش الوطني، الأحد، مشاركته في الهجوم على المعبر، مؤكداً أن قواته لم تغادر مواقعها.", "الجيش الوطني", "مشاركته في الهجوم", "قواته"),
+        ("ونفى الناطق باسم البلدية خالد العمر صحة الأنباء عن إغلاق السوق.", "خالد العمر", "صحة الأنباء", None),
+        ("ونفت الحركة في بيان مسؤوليتها عن التفجير، واعتبرت أن الاتهامات لا أساس لها.", "الحركة", "مسؤوليتها عن التفجير", "في بيان"),
+        ("في المقابل، نفى المتحدث باسم وزارة الداخلية العقيد سامر الحلبي وجود أي اعتقالات، وقال إن الوضع هادئ.", "سامر الحلبي", "وجود أي اعتقالات", "الوضع هادئ"),
+    ],
+)
+def test_a_denial_with_a_nominal_object_is_its_own_claim_ar(text, speaker, content, not_in_content):
+    denied = [c for c in claims_of(text, "ar", "جريدة الساحل") if c.modality.value == "denied"]
+    assert denied, [c.text for c in claims_of(text, "ar", "جريدة الساحل")]
+    c = denied[0]
+    assert content in c.text and (not_in_content is None or not_in_content not in c.text), c.text
+    assert speaker in c.hops[0].mention.display
+    said = text[c.hops[0].speaker_span[0] : c.hops[0].speaker_span[1]]
+    assert content.split()[0] not in said
