@@ -22,7 +22,7 @@ from pydantic import (
 )
 from pydantic.json_schema import WithJsonSchema
 
-from claims.vocabulary import Modality, Relation, ReviewStatus, SourceKind, Stance
+from claims.vocabulary import Modality, Relation, ReviewStatus, SourceKind, Stance, Verdict
 
 T = TypeVar("T")
 
@@ -191,10 +191,19 @@ class AliasOut(Schema):
     note: str | None = None
 
 
+_DISPLAY_NAME = (
+    "How the source is named in the language of the answer or page (claims.names.display_name): its canonical "
+    "name when written in that language, else a name alias in that script (never a role or back-reference such "
+    "as 'the report' or 'المصدر'), else the canonical name; a publisher the text does not name is said as such. "
+    "Null where no language applies (records read as stored)."
+)
+
+
 class SourceRef(Schema):
     id: uuid.UUID
-    name: str
+    name: str = Field(description="The canonical (record) name")
     kind: SourceKind
+    display_name: str | None = Field(default=None, description=_DISPLAY_NAME)
 
 
 class SourceIn(Schema):
@@ -427,9 +436,10 @@ class ClaimBrief(Schema):
 
 class Origin(Schema):
     id: uuid.UUID
-    name: str
+    name: str = Field(description="The canonical (record) name")
     kind: SourceKind
     aliases: list[str]
+    display_name: str | None = Field(default=None, description=_DISPLAY_NAME)
     #: The telling (this claim or a member of its group) whose hop 0 this is.
     claim_id: uuid.UUID | None = None
 
@@ -470,9 +480,17 @@ class AskIn(Schema):
     limit: int = Field(default=3, ge=1, le=20)
 
 
+_VERDICT = (
+    "For a yes/no question only (null otherwise): yes (stated firmly, or as firmly as the question "
+    "states it), no (denied), only_hedged (no telling states it firmly), disputed (the tellings disagree: "
+    "affirmed and denied, or stated firmly by some and only hedged by others), unsupported (nothing stored says it)"
+)
+
+
 class Answer(Provenance):
     confidence: float
     answer_text: str | None = None
+    verdict: Verdict | None = Field(default=None, description=_VERDICT + "; judged on this proposition's tellings")
 
 
 class AskOut(Schema):
@@ -480,6 +498,7 @@ class AskOut(Schema):
     found: bool
     intent: str
     lang: str
+    verdict: Verdict | None = Field(default=None, description=_VERDICT + "; the first answer's, or unsupported when none is found")
     answers: list[Answer]
 
 
