@@ -95,12 +95,12 @@ def ask(question: str, as_json: bool, limit: int) -> None:
         click.echo(result.model_dump_json(indent=2))
         return
     if result.verdict:
-        console.print(f"[bold]verdict: {result.verdict.value.replace('_', ' ')}[/bold]")
+        console.print(f"[bold]verdict: {str(result.verdict).replace('_', ' ')}[/bold]")
     if not result.found:
         console.print("[yellow]Not found:[/yellow] nothing stored supports this question.")
         sys.exit(1)
     for n, answer in enumerate(result.answers, 1):
-        verdict = f" [verdict: {answer.verdict.value.replace('_', ' ')}]" if answer.verdict else ""
+        verdict = f" [verdict: {str(answer.verdict).replace('_', ' ')}]" if answer.verdict else ""
         console.print(f"[bold]{n}. {escape(answer.answer_text or '')}[/bold]  (confidence {answer.confidence:.2f}){escape(verdict)}")
         console.print(escape(f"   claim [{answer.claim.lang}, {answer.claim.modality}]: {answer.claim.text}"))
         table = Table(show_header=True, header_style="bold")
