@@ -476,8 +476,39 @@ class Provenance(Schema):
 
 
 class AskIn(Schema):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"question": "Does the EU consider the IRGC a terrorist organisation?", "limit": 3},
+        {"question": "من قال إن إيران ستملأ الفراغ؟"},
+    ]})
+
     question: Words(500)
     limit: int = Field(default=3, ge=1, le=20)
+
+
+def _id(n: int) -> str:
+    return f"0190e3c4-0000-7000-8000-{n:012d}"
+
+
+_PUBLISHER = {"id": _id(3), "name": "Unidentified publisher of seed 001", "kind": "outlet", "display_name": "an unidentified publisher"}
+#: The OpenAPI example of an answer (a yes/no question whose tellings disagree on how firmly).
+ASK_EXAMPLE = {
+    "question": "Does the EU consider the IRGC a terrorist organisation?", "found": True, "intent": "verify", "lang": "en",
+    "verdict": "disputed",
+    "answers": [{
+        "claim": {"id": _id(1), "text": "as the EU does", "lang": "en", "modality": "asserted", "stance": "affirm"},
+        "document_id": _id(2),
+        "origin": {**_PUBLISHER, "aliases": [], "claim_id": _id(1)},
+        "chain": [{"position": 0, "source": _PUBLISHER, "relation": "published", "lang": "en", "modality": "asserted", "cue": None,
+                   "evidence": {"document_id": _id(2), "start": 412, "end": 426, "text": "as the EU does"}}],
+        "group": [{"claim_id": _id(4), "document_id": _id(5), "lang": "ar", "text": "كما يفكر الاتحاد الأوروبي بتصنيفه منظمة إرهابية",
+                   "modality": "hedged", "speaker": {"id": _id(6), "name": "Al Arabiya", "kind": "outlet", "display_name": "Al Arabiya"}}],
+        "drift": [{"from_position": None, "to_position": None, "field": "modality", "before": "asserted", "after": "hedged",
+                   "scope": "group", "from_claim_id": _id(1), "to_claim_id": _id(4)}],
+        "confidence": 0.99,
+        "answer_text": "Disputed: an unidentified publisher states it, but Al Arabiya only hedges it. Originally an unidentified publisher.",
+        "verdict": "disputed",
+    }],
+}
 
 
 _VERDICT = (
@@ -494,6 +525,8 @@ class Answer(Provenance):
 
 
 class AskOut(Schema):
+    model_config = ConfigDict(json_schema_extra={"examples": [ASK_EXAMPLE]})
+
     question: str
     found: bool
     intent: str

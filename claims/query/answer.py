@@ -23,6 +23,19 @@ from claims.syndication import FirstAppearance, first_appearance
 from claims.vocabulary import MODALITY_STRENGTH, Modality, Relation, Verdict
 
 
+@dataclass(frozen=True)
+class Statement:
+    """One thing a speaker said, for "what did X say" (``statements_answer``)."""
+
+    who: str
+    text: str
+    wording: str
+    outlet: str | None
+    date: str | None
+    #: The proposition's origin is another source (the answer's chain is that telling's).
+    elsewhere: bool
+
+
 @dataclass
 class AnswerContext:
     """What a language module needs to phrase one answer."""
@@ -49,13 +62,18 @@ class AnswerContext:
     asked: Claim | None = None
 
     @property
-    def asked_wording(self) -> Modality:
-        return weakest_wording(self.asked or self.claim)[0]
-
-    @property
-    def asked_date(self) -> str | None:
-        doc = (self.asked or self.claim).document
-        return doc.published_at.date().isoformat() if doc.published_at else None
+    def statement(self) -> Statement:
+        """The asked telling as "what X said" shows it."""
+        asked = self.asked or self.claim
+        doc = asked.document
+        return Statement(
+            who=self.name(asked.speaker),
+            text=asked.text,
+            wording=weakest_wording(asked)[0].value,
+            outlet=self.name(doc.outlet) if doc.outlet is not None else None,
+            date=doc.published_at.date().isoformat() if doc.published_at else None,
+            elsewhere=self.found.origin.id != asked.speaker_id,
+        )
 
     @property
     def wording(self) -> Modality:

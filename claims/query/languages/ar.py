@@ -148,23 +148,15 @@ def verdict_answer(ctx: AnswerContext) -> str:
 
 def statements_answer(ctx: AnswerContext) -> str:
     """What a named speaker said (no topic): who, the words, how firmly, where and when."""
-    asked = ctx.asked or ctx.claim
-    wording = ctx.asked_wording.value
-    text = f"قال {ctx.name(asked.speaker)}: «{asked.text}» (الصيغة {MODALITY.get(wording, wording)})"
-    doc = asked.document
-    if doc.outlet is not None:
-        text += f"، ونشرها {ctx.name(doc.outlet)}"
-    if ctx.asked_date:
-        text += f" بتاريخ {ctx.asked_date}"
-    text += "."
-    if ctx.found.origin.id != asked.speaker_id:
-        text += " " + _chain(ctx) + "."
-    return text
+    st = ctx.statement
+    text = f"قال {st.who}: «{st.text}» (الصيغة {MODALITY.get(st.wording, st.wording)})" + (f"، ونشرها {st.outlet}" if st.outlet else "")
+    text += (f" بتاريخ {st.date}." if st.date else ".")
+    return text + (" " + _chain(ctx) + "." if st.elsewhere else "")
 
 
 def first_reported_answer(ctx: AnswerContext) -> str:
     if ctx.syndicated:
-        return describe(ctx.appearances, "ar")
+        return describe(ctx.appearances, "ar", ctx.name)
     doc = ctx.first.document
     date = doc.published_at.date().isoformat() if doc.published_at else None
     when = f"بتاريخ {date}" if date else "(تاريخ النشر غير مسجل)"
@@ -172,12 +164,7 @@ def first_reported_answer(ctx: AnswerContext) -> str:
 
 
 def change_answer(ctx: AnswerContext) -> str:
-    name = ctx.name
-    parts = []
-    for d in ctx.hop_changes:
-        parts.append(f"تحولت الصيغة من {MODALITY.get(d.before, d.before)} إلى {MODALITY.get(d.after, d.after)} عند {name(ctx.hop_source(d.to_position))}")
-    for d in ctx.lang_changes:
-        parts.append(f"تُرجمت من {d.before} إلى {d.after} عند {name(ctx.hop_source(d.to_position))}")
+    parts = _hop_changes(ctx)
     if ctx.group_changes:
         parts.append("وتختلف صيغتها بين المصادر: " + "، ".join(sorted({MODALITY.get(d.after, d.after or "") for d in ctx.group_changes})))
     return ("؛ ".join(parts) + ".") if parts else "لم تتغير صياغة الادعاء بين مراحل النقل المسجلة."

@@ -83,7 +83,7 @@ def chain_answer(ctx: AnswerContext) -> str:
 
 def first_reported_answer(ctx: AnswerContext) -> str:
     if ctx.syndicated:
-        return describe(ctx.appearances, "en")
+        return describe(ctx.appearances, "en", ctx.name)
     doc = ctx.first.document
     outlet = ctx.first_outlet
     date = doc.published_at.date().isoformat() if doc.published_at else None
@@ -92,12 +92,7 @@ def first_reported_answer(ctx: AnswerContext) -> str:
 
 
 def change_answer(ctx: AnswerContext) -> str:
-    name = ctx.name
-    parts = []
-    for d in ctx.hop_changes:
-        parts.append(f"it went from {d.before} to {d.after} at {name(ctx.hop_source(d.to_position))}")
-    for d in ctx.lang_changes:
-        parts.append(f"it was translated from {d.before} to {d.after} by {name(ctx.hop_source(d.to_position))}")
+    parts = _hop_changes(ctx)
     if ctx.group_changes:
         parts.append("other tellings state it as " + ", ".join(sorted({d.after or "" for d in ctx.group_changes})))
     return ("As relayed, " + "; ".join(parts) + ".") if parts else "The wording did not change across the recorded hops."
@@ -172,16 +167,7 @@ def verdict_answer(ctx: AnswerContext) -> str:
 
 def statements_answer(ctx: AnswerContext) -> str:
     """What a named speaker said (no topic): who, the words, how firmly, where and when."""
-    asked = ctx.asked or ctx.claim
-    who = ctx.name(asked.speaker)
-    wording = ctx.asked_wording.value
-    text = f"{who} said: \u201c{asked.text}\u201d ({wording})"
-    doc = asked.document
-    if doc.outlet is not None:
-        text += f", published by {ctx.name(doc.outlet)}"
-    if ctx.asked_date:
-        text += f" on {ctx.asked_date}"
-    text += "."
-    if ctx.found.origin.id != asked.speaker_id:
-        text += " " + _chain(ctx)
-    return text
+    st = ctx.statement
+    text = f"{st.who} said: \u201c{st.text}\u201d ({st.wording})" + (f", published by {st.outlet}" if st.outlet else "")
+    text += (f" on {st.date}." if st.date else ".")
+    return text + (" " + _chain(ctx) if st.elsewhere else "")
