@@ -19,8 +19,8 @@ from claims.languages import LANGUAGES
 from claims.models import Source
 from claims.query import fulltext, vectors
 from claims.query.fulltext import SearchResult
-from claims.vocabulary import SourceKind
 from claims.text import _WORD, light, terms
+from claims.vocabulary import SourceKind
 
 
 @dataclass(frozen=True)
