@@ -32,7 +32,6 @@ from litestar.middleware.session.server_side import ServerSideSessionBackend, Se
 from litestar.stores.base import Store
 from litestar.stores.file import FileStore
 from litestar.stores.memory import MemoryStore
-from litestar.stores.redis import RedisStore
 from sqlalchemy.engine import make_url
 
 from claims.keys import grants
@@ -143,6 +142,8 @@ def session_store(settings: Settings) -> Store:
     if kind == "redis" or (kind == "auto" and settings.redis_url):
         if not settings.redis_url:
             raise ValueError("CLAIMS_SESSION_STORE=redis needs CLAIMS_REDIS_URL")
+        from litestar.stores.redis import RedisStore  # the redis client only when it is used
+
         return RedisStore.with_client(settings.redis_url, namespace=settings.session_redis_prefix)
     if kind == "memory":
         return MemoryStore()

@@ -17,14 +17,17 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from claims.models import Document, Source, Story
 from claims.text import words
+
+if TYPE_CHECKING:  # datasketch (with scipy) takes about a second to import: only ingest needs it
+    from datasketch import MinHash
 
 NUM_PERM = 128
 SCHEME = "affine32"  # datasketch's default hashing scheme, named so stored signatures stay readable
@@ -46,6 +49,8 @@ def signature(text: str) -> MinHash:
         shingles = {" ".join(tokens[i : i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1)}
     else:
         shingles = set(tokens)
+    from datasketch import MinHash
+
     mh = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
     mh.update_batch([s.encode("utf-8") for s in sorted(shingles)])
     return mh
@@ -56,6 +61,8 @@ def to_bytes(mh: MinHash) -> bytes:
 
 
 def from_bytes(blob: bytes) -> MinHash:
+    from datasketch import MinHash
+
     return MinHash(num_perm=NUM_PERM, hashvalues=np.frombuffer(blob, dtype="<u4"), scheme=SCHEME)
 
 
@@ -63,6 +70,8 @@ class _Index:
     """The LSH index of one database, synchronised with ``document.minhash`` on each use."""
 
     def __init__(self) -> None:
+        from datasketch import MinHashLSH
+
         self.lsh = MinHashLSH(num_perm=NUM_PERM, params=_LSH_BANDS)
         self.signatures: dict[uuid.UUID, MinHash] = {}
         self.lock = threading.Lock()

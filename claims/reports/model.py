@@ -9,7 +9,6 @@ import uuid
 from enum import StrEnum
 from typing import Any
 
-from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
@@ -230,7 +229,9 @@ def claim_count(session: Session, kind: Kind | str, subject_id: uuid.UUID) -> in
 
 def database_revision(session: Session) -> str | None:
     """The Alembic revision of the database the report is read from (same transaction)."""
-    return MigrationContext.configure(session.connection()).get_current_revision()
+    from claims.migrate import current_on  # alembic loads on the first report, not at start-up
+
+    return current_on(session.connection())
 
 
 def build_report(session: Session, kind: Kind | str, subject_id: uuid.UUID) -> Report:
