@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -172,6 +173,7 @@ class Appearance:
     url: str | None
     published_at: datetime.datetime | None
     copied_from: uuid.UUID | None = None  # the earliest dated appearance, for the later dated ones
+    outlet_id: uuid.UUID | None = None
 
 
 @dataclass
@@ -189,7 +191,7 @@ class FirstAppearance:
 
 def _appearance(session: Session, doc: Document) -> Appearance:
     outlet = session.get(Source, doc.outlet_id).name if doc.outlet_id else None
-    return Appearance(doc.id, outlet, doc.title, doc.canonical_url or doc.url, doc.published_at)
+    return Appearance(doc.id, outlet, doc.title, doc.canonical_url or doc.url, doc.published_at, outlet_id=doc.outlet_id)
 
 
 def _utc(value: datetime.datetime) -> datetime.datetime:
@@ -228,9 +230,12 @@ def _day(value: datetime.datetime) -> str:
     return _utc(value).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def describe(result: FirstAppearance, lang: str = "en") -> str:
-    """One or two sentences saying who published first, who copied whom, with the dates."""
+def describe(result: FirstAppearance, lang: str = "en", outlet_name: Callable[[uuid.UUID], str] | None = None) -> str:
+    """One or two sentences saying who published first, who copied whom, with the dates; each
+    outlet named by ``outlet_name(outlet id)`` when given (an answer's display-name rule)."""
     def name(a: Appearance) -> str:
+        if a.outlet_id is not None and outlet_name is not None:
+            return outlet_name(a.outlet_id)
         return a.outlet or ("ناشر غير معروف" if lang == "ar" else "an unknown publisher")
 
     if result.first is None:
