@@ -8,8 +8,8 @@
   verified: a bad key gets 401 even where none is needed. 401 = no valid key, 403 = the key
   lacks the scope, 429 (with ``Retry-After``) = the rate limit is spent: per key, and per client
   address for requests without a key, in a store every process shares (``claims.ratelimit``).
-  Every limited response carries ``RateLimit-Limit``, ``RateLimit-Remaining`` and
-  ``RateLimit-Reset``.
+  Every limited response carries ``RateLimit-Policy`` and ``RateLimit`` (current IETF draft)
+  and ``RateLimit-Limit``, ``RateLimit-Remaining`` and ``RateLimit-Reset`` (earlier drafts).
 * The authenticated key's name becomes the audit actor (``api:<name>``). The key itself is
   never logged, stored or echoed: only its SHA-256 is compared.
 """
@@ -72,6 +72,11 @@ class RateLimiter:
         self.settings = settings
         self.buckets = buckets
 
+    def limits(self, key_name: str | None) -> bool:
+        """Whether this kind of caller has a budget at all (no bucket to read when not)."""
+        per_minute = self.settings.rate_limit_per_minute if key_name is not None else self.settings.rate_limit_anonymous_per_minute
+        return per_minute > 0
+
     def take(self, key_name: str | None, client: str) -> Decision | None:
         """One request's decision; None when that kind of caller is unlimited."""
         if key_name is not None:
@@ -85,8 +90,13 @@ class RateLimiter:
 
 
 def rate_limit_headers(decision: Decision) -> dict[str, str]:
-    """The RateLimit header fields (IETF draft): budget, what is left, seconds until full."""
+    """The RateLimit header fields: the structured ``RateLimit-Policy`` / ``RateLimit`` pair of
+    the current IETF draft (draft-ietf-httpapi-ratelimit-headers-10: quota ``q`` per window ``w``
+    seconds; ``r`` left, ``t`` seconds until full), and the three fields of the earlier drafts
+    that clients already read (budget, what is left, seconds until full)."""
     return {
+        "RateLimit-Policy": f'"burst";q={decision.limit};w=60',
+        "RateLimit": f'"burst";r={decision.remaining};t={decision.reset}',
         "RateLimit-Limit": str(decision.limit),
         "RateLimit-Remaining": str(decision.remaining),
         "RateLimit-Reset": str(decision.reset),
@@ -149,7 +159,12 @@ async def api_key_guard(connection: ASGIConnection, handler: BaseRouteHandler) -
             )
         _state(connection)["actor"] = key.actor
     client = connection.client.host if connection.client else "unknown"
-    decision = await anyio.to_thread.run_sync(app_state.rate_limiter.take, key.name if key else None, client)
+    limiter: RateLimiter = app_state.rate_limiter
+    decision = (
+        await anyio.to_thread.run_sync(limiter.take, key.name if key else None, client)
+        if limiter.limits(key.name if key else None)
+        else None  # unlimited: no worker thread for a decision that is known
+    )
     if decision is not None:
         _state(connection)["rate_limit_headers"] = rate_limit_headers(decision)
         if not decision.allowed:

@@ -38,7 +38,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from bench import minimal_app, synth  # noqa: E402
 
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-TABLES = ["source", "source_alias", "claim_group", "document", "claim", "relay_hop", "search_term", "audit_event"]
+TABLES = ["source", "source_alias", "claim_group", "document", "claim", "relay_hop", "search_document", "audit_event"]
 
 
 def pct(xs: list[float], q: float) -> float:
@@ -109,11 +109,13 @@ def bulk(db: Database, path: Path) -> float:
 def raw_copy(src: Database, dst: Database) -> tuple[float, int]:
     """Copy every row of ``src`` into ``dst`` with the driver's executemany (rows read first,
     not timed): the raw load of the same rows. Returns (seconds, claims)."""
+    from claims.models import metadata
+
     rows: dict[str, tuple[list[str], list[tuple]]] = {}
     with src.raw() as conn:
         for table in TABLES:
-            cur = conn.cursor()
-            cur.execute(f"SELECT * FROM {table}")
+            cur = conn.cursor()  # the models' columns (not what the database computes, e.g. tsv)
+            cur.execute(f"SELECT {', '.join(c.name for c in metadata.tables[table].columns)} FROM {table}")
             names = [d[0] for d in cur.description]
             data = cur.fetchall()
             if src.backend == "postgresql":  # jsonb comes back as dicts
@@ -254,7 +256,7 @@ def _wait(url: str, proc: subprocess.Popen, timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {proc.stderr.read().decode()[-1500:] if proc.stderr else ''}")
+            raise RuntimeError(f"server exited: {_tail(proc)}")
         try:
             if httpx.get(url, timeout=2).status_code < 500:
                 return
@@ -262,6 +264,20 @@ def _wait(url: str, proc: subprocess.Popen, timeout: float = 180) -> None:
             pass
         time.sleep(0.05)
     raise RuntimeError(f"{url} did not answer")
+
+
+def _log(workdir: Path, name: str):
+    """The server's log file (a pipe nobody reads fills up and stalls the server mid-run)."""
+    return (workdir / f"{name}.log").open("wb")
+
+
+def _tail(proc: subprocess.Popen) -> str:
+    """The end of the log of a server started with ``stderr=_log(...)``."""
+    path = _LOGS.get(proc.pid)
+    return Path(path).read_text(errors="replace")[-1500:] if path else ""
+
+
+_LOGS: dict[int, str] = {}
 
 
 def _rss_mb(pid: int) -> float:
@@ -289,13 +305,18 @@ def servers(db: Database, ids: list[uuid.UUID], question: str, workdir: Path, *,
     import httpx
 
     env = {**os.environ, "CLAIMS_DATABASE_URL": db.url, "BENCH_DATABASE_URL": db.url, "PYTHONPATH": str(ROOT),
-           "CLAIMS_RATE_LIMIT_PER_MINUTE": "0", "CLAIMS_EMBEDDINGS": os.environ.get("CLAIMS_EMBEDDINGS", "auto")}
+           "CLAIMS_RATE_LIMIT_PER_MINUTE": "0", "CLAIMS_RATE_LIMIT_ANONYMOUS_PER_MINUTE": "0",
+           "CLAIMS_EMBEDDINGS": os.environ.get("CLAIMS_EMBEDDINGS", "auto")}
     out: dict = {}
+    timer = "import time; t = time.perf_counter(); import api.app; print(time.perf_counter() - t)"
+    out["import_s"] = float(subprocess.run([sys.executable, "-c", timer], env=env, cwd=ROOT, capture_output=True,
+                                           text=True, check=True).stdout.split()[-1])
     port = _free_port()
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--port", str(port),
                              "--no-access-log", "--log-level", "warning"], env=env, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=_log(workdir, "server"))
+    _LOGS[proc.pid] = str(workdir / "server.log")
     try:
         while True:  # time to the first answer to a question, from process start
             try:
@@ -305,7 +326,7 @@ def servers(db: Database, ids: list[uuid.UUID], question: str, workdir: Path, *,
             except httpx.HTTPError:
                 pass
             if proc.poll() is not None:
-                raise RuntimeError(proc.stderr.read().decode()[-1500:])
+                raise RuntimeError(_tail(proc))
             if time.perf_counter() - started > 300:
                 raise RuntimeError("no answer after 300 s")
             time.sleep(0.02)
@@ -320,7 +341,8 @@ def servers(db: Database, ids: list[uuid.UUID], question: str, workdir: Path, *,
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "bench.minimal_app:app", "--port", str(port),
                              "--no-access-log", "--log-level", "warning"], env=env, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=_log(workdir, "minimal"))
+    _LOGS[proc.pid] = str(workdir / "minimal.log")
     try:
         base = f"http://127.0.0.1:{port}"
         _wait(f"{base}/claims/{ids[0]}/provenance", proc)
@@ -387,6 +409,7 @@ def table(results: list[dict]) -> str:
         ("  ratio (target ≥ 0.8)", [f"{r['provenance_rps'] / r['minimal_rps']:.2f}" for r in results]),
         ("server RSS after warm-up", [f"{r['rss_mb']:.0f} MB" for r in results]),
         ("first answer after start", [f"{r['first_answer_s']:.2f} s" for r in results]),
+        ("  import api.app, fresh process", [f"{r['import_s']:.2f} s" if "import_s" in r else "-" for r in results]),
     ]
     width = max(len(name) for name, _ in rows)
     colw = [max(len(c), *(len(v[i]) for _, v in rows)) for i, c in enumerate(cols)]

@@ -7,7 +7,7 @@ table (``SourceNames``: exact folded alias, then the one name matcher ``claims.n
 
 Rows are written with SQLAlchemy Core in batches (``executemany``; insertmanyvalues on both
 databases), not through the ORM unit of work: the ORM path costs ~1 ms per row. Everything the
-ORM path leaves behind is still written: the search index rows and ``term_count``, and the
+ORM path leaves behind is still written: the search documents and ``term_count``, and the
 audit trail, as one hash-chained ``create`` event per document (its claims and hops inside the
 event) and one per new source or alias, so ``claims audit verify`` walks the same chain.
 
@@ -48,7 +48,16 @@ from sqlalchemy.orm import Session
 
 from claims.audit import _SKIPPED_COLUMNS, _jsonable, _last_hash, default_actor
 from claims.db import session_factory
-from claims.models import AuditEvent, Claim, ClaimGroup, Document, RelayHop, Source, SourceAlias
+from claims.models import (
+    AuditEvent,
+    Claim,
+    ClaimGroup,
+    Document,
+    RelayHop,
+    SearchDocument,
+    Source,
+    SourceAlias,
+)
 from claims.names import NameIndex
 from claims.schemas import ArticleText, HttpUrl, LangCode, Timestamp
 from claims.services import content_hash, slugify
@@ -339,7 +348,7 @@ class BulkWriter:
 
     def add(self, number: int, line: BulkLine, digest: str) -> tuple[int, int]:
         """Queue the rows of one checked, new document; returns (claims, hops)."""
-        from claims.indexing import index_terms
+        from claims.indexing import document_terms, index_terms
 
         now = _utcnow()
         doc = line.document
@@ -380,7 +389,8 @@ class BulkWriter:
                 hop_events.append(_snapshot(row, parent="claim_id"))
             n_hops += len(chain)
             self.pending.claims.append(claim)
-            self.pending.terms.extend({"term": t, "claim_id": claim_id, "tf": c} for t, c in counts.items())
+            if counts:
+                self.pending.terms.append({"claim_id": claim_id, "terms": document_terms(counts)})
             claim_events.append({**_snapshot(claim, parent="document_id"), "hops": hop_events})
         self.pending.documents.append(document)
         self.pending.events.append(("document", str(doc_id), {**_snapshot(document, document=True), "claims": claim_events}))
@@ -389,15 +399,13 @@ class BulkWriter:
     # -- writing
     def flush(self) -> list[uuid.UUID]:
         """Write the queued rows (parents first) and their audit events; returns the new claim ids."""
-        from claims.models import SearchTerm
-
         p, s = self.pending, self.session
         ids = [c["id"] for c in p.claims]
         connection = s.connection()
         for table, rows in ((Source, p.sources), (SourceAlias, p.aliases), (ClaimGroup, p.groups),
-                            (Document, p.documents), (Claim, p.claims), (RelayHop, p.hops), (SearchTerm, p.terms)):
+                            (Document, p.documents), (Claim, p.claims), (RelayHop, p.hops), (_SEARCH_DOCUMENT_TABLE, p.terms)):
             if rows:
-                _fast_insert(table.__table__, connection.dialect).execute(connection, rows)
+                _fast_insert(getattr(table, "__table__", table), connection.dialect).execute(connection, rows)
         if p.events:
             append_events(s, [(AuditAction.CREATE, et, eid, after) for et, eid, after in p.events], actor=self.actor)
         self.pending = _Pending()
@@ -486,6 +494,13 @@ def append_events(session: Session, events: list[tuple[AuditAction, str, str, di
 #: The audit table without its id (the database numbers events in insertion order).
 _AUDIT_TABLE = Table(
     "audit_event", MetaData(), *[c._copy() for c in AuditEvent.__table__.columns if c.name != "id"]
+)
+
+
+#: ``search_document`` without its generated key (one row per claim; the FTS5 triggers or the
+#: GIN index follow the inserts).
+_SEARCH_DOCUMENT_TABLE = Table(
+    "search_document", MetaData(), *[c._copy() for c in SearchDocument.__table__.columns if c.name != "id"]
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -94,11 +95,14 @@ def ask(question: str, as_json: bool, limit: int) -> None:
     if as_json:
         click.echo(result.model_dump_json(indent=2))
         return
+    if result.verdict:
+        console.print(f"[bold]verdict: {str(result.verdict).replace('_', ' ')}[/bold]")
     if not result.found:
         console.print("[yellow]Not found:[/yellow] nothing stored supports this question.")
         sys.exit(1)
     for n, answer in enumerate(result.answers, 1):
-        console.print(f"[bold]{n}. {escape(answer.answer_text or '')}[/bold]  (confidence {answer.confidence:.2f})")
+        verdict = f" [verdict: {str(answer.verdict).replace('_', ' ')}]" if answer.verdict else ""
+        console.print(f"[bold]{n}. {escape(answer.answer_text or '')}[/bold]  (confidence {answer.confidence:.2f}){escape(verdict)}")
         console.print(escape(f"   claim [{answer.claim.lang}, {answer.claim.modality}]: {answer.claim.text}"))
         table = Table(show_header=True, header_style="bold")
         for col in ("#", "source", "relation", "lang", "modality", "evidence"):
@@ -106,7 +110,7 @@ def ask(question: str, as_json: bool, limit: int) -> None:
         for hop in answer.chain:
             ev = hop.evidence.text if hop.evidence else ""
             table.add_row(
-                str(hop.position), escape(hop.source.name), hop.relation, hop.lang or "", hop.modality or "",
+                str(hop.position), escape(hop.source.display_name or hop.source.name), hop.relation, hop.lang or "", hop.modality or "",
                 escape(ev if len(ev) < 90 else ev[:87] + "..."),
             )
         console.print(table)
@@ -663,8 +667,26 @@ def serve(host: str, port: int, reload: bool, workers: int) -> None:
         from claims.jobs.queue import start_embedded_worker
 
         start_embedded_worker()
+    if workers > 1:
+        _share_metrics_between_workers()
     uvicorn.run("api.app:create_app", factory=True, host=host, port=port, reload=reload,
                 workers=workers if workers > 1 else None, timeout_worker_healthcheck=60)
+
+
+def _share_metrics_between_workers() -> None:
+    """Prometheus multiprocess mode for the worker processes: each writes its metric values to
+    files in one directory (``PROMETHEUS_MULTIPROC_DIR``, a fresh temporary one unless set), and
+    /metrics on any worker sums them. The workers are new interpreters, so they see the variable
+    before prometheus-client is first imported."""
+    import atexit
+    import shutil
+    import tempfile
+
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return
+    directory = tempfile.mkdtemp(prefix="claims-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = directory
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
 
 
 from claims.cli_jobs import COMMANDS as _JOB_COMMANDS  # noqa: E402  (feeds, jobs, worker)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
 
 from claims.errors import NotFound
 from claims.models import Claim, Document, RelayHop, Source, SourceAlias
+from claims.names import display_name
 from claims.schemas import ChainHop, ClaimBrief, Drift, Evidence, GroupMember, Origin, Provenance, SourceRef
 from claims.vocabulary import Relation, SourceKind
 
@@ -29,8 +30,16 @@ def claim_evidence(claim: Claim) -> Evidence:
     return Evidence(document_id=claim.document_id, start=claim.start_offset, end=claim.end_offset, text=claim.text)
 
 
-def chain(claim: Claim) -> list[ChainHop]:
-    """The hops in position order; a hop without its own span points at the claim's text."""
+def source_ref(source: Source, lang: str | None = None) -> SourceRef:
+    """A source as the contracts show it; with ``lang``, named for a reader of that language
+    (the one display-name rule, ``claims.names.display_name``)."""
+    return SourceRef(id=source.id, name=source.name, kind=source.kind,
+                     display_name=display_name(source, lang) if lang else None)
+
+
+def chain(claim: Claim, lang: str | None = None) -> list[ChainHop]:
+    """The hops in position order; a hop without its own span points at the claim's text.
+    With ``lang``, every source carries its display name in that language."""
     out = []
     last = len(claim.hops) - 1
     for hop in claim.hops:
@@ -40,7 +49,7 @@ def chain(claim: Claim) -> list[ChainHop]:
         out.append(
             ChainHop(
                 position=hop.position,
-                source=SourceRef.model_validate(hop.source),
+                source=source_ref(hop.source, lang),
                 relation=hop.relation,
                 lang=hop.lang,
                 modality=hop.modality,
@@ -51,8 +60,9 @@ def chain(claim: Claim) -> list[ChainHop]:
     return out
 
 
-def origin_of(source: Source, *, claim_id=None) -> Origin:
-    return Origin(id=source.id, name=source.name, kind=source.kind, aliases=[a.text for a in source.aliases], claim_id=claim_id)
+def origin_of(source: Source, *, claim_id=None, lang: str | None = None) -> Origin:
+    return Origin(id=source.id, name=source.name, kind=source.kind, aliases=[a.text for a in source.aliases], claim_id=claim_id,
+                  display_name=display_name(source, lang) if lang else None)
 
 
 def hop_drift(claim: Claim) -> list[Drift]:
@@ -179,14 +189,14 @@ def origin_source(telling: Claim) -> Source:
     return telling.hops[0].source if telling.hops else telling.speaker
 
 
-def origin(claim: Claim, members: list[Claim]) -> Origin:
+def origin(claim: Claim, members: list[Claim], lang: str | None = None) -> Origin:
     """The proposition's origin as provenance, reports and answers show it; ``claim_id`` names
     the telling whose hop 0 it is (its chain is the evidence for it)."""
     telling = origin_telling(claim, members)
-    return origin_of(origin_source(telling), claim_id=telling.id)
+    return origin_of(origin_source(telling), claim_id=telling.id, lang=lang)
 
 
-def group_member(member: Claim) -> GroupMember:
+def group_member(member: Claim, lang: str | None = None) -> GroupMember:
     """Another telling of the claim's proposition, as provenance and reports list it."""
     return GroupMember(
         claim_id=member.id,
@@ -194,18 +204,19 @@ def group_member(member: Claim) -> GroupMember:
         lang=member.lang,
         text=member.text,
         modality=member.modality,
-        speaker=SourceRef.model_validate(member.speaker),
+        speaker=source_ref(member.speaker, lang),
     )
 
 
-def provenance(session: Session, claim: Claim) -> Provenance:
+def provenance(session: Session, claim: Claim, lang: str | None = None) -> Provenance:
+    """With ``lang`` (an answer's language), every source carries its display name in it."""
     members = group_members(session, claim)
     return Provenance(
         claim=ClaimBrief.model_validate(claim),
         document_id=claim.document_id,
-        origin=origin(claim, members),
-        chain=chain(claim),
-        group=[group_member(m) for m in members],
+        origin=origin(claim, members, lang),
+        chain=chain(claim, lang),
+        group=[group_member(m, lang) for m in members],
         drift=hop_drift(claim) + group_drift(claim, members),
     )
 

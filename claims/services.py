@@ -154,18 +154,21 @@ class SourceService:
             )
         return self.repo.get_many_and_count(*conditions, *params.filters(OrderBy("name_normalized", "asc")))
 
-    def resolve(self, name: str) -> Source | None:
+    def resolve(self, name: str, *, kind: str | None = None) -> Source | None:
         """The source a surface name refers to: an exact folded alias (roles included), else the
-        one name matcher (``claims.names``: phonetic keys across scripts, fuzzy, containment)."""
+        one name matcher (``claims.names``: phonetic keys across scripts, fuzzy, containment).
+        An unnamed source ("an informed Iraqi source") is only matched by its description when
+        ``kind`` is ``anonymous``: the matcher never mixes the two."""
         folded = fold_name(name)
         if not folded:
             return None
-        hit = self.session.scalar(
-            select(Source).join(SourceAlias).where(SourceAlias.normalized == folded).limit(1)
-        )
-        if hit is not None:
-            return hit
-        source_id = self._names().match([name])
+        if kind is None:
+            hit = self.session.scalar(
+                select(Source).join(SourceAlias).where(SourceAlias.normalized == folded).limit(1)
+            )
+            if hit is not None:
+                return hit
+        source_id = self._names().match([name], kind=kind)
         return self.session.get(Source, source_id) if source_id else None
 
     def _names(self) -> NameIndex:

@@ -20,7 +20,7 @@ from claims.models import (
     ClaimGroup,
     Document,
     RelayHop,
-    SearchTerm,
+    SearchDocument,
     Source,
 )
 from claims.schemas import AliasIn, SourceIn
@@ -85,7 +85,7 @@ def test_bulk_load_writes_rows_index_and_audit_and_rerun_creates_nothing(db, tmp
             assert claim.speaker_id == claim.hops[0].source_id
             assert [h.position for h in claim.hops] == list(range(len(claim.hops)))
             assert claim.term_count > 0
-        assert s.scalar(select(func.count()).select_from(SearchTerm)) > 60
+        assert s.scalar(select(func.count()).select_from(SearchDocument)) == 60  # one search document per claim
         grouped = [c for li in lines for c in li["claims"] if c["group"]]
         assert s.scalar(select(func.count()).select_from(ClaimGroup)) == len({c["group"] for c in grouped})
         assert s.scalar(select(func.count()).where(Claim.group_id.is_not(None))) == len(grouped)
@@ -140,7 +140,7 @@ def test_strict_aborts_and_writes_nothing(db, tmp_path):
     with pytest.raises(BulkLoadAborted) as info:
         bulk_load(db, path, batch=2, strict=True)
     assert info.value.error.line == len(lines) + 1
-    for model in (Document, Claim, RelayHop, Source, AuditEvent, SearchTerm):
+    for model in (Document, Claim, RelayHop, Source, AuditEvent, SearchDocument):
         assert _count(db, model) == 0, model
     assert bulk_load(db, _write(tmp_path / "ok.jsonl", lines), strict=True).claims_created == 30
 

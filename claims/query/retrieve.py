@@ -20,6 +20,7 @@ from claims.models import Source
 from claims.query import fulltext, vectors
 from claims.query.fulltext import SearchResult
 from claims.text import _WORD, light, terms
+from claims.vocabulary import SourceKind
 
 
 @dataclass(frozen=True)
@@ -170,13 +171,17 @@ def fused_ranking(result: HybridResult, *, weight: float | None = None) -> list[
 def resolve_speaker(session: Session, name: str) -> Source | None:
     """The longest leading run of words in ``name`` that names a known source ("Kotrashev tell
     Russian media" → Kotrashev; "وزير الدفاع العراقي" → the minister, through his role alias),
-    by the one name matcher (``SourceService.resolve``: alias table, then across scripts)."""
+    by the one name matcher (``SourceService.resolve``: alias table, then across scripts; the
+    whole phrase may also describe an unnamed source: "the informed Iraqi source")."""
     from claims.services import SourceService
 
     service = SourceService(session)
     tokens = name.split()
     for n in range(len(tokens), 0, -1):
         source = service.resolve(" ".join(tokens[:n]))
+        if source is None and n == len(tokens):
+            # "the informed Iraqi source": an unnamed source, by the description it was stored with
+            source = service.resolve(name, kind=SourceKind.ANONYMOUS)
         if source is not None:
             return source
     return None
