@@ -368,3 +368,10 @@ def test_provenance_names_sources_for_a_language_when_asked(session: Session, wo
     plain = client.get(f"/api/v1/claims/{world.talks.id}/provenance").json()
     assert plain["chain"][0]["source"]["display_name"] is None and plain["chain"][0]["source"]["name"] == "Sudanese Ministry of Foreign Affairs"
     assert client.get(f"/api/v1/claims/{world.talks.id}/provenance", params={"lang": "arabic"}).status_code == 422
+
+
+def test_a_tentative_yes_no_question_is_answered_yes_by_a_hedge(session: Session, world: World):
+    result = ask(session, "Is it true that Sanaa airport may reopen to commercial flights next month?")
+    assert parse_question(result.question).tentative and result.verdict == Verdict.YES
+    assert result.answers[0].answer_text.startswith("Yes: Nabil Saeed says it, as tentatively as the question does.")
+    assert not parse_question("Does the ministry plan to reopen Sanaa airport?").tentative  # "plan to" is content
