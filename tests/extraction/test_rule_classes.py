@@ -231,3 +231,24 @@ def test_a_denial_with_a_nominal_object_is_its_own_claim_ar(text, speaker, conte
     assert speaker in c.hops[0].mention.display
     said = text[c.hops[0].speaker_span[0] : c.hops[0].speaker_span[1]]
     assert content.split()[0] not in said
+
+
+def test_an_according_phrase_ends_before_a_relative_verb_or_the_medium_told_ar():
+    cs = claims_of("ووفق شهود عيان تحدثوا للجريدة، فإن النيران اشتعلت طوال الليل قبل إخمادها.\n", "ar", "جريدة الساحل")
+    c = claim_with(cs, "النيران اشتعلت")
+    assert c.hops[0].mention.display == "شهود عيان"
+    cs = claims_of('وحسب ما ذكره مسؤول في وزارة المالية لـ"الساحل نيوز"، فإن الوزارة تراجع الموازنة العامة.\n', "ar", "جريدة الساحل")
+    assert chain(claim_with(cs, "تراجع الموازنة")) == ["مسؤول في وزارة المالية", "الساحل نيوز", "جريدة الساحل"]
+
+
+def test_an_announced_state_is_the_content_not_part_of_the_speaker_ar():
+    cs = claims_of('وأعلنت وزارة الداخلية حالة الطوارئ في ثلاث محافظات، مؤكدة أن الوضع "تحت السيطرة".\n', "ar", "جريدة الساحل")
+    c = claim_with(cs, "حالة الطوارئ")
+    assert c.hops[0].mention.display == "وزارة الداخلية"
+
+
+def test_a_quotation_opened_in_a_speaker_phrase_closes_in_it_ar():
+    text = 'وقال مصدر في "شركة الموانئ" إن الرافعات الجديدة ستصل الشهر المقبل.\n'
+    c = claim_with(claims_of(text, "ar", "جريدة الساحل"), "الرافعات الجديدة")
+    said = text[c.hops[0].speaker_span[0] : c.hops[0].speaker_span[1]]
+    assert said.count('"') % 2 == 0, said
