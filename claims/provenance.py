@@ -4,8 +4,9 @@ group (other documents and languages) and the drift between hops and between mem
 from __future__ import annotations
 
 import uuid
+from collections import namedtuple
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
 
 from claims.errors import NotFound
@@ -255,6 +256,7 @@ _CLAIM_Q = (
     .join(_SOURCE, _SOURCE.c.id == _CLAIM.c.speaker_id)
     .where(_CLAIM.c.id == bindparam("claim_id"))
 )
+#: The hops of the claim and of its group's other members (one statement; no group: the claim's).
 _HOPS_Q = (
     select(
         _HOP.c.claim_id, _HOP.c.position, _HOP.c.relation, _HOP.c.lang, _HOP.c.modality, _HOP.c.cue,
@@ -262,7 +264,11 @@ _HOPS_Q = (
         _SOURCE.c.name.label("source_name"), _SOURCE.c.kind.label("source_kind"),
     )
     .join(_SOURCE, _SOURCE.c.id == _HOP.c.source_id)
-    .where(_HOP.c.claim_id.in_(bindparam("claim_ids", expanding=True)))
+    .where(
+        _HOP.c.claim_id.in_(
+            select(_CLAIM.c.id).where(or_(_CLAIM.c.id == bindparam("claim_id"), _CLAIM.c.group_id == bindparam("group_id")))
+        )
+    )
     .order_by(_HOP.c.claim_id, _HOP.c.position)
 )
 _MEMBERS_Q = (
@@ -279,6 +285,47 @@ _MEMBERS_Q = (
 _ALIASES_Q = select(_ALIAS.c.text).where(_ALIAS.c.source_id == bindparam("source_id")).order_by(_ALIAS.c.text)
 
 
+class _Statement:
+    """A Core statement compiled once per dialect and run with the driver's cursor on the
+    session's connection (same transaction): the SQLAlchemy execution path costs more than
+    SQLite takes to answer these key look-ups. Parameters and results go through the column
+    types' own bind and result processors (GUID bytes on SQLite, UTC timestamps)."""
+
+    def __init__(self, statement) -> None:
+        self.statement = statement
+        self._compiled: dict[str, tuple] = {}
+
+    def _compile(self, dialect):
+        compiled = self.statement.compile(dialect=dialect)
+        binds = {name: bind.type._cached_bind_processor(dialect) for name, bind in compiled.binds.items()}
+        columns = compiled._result_columns
+        row = namedtuple("row", [c.keyname for c in columns])
+        results = [c.type._cached_result_processor(dialect, None) for c in columns]
+        order = list(compiled.positiontup) if compiled.positional else None
+        entry = (str(compiled), order, binds, row, results if any(results) else None)
+        self._compiled[dialect.name] = entry
+        return entry
+
+    def rows(self, session: Session, **params) -> list:
+        connection = session.connection()
+        dialect = connection.dialect
+        sql, order, binds, row, results = self._compiled.get(dialect.name) or self._compile(dialect)
+        values = {name: (binds[name](v) if binds.get(name) and v is not None else v) for name, v in params.items()}
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute(sql, [values[name] for name in order] if order is not None else values)
+            fetched = cursor.fetchall()
+        finally:
+            cursor.close()
+        if results is None:
+            return [row(*r) for r in fetched]
+        return [row(*[(f(v) if f is not None and v is not None else v) for f, v in zip(results, r, strict=True)])
+                for r in fetched]
+
+
+_CLAIM_S, _HOPS_S, _MEMBERS_S, _ALIASES_S = (_Statement(q) for q in (_CLAIM_Q, _HOPS_Q, _MEMBERS_Q, _ALIASES_Q))
+
+
 def _claim_row(row, **extra) -> _Row:
     speaker = _Row(id=row.speaker_id, name=row.speaker_name, kind=row.speaker_kind)
     return _Row(
@@ -289,10 +336,10 @@ def _claim_row(row, **extra) -> _Row:
 
 def trace(session: Session, claim_id: uuid.UUID) -> Provenance:
     """``provenance`` of a claim by id, read with Core statements (same output, tested)."""
-    conn = session.connection()
-    row = conn.execute(_CLAIM_Q, {"claim_id": claim_id}).first()
-    if row is None:
+    found = _CLAIM_S.rows(session, claim_id=claim_id)
+    if not found:
         raise NotFound(f"claim {claim_id} does not exist")
+    row = found[0]
     claim = _claim_row(
         row, stance=row.stance, group_id=row.group_id, start_offset=row.start_offset, end_offset=row.end_offset,
         document=_Row(text=row.document_text, published_at=row.published_at),
@@ -300,13 +347,13 @@ def trace(session: Session, claim_id: uuid.UUID) -> Provenance:
     members = (
         [
             _claim_row(m, document=_Row(published_at=m.published_at))
-            for m in conn.execute(_MEMBERS_Q, {"group_id": row.group_id, "claim_id": claim_id})
+            for m in _MEMBERS_S.rows(session, group_id=row.group_id, claim_id=claim_id)
         ]
         if row.group_id is not None
         else []
     )
     by_id = {claim.id: claim, **{m.id: m for m in members}}
-    for hop in conn.execute(_HOPS_Q, {"claim_ids": list(by_id)}):
+    for hop in _HOPS_S.rows(session, claim_id=claim_id, group_id=row.group_id):
         by_id[hop.claim_id].hops.append(
             _Row(
                 position=hop.position, relation=hop.relation, lang=hop.lang, modality=hop.modality, cue=hop.cue,
@@ -316,7 +363,7 @@ def trace(session: Session, claim_id: uuid.UUID) -> Provenance:
         )
     telling = origin_telling(claim, members)
     origin = origin_source(telling)
-    aliases = list(conn.execute(_ALIASES_Q, {"source_id": origin.id}).scalars())
+    aliases = [a.text for a in _ALIASES_S.rows(session, source_id=origin.id)]
     return Provenance(
         claim=ClaimBrief(id=claim.id, text=claim.text, lang=claim.lang, modality=claim.modality, stance=claim.stance),
         document_id=claim.document_id,
