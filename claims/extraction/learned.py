@@ -63,6 +63,9 @@ class AttributionModel:
         self.manifest: dict[str, Any] = json.loads((path / MANIFEST_FILE).read_text(encoding="utf-8"))
         self.rates: dict[str, float] = json.loads((path / LEXICON_FILE).read_text(encoding="utf-8"))
         self.rule_cues = rule_cue_words()
+        # cue decoding: a token is a cue where P(B) + P(I) reaches the manifest's threshold (chosen
+        # on dev: it trades the tagger's surplus precision for recall), else the Viterbi path
+        self.cue_threshold: float | None = self.manifest.get("cue_threshold")
         self._files = (str(path / CUE_FILE), str(path / ROLE_FILE))
         self._local = threading.local()
         self._pycrfsuite = pycrfsuite
@@ -91,7 +94,12 @@ class AttributionModel:
         for si, xseq in enumerate(F.cue_sequences(doc)):
             if not any(f[3] != "cl=0" or "rc" in f or "lx" in f for f in xseq):
                 continue  # no word that is ever a cue: the cue tagger would say O throughout
-            for cue in F.decode_cues(doc, si, cue_tagger.tag(xseq)):
+            if self.cue_threshold is None:
+                cue_labels = cue_tagger.tag(xseq)
+            else:
+                cue_tagger.set(xseq)
+                cue_labels = F.threshold_cues([(cue_tagger.marginal("B", j), cue_tagger.marginal("I", j)) for j in range(len(xseq))], self.cue_threshold)
+            for cue in F.decode_cues(doc, si, cue_labels):
                 window = F.role_window(doc, cue)
                 labels = role_tagger.tag(F.role_features(doc, cue, window))
                 # content stays in the cue's paragraph (the window may reach into the next one)
@@ -114,6 +122,17 @@ class AttributionModel:
                         if cut > con[0]:
                             con = (con[0], cut)
             out.append(Prediction(F.char_span(doc, cue), F.char_span(doc, spk) if spk else None, F.char_span(doc, con) if con else None, probability=prob))
+        # each token belongs to at most one attribution (PolNeAR's univocal annotation): a cue
+        # inside another attribution's content with no speaker of its own is part of that
+        # attribution ("said in a joint statement that ..."), not one more
+        def inside(p: Prediction) -> bool:
+            for q in out:
+                if q is not p and q.content is not None and q.content[0] <= p.cue[0] and p.cue[1] <= q.content[1]:
+                    if p.speaker is None:
+                        return True
+            return False
+
+        out = [p for p in out if not inside(p)]
         prev: Span | None = None
         for p in out:
             if p.speaker is None and prev is not None:

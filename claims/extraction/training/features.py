@@ -325,6 +325,18 @@ _SEPARATORS = frozenset([",", ";", ":", "“", "”", '"', "(", ")", "—", "–
 ROLE_LABELS = ("O", "K", "BS", "IS", "BC", "IC")
 
 
+def threshold_cues(marginals: list[tuple[float, float]], threshold: float) -> list[str]:
+    """Cue labels from per-token marginals (P(B), P(I)): a token is part of a cue where their
+    sum reaches ``threshold``; it opens one where B is likelier or the previous token is none."""
+    labels: list[str] = []
+    for b, i in marginals:
+        if b + i >= threshold:
+            labels.append("B" if b >= i or not labels or labels[-1] == "O" else "I")
+        else:
+            labels.append("O")
+    return labels
+
+
 def decode_cues(doc: DocTokens, sent_index: int, labels: list[str]) -> list[tuple[int, int]]:
     a, _ = doc.sent_bounds[sent_index]
     out = []
