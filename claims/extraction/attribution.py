@@ -857,8 +857,10 @@ class SentenceAttributor:
                         i += 1
                         continue
             core = t.core
-            if i > 0 and f"{toks[i - 1].core} {core}" in _EN_DISCOURSE and (i == 1 or toks[i - 2].comma_after):
-                i += 1  # "That said, ...": a discourse marker, not a cue
+            if (i > 0 and f"{toks[i - 1].core} {core}" in _EN_DISCOURSE and (i == 1 or toks[i - 2].comma_after)) or (
+                i > 1 and f"{toks[i - 2].core} {toks[i - 1].core}" in _EN_DISCOURSE and (i == 2 or toks[i - 3].comma_after)
+            ):
+                i += 1  # "That said, ...", "Needless to say, ...": a discourse marker, not a cue
                 continue
             two = f"{core} {toks[i + 1].core}" if i + 1 < len(toks) else None
             form = two if two in lex.cue_verbs else core if core in lex.cue_verbs else None
@@ -1149,7 +1151,13 @@ def en_discourse_marker(text: str, cue: Span) -> bool:
     prev = _WORD_BEFORE.search(head)
     if word is None or prev is None or not head[prev.end(1) :].isspace():
         return False
-    if f"{prev.group(1).lower()} {word.group().lower()}" not in _EN_DISCOURSE:
-        return False
-    before = head[: prev.start(1)].rstrip(" \"“'‘")
+    if f"{prev.group(1).lower()} {word.group().lower()}" in _EN_DISCOURSE:
+        start = prev.start(1)
+    else:  # "Needless to say": the two words before the cue
+        head2 = head[: prev.start(1)]
+        prev2 = _WORD_BEFORE.search(head2)
+        if prev2 is None or not head2[prev2.end(1) :].isspace() or f"{prev2.group(1).lower()} {prev.group(1).lower()}" not in _EN_DISCOURSE:
+            return False
+        start = prev2.start(1)
+    before = head[:start].rstrip(" \"“'‘")
     return not before or before[-1] in ",.;:!?\n—–"
