@@ -690,6 +690,19 @@ class SentenceAttributor:
                         other, ospan, _, _ = self._mention(part)
                         if other is not None and other is not mention:
                             frame.co_speakers.append((other, ospan))
+            elif form == "نقل" and toks[i].core in {"نقل", "ونقل"} and j < len(toks) and toks[j].core == "عن":
+                # "ونُقل عن سكان أن ...": the passive (no subject before عن) names no relayer
+                k2 = self._np_forward(toks, j + 1)
+                if k2 > j + 1:
+                    origin, ospan, _, _ = self._mention(toks[j + 1 : k2])
+                    if origin is not None:
+                        frame.mention, frame.speaker = origin, ospan
+                        frame.relation = Relation.SAID
+                        k = k2
+                        while k < len(toks) and toks[k].core in _AR_REPORTED_SPEECH:
+                            k += 1
+                if frame.mention is None:
+                    return None, i + 1
             else:
                 frame.mention = self.reg.last_speaker
                 frame.kind = "verb-prodrop"

@@ -21,6 +21,8 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 _TRIM = " \t\n,،:؛;\"“”«»'"
 _CORRESPONDENT = frozenset({"مراسل", "مراسله", "مراسلنا", "مراسلتنا", "correspondent", "our"})
 _SPEAKER_KINDS = ("verb", "verb-prodrop", "post", "participle", "expressive")
+#: cues that continue the previous statement of the same speaker (folded)
+_CONTINUATION_CUES = frozenset(fold(w) for w in ["أضاف", "وأضاف", "أضافت", "وأضافت", "تابع", "وتابع", "تابعت", "وتابعت", "أردف", "وأردف", "أردفت", "وأردفت", "استطرد", "واستطرد", "added", "adds", "continued"])
 
 
 @dataclass
@@ -204,6 +206,7 @@ class _Doc:
             for fr in unit.frames:
                 if fr.kind == "according" and fr.mention is not None and not fr.translation and not fr.report_intro and fr.mention.kind in (SourceKind.AGENCY, SourceKind.OUTLET):
                     para_relays.setdefault(unit.para, []).append(fr)
+        self._carry_relays(units)
         claims: list[ExtractedClaim] = []
         prev_speaker: tuple[int, Frame] | None = None
         for ui, unit in enumerate(units):
@@ -231,6 +234,25 @@ class _Doc:
             publisher=self.publisher,
             furniture=self.fur.spans,
         )
+
+    def _carry_relays(self, units: list[_Unit]) -> None:
+        """A statement continued in the same paragraph ("قال X، في بيان بثته قناة Y، إن ...
+        وأضاف X أن ...", "X told Reuters ... He added that ...") keeps the medium that carried
+        it: the continuation takes the relays of the speaker's previous frame."""
+        carry: tuple[int, Mention, list] | None = None
+        for unit in units:
+            for fr in unit.frames:
+                if fr.mention is None or fr.kind not in _SPEAKER_KINDS:
+                    continue
+                if fr.relays:
+                    carry = (unit.para, fr.mention, list(fr.relays))
+                    continue
+                if carry is None or carry[0] != unit.para or fr.mention is not carry[1]:
+                    carry = None
+                    continue
+                cue = fold(self.F[fr.cue[0] : fr.cue[1]]) if fr.cue else ""
+                if cue in _CONTINUATION_CUES:
+                    fr.relays = list(carry[2])
 
     def _title_colon(self, units: list[_Unit], claims: list[ExtractedClaim]) -> None:
         """A headline "X: Y" where X is a source named again in the body attributes Y to X."""

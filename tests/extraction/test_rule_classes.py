@@ -252,3 +252,21 @@ def test_a_quotation_opened_in_a_speaker_phrase_closes_in_it_ar():
     c = claim_with(claims_of(text, "ar", "جريدة الساحل"), "الرافعات الجديدة")
     said = text[c.hops[0].speaker_span[0] : c.hops[0].speaker_span[1]]
     assert said.count('"') % 2 == 0, said
+
+
+def test_a_passive_relay_names_no_relayer_ar():
+    text = 'وقال وزير النقل إن الطريق سيفتح قريبا. ونُقل عن سكان في البلدة أن الشاحنات "عبرت ليلا".\n'
+    c = claim_with(claims_of(text, "ar", "جريدة الساحل"), "الشاحنات")
+    assert chain(c) == ["سكان في البلدة", "جريدة الساحل"]
+    assert c.hops[0].relation == Relation.SAID
+
+
+def test_a_continued_statement_keeps_the_medium_that_carried_it_ar():
+    text = (
+        'وقال المتحدث باسم الحركة سامي العلي، في بيان بثته قناة الشرق، إن "القوات استعادت السيطرة على المعبر". '
+        'وأضاف العلي أن العمليات "ستستمر حتى انسحاب آخر جندي".\n\n'
+        'وقال رئيس البلدية إن المعبر "مغلق". وأضاف أن الحوار "مستمر".\n'
+    )
+    cs = claims_of(text, "ar", "جريدة الساحل")
+    assert chain(claim_with(cs, "ستستمر")) == ["سامي العلي", "قناة الشرق", "جريدة الساحل"]
+    assert chain(claim_with(cs, "الحوار")) == ["رئيس البلدية", "جريدة الساحل"]
