@@ -236,23 +236,31 @@ class _Doc:
         )
 
     def _carry_relays(self, units: list[_Unit]) -> None:
-        """A statement continued in the same paragraph ("قال X، في بيان بثته قناة Y، إن ...
-        وأضاف X أن ...", "X told Reuters ... He added that ...") keeps the medium that carried
-        it: the continuation takes the relays of the speaker's previous frame."""
-        carry: tuple[int, Mention, list] | None = None
-        for unit in units:
+        """A statement continued ("قال X، في بيان بثته قناة Y، إن ... وأضاف X أن ...", "X said
+        ..., according to Interfax. / Kubrakov added that ...") keeps the medium that carried it:
+        a continuation cue of the same speaker, in the same paragraph or opening the next one,
+        takes the relays of the speaker's previous statement (its own relays, or the agency or
+        outlet its sentence was attributed to)."""
+        carry: tuple[int, int, Mention, list] | None = None  # (paragraph, unit, speaker, relays)
+        first_in_para: set[int] = set()
+        for ui, unit in enumerate(units):
+            acc = [
+                (f.mention, Relation.REPORTED, f.speaker)
+                for f in unit.frames
+                if f.kind == "according" and f.mention is not None and not f.translation and not f.report_intro and f.mention.kind in (SourceKind.AGENCY, SourceKind.OUTLET)
+            ]
             for fr in unit.frames:
                 if fr.mention is None or fr.kind not in _SPEAKER_KINDS:
                     continue
-                if fr.relays:
-                    carry = (unit.para, fr.mention, list(fr.relays))
-                    continue
-                if carry is None or carry[0] != unit.para or fr.mention is not carry[1]:
-                    carry = None
-                    continue
+                opens_para = unit.para not in first_in_para
+                first_in_para.add(unit.para)
+                own = list(fr.relays) or [r for r in acc if r[0] is not fr.mention]
+                follows = carry is not None and fr.mention is carry[2] and (carry[0] == unit.para or (carry[0] + 1 == unit.para and opens_para))
                 cue = fold(self.F[fr.cue[0] : fr.cue[1]]) if fr.cue else ""
-                if cue in _CONTINUATION_CUES:
-                    fr.relays = list(carry[2])
+                if follows and not own and cue in _CONTINUATION_CUES and carry[1] != ui:
+                    fr.relays = list(carry[3])
+                    continue
+                carry = (unit.para, ui, fr.mention, own) if own else None
 
     def _title_colon(self, units: list[_Unit], claims: list[ExtractedClaim]) -> None:
         """A headline "X: Y" where X is a source named again in the body attributes Y to X."""

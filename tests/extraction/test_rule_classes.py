@@ -270,3 +270,6 @@ def test_a_continued_statement_keeps_the_medium_that_carried_it_ar():
     cs = claims_of(text, "ar", "جريدة الساحل")
     assert chain(claim_with(cs, "ستستمر")) == ["سامي العلي", "قناة الشرق", "جريدة الساحل"]
     assert chain(claim_with(cs, "الحوار")) == ["رئيس البلدية", "جريدة الساحل"]
+    # the agency the statement was attributed to, and the continuation opening the next paragraph
+    text = 'وقال الوزير سامي العلي إن أكثر من 400 سفينة "عبرت الممر"، بحسب ما نقلته وكالة "إنترفاكس".\n\nوأضاف العلي أن الصادرات "عادت إلى طبيعتها".\n'
+    assert chain(claim_with(claims_of(text, "ar", "جريدة الساحل"), "الصادرات")) == ["سامي العلي", "وكالة إنترفاكس", "جريدة الساحل"]
