@@ -21,6 +21,8 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 _TRIM = " \t\n,،:؛;\"“”«»'"
 _CORRESPONDENT = frozenset({"مراسل", "مراسله", "مراسلنا", "مراسلتنا", "correspondent", "our"})
 _SPEAKER_KINDS = ("verb", "verb-prodrop", "post", "participle", "expressive")
+#: first-person cues (folded): in an op-ed, their speaker is the author
+_FIRST_PERSON_CUES = frozenset(fold(w) for w in ["أعتقد", "وأعتقد", "أرى", "وأرى", "أظن", "وأظن", "أزعم", "نعتقد", "ونعتقد", "نرى", "ونرى", "أؤكد"])
 #: cues that continue the previous statement of the same speaker (folded)
 _CONTINUATION_CUES = frozenset(fold(w) for w in ["أضاف", "وأضاف", "أضافت", "وأضافت", "تابع", "وتابع", "تابعت", "وتابعت", "أردف", "وأردف", "أردفت", "وأردفت", "استطرد", "واستطرد", "added", "adds", "continued"])
 
@@ -96,7 +98,7 @@ class _Doc:
             oped = author_start is not None and para.start >= author_start
             for sent in sentences(self.text, para):
                 fs, fe = self.f(sent.start), self.f(sent.end)
-                frames = [] if oped else self.att.frames(fs, fe)
+                frames = self.att.frames(fs, fe)  # an op-ed quotes others too; the rest is its author's
                 out.append(
                     _Unit(
                         para=p.index,
@@ -207,6 +209,12 @@ class _Doc:
                 if fr.kind == "according" and fr.mention is not None and not fr.translation and not fr.report_intro and fr.mention.kind in (SourceKind.AGENCY, SourceKind.OUTLET):
                     para_relays.setdefault(unit.para, []).append(fr)
         self._carry_relays(units)
+        if author is not None:
+            for unit in units:
+                for fr in unit.frames:
+                    # "أعتقد أن ...", "I think ..." in an op-ed: the author speaks
+                    if unit.oped and fr.kind == "verb-prodrop" and fr.cue and fold(self.F[fr.cue[0] : fr.cue[1]]) in _FIRST_PERSON_CUES:
+                        fr.mention = author
         claims: list[ExtractedClaim] = []
         prev_speaker: tuple[int, Frame] | None = None
         for ui, unit in enumerate(units):
@@ -437,7 +445,7 @@ class _Ctx:
         fa, fb = doc.f(span[0]), doc.f(span[1])
         folded = doc.F[fa:fb]
         mod = content_modality(folded, doc.lex, cue=cue_mod)
-        if self.unit.oped:
+        if self.unit.oped and (origin_mention is self.author or self.author is None):
             mod = Modality.QUESTION if mod == Modality.QUESTION else Modality.OPINION
         if self.unit.title and doc.text[self.unit.start : self.unit.end].rstrip().endswith(("?", "؟")):
             mod = Modality.QUESTION

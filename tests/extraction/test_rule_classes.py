@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from claims.extraction import extract, learned
-from claims.vocabulary import Relation, SourceKind
+from claims.vocabulary import Modality, Relation, SourceKind
 
 
 @pytest.fixture(autouse=True, params=["model", "rules"])
@@ -273,3 +273,20 @@ def test_a_continued_statement_keeps_the_medium_that_carried_it_ar():
     # the agency the statement was attributed to, and the continuation opening the next paragraph
     text = 'وقال الوزير سامي العلي إن أكثر من 400 سفينة "عبرت الممر"، بحسب ما نقلته وكالة "إنترفاكس".\n\nوأضاف العلي أن الصادرات "عادت إلى طبيعتها".\n'
     assert chain(claim_with(claims_of(text, "ar", "جريدة الساحل"), "الصادرات")) == ["سامي العلي", "وكالة إنترفاكس", "جريدة الساحل"]
+
+
+def test_an_opinion_piece_gives_its_author_the_unattributed_text_and_others_their_quotes_ar():
+    text = (
+        "رأي | الموانئ والتجارة: فرصة أم عبء؟\n"
+        "كتب : سمير الحلو\n"
+        "أعتقد أن الحكومة تأخرت كثيرا في إصلاح الموانئ.\n"
+        'وقال وزير النقل إن الإصلاح "سيبدأ قريبا".\n'
+        "والحكومة تتحمل المسؤولية كاملة عن هذا التأخير.\n"
+    )
+    cs = claims_of(text, "ar", "جريدة الساحل")
+    for fragment in ("الحكومة تأخرت", "الحكومة تتحمل"):
+        c = claim_with(cs, fragment)
+        assert chain(c)[0] == "سمير الحلو" and c.modality == Modality.OPINION, fragment
+    minister = claim_with(cs, "سيبدأ قريبا")
+    assert chain(minister)[0] == "وزير النقل" and minister.modality != Modality.OPINION
+    assert all("رأي" not in c.hops[0].mention.display and "|" not in c.hops[0].mention.display for c in cs)
