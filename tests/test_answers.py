@@ -333,3 +333,45 @@ def test_origin_in_another_document_brings_that_documents_chain(session: Session
     ar = ask(session, "من قال إن وقف إطلاق النار في الحديدة صامد؟").answers[0]
     assert ar.origin.claim_id == ar.claim.id == telling.id and ar.document_id == telling.document_id
     assert [h.source.display_name for h in ar.chain] == ["كريم حداد", "وكالة غلف واير"]
+
+
+# --- the web ask page ---------------------------------------------------------------------------
+
+
+def test_web_ask_page_shows_the_verdict_and_names_sources_in_the_interface_language(session: Session, world: World, app_factory):
+    from litestar.testing import TestClient
+
+    session.commit()
+    with TestClient(app=app_factory()) as client:
+        ar = client.get("/", params={"q": "هل سيُعاد فتح مطار صنعاء أمام الرحلات التجارية الشهر المقبل؟", "ui": "ar"}).text
+        assert 'class="verdict verdict-only_hedged"' in ar and "بصيغة متحفظة فقط: لا يجزم به أي مصدر" in ar
+        facts = ar[ar.index('<dl class="facts">') : ar.index("</dl>")]
+        assert "نبيل سعيد" in facts
+        for english in ("Nabil Saeed", "Aden Daily"):  # not in the facts box, hop list, graph or its aria-label
+            assert english not in ar
+        en = client.get("/", params={"q": "من قال إن محادثات جدة ستستأنف الأسبوع المقبل؟", "ui": "en"}).text
+        chain = en[en.index('<ol class="chain">') :]
+        assert "an unidentified publisher" in chain and "Sudanese Ministry of Foreign Affairs" in chain
+        assert "Unidentified publisher of" not in en and 'id="verdict"' not in en
+
+
+def test_provenance_names_sources_for_a_language_when_asked(session: Session, world: World, client):
+    from claims.provenance import provenance, trace
+
+    traced, built = trace(session, world.talks.id, "ar"), provenance(session, world.talks, "ar")
+    shown = lambda p: ([h.source.display_name for h in p.chain], p.origin.display_name)  # noqa: E731
+    assert shown(traced) == shown(built) == (["وزارة الخارجية السودانية", "ناشر لم يُذكر اسمه"], "وزارة الخارجية السودانية")
+    session.commit()
+    ar = client.get(f"/api/v1/claims/{world.talks.id}/provenance", params={"lang": "ar"}).json()
+    assert [h["source"]["display_name"] for h in ar["chain"]] == ["وزارة الخارجية السودانية", "ناشر لم يُذكر اسمه"]
+    assert ar["origin"]["display_name"] == "وزارة الخارجية السودانية"
+    plain = client.get(f"/api/v1/claims/{world.talks.id}/provenance").json()
+    assert plain["chain"][0]["source"]["display_name"] is None and plain["chain"][0]["source"]["name"] == "Sudanese Ministry of Foreign Affairs"
+    assert client.get(f"/api/v1/claims/{world.talks.id}/provenance", params={"lang": "arabic"}).status_code == 422
+
+
+def test_a_tentative_yes_no_question_is_answered_yes_by_a_hedge(session: Session, world: World):
+    result = ask(session, "Is it true that Sanaa airport may reopen to commercial flights next month?")
+    assert parse_question(result.question).tentative and result.verdict == Verdict.YES
+    assert result.answers[0].answer_text.startswith("Yes: Nabil Saeed says it, as tentatively as the question does.")
+    assert not parse_question("Does the ministry plan to reopen Sanaa airport?").tentative  # "plan to" is content

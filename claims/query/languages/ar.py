@@ -53,6 +53,8 @@ PATTERNS: dict[Intent, re.Pattern[str]] = {
 
 #: The question's own verb can carry the modality it asks about ("من ألمح إلى …").
 HINT_VERB = re.compile(r"^(?:من|(?:اي|ما)\s+(?:\S+\s+){1,3}?)\s*(?:المح|لمح)", re.I)
+#: A modal that makes a yes/no question itself tentative ("هل صحيح أن إيران *قد* …").
+MODALS = re.compile(r"(?:^|\s)(?:ربما|وربما|قد|يمكن|من\s+المحتمل|محتمل)(?:\s|$)")
 #: A yes/no question: answered with a verdict (``claims.query.verdict``).
 YES_NO = re.compile(r"^(?:هل|ا?صحيح\s+ان)(?:\s|$)")
 HEDGES = re.compile(r"(?:^|\s)(?:ربما|وربما|قد|يمكن|من\s+المحتمل|محتمل|يخطط|تخطط|يفكر)(?:\s|$)")
@@ -125,7 +127,10 @@ def verdict_answer(ctx: AnswerContext) -> str:
     Never «مؤكدة» when the tellings only hedge."""
     verdict = ctx.verdict
     if verdict == "yes":
-        text = f"نعم: يجزم بذلك {_and(ctx.names_of(ctx.firm))}"
+        if ctx.only_as_tentative_as_asked:
+            text = f"نعم: يورد ذلك {_and(ctx.names_of(ctx.firm))} بصيغة متحفظة كما في السؤال"
+        else:
+            text = f"نعم: يجزم بذلك {_and(ctx.names_of(ctx.firm))}"
     elif verdict == "no":
         text = f"لا: ينفي ذلك {_and(ctx.names_of(ctx.denying))}"
     elif verdict == "only_hedged":

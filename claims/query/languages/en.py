@@ -63,6 +63,9 @@ PATTERNS: dict[Intent, re.Pattern[str]] = {
 #: The question's own verb can carry the modality it asks about ("who hinted that …").
 HINT_VERB = re.compile(r"^(?:who|which\s+(?:[\w-]+\s+){0,3}?)\s*(?:hinted|implied|insinuated)\b", re.I)
 HEDGES = re.compile(r"\b(?:may|might|could|possibly|perhaps|probably|likely|plans?\s+to|considering)\b", re.I)
+#: A modal that makes a yes/no question itself tentative ("Is it true that Iran *may* …"): a
+#: hedge then answers it. "plans to", "considering" are content here, not the question's hedge.
+MODALS = re.compile(r"\b(?:may|might|could|possibly|perhaps|probably|likely)\b", re.I)
 #: A yes/no question: answered with a verdict (``claims.query.verdict``).
 YES_NO = re.compile(r"^(?:is\s+it\s+(?:true|correct|the\s+case)|does|do|did|is|are|was|were|has|have|had|will|would|can|could)\b", re.I)
 
@@ -144,7 +147,8 @@ def verdict_answer(ctx: AnswerContext) -> str:
     verdict = ctx.verdict
     firm, denying = ctx.names_of(ctx.firm), ctx.names_of(ctx.denying)
     if verdict == "yes":
-        text = f"Yes: {_and(firm)} {_verb('state{s} it', len(firm))}."
+        said = "say{s} it, as tentatively as the question does" if ctx.only_as_tentative_as_asked else "state{s} it"
+        text = f"Yes: {_and(firm)} {_verb(said, len(firm))}."
     elif verdict == "no":
         text = f"No: {_and(denying)} {_verb('den{ies} it', len(denying))}."
     elif verdict == "only_hedged":
