@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Annotated, Any
 
 from advanced_alchemy.types import GUID, DateTimeUTC
@@ -44,7 +45,7 @@ from pydantic import (
 )
 from sqlalchemy import Engine, MetaData, Table, func, insert, select
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload, selectinload
 
 from claims.audit import _SKIPPED_COLUMNS, _jsonable, _last_hash, default_actor
 from claims.db import session_factory
@@ -502,6 +503,66 @@ _AUDIT_TABLE = Table(
 _SEARCH_DOCUMENT_TABLE = Table(
     "search_document", MetaData(), *[c._copy() for c in SearchDocument.__table__.columns if c.name != "id"]
 )
+
+
+# --- the batched write of one document's claims (ingest, POST /documents, POST /claims) -----
+
+
+@dataclass
+class NewClaim:
+    """One checked claim to store (``ClaimService.create_many`` validates, then hands these over)."""
+
+    values: dict[str, Any]
+    hops: list[dict[str, Any]]
+    group: ClaimGroup | None = None
+
+
+def store_claims(session: Session, document: Document, items: list[NewClaim]) -> list[Claim]:
+    """Write claims of one stored document the way ``bulk_load`` writes rows: claims, hops and
+    search documents with one executemany per table, and the audit trail as one ``create``
+    event per claim and per hop (the same snapshots the ORM flush hook records, so history and
+    ``claims audit verify`` see them as before) appended in one executemany. Vectors are
+    computed in one encoder batch. Returns the claims as ORM objects (hops loaded)."""
+    from claims import indexing
+
+    if not items:
+        return []
+    session.flush()  # pending ORM rows and their audit events first: the chain is in id order
+    now = _utcnow()
+    claim_table, hop_table = Claim.__table__, RelayHop.__table__
+    claim_base = {c.name: None for c in claim_table.columns} | _defaults(claim_table)
+    hop_base = {c.name: None for c in hop_table.columns} | _defaults(hop_table)
+    claims, hops, documents, events = [], [], [], []
+    for item in items:
+        claim = {**claim_base, **item.values, "id": _new_id(), "document_id": document.id,
+                 "created_at": now, "updated_at": now}
+        light = SimpleNamespace(document=document, group=item.group, **claim)
+        counts = Counter(indexing.index_terms("\n".join(indexing.claim_texts(light))) + indexing.referenced_entities(light))
+        claim["term_count"] = sum(counts.values())
+        claims.append(claim)
+        events.append((AuditAction.CREATE, "claim", str(claim["id"]), _snapshot(claim)))
+        if counts:
+            documents.append({"claim_id": claim["id"], "terms": indexing.document_terms(counts)})
+        for position, hop in enumerate(item.hops):
+            row = {**hop_base, **hop, "id": _new_id(), "claim_id": claim["id"], "position": position,
+                   "created_at": now, "updated_at": now}
+            hops.append(row)
+            events.append((AuditAction.CREATE, "relay_hop", str(row["id"]), _snapshot(row)))
+    connection = session.connection()
+    for table, rows in ((claim_table, claims), (hop_table, hops), (_SEARCH_DOCUMENT_TABLE, documents)):
+        if rows:
+            _fast_insert(table, connection.dialect).execute(connection, rows)
+    append_events(session, events, actor=session.info.get("actor") or default_actor(), reason=session.info.get("reason"))
+    indexing.generation += 1
+    ids = [c["id"] for c in claims]
+    # Many-to-one relations lazily: the document, speakers, sources and group are in the identity
+    # map already (a joined load would send the document's text once per claim).
+    options = (lazyload(Claim.document), lazyload(Claim.speaker), lazyload(Claim.group),
+               selectinload(Claim.hops).lazyload(RelayHop.source))
+    loaded = {c.id: c for c in session.scalars(select(Claim).where(Claim.id.in_(ids)).options(*options))}
+    stored = [loaded[i] for i in ids]
+    indexing.embed_claims(session, stored)
+    return stored
 
 
 # --- reading ----------------------------------------------------------------------------------

@@ -186,6 +186,12 @@ def ingest(paths, outlet, lang, url, published_at, no_grouping, as_json) -> None
                 totals[k] += summary[k]
             files.append({"path": str(path), **summary})
             progress.advance(task)
+    if totals["claims"]:  # the vector graph on disk, if there is one, takes the new vectors
+        from claims import vector_store
+
+        added = vector_store.update_if_built(get_engine())
+        if added is not None:
+            totals["vectors_indexed"] = added
     if as_json:
         click.echo(json.dumps({**totals, "files": files, "errors": errors}, ensure_ascii=False))
     else:

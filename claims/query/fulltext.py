@@ -53,7 +53,7 @@ FULL_POSTINGS_DF = 2_000
 #: Up to this many indexed claims every match is scored (no pool).
 EXHAUSTIVE_DOCS = 10_000
 #: The pool the exact BM25 re-scores, as a multiple of ``limit``.
-POOL_FACTOR = 3
+POOL_FACTOR = 10
 #: PostgreSQL: below this many documents (planner estimate) the statistics are counted exactly.
 EXACT_STATS_DOCS = 50_000
 #: The PostgreSQL generated column of the terms as lexemes, GIN-indexed (migration 0009).
