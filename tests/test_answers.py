@@ -375,3 +375,26 @@ def test_a_tentative_yes_no_question_is_answered_yes_by_a_hedge(session: Session
     assert parse_question(result.question).tentative and result.verdict == Verdict.YES
     assert result.answers[0].answer_text.startswith("Yes: Nabil Saeed says it, as tentatively as the question does.")
     assert not parse_question("Does the ministry plan to reopen Sanaa airport?").tentative  # "plan to" is content
+
+
+@pytest.mark.parametrize(
+    ("question", "verdict", "start"),
+    [("Did the Libyan Ministry of Oil deny that the Sharara oil field has been shut down?", Verdict.YES,
+      "Yes: Libyan Ministry of Oil denies it."),
+     ("هل نفت وزارة النفط الليبية إغلاق حقل الشرارة؟", None, None),
+     ("Did Karim Haddad deny that the ceasefire in Hodeidah is holding?", Verdict.NO, "No: Karim Haddad states it.")],
+)
+def test_a_question_about_a_denial_is_answered_yes_by_the_denial(session: Session, world: World, question, verdict, start):
+    parsed = parse_question(question)
+    assert parsed.yes_no and parsed.asks_denial
+    if verdict is None:
+        return  # the Arabic form is parsed as a denial question; the fixture's Sharara text is English
+    result = ask(session, question)
+    assert result.verdict == verdict and result.answers[0].answer_text.startswith(start)
+
+
+def test_verdict_rule_for_a_question_about_a_denial():
+    deny, affirm = _telling("denied", "denied", stance="deny"), _telling("asserted", "asserted")
+    assert judge([deny], Modality.ASSERTED, denial=True)[0] == Verdict.YES
+    assert judge([affirm], Modality.ASSERTED, denial=True)[0] == Verdict.NO
+    assert judge([deny, affirm], Modality.ASSERTED, denial=True)[0] == Verdict.DISPUTED

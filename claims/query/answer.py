@@ -93,11 +93,12 @@ class AnswerContext:
     @property
     def only_as_tentative_as_asked(self) -> bool:
         """A yes to a tentative question ("may …") from tellings that only hedge it too."""
-        return any(MODALITY_STRENGTH[t.wording] < FIRM for t in self.firm)
+        return any(MODALITY_STRENGTH[t.wording] < FIRM for t in self.firm if not t.denies)
 
     @property
     def firm(self) -> list[Telling]:
-        return [t for t in self.tellings if t.firm]
+        """Tellings that state it firmly (a denial question's deniers are in ``denying``)."""
+        return [t for t in self.tellings if t.firm and not t.denies]
 
     @property
     def tentative(self) -> list[Telling]:
@@ -225,7 +226,7 @@ def build_answer(session: Session, parsed: ParsedQuestion, claim: Claim, score: 
         claim, others = telling, group_members(session, telling)
     found = provenance(session, claim, parsed.lang)
     asked_as = Modality.HEDGED if parsed.tentative else Modality.ASSERTED
-    verdict, tellings = judge(_said_by([claim, *others], speaker), asked_as) if parsed.yes_no else (None, [])
+    verdict, tellings = judge(_said_by([claim, *others], speaker), asked_as, denial=parsed.asks_denial) if parsed.yes_no else (None, [])
     ans = Answer(
         **found.model_dump(exclude={"drift"}),
         drift=found.drift + question_drift(parsed, found),

@@ -23,6 +23,8 @@ class ParsedQuestion:
     yes_no: bool = False
     #: The yes/no question itself is tentative (a modal: "may", "قد"), so a hedge answers it.
     tentative: bool = False
+    #: The yes/no question asks whether it was denied ("Did X deny …", "هل نفى …").
+    asks_denial: bool = False
 
     @property
     def about_anything(self) -> bool:
@@ -77,6 +79,7 @@ def parse_question(question: str) -> ParsedQuestion:
         speaker=speaker or None,
         yes_no=bool(language.YES_NO.search(subject)) and intent in YES_NO_INTENTS,
         tentative=bool(language.MODALS.search(fold(proposition) if language.FOLD_QUESTION else proposition)),
+        asks_denial=bool(language.DENIAL.search(subject)),
     )
 
 

@@ -10,6 +10,9 @@ hinted, an opinion, a question).
 - every telling denies → ``no``; some affirm and some deny → ``disputed``;
 - every affirming telling is firm → ``yes``; none is → ``only_hedged``; some are and some are
   not → ``disputed`` (the sources disagree on how firmly: never "firm" when one only hedges).
+
+A question about a denial ("Did the army deny …", "هل نفى …") is the mirror image: the denying
+tellings say yes, an affirming one says no.
 """
 
 from __future__ import annotations
@@ -56,20 +59,23 @@ def telling(claim: Claim, question: Modality) -> Telling:
     wording, cue = weakest_wording(claim)
     denies = claim.stance == Stance.DENY or wording == Modality.DENIED
     needed = min(FIRM, MODALITY_STRENGTH[question])
-    return Telling(claim, wording, denies, not denies and MODALITY_STRENGTH[wording] >= needed, cue)
+    # a denial is firm as a denial; an affirmation by its wording
+    firm = wording == Modality.DENIED or MODALITY_STRENGTH[wording] >= needed if denies else MODALITY_STRENGTH[wording] >= needed
+    return Telling(claim, wording, denies, firm, cue)
 
 
-def judge(claims: list[Claim], question: Modality) -> tuple[Verdict, list[Telling]]:
-    """The verdict on these tellings (the answer's own first), with each telling as read."""
+def judge(claims: list[Claim], question: Modality, *, denial: bool = False) -> tuple[Verdict, list[Telling]]:
+    """The verdict on these tellings (the answer's own first), with each telling as read. For a
+    question about a denial ("Did X deny …") the denying tellings are the ones that say yes."""
     tellings = [telling(c, question) for c in claims]
     if not tellings:
         return Verdict.UNSUPPORTED, []
-    affirm = [t for t in tellings if not t.denies]
-    if not affirm:
+    saying = [t for t in tellings if t.denies == denial]
+    if not saying:
         return Verdict.NO, tellings
-    if len(affirm) < len(tellings):
+    if len(saying) < len(tellings):
         return Verdict.DISPUTED, tellings
-    firm = sum(t.firm for t in affirm)
-    if firm == len(affirm):
+    firm = sum(t.firm for t in saying)
+    if firm == len(saying):
         return Verdict.YES, tellings
     return (Verdict.ONLY_HEDGED if firm == 0 else Verdict.DISPUTED), tellings

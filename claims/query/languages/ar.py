@@ -55,6 +55,8 @@ PATTERNS: dict[Intent, re.Pattern[str]] = {
 HINT_VERB = re.compile(r"^(?:من|(?:اي|ما)\s+(?:\S+\s+){1,3}?)\s*(?:المح|لمح)", re.I)
 #: A modal that makes a yes/no question itself tentative ("هل صحيح أن إيران *قد* …").
 MODALS = re.compile(r"(?:^|\s)(?:ربما|وربما|قد|يمكن|من\s+المحتمل|محتمل)(?:\s|$)")
+#: A yes/no question about a denial ("هل نفى الجيش …", on the folded question).
+DENIAL = re.compile(r"(?:^|\s)[وف]?(?:نفي|نفت|ينفي|تنفي|نفوا|ينفون|انكر|انكرت|ينكر|تنكر|رفض|رفضت|يرفض|ترفض)(?:\s|$)")
 #: A yes/no question: answered with a verdict (``claims.query.verdict``).
 YES_NO = re.compile(r"^(?:هل|ا?صحيح\s+ان)(?:\s|$)")
 HEDGES = re.compile(r"(?:^|\s)(?:ربما|وربما|قد|يمكن|من\s+المحتمل|محتمل|يخطط|تخطط|يفكر)(?:\s|$)")
@@ -122,29 +124,28 @@ def _hop_changes(ctx: AnswerContext) -> list[str]:
     return out
 
 
+_VERDICT = {"yes": "نعم", "no": "لا", "only_hedged": "بصيغة متحفظة فقط", "disputed": "الروايات متباينة"}
+
+
 def verdict_answer(ctx: AnswerContext) -> str:
-    """A yes/no question: the verdict, who says it how firmly, the chain, how the wording changed.
-    Never «مؤكدة» when the tellings only hedge."""
-    verdict = ctx.verdict
-    if verdict == "yes":
-        if ctx.only_as_tentative_as_asked:
-            text = f"نعم: يورد ذلك {_and(ctx.names_of(ctx.firm))} بصيغة متحفظة كما في السؤال"
+    """A yes/no question: the verdict, who states, only hedges or denies it, the chain, and how
+    the wording changed between hops. Never «مؤكدة» when the tellings only hedge."""
+    parts = []
+    if ctx.firm:
+        if ctx.verdict == "yes" and ctx.only_as_tentative_as_asked:
+            parts.append(f"يورد ذلك {_and(ctx.names_of(ctx.firm))} بصيغة متحفظة كما في السؤال")
         else:
-            text = f"نعم: يجزم بذلك {_and(ctx.names_of(ctx.firm))}"
-    elif verdict == "no":
-        text = f"لا: ينفي ذلك {_and(ctx.names_of(ctx.denying))}"
-    elif verdict == "only_hedged":
-        text = f"بصيغة متحفظة فقط: لا يجزم بذلك أي مصدر؛ {_tentative(ctx)}"
-    else:
-        parts = []
-        if ctx.firm:
             parts.append(f"يجزم بذلك {_and(ctx.names_of(ctx.firm))}")
-        if ctx.tentative:
-            parts.append(("بينما " if parts else "") + _tentative(ctx))
-        if ctx.denying:
-            parts.append(("و" if parts else "") + f"ينفيه {_and(ctx.names_of(ctx.denying))}")
-        text = "الروايات متباينة: " + "، ".join(parts)
-    text += ". " + _chain(ctx) + "."
+    if ctx.tentative:
+        parts.append(_tentative(ctx))
+    if ctx.denying:
+        parts.append(f"ينفي ذلك {_and(ctx.names_of(ctx.denying))}")
+    lead = _VERDICT.get(ctx.verdict, str(ctx.verdict))
+    if ctx.verdict == "only_hedged" and not ctx.firm:
+        lead += ": لا يجزم بذلك أي مصدر؛"
+    else:
+        lead += ":"
+    text = f"{lead} " + "، بينما ".join(parts) + ". " + _chain(ctx) + "."
     changes = _hop_changes(ctx)
     if changes:
         text += " " + "؛ ".join(changes) + "."

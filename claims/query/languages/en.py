@@ -18,7 +18,11 @@ FOLD_QUESTION = False
 _VERBS = (
     r"(?:said|says|say|claimed|claims|claim|stated|states|state|asserted|asserts|reported|reports|"
     r"wrote|writes|announced|told|tell|suggested|hinted|argued|argue|argues|alleged|declared|mentioned|"
-    r"noted|denied|warned|pledged|described|revealed|think|thinks|believe|believes)"
+    r"noted|denied|warned|pledged|described|revealed|think|thinks|believe|believes|"
+    # base forms, after "did/does X …" ("Did the army deny …", "What did the agency report …")
+    r"deny|denies|warn|warns|pledge|pledges|describe|reveal|note|mention|declare|allege|report|announce|"
+    r"confirm|confirms|confirmed|insist|insists|insisted|admit|admits|admitted|promise|promises|promised|"
+    r"predict|predicts|predicted|suggest|suggests|hint|hints|write)"
 )
 _RELAY_VERBS = r"(?:translated|relayed|reported|quoted|carried|published|cited|spread|circulated|ran)"
 _THAT = r"(?:saying|that|claiming|which\s+said|who\s+said|about|on)\s+"
@@ -66,6 +70,8 @@ HEDGES = re.compile(r"\b(?:may|might|could|possibly|perhaps|probably|likely|plan
 #: A modal that makes a yes/no question itself tentative ("Is it true that Iran *may* …"): a
 #: hedge then answers it. "plans to", "considering" are content here, not the question's hedge.
 MODALS = re.compile(r"\b(?:may|might|could|possibly|perhaps|probably|likely)\b", re.I)
+#: A yes/no question about a denial ("Did the army deny …"): denying tellings answer it yes.
+DENIAL = re.compile(r"\b(?:deny|denies|denied|denying|reject|rejects|rejected|refute|refutes|refuted|dismiss|dismissed)\b", re.I)
 #: A yes/no question: answered with a verdict (``claims.query.verdict``).
 YES_NO = re.compile(r"^(?:is\s+it\s+(?:true|correct|the\s+case)|does|do|did|is|are|was|were|has|have|had|will|would|can|could)\b", re.I)
 
@@ -142,26 +148,27 @@ def _tentative(ctx: AnswerContext) -> str:
     )
 
 
+_VERDICT = {"yes": "Yes", "no": "No", "only_hedged": "Only hedged", "disputed": "Disputed"}
+
+
 def verdict_answer(ctx: AnswerContext) -> str:
-    """A yes/no question: the verdict, who says it how firmly, the chain, how the wording changed."""
-    verdict = ctx.verdict
+    """A yes/no question: the verdict, who states, only hedges or denies it, the chain, and how
+    the wording changed between hops."""
     firm, denying = ctx.names_of(ctx.firm), ctx.names_of(ctx.denying)
-    if verdict == "yes":
-        said = "say{s} it, as tentatively as the question does" if ctx.only_as_tentative_as_asked else "state{s} it"
-        text = f"Yes: {_and(firm)} {_verb(said, len(firm))}."
-    elif verdict == "no":
-        text = f"No: {_and(denying)} {_verb('den{ies} it', len(denying))}."
-    elif verdict == "only_hedged":
-        text = f"Only hedged: no source states it firmly; {_tentative(ctx)}."
+    parts = []
+    if firm:
+        said = "say{s} it, as tentatively as the question does" if ctx.verdict == "yes" and ctx.only_as_tentative_as_asked else "state{s} it"
+        parts.append(f"{_and(firm)} {_verb(said, len(firm))}")
+    if ctx.tentative:
+        parts.append(_tentative(ctx))
+    if denying:
+        parts.append(f"{_and(denying)} {_verb('den{ies} it', len(denying))}")
+    lead = _VERDICT.get(ctx.verdict, str(ctx.verdict))
+    if ctx.verdict == "only_hedged" and not firm:
+        lead += ": no source states it firmly;"
     else:
-        parts = []
-        if firm:
-            parts.append(f"{_and(firm)} {_verb('state{s} it', len(firm))}")
-        if ctx.tentative:
-            parts.append(_tentative(ctx))
-        if denying:
-            parts.append(f"{_and(denying)} {_verb('den{ies} it', len(denying))}")
-        text = "Disputed: " + ", but ".join(parts) + "."
+        lead += ":"
+    text = f"{lead} " + ", but ".join(parts) + "."
     text += " " + _chain(ctx)
     changes = _hop_changes(ctx)
     if changes:
