@@ -114,6 +114,9 @@ class AttributionModel:
         # ("X hinted that A. The ministry denied that B": A does not take in the second sentence)
         out: list[Prediction] = []
         for cue, spk, con, prob in found:
+            # a sentence's full stop closes neither the speaker nor the content (PolNeAR leaves it out)
+            spk = _without_full_stop(doc, spk)
+            con = _without_full_stop(doc, con)
             if con is not None:
                 own = doc.sent[cue[0]]
                 for other, _, _, _ in found:
@@ -140,6 +143,12 @@ class AttributionModel:
             if p.speaker is not None:
                 prev = p.speaker
         return out
+
+
+def _without_full_stop(doc, toks: tuple[int, int] | None) -> tuple[int, int] | None:
+    if toks is not None and toks[1] - toks[0] > 1 and doc.words[toks[1] - 1] == ".":
+        return toks[0], toks[1] - 1
+    return toks
 
 
 _lock = threading.Lock()
