@@ -27,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from claims.extraction.attribution import en_discourse_marker
+from claims.extraction.attribution import en_clause_fragment, en_discourse_marker
 from claims.extraction.model import ExtractedClaim, Extraction, Hop, Mention, Span
 from claims.extraction.training import features as F
 from claims.vocabulary import Relation, SourceKind
@@ -325,6 +325,10 @@ def _merge(ex: Extraction, rule_claims: list[ExtractedClaim], predictions: list[
                     decided.add(k)
                     made.append(_with_model_spans(text, rule_claims[k], p))
             continue
+        if p.speaker is not None and en_clause_fragment(text[p.speaker[0] : p.speaker[1]]):
+            # "did not say which ...": the rules' noun-phrase test; the rules' speaker for the cue if any
+            rule_spk = next((rule_claims[k].hops[0].speaker_span for k in same_cue if rule_claims[k].hops[0].speaker_span), None)
+            p.speaker, p.linked = rule_spk, False
         if p.speaker is not None and any(_overlap(p.speaker, sp) for sp in translator_spans):
             continue  # "according to a translation by X": a translation hop, not a source
         # the rule claim for the same attribution: same cue, else the most shared content
