@@ -19,6 +19,7 @@ from claims.languages import LANGUAGES
 from claims.models import Source
 from claims.query import fulltext, vectors
 from claims.query.fulltext import SearchResult
+from claims.query.params import PARAMS, AskParams
 from claims.text import _WORD, light, terms
 
 
@@ -60,33 +61,31 @@ def _weight(result: SearchResult, term: str) -> float:
     return result.idf.get(term) or max(result.idf.values(), default=1.0)
 
 
-#: A unit held only through its concept (a synonym, not the word) counts this much in the
-#: question's own language: concepts are broad ("met" ~ "talks").
-CONCEPT_CREDIT = 0.35
-#: A word held only through its entity ("Washington" in a claim that says "American") is
-#: the same subject, said less specifically.
-ENTITY_CREDIT = 0.6
-#: Across languages a unit with no language-neutral term cannot be checked; it still weighs
-#: this much in the denominator, so a question whose predicate is outside the lexicon
-#: ("removed") is not judged on its names alone.
-UNCHECKED_WEIGHT = 0.5
-
-
-def unit_coverage(result: SearchResult, units: list[Unit], matched: set[str], *, cross_lingual: bool = False) -> float:
+def unit_coverage(
+    result: SearchResult, units: list[Unit], matched: set[str], *, cross_lingual: bool = False,
+    params: AskParams = PARAMS, context: frozenset[str] = frozenset(),
+) -> float:
     """Share of the query's information (IDF mass of its units) the claim holds; across
-    languages, of what can be checked (entities, concepts, numbers; see ``UNCHECKED_WEIGHT``)."""
+    languages, of what can be checked (entities, concepts, numbers; see
+    ``AskParams.unchecked_weight``). A unit whose entity only the claim's context names
+    (``context``: its sentence, its speaker) counts ``context_credit``."""
     total = held = 0.0
     for u in units:
         w = _weight(result, u.weight_term)
         if cross_lingual:
-            total += w if u.neutral else UNCHECKED_WEIGHT * w
-            held += w if u.neutral and u.terms & matched else 0.0
+            total += w if u.neutral else params.unchecked_weight * w
+            if u.neutral and u.terms & matched:
+                held += w
+            elif u.neutral and u.terms & context:
+                held += params.context_credit * w
             continue
         total += w
         if u.weight_term in matched or (u.terms & matched and not u.neutral):
             held += w
         elif u.terms & matched:
-            held += (ENTITY_CREDIT if any(t[:1] == "@" for t in u.terms & matched) else CONCEPT_CREDIT) * w
+            held += (params.entity_credit if any(t[:1] == "@" for t in u.terms & matched) else params.concept_credit) * w
+        elif u.terms & context:
+            held += params.context_credit * w
     return held / total if total else 0.0
 
 
@@ -119,7 +118,9 @@ class HybridResult:
         return sum(u.neutral for u in self.units)
 
 
-def hybrid(session: Session, query: str, *, limit: int = 200, k_vectors: int = 50) -> HybridResult:
+def hybrid(
+    session: Session, query: str, *, limit: int = 200, k_vectors: int = 50, params: AskParams = PARAMS
+) -> HybridResult:
     """BM25 candidates united with the ``k_vectors`` nearest claims by sentence vector, each
     carrying its coverage, cosine and whether it mentions every entity the query names."""
     lexical = fulltext.search(session, query, limit=limit)
@@ -140,13 +141,18 @@ def hybrid(session: Session, query: str, *, limit: int = 200, k_vectors: int = 5
         missing = [cid for cid, c in cands.items() if c.cosine is None]
         for cid, cos in vectors.cosines(session, qvec, missing).items():
             cands[cid].cosine = cos
-    units = query_units(query)
-    for c in cands.values():
-        c.entities_ok = lexical.required <= c.matched
-        c.coverage = unit_coverage(lexical, units, c.matched)
-        c.neutral_coverage = unit_coverage(lexical, units, c.matched, cross_lingual=True)
-        c.neutral_held = sum(1 for u in units if u.neutral and u.terms & c.matched)
-    return HybridResult(lexical, list(cands.values()), qvec is not None, units)
+    result = HybridResult(lexical, list(cands.values()), qvec is not None, query_units(query))
+    cover(result, params)
+    return result
+
+
+def cover(result: HybridResult, params: AskParams = PARAMS) -> None:
+    """Fill each candidate's coverage (own language and across languages) and entity check."""
+    for c in result.candidates:
+        c.entities_ok = result.lexical.required <= c.matched
+        c.coverage = unit_coverage(result.lexical, result.units, c.matched, params=params)
+        c.neutral_coverage = unit_coverage(result.lexical, result.units, c.matched, cross_lingual=True, params=params)
+        c.neutral_held = sum(1 for u in result.units if u.neutral and u.terms & c.matched)
 
 
 #: Weight of the sentence-vector cosine against the max-normalised BM25 score when ranking.
