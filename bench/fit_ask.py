@@ -51,6 +51,8 @@ GRID: dict[str, list[float]] = {
     "context_credit": [0.3, 0.45, 0.6, 0.8, 1.0],
     "unchecked_weight": [0.25, 0.5, 0.75, 1.0],
     "min_cross_lingual_coverage": [0.6, 0.7, 0.8, 0.9],
+    "missing_concept_penalty": [0.0, 0.05, 0.1, 0.15, 0.2, 0.3],
+    "headline_penalty": [0.0, 0.05, 0.1, 0.2],
 }
 
 
@@ -111,7 +113,7 @@ def _seed_judge(session, item: Item, claim, score) -> bool:
     )
 
 
-def build(tmp: Path) -> list[Dataset]:
+def build(tmp: Path, *, reuse: bool = False) -> list[Dataset]:
     import yaml
 
     from claims import migrate
@@ -132,9 +134,13 @@ def build(tmp: Path) -> list[Dataset]:
         ("seeds/no-labels", False, None, seed_qs, _seed_judge),
     ]:
         _labels(labels)
-        engine = make_engine(f"sqlite:///{tmp}/{name.replace('/', '_')}.db")
+        db = tmp / f"{name.replace('/', '_')}.db"
+        existed = reuse and db.exists()
+        engine = make_engine(f"sqlite:///{db}")
         migrate.upgrade(engine)
-        if loader is None:
+        if existed:
+            pass
+        elif loader is None:
             with session_factory(engine)() as s:
                 s.info["actor"] = "fit"
                 seed(s, SEEDS_DIR)
@@ -145,8 +151,33 @@ def build(tmp: Path) -> list[Dataset]:
     return out
 
 
+def _cache_rows() -> None:
+    """Each trial re-runs ``supported`` on the same candidates: keep the rows it loads and the
+    context it reads (per claim id) instead of re-reading them per trial."""
+    from claims.query import support
+
+    rows: dict = {}
+    contexts: dict = {}
+    load, context = support._prefetch, support.context_terms
+
+    def prefetch(session, claim_ids):
+        missing = [c for c in claim_ids if c not in rows]
+        for claim in load(session, missing):
+            rows[claim.id] = claim
+        return [rows[c] for c in claim_ids if c in rows]
+
+    def context_terms(claim):
+        if claim.id not in contexts:
+            contexts[claim.id] = context(claim)
+        return contexts[claim.id]
+
+    support._prefetch, support.context_terms = prefetch, context_terms
+
+
 def retrieve_all(datasets: list[Dataset]) -> None:
     from claims.query.pipeline import retrieve
+
+    _cache_rows()
 
     for ds in datasets:
         _labels(ds.labels)
@@ -200,7 +231,14 @@ def isotonic(points: list[tuple[float, bool]], *, bins: int = 8) -> tuple[tuple[
         while len(merged) > 1 and merged[-2][1] / merged[-2][2] > merged[-1][1] / merged[-1][2]:
             s2, ok2, n2 = merged.pop()
             merged[-1] = [merged[-1][0] + s2, merged[-1][1] + ok2, merged[-1][2] + n2]
-    return tuple((round(s / n, 3), round(ok / n, 3)) for s, ok, n in merged)
+    knots: list[tuple[float, float]] = []
+    for s, ok, n in merged:
+        x, y = round(s / n, 3), round(ok / n, 3)
+        if knots and x <= knots[-1][0]:
+            knots[-1] = (knots[-1][0], max(knots[-1][1], y))  # equal scores: one knot
+        else:
+            knots.append((x, y))
+    return tuple(knots)
 
 
 def fit(datasets: list[Dataset], start, passes: int):
@@ -229,12 +267,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--passes", type=int, default=2)
     parser.add_argument("--dry-run", action="store_true", help="print, do not write params.json")
+    parser.add_argument("--keep", type=Path, help="build the databases in this folder and reuse them on the next run")
     args = parser.parse_args()
     from claims.query import params as params_mod
 
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        datasets = build(Path(tmp))
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+        datasets = build(args.keep or Path(tmp), reuse=bool(args.keep))
         retrieve_all(datasets)
         print(f"retrieved {sum(len(d.items) for d in datasets)} questions in {time.perf_counter() - started:.0f} s", flush=True)
         start = params_mod.load().with_(calibration=())

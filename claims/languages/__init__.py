@@ -30,12 +30,14 @@ class TextLanguage:
     #: earlier in the document ("the two sides", "الوزير").
     references_pair: re.Pattern[str]
     references_one: re.Pattern[str]
+    #: Words that negate what follows ("no fire", "دون اندلاع حريق"), folded.
+    negators: frozenset[str] = frozenset()
 
 
 LANGUAGES: dict[str, TextLanguage] = {
     m.CODE: TextLanguage(
         m.CODE, m.is_word, m.STOPWORDS, m.stem, m.is_stopword,
-        re.compile(m.REFERENCES_PAIR, re.I), re.compile(m.REFERENCES_ONE, re.I),
+        re.compile(m.REFERENCES_PAIR, re.I), re.compile(m.REFERENCES_ONE, re.I), m.NEGATORS,
     )
     for m in (ar, en)
 }

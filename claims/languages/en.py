@@ -38,3 +38,6 @@ def stem(word: str) -> str:
 #: ("the two sides") or one ("the ministry", "the report", "he").
 REFERENCES_PAIR = r"\b(?:the\s+two\s+(?:sides|countries|parties|governments|delegations|nations|leaders)|both\s+(?:sides|countries|parties|governments|delegations))\b"
 REFERENCES_ONE = r"\b(?:he|she|it|they|its|his|her|their|the\s+(?:ministry|minister|report|statement|government|country|agency|official|spokesman|spokeswoman|army|group|movement|council|company))\b"
+
+#: Words that negate what follows (folded), for telling "no fire" from "a fire".
+NEGATORS = frozenset({"no", "not", "never", "without", "nor", "neither", "none", "nothing", "cannot"})

@@ -42,6 +42,11 @@ class AskParams:
     #: With a resolved speaker the speaker carries part of the meaning: this is added to the
     #: lexical support of that speaker's claims.
     speaker_bonus: float = 0.1
+    #: Support is multiplied by (1 - this) for each of the question's concept units (key
+    #: predicates and nouns, ``~concept``) that the claim holds neither in its text nor context.
+    missing_concept_penalty: float = 0.0
+    #: Support of a claim in its document's first line (a headline) is multiplied by (1 - this).
+    headline_penalty: float = 0.0
     #: A claim only in the other language: this cosine counts as just enough support.
     cross_lingual_cos: float = 0.60
     #: Across languages a claim must hold this share of what can be checked, or lexical

@@ -8,6 +8,7 @@ source a question names.
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
 
@@ -173,16 +174,57 @@ def fused_ranking(result: HybridResult, *, weight: float | None = None) -> list[
     return sorted(result.candidates, key=lambda c: (-key(c), str(c.claim_id)))
 
 
+#: "the source's account", "Kaabi’s remarks": the name ends at the possessive.
+_POSSESSIVE = re.compile(r"^(.+?)['’]s\b")
+
+
+def _speaker_runs(name: str) -> list[tuple[str, bool]]:
+    """The phrases to try for a named speaker, each with whether it is a whole phrase: the
+    phrase, the phrase cut at a possessive, then the phrase's shorter leading runs of words."""
+    tokens = name.split()
+    runs = [(name, True)]
+    cut = _POSSESSIVE.match(name)
+    if cut:
+        runs.append((cut.group(1), True))
+    return runs + [(" ".join(tokens[:n]), False) for n in range(len(tokens) - 1, 0, -1)]
+
+
+def _may_name(run: str) -> bool:
+    """A part of the named phrase names a source only if it could be a name: in a cased script
+    it holds a capitalised word or an acronym ("Kotrashev", "NOC"), not only common words
+    ("maritime" is not UK Maritime Trade Operations); uncased scripts cannot tell."""
+    letters = [w for w in run.split() if w[:1].isalpha()]
+    cased = [w for w in letters if w[:1].lower() != w[:1].upper()]
+    return not cased or any(w[:1].isupper() for w in cased)
+
+
 def resolve_speaker(session: Session, name: str) -> Source | None:
     """The longest leading run of words in ``name`` that names a known source ("Kotrashev tell
-    Russian media" → Kotrashev; "وزير الدفاع العراقي" → the minister, through his role alias),
-    by the one name matcher (``SourceService.resolve``: alias table, then across scripts)."""
+    Russian media" → Kotrashev; "وزير الدفاع العراقي" → the minister, through his role alias;
+    "maritime security source's account" → the maritime security source), by the one name
+    matcher (``SourceService.resolve``: alias table, then across scripts). A run that drops part
+    of the phrase must look like a name (``_may_name``); a leading article is optional on both
+    sides ("an NOC official", "a maritime security source")."""
     from claims.services import SourceService
 
     service = SourceService(session)
-    tokens = name.split()
-    for n in range(len(tokens), 0, -1):
-        source = service.resolve(" ".join(tokens[:n]))
-        if source is not None:
-            return source
+    for run, whole in _speaker_runs(name):
+        if not whole and not _may_name(run):
+            continue
+        for form in _article_forms(run) if whole else [run]:
+            source = service.resolve(form)
+            if source is not None:
+                return source
     return None
+
+
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+
+
+def _article_forms(run: str) -> list[str]:
+    """The run, and the run with its leading English article dropped or (for an alias stored
+    with one) added."""
+    bare = _ARTICLE.sub("", run)
+    if bare != run:
+        return [run, bare]
+    return [run, f"a {run}", f"the {run}"] if run[:1].isascii() and run[:1].isalpha() else [run]

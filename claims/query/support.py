@@ -25,7 +25,9 @@ from claims.models import Claim, Source
 from claims.query.params import PARAMS, AskParams
 from claims.query.parse import ParsedQuestion
 from claims.query.retrieve import Candidate, HybridResult, unit_coverage
-from claims.vocabulary import Modality
+from claims.languages import for_word
+from claims.text import _WORD, fold, fold_name, light, terms
+from claims.vocabulary import Modality, SourceKind
 
 
 def support(
@@ -89,8 +91,28 @@ def _other_language_only(claim: Claim, lang: str) -> bool:
     return not (group.label if lang == "en" else group.label_ar)
 
 
-def _mentions_source(claim: Claim, source_id: uuid.UUID) -> bool:
-    return claim.speaker_id == source_id or any(h.source_id == source_id for h in claim.hops)
+def _names_of(source: Source) -> list[str]:
+    return [fold_name(n) for n in [source.name, *(a.text for a in source.aliases)] if n]
+
+
+def _mentions_source(claim: Claim, source: Source) -> bool:
+    """The claim is attributed to ``source``, or to someone of it: a speaker or relay whose name
+    holds one of the source's names ("an unnamed official at the National Oil Corporation" is
+    of the NOC, "مصدر في غازبروم" of Gazprom)."""
+    if claim.speaker_id == source.id or any(h.source_id == source.id for h in claim.hops):
+        return True
+    names = [n for n in _names_of(source) if len(n) >= 3]
+    for other in {claim.speaker, *(h.source for h in claim.hops)}:
+        if other is None or other.kind not in AFFILIATED_KINDS:
+            continue
+        for own in _names_of(other):
+            if any(re.search(rf"(?:^|\W){re.escape(n)}(?:\W|$)", own) for n in names):
+                return True
+    return False
+
+
+#: Kinds of source that speak for an organisation they are named after.
+AFFILIATED_KINDS = frozenset({SourceKind.ANONYMOUS.value, SourceKind.PERSON.value})
 
 
 _SENTENCE_END = re.compile(r"[.!?؟\n]")
@@ -132,6 +154,33 @@ def context_terms(claim: Claim) -> set[str]:
     return out
 
 
+#: A word is negated when one of the words this far before it is a negator ("but no fire").
+NEGATION_REACH = 2
+
+
+def negated_terms(text: str) -> set[str]:
+    """Search terms that occur in ``text`` only under a negation ("the crew reported a splash,
+    but no fire" → {"fire"}; "دون اندلاع حريق" → اندلاع، حريق)."""
+    tokens = _WORD.findall(light(text))
+    plain: set[str] = set()
+    negated: set[str] = set()
+    for i, word in enumerate(tokens):
+        before = tokens[max(0, i - NEGATION_REACH) : i]
+        under = any(fold(w) in for_word(w).negators for w in before)
+        (negated if under else plain).update(terms(word))
+    return negated - plain
+
+
+def in_headline(claim: Claim) -> bool:
+    """The claim lies in its document's first line: a headline summarises the story; the body's
+    attributed telling of the same thing is the evidence to show."""
+    document = claim.document
+    if document is None or not document.text:
+        return False
+    first = document.text.find("\n")
+    return 0 <= claim.start_offset < first
+
+
 def modality_terms(claim: Claim) -> set[str]:
     """Concept terms the claim holds through how it is said (a denial holds "~deny")."""
     modalities = {claim.modality, *(h.modality for h in claim.hops)}
@@ -152,10 +201,17 @@ def _cross_possible(cand: Candidate, bonus: float, params: AskParams) -> bool:
 
 
 def _with_context(
-    cand: Candidate, result: HybridResult, context: frozenset[str], params: AskParams, *, extra: frozenset[str] = frozenset()
+    cand: Candidate, result: HybridResult, context: frozenset[str], params: AskParams, *,
+    extra: frozenset[str] = frozenset(), drop: frozenset[str] = frozenset(),
 ) -> Candidate:
-    """The candidate with ``extra`` terms held and ``context`` terms held at ``context_credit``."""
-    lexical, matched = result.lexical, cand.matched | extra
+    """The candidate with the units of ``extra`` terms held in full, ``context`` terms held at
+    ``context_credit``, and the units whose word is in ``drop`` (negated) not held."""
+    lexical, matched = result.lexical, set(cand.matched)
+    for u in result.units:
+        if u.terms & extra:
+            matched |= u.terms
+        if u.weight_term in drop:
+            matched -= u.terms
     context = context - matched
     return Candidate(
         cand.claim_id, bm25=cand.bm25, matched=matched, cosine=cand.cosine,
@@ -164,6 +220,14 @@ def _with_context(
         neutral_coverage=unit_coverage(lexical, result.units, matched, cross_lingual=True, params=params, context=context),
         neutral_held=sum(1 for u in result.units if u.neutral and u.terms & (matched | context)),
     )
+
+
+def _missing_concepts(cand: Candidate, result: HybridResult, context: frozenset[str]) -> int:
+    """How many of the question's key predicates and nouns (``~concept`` units) the claim holds
+    neither in its text nor in its context: "Iran will withdraw its militias" is not answered by
+    "Iran has militias" (same actors, another proposition)."""
+    held = cand.matched | context
+    return sum(1 for u in result.units if any(t[:1] == "~" for t in u.terms) and not u.terms & held)
 
 
 def _all_unit_terms(result: HybridResult) -> frozenset[str]:
@@ -189,6 +253,7 @@ def supported(
     needed = min(2, len(set(result.lexical.query_terms)))
     bonus = params.speaker_bonus if speaker else 0.0
     everything = _all_unit_terms(result)
+    asked_negated = frozenset(negated_terms(parsed.proposition))
     # Cheap tests first, on what the index says; a claim is loaded only if it would pass with
     # every unit it lacks held by its context (its sentence, its speaker, its modality).
     viable: list[tuple[float, Candidate]] = []
@@ -208,12 +273,16 @@ def supported(
     scored: list[tuple[float, Candidate]] = []
     for cand in viable:
         claim = claims[cand.claim_id] = session.get(Claim, cand.claim_id)
-        if speaker is not None and not _mentions_source(claim, speaker.id):
+        if speaker is not None and not _mentions_source(claim, speaker):
             continue
         extra = frozenset(modality_terms(claim)) & everything
         context = frozenset(context_terms(claim)) & everything if params.context_credit > 0 else frozenset()
-        if extra or context - cand.matched:
-            cand = _with_context(cand, result, context, params, extra=extra)
+        # A word the claim only negates ("no fire") is not held, unless the question negates it too.
+        drop = frozenset(negated_terms(claim.text) & cand.matched) - asked_negated
+        if drop:
+            context -= drop
+        if extra or drop or context - cand.matched:
+            cand = _with_context(cand, result, context, params, extra=extra, drop=drop)
         if not cand.entities_ok:
             continue  # the subject must agree: a claim about Russia never answers a question about Iran
         if claim.lang == parsed.lang:
@@ -222,6 +291,9 @@ def supported(
             xl = cross_lingual_coverage(cand, result, params)
             score = support(cand, params, lexical=max(cand.coverage, xl), speaker_bonus=bonus,
                             cross_lingual=_other_language_only(claim, parsed.lang))
+        score *= (1 - params.missing_concept_penalty) ** _missing_concepts(cand, result, context)
+        if in_headline(claim):
+            score *= 1 - params.headline_penalty
         if score >= params.min_support:
             scored.append((score, cand))
     scored.sort(key=lambda sc: (-sc[0], -sc[1].bm25))
