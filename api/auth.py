@@ -8,8 +8,8 @@
   verified: a bad key gets 401 even where none is needed. 401 = no valid key, 403 = the key
   lacks the scope, 429 (with ``Retry-After``) = the rate limit is spent: per key, and per client
   address for requests without a key, in a store every process shares (``claims.ratelimit``).
-  Every limited response carries ``RateLimit-Limit``, ``RateLimit-Remaining`` and
-  ``RateLimit-Reset``.
+  Every limited response carries ``RateLimit-Policy`` and ``RateLimit`` (current IETF draft)
+  and ``RateLimit-Limit``, ``RateLimit-Remaining`` and ``RateLimit-Reset`` (earlier drafts).
 * The authenticated key's name becomes the audit actor (``api:<name>``). The key itself is
   never logged, stored or echoed: only its SHA-256 is compared.
 """
@@ -85,8 +85,13 @@ class RateLimiter:
 
 
 def rate_limit_headers(decision: Decision) -> dict[str, str]:
-    """The RateLimit header fields (IETF draft): budget, what is left, seconds until full."""
+    """The RateLimit header fields: the structured ``RateLimit-Policy`` / ``RateLimit`` pair of
+    the current IETF draft (draft-ietf-httpapi-ratelimit-headers-10: quota ``q`` per window ``w``
+    seconds; ``r`` left, ``t`` seconds until full), and the three fields of the earlier drafts
+    that clients already read (budget, what is left, seconds until full)."""
     return {
+        "RateLimit-Policy": f'"burst";q={decision.limit};w=60',
+        "RateLimit": f'"burst";r={decision.remaining};t={decision.reset}',
         "RateLimit-Limit": str(decision.limit),
         "RateLimit-Remaining": str(decision.remaining),
         "RateLimit-Reset": str(decision.reset),

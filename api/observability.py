@@ -7,11 +7,15 @@
 * ``GET /metrics`` serves Prometheus text from this app's own registry: requests by route and
   status, latency histograms by route, ask answers found / not found, documents and claims
   ingested, and the job queue depth (``set_queue_depth`` / ``track_queue`` for the jobs worker).
+  Under ``claims serve --workers N`` every worker writes its values to files in
+  ``PROMETHEUS_MULTIPROC_DIR`` (prometheus-client's multiprocess mode, set up by ``serve``), and
+  a scrape answered by any worker adds up all of them.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sys
 import time
@@ -30,9 +34,12 @@ from prometheus_client import (
     Gauge,
     Histogram,
     generate_latest,
+    multiprocess,
 )
 
 from claims.settings import Settings
+
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 REQUEST_ID = "X-Request-ID"
 _SANE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -61,7 +68,8 @@ class Metrics:
             ["what"], registry=self.registry,
         )
         self.queue_depth = Gauge(
-            "claims_job_queue_depth", "Jobs waiting, by queue", ["queue"], registry=self.registry
+            "claims_job_queue_depth", "Jobs waiting, by queue", ["queue"], registry=self.registry,
+            multiprocess_mode="mostrecent",  # read from the job table at each scrape, by whichever worker
         )
         self._queues: dict[str, Callable[[], int]] = {}
 
@@ -85,6 +93,10 @@ class Metrics:
                 self.set_queue_depth(queue, int(depth()))
             except Exception:  # noqa: BLE001 - a scrape must not fail because one queue cannot be read
                 log.warning("queue depth unavailable", queue=queue)
+        if os.environ.get(MULTIPROC_ENV):  # several server processes: sum what each one wrote
+            combined = CollectorRegistry()
+            multiprocess.MultiProcessCollector(combined)
+            return generate_latest(combined)
         return generate_latest(self.registry)
 
 

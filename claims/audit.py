@@ -107,11 +107,13 @@ def record(
     after: dict | None,
     *,
     reason: str | None = None,
+    at: datetime.datetime | None = None,
 ) -> None:
-    """Append one event to the chain (used by the flush hook and by review actions)."""
+    """Append one event to the chain (used by the flush hook and by review actions). ``at``: the
+    events of one flush share one timestamp, so a change set never straddles a second boundary."""
     prev = _last_hash(session)
     ev = AuditEvent(
-        occurred_at=datetime.datetime.now(datetime.UTC).replace(microsecond=0),
+        occurred_at=at or _now(),
         actor=session.info.get("actor") or default_actor(),
         action=action.value,
         entity_type=type(obj).__tablename__,
@@ -130,13 +132,14 @@ def record(
 def _audit_before_flush(session: Session, _flush_context, _instances) -> None:
     if session.info.get("audit_disabled"):
         return
+    at = _now()
     created = [obj for obj in session.new if isinstance(obj, AUDITED)]
     for obj in created:
         if obj.id is None:
             obj.id = _new_id()
     for obj in created:
         _fill_pending(obj)
-        record(session, AuditAction.CREATE, obj, None, snapshot(obj))
+        record(session, AuditAction.CREATE, obj, None, snapshot(obj), at=at)
     recorded = session.info.pop("_audit_recorded", set())
     for obj in list(session.dirty):
         if not isinstance(obj, AUDITED) or obj.id in recorded:
@@ -144,10 +147,14 @@ def _audit_before_flush(session: Session, _flush_context, _instances) -> None:
         if session.is_modified(obj, include_collections=False):
             before, after = _before_values(obj), snapshot(obj)
             if before != after:
-                record(session, AuditAction.UPDATE, obj, before, after)
+                record(session, AuditAction.UPDATE, obj, before, after, at=at)
     for obj in list(session.deleted):
         if isinstance(obj, AUDITED):
-            record(session, AuditAction.DELETE, obj, _before_values(obj), None)
+            record(session, AuditAction.DELETE, obj, _before_values(obj), None, at=at)
+
+
+def _now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC).replace(microsecond=0)
 
 
 def _fill_pending(obj: Any) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -663,8 +664,26 @@ def serve(host: str, port: int, reload: bool, workers: int) -> None:
         from claims.jobs.queue import start_embedded_worker
 
         start_embedded_worker()
+    if workers > 1:
+        _share_metrics_between_workers()
     uvicorn.run("api.app:create_app", factory=True, host=host, port=port, reload=reload,
                 workers=workers if workers > 1 else None, timeout_worker_healthcheck=60)
+
+
+def _share_metrics_between_workers() -> None:
+    """Prometheus multiprocess mode for the worker processes: each writes its metric values to
+    files in one directory (``PROMETHEUS_MULTIPROC_DIR``, a fresh temporary one unless set), and
+    /metrics on any worker sums them. The workers are new interpreters, so they see the variable
+    before prometheus-client is first imported."""
+    import atexit
+    import shutil
+    import tempfile
+
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return
+    directory = tempfile.mkdtemp(prefix="claims-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = directory
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
 
 
 from claims.cli_jobs import COMMANDS as _JOB_COMMANDS  # noqa: E402  (feeds, jobs, worker)

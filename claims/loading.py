@@ -70,10 +70,9 @@ def load_entry(session: Session, entry: dict[str, Any]) -> tuple[bool, int]:
     missing = sorted(k for k, v in by_key.items() if v is None)
     if missing:
         raise Invalid(f"unknown source keys {missing}")
-    service = ClaimService(session)
     claims = entry.get("claims") or []
-    for claim in claims:
-        service.create(claim_input(document.id, document.text, claim, by_key))
+    if claims:  # one flush, one index update and one encoder batch per document
+        ClaimService(session).create_many(document, [claim_input(document.id, document.text, c, by_key) for c in claims])
     return True, len(claims)
 
 

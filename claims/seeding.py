@@ -188,17 +188,20 @@ def seed(session: Session, seeds_dir: Path) -> SeedReport:
         )
         report.documents += 1
         report.files.append(ann["file"])
+        new: list[ClaimIn] = []
         for entry in ann.get("claims") or []:
             data = claim_input(document.id, text, entry, sources)
             existing = session.scalar(select(Claim).where(Claim.key == entry["key"]))
             if existing is None:
-                claims.create(data)
-                report.claims_created += 1
+                new.append(data)
             elif _claim_state(existing) == _input_state(data, entry.get("group")):
                 report.claims_unchanged += 1
             else:
                 _replace(session, claims, existing, data)
                 report.claims_updated += 1
+        if new:  # a document's new claims in one batch: one flush, one encoder call
+            claims.create_many(document, new)
+            report.claims_created += len(new)
     return report
 
 

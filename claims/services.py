@@ -305,101 +305,57 @@ class ClaimService:
         document = self.session.get(Document, data.document_id)
         if document is None:
             raise Unresolvable(f"document_id {data.document_id} does not name an existing document", field="document_id")
-        if data.end > len(document.text):
-            raise Unresolvable(f"end {data.end} is past the end of the document ({len(document.text)})", field="end")
-        text = document.text[data.start : data.end]
-        if data.text is not None and data.text != text:
-            raise Unresolvable("text does not equal document.text[start:end]", field="text")
-        if not text.strip():
-            raise Unresolvable("the span [start, end) holds only white space", field="start")
-        speaker_id = data.speaker_id or data.hops[0].source_id
-        if speaker_id != data.hops[0].source_id:
-            raise Invalid("speaker_id must be the source of hop 0 (the original speaker)", field="speaker_id")
-        if data.key and self.session.scalar(select(exists().where(Claim.key == data.key))):
-            raise Conflict(f"a claim with key {data.key!r} already exists", key=data.key)
-        duplicate = self.session.scalar(
-            select(Claim.id).where(
-                Claim.document_id == document.id,
-                Claim.start_offset == data.start,
-                Claim.end_offset == data.end,
-                Claim.speaker_id == speaker_id,
-            )
-        )
-        if duplicate is not None:
-            raise Conflict("this span is already recorded as a claim by this speaker", existing_id=str(duplicate))
-        hops = []
-        for position, hop in enumerate(data.hops):
-            self._source(hop.source_id, f"hops[{position}].source_id")
-            if hop.evidence_end is not None and hop.evidence_end > len(document.text):
-                raise Unresolvable(f"hops[{position}] evidence is past the end of the document", field="hops")
-            hops.append(
-                RelayHop(
-                    position=position,
-                    source_id=hop.source_id,
-                    relation=hop.relation,
-                    lang=hop.lang,
-                    modality=hop.modality,
-                    cue=hop.cue,
-                    evidence_start=hop.evidence_start,
-                    evidence_end=hop.evidence_end,
-                    confidence=hop.confidence,
-                )
-            )
-        self._source(speaker_id, "speaker_id")
-        claim = Claim(
-            key=data.key,
-            document_id=document.id,
-            speaker_id=speaker_id,
-            text=text,
-            start_offset=data.start,
-            end_offset=data.end,
-            lang=data.lang or document.lang,
-            modality=data.modality,
-            stance=data.stance,
-            group_id=self.group(data.group_key).id if data.group_key else None,
-            hops=hops,
-            confidence=data.confidence,
-        )
-        self.session.add(claim)
-        self.session.flush()
-        index_claims(self.session, [claim])
-        self.session.flush()
-        return claim
+        return self.create_many(document, [data])[0]
 
     def create_many(self, document: Document, items: list[ClaimIn]) -> list[Claim]:
-        """Store many claims of one (already stored) document with one flush and one index
-        update: the same validation as ``create`` (spans, texts, hop sources, speaker = hop 0,
-        no duplicate span per speaker), for bulk ingest."""
+        """Store claims of one (already stored) document with one flush and one index update (one
+        encoder batch): spans, texts, hop sources, speaker = hop 0, unique keys, no duplicate
+        span per speaker. ``create`` is this with one item; error messages name the item only
+        when there are several."""
         source_ids = {hop.source_id for item in items for hop in item.hops}
         known = set(self.session.scalars(select(Source.id).where(Source.id.in_(source_ids)))) if source_ids else set()
-        existing = set(
-            self.session.execute(
-                select(Claim.start_offset, Claim.end_offset, Claim.speaker_id).where(Claim.document_id == document.id)
-            ).all()
-        )
+        existing = {
+            (start, end, speaker): claim_id
+            for claim_id, start, end, speaker in self.session.execute(
+                select(Claim.id, Claim.start_offset, Claim.end_offset, Claim.speaker_id).where(Claim.document_id == document.id)
+            )
+        }
+        keys = [data.key for data in items if data.key]
+        taken = set(self.session.scalars(select(Claim.key).where(Claim.key.in_(keys)))) if keys else set()
         claims: list[Claim] = []
         for n, data in enumerate(items):
+            where = f"claims[{n}]" if len(items) > 1 else ""
+            said = f"{where}: " if where else ""
             if data.document_id != document.id:
-                raise Invalid(f"claims[{n}] belongs to another document", field="document_id")
+                raise Invalid(f"{said}belongs to another document", field="document_id")
             if data.end > len(document.text):
-                raise Unresolvable(f"claims[{n}]: end {data.end} is past the end of the document", field="end")
+                raise Unresolvable(f"{said}end {data.end} is past the end of the document ({len(document.text)})", field="end")
             text = document.text[data.start : data.end]
             if data.text is not None and data.text != text:
-                raise Unresolvable(f"claims[{n}]: text does not equal document.text[start:end]", field="text")
+                raise Unresolvable(f"{said}text does not equal document.text[start:end]", field="text")
             if not text.strip():
-                raise Unresolvable(f"claims[{n}]: the span holds only white space", field="start")
+                raise Unresolvable(f"{said}the span [start, end) holds only white space", field="start")
             speaker_id = data.speaker_id or data.hops[0].source_id
             if speaker_id != data.hops[0].source_id:
-                raise Invalid(f"claims[{n}]: speaker_id must be the source of hop 0", field="speaker_id")
+                raise Invalid(f"{said}speaker_id must be the source of hop 0 (the original speaker)", field="speaker_id")
+            if data.key and data.key in taken:
+                raise Conflict(f"{said}a claim with key {data.key!r} already exists", key=data.key)
+            if data.key:
+                taken.add(data.key)
             for position, hop in enumerate(data.hops):
+                field = f"{where}.hops[{position}]" if where else f"hops[{position}]"
                 if hop.source_id not in known:
-                    raise Unresolvable(f"claims[{n}].hops[{position}].source_id {hop.source_id} does not name an existing source", field="hops")
+                    raise Unresolvable(f"{field}.source_id {hop.source_id} does not name an existing source", field=f"{field}.source_id")
                 if hop.evidence_end is not None and hop.evidence_end > len(document.text):
-                    raise Unresolvable(f"claims[{n}].hops[{position}] evidence is past the end of the document", field="hops")
+                    raise Unresolvable(f"{field} evidence is past the end of the document", field="hops")
             span_key = (data.start, data.end, speaker_id)
             if span_key in existing:
-                raise Conflict(f"claims[{n}]: this span is already recorded as a claim by this speaker")
-            existing.add(span_key)
+                duplicate = existing[span_key]
+                raise Conflict(
+                    f"{said}this span is already recorded as a claim by this speaker",
+                    **({"existing_id": str(duplicate)} if duplicate else {}),
+                )
+            existing[span_key] = None
             claims.append(
                 Claim(
                     key=data.key,

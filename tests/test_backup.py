@@ -16,9 +16,7 @@ from claims.errors import Conflict, Invalid
 from claims.keys import create_key
 from claims.models import AuditEvent, Claim, Document, Source, metadata
 from claims.schemas import ClaimPatch, SourcePatch
-from claims.seeding import seed
 from claims.services import ClaimService, SourceService
-from claims.settings import SEEDS_DIR
 from tests.conftest import (
     PG_ENV,
     _postgres_server_url,
@@ -26,15 +24,14 @@ from tests.conftest import (
     create_postgres_database,
     drop_postgres_database,
     empty_database,
+    load_seeds,
 )
 
 
-def _fill(engine) -> None:
-    """Seeds plus history: updates, a delete, a revoked key (so every table and path has rows)."""
-    with session_factory(engine, write=True)() as s:
-        s.info["actor"] = "seed"
-        seed(s, SEEDS_DIR)
-        s.commit()
+def _fill(engine, tmp_path_factory) -> None:
+    """Seeds (the suite's snapshot of what the seeder writes) plus history: updates, a delete, a
+    revoked key (so every table and path has rows)."""
+    load_seeds(engine, tmp_path_factory)
     with session_factory(engine, write=True)() as s:
         s.info["actor"] = "editor"
         claim = s.scalar(select(Claim).order_by(Claim.key).limit(1))
@@ -71,8 +68,8 @@ def sqlite_engine(tmp_path):
         eng.dispose()
 
 
-def test_dump_restores_into_empty_database_of_the_same_kind(db, sqlite_engine, tmp_path):
-    _fill(db)
+def test_dump_restores_into_empty_database_of_the_same_kind(db, sqlite_engine, tmp_path, tmp_path_factory):
+    _fill(db, tmp_path_factory)
     path = tmp_path / "dump.jsonl"
     report = export_file(db, path)
     assert report.revision == migrate.head()
@@ -96,10 +93,10 @@ def test_dump_restores_into_empty_database_of_the_same_kind(db, sqlite_engine, t
 
 
 @pytest.mark.skipif(_postgres_server_url() is None, reason=f"{PG_ENV} not set")
-def test_round_trip_sqlite_to_postgresql_to_file_compares_equal(sqlite_engine, tmp_path):
+def test_round_trip_sqlite_to_postgresql_to_file_compares_equal(sqlite_engine, tmp_path, tmp_path_factory):
     lite = sqlite_engine("source.db")
     migrate.upgrade(lite)
-    _fill(lite)
+    _fill(lite, tmp_path_factory)
     first = tmp_path / "from-sqlite.jsonl"
     second = tmp_path / "from-postgresql.jsonl"
     third = tmp_path / "back-to-sqlite.jsonl"
@@ -124,8 +121,8 @@ def test_round_trip_sqlite_to_postgresql_to_file_compares_equal(sqlite_engine, t
     assert arabic, "the Arabic seed documents made the trip"
 
 
-def test_import_refuses_a_database_with_data(db, tmp_path):
-    _fill(db)
+def test_import_refuses_a_database_with_data(db, tmp_path, tmp_path_factory):
+    _fill(db, tmp_path_factory)
     path = tmp_path / "dump.jsonl"
     export_file(db, path)
     before = _counts(db)
@@ -135,8 +132,8 @@ def test_import_refuses_a_database_with_data(db, tmp_path):
 
 
 @pytest.mark.parametrize("damage", ["truncate", "alter", "version", "not-a-dump"])
-def test_import_is_all_or_nothing_on_a_damaged_file(db, tmp_path, damage):
-    _fill(db)
+def test_import_is_all_or_nothing_on_a_damaged_file(db, tmp_path, damage, tmp_path_factory):
+    _fill(db, tmp_path_factory)
     _, lines, trailer = _dump(db)
     header = _dump(db)[0]
     empty_database(db)
@@ -155,8 +152,8 @@ def test_import_is_all_or_nothing_on_a_damaged_file(db, tmp_path, damage):
     assert set(_counts(db).values()) == {0}
 
 
-def test_import_refuses_another_schema_revision(db):
-    _fill(db)
+def test_import_refuses_another_schema_revision(db, tmp_path_factory):
+    _fill(db, tmp_path_factory)
     header, lines, trailer = _dump(db)
     empty_database(db)
     text = "\n".join([json.dumps({**header, "revision": "0001"}), *lines, json.dumps(trailer)]) + "\n"
@@ -166,7 +163,7 @@ def test_import_refuses_another_schema_revision(db):
 
 
 @pytest.mark.parametrize("backend", backend_params())
-def test_a_dump_from_an_older_revision_imports_after_migrating(backend, tmp_path):
+def test_a_dump_from_an_older_revision_imports_after_migrating(backend, tmp_path, tmp_path_factory):
     """A dump written before the last migrations (here at 0006: no key expiry, no rate buckets)
     is loaded at its own revision and migrated to head with its rows."""
     urls = (
@@ -177,7 +174,7 @@ def test_a_dump_from_an_older_revision_imports_after_migrating(backend, tmp_path
     old, new = (make_engine(u) for u in urls)
     try:
         migrate.upgrade(old)
-        _fill(old)
+        _fill(old, tmp_path_factory)
         before = _counts(old)
         migrate.downgrade(old, "0006")
         buf = io.StringIO()

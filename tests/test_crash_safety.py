@@ -19,7 +19,7 @@ from claims.models import Claim, Document, RelayHop, SearchTerm
 from claims.services import content_hash
 from claims.settings import PROJECT_ROOT
 
-DOCUMENTS = 150
+DOCUMENTS = 60
 CLAIMS_PER_DOCUMENT = 10
 SPEAKERS = [f"speaker-{n}" for n in range(6)]
 

@@ -73,6 +73,8 @@ def test_anonymous_requests_are_limited_per_client_address(app_factory, make_key
         ok = c.get("/api/v1/sources")
         assert ok.headers["ratelimit-limit"] == "2" and ok.headers["ratelimit-remaining"] == "1"
         assert int(ok.headers["ratelimit-reset"]) >= 1
+        assert ok.headers["ratelimit-policy"] == '"burst";q=2;w=60'
+        assert ok.headers["ratelimit"] == f'"burst";r=1;t={ok.headers["ratelimit-reset"]}'
         assert c.get("/api/v1/sources").status_code == 200
         refused = c.get("/api/v1/sources")
         assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1

@@ -134,6 +134,24 @@ def test_review_of_missing_claim_or_hop_is_404(client, vacuum):
     assert r.json()["status"] == 404
 
 
+def test_one_change_set_shares_one_timestamp_across_a_second_boundary(client, vacuum, monkeypatch):
+    """A delete writes one event for the claim and one per hop; with a clock that ticks a second
+    at every reading, they must still be one version (one timestamp per flush)."""
+    import datetime
+
+    from claims import audit
+
+    ticks = iter(range(10_000))
+    start = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    monkeypatch.setattr(audit, "_now", lambda: start + datetime.timedelta(seconds=next(ticks)))
+    assert client.delete(f"/api/v1/claims/{vacuum.id}").status_code == 204
+    versions = client.get(f"/api/v1/claims/{vacuum.id}/history").json()["history"]["versions"]
+    last = versions[-1]
+    assert last["action"] == "delete" and last["state"] == {"claim": None, "hops": []}
+    assert {e["entity_type"] for e in last["events"]} == {"claim", "relay_hop"}
+    assert versions[-2]["state"]["claim"]["key"] == VACUUM
+
+
 def test_history_outlives_the_claim(client, vacuum):
     assert client.get(f"/api/v1/claims/{vacuum.id}/history").json()["deleted"] is False
     assert client.delete(f"/api/v1/claims/{vacuum.id}").status_code == 204

@@ -31,6 +31,15 @@ def _children(pid: int) -> list[int]:
     return out
 
 
+def _scraped_total(text: str, route: str) -> float:
+    """The sum of claims_http_requests_total over the samples of one route."""
+    total = 0.0
+    for line in text.splitlines():
+        if line.startswith("claims_http_requests_total{") and f'route="{route}"' in line:
+            total += float(line.rsplit(" ", 1)[1])
+    return total
+
+
 def test_serve_with_two_workers_answers_provenance(db, tmp_path):
     from claims.bulk import bulk_load
 
@@ -39,7 +48,8 @@ def test_serve_with_two_workers_answers_provenance(db, tmp_path):
         claim_id = s.scalars(select(Claim.id)).one()
     port = _free_port()
     env = {**os.environ, "CLAIMS_DATABASE_URL": db.url.render_as_string(hide_password=False), "CLAIMS_EMBEDDINGS": "off",
-           "PYTHONPATH": str(PROJECT_ROOT)}
+           "PYTHONPATH": str(PROJECT_ROOT), "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics")}
+    (tmp_path / "metrics").mkdir()
     proc = subprocess.Popen([sys.executable, "-m", "claims.cli", "serve", "--port", str(port), "--workers", "2"],
                             env=env, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
@@ -53,11 +63,16 @@ def test_serve_with_two_workers_answers_provenance(db, tmp_path):
             assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
             assert time.monotonic() < deadline, "server did not start"
             time.sleep(0.3)
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
-            for _ in range(20):
-                body = client.get(f"/api/v1/claims/{claim_id}/provenance").json()
-                assert [h["relation"] for h in body["chain"]] == ["said", "published"]
-                assert body["origin"]["name"] == "Hossein Salami"
+        for _ in range(30):  # a new connection each time, so both workers take requests
+            body = httpx.get(f"http://127.0.0.1:{port}/api/v1/claims/{claim_id}/provenance", timeout=10).json()
+            assert [h["relation"] for h in body["chain"]] == ["said", "published"]
+            assert body["origin"]["name"] == "Hossein Salami"
+        # every scrape, whichever worker answers it, counts the requests of both
+        route = "/api/v1/claims/{claim_id}/provenance"
+        for _ in range(4):
+            assert _scraped_total(httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text, route) == 30
+        counting = {p.name.rsplit("_", 1)[1] for p in (tmp_path / "metrics").glob("counter_*.db")}
+        assert len(counting) >= 2, f"only {counting} wrote counters: one worker took every request"
         workers = [c for c in _children(proc.pid) if Path(f"/proc/{c}/cmdline").read_bytes().find(b"spawn_main") >= 0]
         assert len(workers) == 2, _children(proc.pid)
     finally:

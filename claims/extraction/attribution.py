@@ -329,10 +329,12 @@ class SentenceAttributor:
                 described = any(toks[i].core in heads for heads in lex.kind_heads.values()) or toks[i].core in lex.anonymous_heads
                 if names == 0 and core[:1] == "ت" and len(core) >= 4 and toks[j - 1].core.startswith("ال") and not self._known_name_token(core):
                     break  # "القيادة المركزية الأمريكية تعرّض": a verbal noun opens the object
-                if core.endswith("وا") or core in {"وجود", "عدم"}:
-                    break  # "شهود عيان تحدثوا", "امدو وجود": a plural verb or a verbal noun, not a name
+                if core.endswith("وا"):
+                    break  # "شهود عيان تحدثوا": a plural verb, not a name
                 if names >= 2 and not described and ((_entity_word(core) and not core.endswith(("ي", "يه"))) or (core[:1] == "ت" and len(core) >= 4 and not self._known_name_token(core))):
                     break  # "محمد شياع السوداني تلقي بغداد": the name ends before the verbal noun
+            if self.lex.lang == "ar" and j - i >= 1 and _noun_base(core) in lex.nominal_objects:
+                break  # "خالد العمر صحة الأنباء", "امدو وجود": the object of a denial, not the name
             if self.lex.lang == "en" and (core in _EN_CLAUSE_BREAK or core in {"on", "in", "at", "to", "that", "during", "after", "adding", "saying"}):
                 break
             j += 1
@@ -612,12 +614,15 @@ class SentenceAttributor:
         relation, cue_mod = lex.cue_verbs[form]
         t = toks[i]
         # is there a complementiser, quote or colon ahead? (a cue opens content)
-        ahead = toks[i + 1 : i + 14]
+        # the clause ends at a comma before another cue ("نفى X وجود أي تحشيد، وقال إن ...",
+        # "نفى الجيش مشاركته، مؤكداً أن"): a complementiser beyond it opens the next cue's content
+        clause_end = self._clause_end(toks, i + 1)
+        ahead = toks[i + 1 : min(i + 14, clause_end)]
         if t.raw.endswith(":") and i + 1 < len(toks):
             frame = Frame("verb-prodrop", t.s, (t.cs, t.ce), relation=relation, cue_modality=cue_mod, mention=self.reg.last_speaker)
             frame.content = (toks[i + 1].s, e)
             return (frame, i + 1) if frame.mention is not None else (None, i + 1)
-        opens = any(self._complementiser_at(toks, k) for k in range(i + 1, min(len(toks), i + 32))) or any(
+        opens = any(self._complementiser_at(toks, k) for k in range(i + 1, min(clause_end, i + 32))) or any(
             x.quote_before or x.raw.endswith(":") for x in ahead
         ) or any(x.core == "عن" for x in ahead[:6])
         nominal = False
@@ -708,7 +713,7 @@ class SentenceAttributor:
         # report ("في تقرير له"), a date; then the complementiser
         k = j
         in_relative = False
-        while k < len(toks) and (k - j < 10 or (in_relative and k - j < 30)):
+        while k < clause_end and (k - j < 10 or (in_relative and k - j < 30)):
             if k == j and toks[k - 1].comma_after:
                 in_relative = True  # "بيان مشترك ...، صدر عقب ...، إلى أن": a relative clause first
             if toks[k].core in {"دون", "بدون"} and k + 1 < len(toks) and toks[k + 1].core == "ان":
@@ -765,11 +770,30 @@ class SentenceAttributor:
             return None, i + 1
         if nominal:
             while j < len(toks) and (toks[j].core in lex.np_stops or toks[j].core in _AR_ADVERBIALS):
+                if toks[j].core == "في" and j + 1 < len(toks) and toks[j + 1].core in _AR_OCCASIONS:
+                    j += 1  # "نفت الحركة في بيان مسؤوليتها": the occasion, not the object
                 j += 1
             if frame.mention is None or frame.speaker is None or j - i > 12:
                 return None, i + 1
+        while j + 1 < clause_end and toks[j].core == "في" and toks[j + 1].core in _AR_OCCASIONS and not toks[j + 1].comma_after:
+            j += 2  # "نفت الحركة في بيان مسؤوليتها": the occasion, not the content
+        if j < clause_end < len(toks):
+            # the content ends with its clause: "نفت الحركة مسؤوليتها عن التفجير، واعتبرت"
+            frame.content = (toks[j].s, toks[clause_end - 1].ce)
+            return frame, clause_end
         frame.content = (toks[j].s, e) if j < len(toks) else None
         return frame, j
+
+    def _clause_end(self, toks: list[Token], i: int) -> int:
+        """Index of the first token after ``i`` that opens another cue's clause after a comma
+        (a cue verb, with or without و, or a participle cue: "، وقال", "، مؤكداً"), or the end."""
+        for k in range(i + 1, len(toks)):
+            if not toks[k - 1].comma_after:
+                continue
+            core = toks[k].core
+            if core in self.lex.participles or self._verb(core) is not None or (core[:1] in "وف" and len(core) > 3 and (self._verb(core[1:]) is not None or core[1:] in self.lex.participles)):
+                return k
+        return len(toks)
 
     # ---------------------------------------------------------------- English
     def _english(self, toks: list[Token], s: int, e: int) -> list[Frame]:
@@ -1081,3 +1105,31 @@ class SentenceAttributor:
         while j > 0 and F[j - 1] in " ,،":
             j -= 1
         return j
+
+
+@lru_cache(maxsize=50_000)
+def _noun_base(core: str) -> str:
+    """A folded Arabic noun without its possessive suffix (مسؤوليتها -> مسؤوليه, مشاركته ->
+    مشاركه), for the lexicon's noun lists."""
+    for suffix in ("هما", "هم", "ها", "ه"):
+        if core.endswith(suffix) and len(core) - len(suffix) >= 3:
+            base = core[: -len(suffix)]
+            return base[:-1] + "ه" if base.endswith("ت") else base
+    return core
+
+
+_WORD_BEFORE = re.compile(r"(\w+)\W*$")
+
+
+def en_discourse_marker(text: str, cue: Span) -> bool:
+    """A cue word that opens an English discourse marker ("That said, ...", "Needless to say"):
+    the same test ``_english`` applies, on character offsets (for the learned model's cues)."""
+    word = re.match(r"\w+", text[cue[0] : cue[1]])
+    head = text[max(0, cue[0] - 40) : cue[0]]
+    prev = _WORD_BEFORE.search(head)
+    if word is None or prev is None or not head[prev.end(1) :].isspace():
+        return False
+    if f"{prev.group(1).lower()} {word.group().lower()}" not in _EN_DISCOURSE:
+        return False
+    before = head[: prev.start(1)].rstrip(" \"“'‘")
+    return not before or before[-1] in ",.;:!?\n—–"

@@ -22,11 +22,12 @@ import json
 import logging
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from claims.extraction.attribution import en_discourse_marker
 from claims.extraction.model import ExtractedClaim, Extraction, Hop, Mention, Span
 from claims.extraction.training import features as F
 from claims.vocabulary import Relation, SourceKind
@@ -86,7 +87,7 @@ class AttributionModel:
         doc = F.tokenize(text)
         F.rule_marks(doc, rule_claims)
         F.base_features(doc, self.rates, self.rule_cues)
-        out: list[Prediction] = []
+        found: list[tuple[tuple[int, int], tuple[int, int] | None, tuple[int, int] | None, float]] = []
         for si, xseq in enumerate(F.cue_sequences(doc)):
             if not any(f[3] != "cl=0" or "rc" in f or "lx" in f for f in xseq):
                 continue  # no word that is ever a cue: the cue tagger would say O throughout
@@ -100,7 +101,19 @@ class AttributionModel:
                 # marginals at the span edges (where the tagger hesitates), not every token: speed
                 marks = [(j, lab) for j, lab in enumerate(labels) if lab != "O" and (j == 0 or labels[j - 1] != lab or j + 1 == len(labels) or labels[j + 1] != lab)]
                 prob = sum(role_tagger.marginal(lab, j) for j, lab in marks) / len(marks) if marks else 0.5
-                out.append(Prediction(F.char_span(doc, cue), F.char_span(doc, spk) if spk else None, F.char_span(doc, con) if con else None, probability=prob))
+                found.append((cue, spk, con, prob))
+        # content that runs into the next sentence stops before another attribution's cue there
+        # ("X hinted that A. The ministry denied that B": A does not take in the second sentence)
+        out: list[Prediction] = []
+        for cue, spk, con, prob in found:
+            if con is not None:
+                own = doc.sent[cue[0]]
+                for other, _, _, _ in found:
+                    if con[0] <= other[0] < con[1] and doc.sent[other[0]] != own:
+                        cut = doc.sent_bounds[doc.sent[other[0]]][0]
+                        if cut > con[0]:
+                            con = (con[0], cut)
+            out.append(Prediction(F.char_span(doc, cue), F.char_span(doc, spk) if spk else None, F.char_span(doc, con) if con else None, probability=prob))
         prev: Span | None = None
         for p in out:
             if p.speaker is None and prev is not None:
@@ -194,6 +207,44 @@ def _paragraph_of(text: str):
     return find
 
 
+def _rule_decides(text: str, claims: list[ExtractedClaim]) -> bool:
+    """The rule claims that share a predicted cue settle it themselves (the model's attribution
+    is dropped) when they are one of the classes the rules were written and tested for: a joint
+    statement (several parties on one cue), a relay chain (a hop between the speaker and the
+    publisher), an "according to" frame, or a speaker resolved beyond its surface (a described
+    agency, a title or pronoun followed to an earlier named speaker)."""
+    from claims.text import fold
+
+    if len({id(c.hops[0].mention) for c in claims}) > 1:
+        return True
+    for c in claims:
+        if any(not h.mention.publisher for h in c.hops[1:]):
+            return True
+        origin = c.hops[0]
+        if origin.cue and fold(origin.cue).startswith("according to"):
+            return True
+        if origin.speaker_span is not None and origin.mention.names and not origin.mention.publisher:
+            surface = fold(text[origin.speaker_span[0] : origin.speaker_span[1]])
+            if not any(fold(n) in surface or surface in fold(n) for n in origin.mention.names):
+                return True
+    return False
+
+
+def _with_model_spans(text: str, claim: ExtractedClaim, p: Prediction) -> ExtractedClaim:
+    """A rule claim the rules decide, with the model's cue, speaker and content spans where they
+    mark the same thing in the corpus's conventions (the cue without its speaker, content with
+    its complementiser): each model span replaces the rule's when the two overlap, and the
+    content only when it does not cut words off the rules' content."""
+    origin = claim.hops[0]
+    cue = p.cue if _overlap(p.cue, origin.cue_span) else origin.cue_span
+    speaker = p.speaker if p.speaker is not None and not p.linked and _overlap(p.speaker, origin.speaker_span) else origin.speaker_span
+    start, end = claim.start, claim.end
+    if p.content is not None and _overlap(p.content, (start, end)) and p.content[0] <= start and p.content[1] >= end:
+        start, end = p.content
+    hop = replace(origin, cue_span=cue, speaker_span=speaker)
+    return replace(claim, start=start, end=end, text=text[start:end], hops=[hop, *claim.hops[1:]])
+
+
 def _merge(ex: Extraction, rule_claims: list[ExtractedClaim], predictions: list[Prediction], registry) -> Extraction:
     from claims.extraction import confidence as conf
     from claims.extraction.lexicon import load
@@ -209,9 +260,19 @@ def _merge(ex: Extraction, rule_claims: list[ExtractedClaim], predictions: list[
     used: set[int] = set()
     relay_cues = [h.cue_span for c in rule_claims for h in c.hops[1:] if h.cue_span is not None]
     translator_spans = [sp for m in ex.mentions if m.translator for sp in m.spans]
+    decided: set[int] = set()  # rule claims kept as the rules made them (see _rule_decides)
     for p in predictions:
         if any(_overlap(p.cue, rc) for rc in relay_cues):
             continue  # "according to X" that the rules read as a relay of another speaker's claim
+        if en_discourse_marker(text, p.cue):
+            continue  # "That said, ...": the rules' discourse-marker test, not a cue
+        same_cue = [k for k, c in enumerate(rule_claims) if _overlap(c.hops[0].cue_span, p.cue)]
+        if same_cue and _rule_decides(text, [rule_claims[k] for k in same_cue]):
+            for k in same_cue:
+                if k not in decided:
+                    decided.add(k)
+                    made.append(_with_model_spans(text, rule_claims[k], p))
+            continue
         if p.speaker is not None and any(_overlap(p.speaker, sp) for sp in translator_spans):
             continue  # "according to a translation by X": a translation hop, not a source
         # the rule claim for the same attribution: same cue, else the most shared content
@@ -272,10 +333,10 @@ def _merge(ex: Extraction, rule_claims: list[ExtractedClaim], predictions: list[
         origin = Hop(mention, relation, origin_mod, None, cue_text, p.cue, p.speaker, evidence, confidence)
         hops = [origin, *relays, publisher]
         made.append(ExtractedClaim(p.content[0], p.content[1], content, modality, stance, hops, para_of(p.content[0]), confidence=conf.claim(hops)))
-    used_ids = {id(rule_claims[k]) for k in used}
-    spans = [(c.start, c.end) for c in made] + [p.cue for p in predictions]
+    used_ids = {id(rule_claims[k]) for k in used | decided}
     # unattributed sentences and the rules' attributions the model did not find (kept where they
     # overlap no predicted content or cue: dropping them loses more recall than precision on dev)
+    spans = [(c.start, c.end) for c in made] + [p.cue for p in predictions]
     kept = [c for c in ex.claims if (not c.attributed or id(c) not in used_ids) and not any(_overlap((c.start, c.end), s) for s in spans)]
     claims = sorted(made + kept, key=lambda c: (c.start, c.end))
     known = {id(m) for m in ex.mentions}

@@ -39,6 +39,7 @@ class Lexicon:
     role_heads: frozenset[str]
     participants: tuple[str, ...]
     np_stops: frozenset[str]
+    nominal_objects: frozenset[str]
     recipient_media: frozenset[str]
     clause_openers: tuple[str, ...]
     relative_openers: frozenset[str]
@@ -84,6 +85,7 @@ def load(lang: str) -> Lexicon:
         role_heads=frozenset(_folded(data.get("role_heads"))),
         participants=tuple(_folded(data.get("participant_subjects"))),
         np_stops=frozenset(_folded(data.get("np_stops"))),
+        nominal_objects=frozenset(_folded(data.get("nominal_objects"))),
         recipient_media=frozenset(_folded(data.get("recipient_media"))),
         clause_openers=tuple(sorted(_folded(data.get("clause_openers")), key=len, reverse=True)),
         relative_openers=frozenset(_folded(data.get("relative_openers"))),

@@ -1,13 +1,29 @@
 """The phenomena of ``test_pipeline.py`` (written against the seeds) again, on texts the team
 wrote for this test: report inheritance, nested relays through a medium, unnamed sources,
-op-ed bylines, statement inheritance, modality and quote continuation, in both languages."""
+op-ed bylines, statement inheritance, modality and quote continuation, in both languages; each
+test runs with the trained English model on (the default) and on the rules alone."""
 
 from __future__ import annotations
 
-from claims.extraction.pipeline import extract_rules as extract
+import pytest
+
+from claims.extraction import extract, learned
 from claims.vocabulary import Modality, Relation, SourceKind, Stance
 
 OUTLET = "Harbour Gazette"
+
+
+@pytest.fixture(autouse=True, params=["model", "rules"])
+def attribution_path(request, monkeypatch):
+    """English through the trained model (the default) and through the rules alone."""
+    if request.param == "rules":
+        monkeypatch.setenv(learned.ENV_VAR, "off")
+    else:
+        monkeypatch.delenv(learned.ENV_VAR, raising=False)
+    learned.reset()
+    assert (learned.default_model() is None) == (request.param == "rules")
+    yield request.param
+    learned.reset()
 
 
 def claims_of(text: str, lang: str):

@@ -1,14 +1,29 @@
 """The error classes real articles showed (issue 14), each on text the team wrote, in both
 languages: fragment speakers, appositions, relays, described sources, furniture, speakers
-followed across sentences, joint statements and a lede given to its statement. These test the
-rules (``extract_rules``: the model's features and its fallback, and the whole Arabic path)."""
+followed across sentences, joint statements and a lede given to its statement. Every test runs
+twice: the whole pipeline (English with the trained model on, which must not override the rules'
+decisions on these classes) and the rules alone (the model's features and its fallback, and the
+whole Arabic path)."""
 
 from __future__ import annotations
 
 import pytest
 
-from claims.extraction.pipeline import extract_rules as extract
+from claims.extraction import extract, learned
 from claims.vocabulary import Relation, SourceKind
+
+
+@pytest.fixture(autouse=True, params=["model", "rules"])
+def attribution_path(request, monkeypatch):
+    """English through the trained model (the default) and through the rules alone."""
+    if request.param == "rules":
+        monkeypatch.setenv(learned.ENV_VAR, "off")
+    else:
+        monkeypatch.delenv(learned.ENV_VAR, raising=False)
+    learned.reset()
+    assert (learned.default_model() is None) == (request.param == "rules")
+    yield request.param
+    learned.reset()
 
 
 def claims_of(text: str, lang: str, outlet: str = "Harbour Gazette"):
@@ -196,3 +211,23 @@ def test_a_lede_goes_to_the_statement_the_next_paragraph_names():
     cs = claims_of(text, "ar", "جريدة الساحل")
     lede = claim_with(cs, "توسيع التبادل")
     assert lede.hops[0].mention.kind == SourceKind.DOCUMENT and "بيان مشترك" in lede.hops[0].mention.display
+
+
+# --------------------------------------------------------------------- nominal denials
+@pytest.mark.parametrize(
+    ("text", "speaker", "content", "not_in_content"),
+    [
+        ("نفى الجيش الوطني، الأحد، مشاركته في الهجوم على المعبر، مؤكداً أن قواته لم تغادر مواقعها.", "الجيش الوطني", "مشاركته في الهجوم", "قواته"),
+        ("ونفى الناطق باسم البلدية خالد العمر صحة الأنباء عن إغلاق السوق.", "خالد العمر", "صحة الأنباء", None),
+        ("ونفت الحركة في بيان مسؤوليتها عن التفجير، واعتبرت أن الاتهامات لا أساس لها.", "الحركة", "مسؤوليتها عن التفجير", "في بيان"),
+        ("في المقابل، نفى المتحدث باسم وزارة الداخلية العقيد سامر الحلبي وجود أي اعتقالات، وقال إن الوضع هادئ.", "سامر الحلبي", "وجود أي اعتقالات", "الوضع هادئ"),
+    ],
+)
+def test_a_denial_with_a_nominal_object_is_its_own_claim_ar(text, speaker, content, not_in_content):
+    denied = [c for c in claims_of(text, "ar", "جريدة الساحل") if c.modality.value == "denied"]
+    assert denied, [c.text for c in claims_of(text, "ar", "جريدة الساحل")]
+    c = denied[0]
+    assert content in c.text and (not_in_content is None or not_in_content not in c.text), c.text
+    assert speaker in c.hops[0].mention.display
+    said = text[c.hops[0].speaker_span[0] : c.hops[0].speaker_span[1]]
+    assert content.split()[0] not in said

@@ -135,6 +135,8 @@ def _cue_bucket(rate: float) -> str:
 
 
 _STATIC: dict[str, Any] = {"rates": None, "cache": {}}
+_QUOTE_MARKS = OPEN_QUOTES | CLOSE_QUOTES | frozenset('"')
+CUE_EXTRA = False
 
 
 def base_features(doc: DocTokens, cue_rates: dict[str, float], rule_cues: frozenset[str]) -> None:
@@ -171,6 +173,18 @@ def base_features(doc: DocTokens, cue_rates: dict[str, float], rule_cues: frozen
                 straight = not straight
             in_quote[i] = depth > 0 or straight
     doc.in_quote = in_quote
+    # is there a quotation mark earlier / later in the token's sentence?
+    quote_before = [False] * n
+    quote_after = [False] * n
+    for a, b in doc.sent_bounds:
+        seen = False
+        for i in range(a, b):
+            quote_before[i] = seen
+            seen = seen or words[i] in _QUOTE_MARKS
+        seen = False
+        for i in range(b - 1, a - 1, -1):
+            quote_after[i] = seen
+            seen = seen or words[i] in _QUOTE_MARKS
     base = []
     cue_feats = []
     rc, rs, rn = doc.rule_cue or [-1] * n, doc.rule_spk or [-1] * n, doc.rule_con or [-1] * n
@@ -214,6 +228,35 @@ def base_features(doc: DocTokens, cue_rates: dict[str, float], rule_cues: frozen
         ]
         if i == sa:
             f.append("first")
+        if CUE_EXTRA:
+            p3 = words[i - 3] if i - 2 > sa else "<s>"
+            n3 = words[i + 3] if i + 3 < sb else "</s>"
+            f += [
+                "w-3=" + p3,
+                "w+3=" + n3,
+                "st-2=" + (stems[i - 2] if i - 1 > sa else "s"),
+                "st+2=" + (stems[i + 2] if i + 2 < sb else "s"),
+                "b+2=" + n1 + "|" + n2,
+                "b-2=" + p2 + "|" + p1,
+                "sh-2=" + (shapes[i - 2] if i - 1 > sa else "s") + (shapes[i - 1] if i > sa else "s"),
+            ]
+            # the rules' frames around the token: a rule speaker just before, rule content after
+            for k, tag in ((i - 1, "-1"), (i + 1, "+1"), (i - 2, "-2"), (i + 2, "+2")):
+                if sa <= k < sb:
+                    if rs[k] >= 0:
+                        f.append("rs" + tag)
+                    if rn[k] >= 0:
+                        f.append("rn" + tag)
+                    if rc[k] >= 0:
+                        f.append("rc" + tag)
+                    if words[k] in PRONOUNS:
+                        f.append("pr" + tag)
+            # quotation context in the sentence: a quote before or after the token
+            qb = quote_before[i]
+            qa = quote_after[i]
+            f.append("qc=" + ("1" if qb else "0") + ("1" if qa else "0"))
+            if in_quote[i]:
+                f.append("iq" + ("1" if qb else "0"))
         cue_feats.append(f)
     doc.base = base
     doc.cue_feats = cue_feats
