@@ -17,7 +17,8 @@ bench/heldout.py and bench/seed_questions.py judge them).
 Objective (higher is better): questions right, minus ``FALSE_PENALTY`` per answer to an
 unanswerable question and ``WRONG_PENALTY`` per wrong answer to an answerable one (a confident
 wrong origin costs more than "not found"). Coordinate search over a grid per parameter, a few
-passes; a tie keeps the current value. The confidence curve is then fitted by isotonic
+passes; where several grid values reach the best objective, the middle of the longest such run
+is taken (not its edge, which sits on one question's exact score). The confidence curve is then fitted by isotonic
 regression of "top answer right" on the support score, pooled over the fitting questions.
 """
 
@@ -241,6 +242,21 @@ def isotonic(points: list[tuple[float, bool]], *, bins: int = 8) -> tuple[tuple[
     return tuple(knots)
 
 
+def _plateau_middle(results: list[tuple[float, float]]) -> tuple[float, float]:
+    """The best objective and the middle value of the longest run of grid values reaching it
+    (a threshold fitted at the edge of a plateau sits on some question's exact score)."""
+    best = max(obj for obj, _ in results)
+    runs: list[list[float]] = []
+    for i, (obj, value) in enumerate(results):
+        if obj == best:
+            if runs and results[i - 1][0] == best:
+                runs[-1].append(value)
+            else:
+                runs.append([value])
+    run = max(runs, key=len)
+    return best, run[(len(run) - 1) // 2] if len(run) % 2 else (run[len(run) // 2 - 1] + run[len(run) // 2]) / 2
+
+
 def fit(datasets: list[Dataset], start, passes: int):
     best, tallies = evaluate(datasets, start)
     params = start
@@ -249,13 +265,9 @@ def fit(datasets: list[Dataset], start, passes: int):
         changed = False
         for name, grid in GRID.items():
             current = getattr(params, name)
-            results = []
-            for value in grid:
-                trial = params.with_(**{name: value})
-                obj, _ = evaluate(datasets, trial)
-                results.append((obj, -abs(value - current), value))
-            obj, _, value = max(results)
-            if obj > best and value != current:
+            results = [(evaluate(datasets, params.with_(**{name: value}))[0], value) for value in grid]
+            obj, value = _plateau_middle(results)
+            if obj >= best and value != current:
                 params, best, changed = params.with_(**{name: value}), obj, True
                 print(f"  pass {p + 1}: {name} {current} -> {value}: {best:.2f}", flush=True)
         if not changed:

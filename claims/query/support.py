@@ -115,7 +115,9 @@ def _mentions_source(claim: Claim, source: Source) -> bool:
 AFFILIATED_KINDS = frozenset({SourceKind.ANONYMOUS.value, SourceKind.PERSON.value})
 
 
-_SENTENCE_END = re.compile(r"[.!?؟\n]")
+#: One sentence boundary: its end marks (not a decimal point) with the quotes, brackets and
+#: space that follow them.
+_SENTENCE_END = re.compile(r"(?:(?:[!?؟\n]|\.(?!\d))[\s\"'«»“”’)\]]*)+")
 #: How far (characters) the context of a claim reaches on either side of its span.
 CONTEXT_WINDOW = 400
 #: The concept a modality stands for: "Did the army deny ...?" is asked of a denial, whose
@@ -128,7 +130,7 @@ MAX_LOADED = 60
 def _sentence_bounds(text: str, start: int, end: int, *, back: int = 1) -> tuple[int, int]:
     """From the start of the ``back``-th sentence before ``start`` to the end of ``end``'s sentence."""
     before = text[max(0, start - CONTEXT_WINDOW) : start]
-    ends = [m.end() for m in _SENTENCE_END.finditer(before.rstrip(" \t\"'«»“”,،"))]
+    ends = [m.end() for m in _SENTENCE_END.finditer(before.rstrip(" \t\"'«»“”,،\n"))]
     lo = start - len(before) + (ends[-back] if len(ends) >= back and back else 0)
     after = _SENTENCE_END.search(text, end, min(len(text), end + CONTEXT_WINDOW))
     return lo, after.end() if after else end
@@ -137,16 +139,19 @@ def _sentence_bounds(text: str, start: int, end: int, *, back: int = 1) -> tuple
 def context_terms(claim: Claim) -> set[str]:
     """Index terms of what a claim is said in, for the units its own span leaves out: the words
     of its sentence (the attribution "The electoral commission said it merely applied the law"
-    names what "it" is), the entities of that sentence and the one before it, and the entities
-    in its speaker's names."""
+    names what "it" is), the entities of that sentence (and of the one before it when the claim
+    names no entity itself), and the entities in its speaker's names."""
     out: set[str] = set()
     document = claim.document
     if document is not None and document.text:
         text = document.text
         lo, hi = _sentence_bounds(text, claim.start_offset, claim.end_offset, back=1)
         out.update(index_terms(text[lo:hi]))
-        lo2, _ = _sentence_bounds(text, claim.start_offset, claim.end_offset, back=2)
-        out.update(entity_terms(text[lo2:lo]))
+        if not entity_terms(claim.text):
+            # A quotation that names no subject of its own ('بلاده "تقترب ..."') may take it from
+            # the sentence before; one that names its own ("US forces ...") does not.
+            lo2, _ = _sentence_bounds(text, claim.start_offset, claim.end_offset, back=2)
+            out.update(entity_terms(text[lo2:lo]))
     speaker = claim.speaker
     if speaker is not None:
         for name in [speaker.name, *(a.text for a in speaker.aliases)]:
@@ -230,6 +235,15 @@ def _missing_concepts(cand: Candidate, result: HybridResult, context: frozenset[
     return sum(1 for u in result.units if any(t[:1] == "~" for t in u.terms) and not u.terms & held)
 
 
+def _subject_lent(claim: Claim, cand: Candidate, required: frozenset[str] | set[str], asked: frozenset[str]) -> bool:
+    """A required entity may come from the claim's context only if the claim names no subject
+    of its own that the question does not name: "the agreement to withdraw all US forces from
+    Iraq", said in a sentence about an Iranian visit, is about the US, not Iran."""
+    if required <= cand.matched:
+        return True
+    return not (set(entity_terms(claim.text)) - asked)
+
+
 def _all_unit_terms(result: HybridResult) -> frozenset[str]:
     return frozenset(t for u in result.units for t in u.terms)
 
@@ -254,6 +268,8 @@ def supported(
     bonus = params.speaker_bonus if speaker else 0.0
     everything = _all_unit_terms(result)
     asked_negated = frozenset(negated_terms(parsed.proposition))
+    required = result.lexical.required
+    asked_entities = frozenset(t for t in everything if t[:1] == "@")
     # Cheap tests first, on what the index says; a claim is loaded only if it would pass with
     # every unit it lacks held by its context (its sentence, its speaker, its modality).
     viable: list[tuple[float, Candidate]] = []
@@ -283,7 +299,7 @@ def supported(
             context -= drop
         if extra or drop or context - cand.matched:
             cand = _with_context(cand, result, context, params, extra=extra, drop=drop)
-        if not cand.entities_ok:
+        if not cand.entities_ok or not _subject_lent(claim, cand, required, asked_entities):
             continue  # the subject must agree: a claim about Russia never answers a question about Iran
         if claim.lang == parsed.lang:
             score = support(cand, params, speaker_bonus=bonus)
