@@ -17,8 +17,9 @@ bench/heldout.py and bench/seed_questions.py judge them).
 Objective (higher is better): questions right, minus ``FALSE_PENALTY`` per answer to an
 unanswerable question and ``WRONG_PENALTY`` per wrong answer to an answerable one (a confident
 wrong origin costs more than "not found"). Coordinate search over a grid per parameter, a few
-passes; where several grid values reach the best objective, the middle of the longest such run
-is taken (not its edge, which sits on one question's exact score). The confidence curve is then fitted by isotonic
+passes, from the hand-set defaults of ``AskParams``. A parameter moves only for a gain of more
+than ``MIN_GAIN``, and then to the middle of the longest run of grid values reaching the best
+objective (not its edge, which sits on one question's exact score). The confidence curve is then fitted by isotonic
 regression of "top answer right" on the support score, pooled over the fitting questions.
 """
 
@@ -37,8 +38,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 HELDOUT = ROOT / "bench" / "heldout"
 
-FALSE_PENALTY = 1.0
+FALSE_PENALTY = 2.0
 WRONG_PENALTY = 0.25
+#: A parameter moves only for more than this gain in the objective.
+MIN_GAIN = 0.5
 
 GRID: dict[str, list[float]] = {
     "min_support": [0.5, 0.52, 0.54, 0.56, 0.58, 0.6, 0.62, 0.64, 0.66],
@@ -242,19 +245,36 @@ def isotonic(points: list[tuple[float, bool]], *, bins: int = 8) -> tuple[tuple[
     return tuple(knots)
 
 
-def _plateau_middle(results: list[tuple[float, float]]) -> tuple[float, float]:
-    """The best objective and the middle value of the longest run of grid values reaching it
-    (a threshold fitted at the edge of a plateau sits on some question's exact score)."""
-    best = max(obj for obj, _ in results)
+def _middle(run: list[float]) -> float:
+    middle = run[(len(run) - 1) // 2] if len(run) % 2 else (run[len(run) // 2 - 1] + run[len(run) // 2]) / 2
+    return round(middle, 3)
+
+
+def _runs(results: list[tuple[float, float]], level: float) -> list[list[float]]:
+    """Runs of consecutive grid values whose objective is ``level``."""
     runs: list[list[float]] = []
     for i, (obj, value) in enumerate(results):
-        if obj == best:
-            if runs and results[i - 1][0] == best:
+        if obj == level:
+            if runs and results[i - 1][0] == level:
                 runs[-1].append(value)
             else:
                 runs.append([value])
-    run = max(runs, key=len)
-    return best, run[(len(run) - 1) // 2] if len(run) % 2 else (run[len(run) // 2 - 1] + run[len(run) // 2]) / 2
+    return runs
+
+
+def choose(results: list[tuple[float, float]], current: float, current_obj: float) -> tuple[float, float]:
+    """The value to keep for one parameter, given the objective at each grid value: move only
+    for a gain of more than ``MIN_GAIN`` (less is noise on ~300 questions), to the middle of the
+    longest run of values reaching the best objective (not its edge, which sits on one
+    question's exact score); else stay, centred in the run of equal values around the current
+    one when the current value is on the grid."""
+    best = max(obj for obj, _ in results)
+    if best > current_obj + MIN_GAIN:
+        return best, _middle(max(_runs(results, best), key=len))
+    for run in _runs(results, current_obj):
+        if current in run:
+            return current_obj, _middle(run)
+    return current_obj, current
 
 
 def fit(datasets: list[Dataset], start, passes: int):
@@ -265,9 +285,9 @@ def fit(datasets: list[Dataset], start, passes: int):
         changed = False
         for name, grid in GRID.items():
             current = getattr(params, name)
-            results = [(evaluate(datasets, params.with_(**{name: value}))[0], value) for value in grid]
-            obj, value = _plateau_middle(results)
-            if obj >= best and value != current:
+            results = [(evaluate(datasets, params.with_(**{name: value}))[0], value) for value in sorted({*grid, current})]
+            obj, value = choose(results, current, best)
+            if value != current:
                 params, best, changed = params.with_(**{name: value}), obj, True
                 print(f"  pass {p + 1}: {name} {current} -> {value}: {best:.2f}", flush=True)
         if not changed:
@@ -290,7 +310,7 @@ def main() -> None:
         datasets = build(args.keep or Path(tmp), reuse=bool(args.keep))
         retrieve_all(datasets)
         print(f"retrieved {sum(len(d.items) for d in datasets)} questions in {time.perf_counter() - started:.0f} s", flush=True)
-        start = params_mod.load().with_(calibration=())
+        start = params_mod.AskParams()  # the hand-set values: every run fits from the same start
         fitted, best = fit(datasets, start, args.passes)
         points: list = []
         _, tallies = evaluate(datasets, fitted, collect=points)

@@ -3,9 +3,11 @@
 SQLite and PostgreSQL:
 
 - a quotation whose subject only its sentence names ('the new canal "will double ..."' said by
-  Egypt's minister): the question naming Egypt must find it, one naming Jordan must not;
+  Egypt's minister): the question naming Egypt must find it, one naming Jordan must not; and a
+  claim that names its own subject (Saudi farmers) is not lent the sentence's other one (Jordan);
 - a denial asked as "Did X deny ...?": the denied claim does not say "deny", its modality does;
 - a word the claim only negates ("..., but no fire") does not answer a question asserting it;
+- an unnamed official "at the Damietta Port Authority" speaks for the authority a question names;
 - speaker phrases: "the port security source's account" names the source, and a common word
   of a longer name ("maritime") names nobody;
 - the fitted parameters: the committed params.json is what ask reads, and the confidence curve
@@ -29,6 +31,8 @@ ARTICLE = (
     '"will double water deliveries to farms" by 2027.\n'
     "Officials at the ministry called reports that it had raised water prices for farmers \"baseless\".\n"
     "A port security source told the Delta Courier that two dredgers had left the site.\n"
+    "An official at the Damietta Port Authority said the dredgers \"will return next week\".\n"
+    "During a visit by Jordanian engineers, the ministry said Saudi farmers \"will receive new pumps\" this year.\n"
     "The Red Sea Maritime Authority said the crew of a dredger had reported smoke near the engine room, but no fire."
 )
 
@@ -52,6 +56,8 @@ def world(session: Session, mode) -> World:
     w.source("port-source", "Unnamed port security source", "anonymous", ("A port security source", "en"))
     w.source("maritime-authority", "Red Sea Maritime Authority", "government")
     w.source("delta-courier", "Delta Courier", "outlet")
+    w.source("port-authority", "Damietta Port Authority", "organisation")
+    w.source("port-official", "Unnamed port official", "anonymous", ("An official at the Damietta Port Authority", "en"))
     doc = w.document(ARTICLE, "en", outlet="delta-courier", day=4)
     w.canal = w.claim(doc, 'the new canal "will double water deliveries to farms" by 2027',
                       [("sewilam", "said"), ("delta-courier", "published")])
@@ -59,6 +65,10 @@ def world(session: Session, mode) -> World:
                        [("irrigation-ministry", "said"), ("delta-courier", "published")], modality="denied")
     w.dredgers = w.claim(doc, "two dredgers had left the site",
                          [("port-source", "said"), ("delta-courier", "reported")])
+    w.dredgers_return = w.claim(doc, 'the dredgers "will return next week"',
+                                [("port-official", "said"), ("delta-courier", "published")])
+    w.pumps = w.claim(doc, 'Saudi farmers "will receive new pumps" this year',
+                      [("irrigation-ministry", "said"), ("delta-courier", "published")])
     w.smoke = w.claim(doc, "the crew of a dredger had reported smoke near the engine room, but no fire",
                       [("maritime-authority", "said"), ("delta-courier", "published")])
     session.flush()
@@ -81,6 +91,14 @@ def test_a_question_naming_another_subject_does_not_find_it(session: Session, wo
     assert all(a.claim.id != world.canal.id for a in result.answers)
 
 
+def test_a_claim_with_its_own_subject_is_not_lent_another_by_its_sentence(session: Session, world: World):
+    assert "@jordan" in context_terms(world.pumps)
+    result = ask(session, "Who said Jordanian farmers will receive new pumps this year?")
+    assert all(a.claim.id != world.pumps.id for a in result.answers)
+    result = ask(session, "Who said Saudi farmers will receive new pumps this year?")
+    assert result.found and result.answers[0].claim.id == world.pumps.id
+
+
 def test_a_denial_holds_deny_through_its_modality(session: Session, world: World):
     assert modality_terms(world.prices) == {"~deny"}
     assert modality_terms(world.canal) == set()
@@ -91,9 +109,16 @@ def test_a_denial_holds_deny_through_its_modality(session: Session, world: World
 def test_a_word_the_claim_only_negates_is_not_held(session: Session, world: World):
     assert negated_terms(world.smoke.text) == {"fire"}
     assert negated_terms("طاقم الحفارة أبلغ عن دخان دون اندلاع حريق") == {"اندلاع", "حريق"}
-    assert all(a.claim.id != world.smoke.id for a in ask(session, "Who said a fire broke out on the dredger?").answers)
+    asserted = ask(session, "Who said the crew of a dredger reported a fire near the engine room?")
+    assert all(a.claim.id != world.smoke.id for a in asserted.answers)
     result = ask(session, "Who said the crew of a dredger reported smoke near the engine room?")
     assert result.found and result.answers[0].claim.id == world.smoke.id
+
+
+def test_an_unnamed_official_of_an_organisation_speaks_for_it(session: Session, world: World):
+    result = ask(session, "What did the Damietta Port Authority say about the dredgers?")
+    assert result.found and result.answers[0].claim.id == world.dredgers_return.id
+    assert all(a.claim.id != world.dredgers.id for a in result.answers)  # the port security source's
 
 
 def test_speaker_phrases_name_the_source_not_a_word_of_another_name(session: Session, world: World):
@@ -107,7 +132,7 @@ def test_ask_reads_the_fitted_params():
     assert load() == PARAMS
     assert PARAMS.fitted.get("by") == "bench/fit_ask.py"
     # Fitted values are not silently the hand-set defaults everywhere.
-    assert PARAMS != AskParams()
+    assert AskParams() != PARAMS
 
 
 def test_confidence_is_monotone_in_support():

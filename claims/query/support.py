@@ -21,11 +21,11 @@ from sqlalchemy.orm import Session
 
 from claims.entities import entity_terms
 from claims.indexing import group_labels_indexed, index_terms
-from claims.models import Claim, Source
+from claims.languages import for_word
+from claims.models import Claim, RelayHop, Source
 from claims.query.params import PARAMS, AskParams
 from claims.query.parse import ParsedQuestion
 from claims.query.retrieve import Candidate, HybridResult, unit_coverage
-from claims.languages import for_word
 from claims.text import _WORD, fold, fold_name, light, terms
 from claims.vocabulary import Modality, SourceKind
 
@@ -206,17 +206,14 @@ def _cross_possible(cand: Candidate, bonus: float, params: AskParams) -> bool:
 
 
 def _with_context(
-    cand: Candidate, result: HybridResult, context: frozenset[str], params: AskParams, *,
-    extra: frozenset[str] = frozenset(), drop: frozenset[str] = frozenset(),
+    cand: Candidate, result: HybridResult, context: frozenset[str], params: AskParams, *, extra: frozenset[str] = frozenset()
 ) -> Candidate:
-    """The candidate with the units of ``extra`` terms held in full, ``context`` terms held at
-    ``context_credit``, and the units whose word is in ``drop`` (negated) not held."""
+    """The candidate with the units of ``extra`` terms held in full and ``context`` terms held
+    at ``context_credit``."""
     lexical, matched = result.lexical, set(cand.matched)
     for u in result.units:
         if u.terms & extra:
             matched |= u.terms
-        if u.weight_term in drop:
-            matched -= u.terms
     context = context - matched
     return Candidate(
         cand.claim_id, bm25=cand.bm25, matched=matched, cosine=cand.cosine,
@@ -248,6 +245,17 @@ def _all_unit_terms(result: HybridResult) -> frozenset[str]:
     return frozenset(t for u in result.units for t in u.terms)
 
 
+def _attributed(session: Session, claim_ids: list[uuid.UUID], speaker: Source) -> set[uuid.UUID]:
+    """Which of these claims the speaker said or relayed (one query per 500): they are loaded
+    first, so other claims cannot crowd a named speaker's out of ``MAX_LOADED``."""
+    out: set[uuid.UUID] = set()
+    for i in range(0, len(claim_ids), 500):
+        chunk = claim_ids[i : i + 500]
+        out.update(session.scalars(select(Claim.id).where(Claim.id.in_(chunk), Claim.speaker_id == speaker.id)))
+        out.update(session.scalars(select(RelayHop.claim_id).where(RelayHop.claim_id.in_(chunk), RelayHop.source_id == speaker.id)))
+    return out
+
+
 def _prefetch(session: Session, claim_ids: list[uuid.UUID]) -> list[Claim]:
     """Load the rows ``supported`` will read with one query per 500 instead of five statements
     per claim. The caller holds the list: the identity map only keeps objects referenced
@@ -274,7 +282,7 @@ def supported(
     # every unit it lacks held by its context (its sentence, its speaker, its modality).
     viable: list[tuple[float, Candidate]] = []
     for cand in result.candidates:
-        if not _passes_cover(cand, needed, params):
+        if not (_passes_cover(cand, needed, params) or _cross_possible(cand, bonus, params)):
             continue
         hopeful = _with_context(cand, result, everything, params) if params.context_credit > 0 else cand
         if not hopeful.entities_ok:
@@ -282,7 +290,8 @@ def supported(
         best = _optimistic(hopeful, result, bonus, params)
         if best >= params.min_support or _cross_possible(cand, bonus, params):
             viable.append((best, cand))
-    viable.sort(key=lambda bc: (-bc[0], str(bc[1].claim_id)))
+    own = _attributed(session, [c.claim_id for _, c in viable], speaker) if speaker is not None else set()
+    viable.sort(key=lambda bc: (bc[1].claim_id not in own, -bc[0], str(bc[1].claim_id)))
     viable = [c for _, c in viable[:MAX_LOADED]]
     loaded = _prefetch(session, [c.claim_id for c in viable])
     claims: dict[uuid.UUID, Claim] = {}
@@ -293,12 +302,12 @@ def supported(
             continue
         extra = frozenset(modality_terms(claim)) & everything
         context = frozenset(context_terms(claim)) & everything if params.context_credit > 0 else frozenset()
-        # A word the claim only negates ("no fire") is not held, unless the question negates it too.
-        drop = frozenset(negated_terms(claim.text) & cand.matched) - asked_negated
-        if drop:
-            context -= drop
-        if extra or drop or context - cand.matched:
-            cand = _with_context(cand, result, context, params, extra=extra, drop=drop)
+        # A word the question asserts and the claim only negates ("a fire broke out" / "a splash,
+        # but no fire"): the claim says the opposite, it is no support (a rule, not fitted).
+        if (negated_terms(claim.text) & cand.matched) - asked_negated:
+            continue
+        if extra or context - cand.matched:
+            cand = _with_context(cand, result, context, params, extra=extra)
         if not cand.entities_ok or not _subject_lent(claim, cand, required, asked_entities):
             continue  # the subject must agree: a claim about Russia never answers a question about Iran
         if claim.lang == parsed.lang:
