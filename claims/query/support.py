@@ -159,13 +159,14 @@ def context_terms(claim: Claim) -> set[str]:
     return out
 
 
-#: A word is negated when one of the words this far before it is a negator ("but no fire").
-NEGATION_REACH = 2
+#: A word is negated when one of the words this far before it is a negator ("but no fire"); one
+#: word only: "لم يكن قرار الميليشيات ..." negates the copula, not the decision.
+NEGATION_REACH = 1
 
 
 def negated_terms(text: str) -> set[str]:
     """Search terms that occur in ``text`` only under a negation ("the crew reported a splash,
-    but no fire" → {"fire"}; "دون اندلاع حريق" → اندلاع، حريق)."""
+    but no fire" → {"fire"}; "دون اندلاع حريق" → اندلاع)."""
     tokens = _WORD.findall(light(text))
     plain: set[str] = set()
     negated: set[str] = set()
