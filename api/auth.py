@@ -72,6 +72,11 @@ class RateLimiter:
         self.settings = settings
         self.buckets = buckets
 
+    def limits(self, key_name: str | None) -> bool:
+        """Whether this kind of caller has a budget at all (no bucket to read when not)."""
+        per_minute = self.settings.rate_limit_per_minute if key_name is not None else self.settings.rate_limit_anonymous_per_minute
+        return per_minute > 0
+
     def take(self, key_name: str | None, client: str) -> Decision | None:
         """One request's decision; None when that kind of caller is unlimited."""
         if key_name is not None:
@@ -154,7 +159,12 @@ async def api_key_guard(connection: ASGIConnection, handler: BaseRouteHandler) -
             )
         _state(connection)["actor"] = key.actor
     client = connection.client.host if connection.client else "unknown"
-    decision = await anyio.to_thread.run_sync(app_state.rate_limiter.take, key.name if key else None, client)
+    limiter: RateLimiter = app_state.rate_limiter
+    decision = (
+        await anyio.to_thread.run_sync(limiter.take, key.name if key else None, client)
+        if limiter.limits(key.name if key else None)
+        else None  # unlimited: no worker thread for a decision that is known
+    )
     if decision is not None:
         _state(connection)["rate_limit_headers"] = rate_limit_headers(decision)
         if not decision.allowed:

@@ -46,12 +46,22 @@ async def provide_session(request: Request) -> AsyncGenerator[Session, None]:
     session.info["actor"] = request.scope.get("state", {}).get("actor") or "api:anonymous"
     try:
         yield session
-        await _finish(session.commit)
     except BaseException:
-        await _finish(session.rollback)
+        await _finish(lambda: _end(session, commit=False))
         raise
+    await _finish(lambda: _end(session, commit=True))
+
+
+def _end(session: Session, *, commit: bool) -> None:
+    """Commit (or roll back) and close in one trip to the finisher pool (each trip costs a
+    thread hand-off per request)."""
+    try:
+        if commit:
+            session.commit()
+        else:
+            session.rollback()
     finally:
-        await _finish(session.close)
+        session.close()
 
 
 def provide_pagination(

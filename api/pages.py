@@ -32,10 +32,11 @@ from litestar.middleware.session.server_side import ServerSideSessionBackend, Se
 from litestar.stores.base import Store
 from litestar.stores.file import FileStore
 from litestar.stores.memory import MemoryStore
-from litestar.stores.redis import RedisStore
 from sqlalchemy.engine import make_url
 
 from claims.keys import grants
+from claims.models import Source
+from claims.names import display_name
 from claims.settings import PROJECT_ROOT, Settings
 from claims.vocabulary import Scope
 from claims.wording import drift_phrase, gloss, language_name
@@ -79,6 +80,20 @@ _env = Environment(
 _env.filters["direction"] = direction
 _env.filters["text_direction"] = text_direction
 _env.filters["when"] = _when
+
+
+def source_name(source: Any, lang: str, names: dict | None = None) -> str:
+    """A source as the pages name it, in the interface language, by the one display-name rule
+    (``claims.names.display_name``): a stored source directly; a reference by the name its
+    producer gave it for this page (``names``, or its ``display_name``), else its record name."""
+    if source is None:
+        return ""
+    sid = getattr(source, "id", None)
+    if names and names.get(sid):
+        return names[sid]
+    if isinstance(source, Source):
+        return display_name(source, lang)
+    return getattr(source, "display_name", None) or source.name
 
 
 # --- interface language ------------------------------------------------------------------
@@ -127,6 +142,8 @@ def session_store(settings: Settings) -> Store:
     if kind == "redis" or (kind == "auto" and settings.redis_url):
         if not settings.redis_url:
             raise ValueError("CLAIMS_SESSION_STORE=redis needs CLAIMS_REDIS_URL")
+        from litestar.stores.redis import RedisStore  # the redis client only when it is used
+
         return RedisStore.with_client(settings.redis_url, namespace=settings.session_redis_prefix)
     if kind == "memory":
         return MemoryStore()
@@ -290,6 +307,7 @@ def render(
         quoted=lambda text: f"«{text}»" if lang == "ar" else f"“{text}”",
         language_name=lambda code: language_name(code, lang),
         drift_phrase=lambda d: drift_phrase(d, lang),
+        source_name=lambda src: source_name(src, lang, context.get("names")),
         request_path=request.url.path,
         switch_url=url_with(request, ui="en" if lang == "ar" else "ar"),
         url_with=lambda **changes: url_with(request, **changes),

@@ -92,7 +92,7 @@ def _heldout_judge(corpus, by_key: bool):
     from claims.query.answer import build_answer
 
     def judge(session, item: Item, claim, score) -> bool:
-        top = build_answer(session, item.got.parsed, claim, score) if claim is not None else None
+        top = build_answer(session, item.got.parsed, claim, score, item.got.speaker) if claim is not None else None
         return judge_answer(session, corpus, item.q, top, by_key=by_key).correct
 
     return judge
@@ -105,7 +105,7 @@ def _seed_judge(session, item: Item, claim, score) -> bool:
     q = item.q
     if claim is None or not q["found"]:
         return (claim is None) == (not q["found"])
-    top = build_answer(session, item.got.parsed, claim, score)
+    top = build_answer(session, item.got.parsed, claim, score, item.got.speaker)
     shown = session.get(Claim, top.claim.id)
     group = shown.group.key if shown.group else None
     origin = session.get(Source, top.origin.id).key
@@ -200,7 +200,8 @@ def evaluate(datasets: list[Dataset], params, *, collect: list | None = None) ->
         _labels(ds.labels)
         right = false = wrong = 0
         for item in ds.items:
-            cover(item.got.result, params)
+            if item.got.result is not None:
+                cover(item.got.result, params)
             groups = top_groups(ds.session, item.got, params, limit=1)
             score, claim = groups[0] if groups else (None, None)
             key = claim.id if claim is not None else None

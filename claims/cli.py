@@ -95,11 +95,14 @@ def ask(question: str, as_json: bool, limit: int) -> None:
     if as_json:
         click.echo(result.model_dump_json(indent=2))
         return
+    if result.verdict:
+        console.print(f"[bold]verdict: {str(result.verdict).replace('_', ' ')}[/bold]")
     if not result.found:
         console.print("[yellow]Not found:[/yellow] nothing stored supports this question.")
         sys.exit(1)
     for n, answer in enumerate(result.answers, 1):
-        console.print(f"[bold]{n}. {escape(answer.answer_text or '')}[/bold]  (confidence {answer.confidence:.2f})")
+        verdict = f" [verdict: {str(answer.verdict).replace('_', ' ')}]" if answer.verdict else ""
+        console.print(f"[bold]{n}. {escape(answer.answer_text or '')}[/bold]  (confidence {answer.confidence:.2f}){escape(verdict)}")
         console.print(escape(f"   claim [{answer.claim.lang}, {answer.claim.modality}]: {answer.claim.text}"))
         table = Table(show_header=True, header_style="bold")
         for col in ("#", "source", "relation", "lang", "modality", "evidence"):
@@ -107,7 +110,7 @@ def ask(question: str, as_json: bool, limit: int) -> None:
         for hop in answer.chain:
             ev = hop.evidence.text if hop.evidence else ""
             table.add_row(
-                str(hop.position), escape(hop.source.name), hop.relation, hop.lang or "", hop.modality or "",
+                str(hop.position), escape(hop.source.display_name or hop.source.name), hop.relation, hop.lang or "", hop.modality or "",
                 escape(ev if len(ev) < 90 else ev[:87] + "..."),
             )
         console.print(table)
@@ -183,6 +186,12 @@ def ingest(paths, outlet, lang, url, published_at, no_grouping, as_json) -> None
                 totals[k] += summary[k]
             files.append({"path": str(path), **summary})
             progress.advance(task)
+    if totals["claims"]:  # the vector graph on disk, if there is one, takes the new vectors
+        from claims import vector_store
+
+        added = vector_store.update_if_built(get_engine())
+        if added is not None:
+            totals["vectors_indexed"] = added
     if as_json:
         click.echo(json.dumps({**totals, "files": files, "errors": errors}, ensure_ascii=False))
     else:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from claims import embeddings
 from claims.entities import concept_terms, entity_terms
 from claims.languages import LANGUAGES
-from claims.models import Claim, SearchTerm
+from claims.models import Claim, SearchDocument
 from claims.text import light, terms
 
 #: Bumped on every index write in this process (readers compare it to their cached value).
@@ -105,20 +105,30 @@ def embed_claims(session: Session, claims: list[Claim]) -> int:
     return len(claims)
 
 
+def document_terms(counts: Counter[str]) -> str:
+    """A claim's ``search_document.terms``: each term as often as it occurs, space separated."""
+    return " ".join(" ".join([term] * n) for term, n in counts.items())
+
+
 def index_claims(session: Session, claims: list[Claim], *, embed: bool = True) -> None:
-    """(Re)build the index rows (and vectors) of these claims; call after their text is set and ids exist."""
+    """(Re)build the index rows (and vectors) of these claims; call after their text is set and ids exist.
+
+    One ``search_document`` row per claim with terms (the engine's full-text index follows it:
+    FTS5 triggers on SQLite, the GIN expression index on PostgreSQL); a claim's row goes with
+    it when it is deleted (foreign key, ON DELETE CASCADE)."""
     global generation
     if not claims:
         return
     ids = [c.id for c in claims]
-    session.execute(delete(SearchTerm).where(SearchTerm.claim_id.in_(ids)))
+    session.execute(delete(SearchDocument).where(SearchDocument.claim_id.in_(ids)))
     rows = []
     for claim in claims:
         counts = Counter(index_terms("\n".join(claim_texts(claim))) + referenced_entities(claim))
         claim.term_count = sum(counts.values())
-        rows.extend({"term": t, "claim_id": claim.id, "tf": n} for t, n in counts.items())
+        if counts:
+            rows.append({"claim_id": claim.id, "terms": document_terms(counts)})
     if rows:
-        session.execute(insert(SearchTerm), rows)
+        session.execute(insert(SearchDocument), rows)
     generation += 1
     if embed:
         embed_claims(session, claims)

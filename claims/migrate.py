@@ -1,15 +1,24 @@
-"""Run Alembic migrations from code (CLI and tests use the same path)."""
+"""Run Alembic migrations from code (CLI and tests use the same path).
+
+Alembic is imported when it is used (it costs a few hundred ms at start-up, and a server only
+needs it for ``/ready``)."""
 
 from __future__ import annotations
 
-from alembic import command
-from alembic.config import Config
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
 from sqlalchemy import Connection, Engine
 
 from claims.settings import PROJECT_ROOT
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 
 def alembic_config(engine: Engine | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config(str(PROJECT_ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
     if engine is not None:
@@ -20,6 +29,8 @@ def alembic_config(engine: Engine | None = None) -> Config:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     # A connection outside any transaction: migrations/env.py opens it (on SQLite only after
     # switching foreign keys off, which cannot be done inside a transaction).
+    from alembic import command
+
     config = alembic_config(engine)
     with engine.connect() as connection:
         config.attributes["connection"] = connection
@@ -28,6 +39,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def downgrade(engine: Engine, revision: str) -> None:
+    from alembic import command
+
     config = alembic_config(engine)
     with engine.connect() as connection:
         config.attributes["connection"] = connection
@@ -46,8 +59,9 @@ def current_on(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
+@lru_cache(maxsize=1)
 def head() -> str | None:
-    """The newest revision this build's migrations know."""
+    """The newest revision this build's migrations know (read once: it is part of the build)."""
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(alembic_config()).get_current_head()

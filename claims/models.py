@@ -303,26 +303,34 @@ class RelayHop(UUIDv7AuditBase):
     source: Mapped[Source] = relationship(lazy="joined", innerjoin=True)
 
 
-class SearchTerm(_PlainBase):
-    """Inverted index: one row per (normalised term, claim). Same SQL on SQLite and PostgreSQL.
+class SearchDocument(_PlainBase):
+    """The search index's document of one claim: its analysed terms (``claims.indexing``), space
+    separated, each repeated as often as it occurs (so ``len(terms.split())`` is the claim's
+    length for BM25). Written by ``claims.indexing`` and ``claims.bulk``, read by
+    ``claims/query/fulltext.py`` through the engine's own full-text index over ``terms``:
 
-    The primary key (term, claim_id) serves term look-ups; ``ix_search_term_claim_id`` serves
-    re-indexing a claim.
+    - SQLite: the FTS5 external-content table ``search_fts`` (``content_rowid`` = ``id``), kept in
+      step by triggers on this table, and ``search_fts_vocab`` (fts5vocab, document frequencies);
+    - PostgreSQL: the stored generated column ``tsv`` =
+      ``array_to_tsvector(array_remove(string_to_array(terms, ' '), ''))`` (the terms taken as
+      lexemes as they are, no parser or dictionary in between) and its GIN index.
+
+    Both are created by migration 0009 and are not in this metadata, so no insert names them
+    (``migrations/env.py`` leaves them out of the comparison). A migration that rebuilds this table on SQLite (batch
+    mode) drops the triggers with it and must recreate them.
     """
 
-    __tablename__ = "search_term"
+    __tablename__ = "search_document"
 
-    term: Mapped[str] = mapped_column(String(64), primary_key=True)
-    claim_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("claim.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
-    tf: Mapped[int] = mapped_column(Integer, default=1)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    claim_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("claim.id", ondelete="CASCADE"), unique=True)
+    terms: Mapped[str] = mapped_column(Text)
 
 
 class ClaimEmbedding(_PlainBase):
     """A claim's sentence embedding (float32 little-endian bytes of ``dim`` values).
 
-    Derived data like ``search_term``: recomputed whenever the claim is re-indexed, and the
+    Derived data like ``search_document``: recomputed whenever the claim is re-indexed, and the
     in-memory vector index is rebuilt from these rows (``claims.embeddings``).
     """
 
@@ -408,7 +416,7 @@ __all__ = [
     "FeedEntry",
     "Job",
     "RelayHop",
-    "SearchTerm",
+    "SearchDocument",
     "Source",
     "SourceAlias",
     "Story",

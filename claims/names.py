@@ -23,7 +23,8 @@ from functools import lru_cache
 from anyascii import anyascii
 from rapidfuzz import fuzz, process
 
-from claims.text import fold, fold_name
+from claims.languages import LANGUAGES
+from claims.text import detect_lang, fold, fold_name, light
 from claims.vocabulary import SourceKind
 
 #: Fuzzy score (0–100) from which two keys name the same source. On the probe set of
@@ -195,3 +196,76 @@ def best_match(name: str, aliases: list[tuple[str, uuid.UUID]]) -> uuid.UUID | N
     for text, source_id in aliases:
         index.add(source_id, None, text)
     return index.match([name])
+
+
+# --- display names ------------------------------------------------------------------------
+#
+# The one display-name rule: ask answers, the CLI, the web pages (hop lists, facts boxes, chain
+# graphs), and reports name a source through ``display_name``.
+
+#: How the extractor and the seeds name a publisher the text does not name ("Unidentified
+#: publisher of seed 001", "Unidentified publisher (doc-key)"): a record name, never shown.
+UNIDENTIFIED_PUBLISHER = "Unidentified publisher"
+#: Alias notes that mark a surface form as something other than a name to show: a role or
+#: title, a back-reference, a typo, a metonym, a text's own misspelling.
+_NOT_SHOWN_NOTES = ("role", "anaphoric", "typo", "metonym", "spelling", "misspelling")
+_PUNCTUATION = re.compile(r"[\"'«»“”()\[\]]")
+#: Two phonetic tokens are the same word of a name from this ``fuzz.ratio`` ("lbrs" ~ "brs").
+_TOKEN_RATIO = 80
+
+
+def is_unidentified_publisher(source) -> bool:
+    return (getattr(source, "name", None) or "").startswith(UNIDENTIFIED_PUBLISHER)
+
+
+def is_anaphor(text: str, lang: str | None) -> bool:
+    """A bare back-reference or role noun ("the report", "التقرير", "المصدر") in ``lang``."""
+    language = LANGUAGES.get(lang or "") or LANGUAGES.get(detect_lang(text))
+    return bool(language.anaphor.fullmatch(light(text).strip(" .،,:")))
+
+
+def is_display_alias(text: str, lang: str | None, note: str | None) -> bool:
+    """Whether an alias may be shown as the source's name: not noted as a role, anaphor, typo
+    or metonym, not a bare back-reference, and more than generic words ("التقرير")."""
+    if note and note.lower().lstrip().startswith(_NOT_SHOWN_NOTES):
+        return False
+    return bool(phonetic_key(text)) and not is_anaphor(text, lang)
+
+
+def display_name(source, lang: str) -> str:
+    """How a source is named to a reader of ``lang`` (a ``Source``, or anything with ``name``
+    and optionally ``aliases``).
+
+    An unidentified publisher is said as such in ``lang``. A canonical name written in
+    ``lang``'s script is the name. Otherwise a name alias in ``lang`` (``is_display_alias``):
+    the one that spells most words of the canonical name (phonetic tokens, ``_TOKEN_RATIO``)
+    with the fewest others ("جو بايدن", not "الرئيس الأمريكي جو بايدن"; then the fullest,
+    "وكالة تسنيم" over "تسنيم"), else, for a translated name, the shortest ("الحرس الثوري"
+    for the IRGC). With none, the canonical name.
+    """
+    if is_unidentified_publisher(source):
+        language = LANGUAGES.get(lang)
+        return language.unidentified_publisher if language else source.name
+    name = source.name
+    if detect_lang(name) == lang:
+        return name
+    candidates = [
+        a.text for a in getattr(source, "aliases", None) or []
+        if a.lang == lang and detect_lang(a.text) == lang and is_display_alias(a.text, a.lang, a.note)
+    ]
+    if not candidates:
+        return name
+    canonical = phonetic_key(name).split()
+
+    def fit(text: str) -> tuple:
+        tokens = phonetic_key(text).split()
+        held = sum(any(fuzz.ratio(t, c) >= _TOKEN_RATIO for c in tokens) for t in canonical)
+        extra = sum(not any(fuzz.ratio(c, t) >= _TOKEN_RATIO for t in canonical) for c in tokens)
+        return held, extra
+
+    fits = {c: fit(c) for c in candidates}
+    if max(held for held, _ in fits.values()) > 0:
+        # spells the canonical name: most of its words, fewest others, then the fullest form
+        return min(candidates, key=lambda c: (-fits[c][0], fits[c][1], bool(_PUNCTUATION.search(c)), -len(c.split()), len(c), c))
+    # a translation ("الحرس الثوري"): the shortest plain form
+    return min(candidates, key=lambda c: (bool(_PUNCTUATION.search(c)), len(c.split()), len(c), c))

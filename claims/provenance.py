@@ -4,12 +4,14 @@ group (other documents and languages) and the drift between hops and between mem
 from __future__ import annotations
 
 import uuid
+from collections import namedtuple
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
 
 from claims.errors import NotFound
 from claims.models import Claim, Document, RelayHop, Source, SourceAlias
+from claims.names import display_name
 from claims.schemas import ChainHop, ClaimBrief, Drift, Evidence, GroupMember, Origin, Provenance, SourceRef
 from claims.vocabulary import Relation, SourceKind
 
@@ -29,8 +31,16 @@ def claim_evidence(claim: Claim) -> Evidence:
     return Evidence(document_id=claim.document_id, start=claim.start_offset, end=claim.end_offset, text=claim.text)
 
 
-def chain(claim: Claim) -> list[ChainHop]:
-    """The hops in position order; a hop without its own span points at the claim's text."""
+def source_ref(source: Source, lang: str | None = None) -> SourceRef:
+    """A source as the contracts show it; with ``lang``, named for a reader of that language
+    (the one display-name rule, ``claims.names.display_name``)."""
+    return SourceRef(id=source.id, name=source.name, kind=source.kind,
+                     display_name=display_name(source, lang) if lang else None)
+
+
+def chain(claim: Claim, lang: str | None = None) -> list[ChainHop]:
+    """The hops in position order; a hop without its own span points at the claim's text.
+    With ``lang``, every source carries its display name in that language."""
     out = []
     last = len(claim.hops) - 1
     for hop in claim.hops:
@@ -40,7 +50,7 @@ def chain(claim: Claim) -> list[ChainHop]:
         out.append(
             ChainHop(
                 position=hop.position,
-                source=SourceRef.model_validate(hop.source),
+                source=source_ref(hop.source, lang),
                 relation=hop.relation,
                 lang=hop.lang,
                 modality=hop.modality,
@@ -51,8 +61,9 @@ def chain(claim: Claim) -> list[ChainHop]:
     return out
 
 
-def origin_of(source: Source, *, claim_id=None) -> Origin:
-    return Origin(id=source.id, name=source.name, kind=source.kind, aliases=[a.text for a in source.aliases], claim_id=claim_id)
+def origin_of(source: Source, *, claim_id=None, lang: str | None = None) -> Origin:
+    return Origin(id=source.id, name=source.name, kind=source.kind, aliases=[a.text for a in source.aliases], claim_id=claim_id,
+                  display_name=display_name(source, lang) if lang else None)
 
 
 def hop_drift(claim: Claim) -> list[Drift]:
@@ -179,14 +190,14 @@ def origin_source(telling: Claim) -> Source:
     return telling.hops[0].source if telling.hops else telling.speaker
 
 
-def origin(claim: Claim, members: list[Claim]) -> Origin:
+def origin(claim: Claim, members: list[Claim], lang: str | None = None) -> Origin:
     """The proposition's origin as provenance, reports and answers show it; ``claim_id`` names
     the telling whose hop 0 it is (its chain is the evidence for it)."""
     telling = origin_telling(claim, members)
-    return origin_of(origin_source(telling), claim_id=telling.id)
+    return origin_of(origin_source(telling), claim_id=telling.id, lang=lang)
 
 
-def group_member(member: Claim) -> GroupMember:
+def group_member(member: Claim, lang: str | None = None) -> GroupMember:
     """Another telling of the claim's proposition, as provenance and reports list it."""
     return GroupMember(
         claim_id=member.id,
@@ -194,18 +205,19 @@ def group_member(member: Claim) -> GroupMember:
         lang=member.lang,
         text=member.text,
         modality=member.modality,
-        speaker=SourceRef.model_validate(member.speaker),
+        speaker=source_ref(member.speaker, lang),
     )
 
 
-def provenance(session: Session, claim: Claim) -> Provenance:
+def provenance(session: Session, claim: Claim, lang: str | None = None) -> Provenance:
+    """With ``lang`` (an answer's language), every source carries its display name in it."""
     members = group_members(session, claim)
     return Provenance(
         claim=ClaimBrief.model_validate(claim),
         document_id=claim.document_id,
-        origin=origin(claim, members),
-        chain=chain(claim),
-        group=[group_member(m) for m in members],
+        origin=origin(claim, members, lang),
+        chain=chain(claim, lang),
+        group=[group_member(m, lang) for m in members],
         drift=hop_drift(claim) + group_drift(claim, members),
     )
 
@@ -244,6 +256,7 @@ _CLAIM_Q = (
     .join(_SOURCE, _SOURCE.c.id == _CLAIM.c.speaker_id)
     .where(_CLAIM.c.id == bindparam("claim_id"))
 )
+#: The hops of the claim and of its group's other members (one statement; no group: the claim's).
 _HOPS_Q = (
     select(
         _HOP.c.claim_id, _HOP.c.position, _HOP.c.relation, _HOP.c.lang, _HOP.c.modality, _HOP.c.cue,
@@ -251,7 +264,11 @@ _HOPS_Q = (
         _SOURCE.c.name.label("source_name"), _SOURCE.c.kind.label("source_kind"),
     )
     .join(_SOURCE, _SOURCE.c.id == _HOP.c.source_id)
-    .where(_HOP.c.claim_id.in_(bindparam("claim_ids", expanding=True)))
+    .where(
+        _HOP.c.claim_id.in_(
+            select(_CLAIM.c.id).where(or_(_CLAIM.c.id == bindparam("claim_id"), _CLAIM.c.group_id == bindparam("group_id")))
+        )
+    )
     .order_by(_HOP.c.claim_id, _HOP.c.position)
 )
 _MEMBERS_Q = (
@@ -268,6 +285,47 @@ _MEMBERS_Q = (
 _ALIASES_Q = select(_ALIAS.c.text).where(_ALIAS.c.source_id == bindparam("source_id")).order_by(_ALIAS.c.text)
 
 
+class _Statement:
+    """A Core statement compiled once per dialect and run with the driver's cursor on the
+    session's connection (same transaction): the SQLAlchemy execution path costs more than
+    SQLite takes to answer these key look-ups. Parameters and results go through the column
+    types' own bind and result processors (GUID bytes on SQLite, UTC timestamps)."""
+
+    def __init__(self, statement) -> None:
+        self.statement = statement
+        self._compiled: dict[str, tuple] = {}
+
+    def _compile(self, dialect):
+        compiled = self.statement.compile(dialect=dialect)
+        binds = {name: bind.type._cached_bind_processor(dialect) for name, bind in compiled.binds.items()}
+        columns = compiled._result_columns
+        row = namedtuple("row", [c.keyname for c in columns])
+        results = [c.type._cached_result_processor(dialect, None) for c in columns]
+        order = list(compiled.positiontup) if compiled.positional else None
+        entry = (str(compiled), order, binds, row, results if any(results) else None)
+        self._compiled[dialect.name] = entry
+        return entry
+
+    def rows(self, session: Session, **params) -> list:
+        connection = session.connection()
+        dialect = connection.dialect
+        sql, order, binds, row, results = self._compiled.get(dialect.name) or self._compile(dialect)
+        values = {name: (binds[name](v) if binds.get(name) and v is not None else v) for name, v in params.items()}
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute(sql, [values[name] for name in order] if order is not None else values)
+            fetched = cursor.fetchall()
+        finally:
+            cursor.close()
+        if results is None:
+            return [row(*r) for r in fetched]
+        return [row(*[(f(v) if f is not None and v is not None else v) for f, v in zip(results, r, strict=True)])
+                for r in fetched]
+
+
+_CLAIM_S, _HOPS_S, _MEMBERS_S, _ALIASES_S = (_Statement(q) for q in (_CLAIM_Q, _HOPS_Q, _MEMBERS_Q, _ALIASES_Q))
+
+
 def _claim_row(row, **extra) -> _Row:
     speaker = _Row(id=row.speaker_id, name=row.speaker_name, kind=row.speaker_kind)
     return _Row(
@@ -276,12 +334,13 @@ def _claim_row(row, **extra) -> _Row:
     )
 
 
-def trace(session: Session, claim_id: uuid.UUID) -> Provenance:
-    """``provenance`` of a claim by id, read with Core statements (same output, tested)."""
-    conn = session.connection()
-    row = conn.execute(_CLAIM_Q, {"claim_id": claim_id}).first()
-    if row is None:
+def trace(session: Session, claim_id: uuid.UUID, lang: str | None = None) -> Provenance:
+    """``provenance`` of a claim by id, read with Core statements (same output, tested); with
+    ``lang``, every source carries its display name in it (two more statements)."""
+    found = _CLAIM_S.rows(session, claim_id=claim_id)
+    if not found:
         raise NotFound(f"claim {claim_id} does not exist")
+    row = found[0]
     claim = _claim_row(
         row, stance=row.stance, group_id=row.group_id, start_offset=row.start_offset, end_offset=row.end_offset,
         document=_Row(text=row.document_text, published_at=row.published_at),
@@ -289,13 +348,13 @@ def trace(session: Session, claim_id: uuid.UUID) -> Provenance:
     members = (
         [
             _claim_row(m, document=_Row(published_at=m.published_at))
-            for m in conn.execute(_MEMBERS_Q, {"group_id": row.group_id, "claim_id": claim_id})
+            for m in _MEMBERS_S.rows(session, group_id=row.group_id, claim_id=claim_id)
         ]
         if row.group_id is not None
         else []
     )
     by_id = {claim.id: claim, **{m.id: m for m in members}}
-    for hop in conn.execute(_HOPS_Q, {"claim_ids": list(by_id)}):
+    for hop in _HOPS_S.rows(session, claim_id=claim_id, group_id=row.group_id):
         by_id[hop.claim_id].hops.append(
             _Row(
                 position=hop.position, relation=hop.relation, lang=hop.lang, modality=hop.modality, cue=hop.cue,
@@ -305,8 +364,8 @@ def trace(session: Session, claim_id: uuid.UUID) -> Provenance:
         )
     telling = origin_telling(claim, members)
     origin = origin_source(telling)
-    aliases = list(conn.execute(_ALIASES_Q, {"source_id": origin.id}).scalars())
-    return Provenance(
+    aliases = [a.text for a in _ALIASES_S.rows(session, source_id=origin.id)]
+    found = Provenance(
         claim=ClaimBrief(id=claim.id, text=claim.text, lang=claim.lang, modality=claim.modality, stance=claim.stance),
         document_id=claim.document_id,
         origin=Origin(id=origin.id, name=origin.name, kind=origin.kind, aliases=aliases, claim_id=telling.id),
@@ -314,3 +373,16 @@ def trace(session: Session, claim_id: uuid.UUID) -> Provenance:
         group=[group_member(m) for m in members],
         drift=hop_drift(claim) + group_drift(claim, members),
     )
+    return name_sources(session, found, lang) if lang else found
+
+
+def name_sources(session: Session, found: Provenance, lang: str) -> Provenance:
+    """Set every source's ``display_name`` in ``lang`` (the one rule, ``claims.names``), reading
+    the sources and their aliases in one go."""
+    refs = [h.source for h in found.chain] + [g.speaker for g in found.group if g.speaker] + [found.origin]
+    ids = {r.id for r in refs}
+    rows = {s.id: s for s in session.scalars(select(Source).where(Source.id.in_(ids)).options(selectinload(Source.aliases)))}
+    for ref in refs:
+        if ref.id in rows:
+            ref.display_name = display_name(rows[ref.id], lang)
+    return found

@@ -285,9 +285,18 @@ def confidence_table(judgements: list[Judgement]) -> list[dict[str, Any]]:
     return rows
 
 
+#: The corpus's verdict labels that name an answer's ``Verdict`` by another word.
+_VERDICT_LABELS = {"hedged": "only_hedged"}
+
+
 def _verdict(answer: Any) -> str | None:
     value = getattr(answer, "verdict", None)
     return getattr(value, "value", value)
+
+
+def _expected_verdict(q: dict) -> str | None:
+    label = q.get("verdict")
+    return _VERDICT_LABELS.get(label, label)
 
 
 def judge_answer(session, corpus: Corpus, q: dict, top: Any, *, by_key: bool) -> Judgement:
@@ -321,7 +330,7 @@ def judge_answer(session, corpus: Corpus, q: dict, top: Any, *, by_key: bool) ->
     )
     verdict_ok = None
     if q.get("verdict") and _verdict(top) is not None:
-        verdict_ok = _verdict(top) == q["verdict"]
+        verdict_ok = _verdict(top) == _expected_verdict(q)
     why = (
         f"claim {'ok' if span_ok else 'WRONG'} ({claim.text[:50]!r}), origin {'ok' if origin_ok else 'WRONG'} "
         f"({origin.name}), chain {'ok' if chain_ok else 'WRONG'} ({' > '.join(x.name for x in chain_sources)})"

@@ -22,7 +22,7 @@ from pydantic import (
 )
 from pydantic.json_schema import WithJsonSchema
 
-from claims.vocabulary import Modality, Relation, ReviewStatus, SourceKind, Stance
+from claims.vocabulary import Modality, Relation, ReviewStatus, SourceKind, Stance, Verdict
 
 T = TypeVar("T")
 
@@ -191,10 +191,19 @@ class AliasOut(Schema):
     note: str | None = None
 
 
+_DISPLAY_NAME = (
+    "How the source is named in the language of the answer or page (claims.names.display_name): its canonical "
+    "name when written in that language, else a name alias in that script (never a role or back-reference such "
+    "as 'the report' or 'المصدر'), else the canonical name; a publisher the text does not name is said as such. "
+    "Null where no language applies (records read as stored)."
+)
+
+
 class SourceRef(Schema):
     id: uuid.UUID
-    name: str
+    name: str = Field(description="The canonical (record) name")
     kind: SourceKind
+    display_name: str | None = Field(default=None, description=_DISPLAY_NAME)
 
 
 class SourceIn(Schema):
@@ -427,9 +436,10 @@ class ClaimBrief(Schema):
 
 class Origin(Schema):
     id: uuid.UUID
-    name: str
+    name: str = Field(description="The canonical (record) name")
     kind: SourceKind
     aliases: list[str]
+    display_name: str | None = Field(default=None, description=_DISPLAY_NAME)
     #: The telling (this claim or a member of its group) whose hop 0 this is.
     claim_id: uuid.UUID | None = None
 
@@ -466,20 +476,62 @@ class Provenance(Schema):
 
 
 class AskIn(Schema):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"question": "Does the EU consider the IRGC a terrorist organisation?", "limit": 3},
+        {"question": "من قال إن إيران ستملأ الفراغ؟"},
+    ]})
+
     question: Words(500)
     limit: int = Field(default=3, ge=1, le=20)
+
+
+def _id(n: int) -> str:
+    return f"0190e3c4-0000-7000-8000-{n:012d}"
+
+
+_PUBLISHER = {"id": _id(3), "name": "Unidentified publisher of seed 001", "kind": "outlet", "display_name": "an unidentified publisher"}
+#: The OpenAPI example of an answer (a yes/no question whose tellings disagree on how firmly).
+ASK_EXAMPLE = {
+    "question": "Does the EU consider the IRGC a terrorist organisation?", "found": True, "intent": "verify", "lang": "en",
+    "verdict": "disputed",
+    "answers": [{
+        "claim": {"id": _id(1), "text": "as the EU does", "lang": "en", "modality": "asserted", "stance": "affirm"},
+        "document_id": _id(2),
+        "origin": {**_PUBLISHER, "aliases": [], "claim_id": _id(1)},
+        "chain": [{"position": 0, "source": _PUBLISHER, "relation": "published", "lang": "en", "modality": "asserted", "cue": None,
+                   "evidence": {"document_id": _id(2), "start": 412, "end": 426, "text": "as the EU does"}}],
+        "group": [{"claim_id": _id(4), "document_id": _id(5), "lang": "ar", "text": "كما يفكر الاتحاد الأوروبي بتصنيفه منظمة إرهابية",
+                   "modality": "hedged", "speaker": {"id": _id(6), "name": "Al Arabiya", "kind": "outlet", "display_name": "Al Arabiya"}}],
+        "drift": [{"from_position": None, "to_position": None, "field": "modality", "before": "asserted", "after": "hedged",
+                   "scope": "group", "from_claim_id": _id(1), "to_claim_id": _id(4)}],
+        "confidence": 0.99,
+        "answer_text": "Disputed: an unidentified publisher states it, but Al Arabiya only hedges it. Originally an unidentified publisher.",
+        "verdict": "disputed",
+    }],
+}
+
+
+_VERDICT = (
+    "For a yes/no question only (null otherwise): yes (stated firmly, or as firmly as the question "
+    "states it), no (denied), only_hedged (no telling states it firmly), disputed (the tellings disagree: "
+    "affirmed and denied, or stated firmly by some and only hedged by others), unsupported (nothing stored says it)"
+)
 
 
 class Answer(Provenance):
     confidence: float
     answer_text: str | None = None
+    verdict: Verdict | None = Field(default=None, description=_VERDICT + "; judged on this proposition's tellings")
 
 
 class AskOut(Schema):
+    model_config = ConfigDict(json_schema_extra={"examples": [ASK_EXAMPLE]})
+
     question: str
     found: bool
     intent: str
     lang: str
+    verdict: Verdict | None = Field(default=None, description=_VERDICT + "; the first answer's, or unsupported when none is found")
     answers: list[Answer]
 
 

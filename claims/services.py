@@ -154,18 +154,21 @@ class SourceService:
             )
         return self.repo.get_many_and_count(*conditions, *params.filters(OrderBy("name_normalized", "asc")))
 
-    def resolve(self, name: str) -> Source | None:
+    def resolve(self, name: str, *, kind: str | None = None) -> Source | None:
         """The source a surface name refers to: an exact folded alias (roles included), else the
-        one name matcher (``claims.names``: phonetic keys across scripts, fuzzy, containment)."""
+        one name matcher (``claims.names``: phonetic keys across scripts, fuzzy, containment).
+        An unnamed source ("an informed Iraqi source") is only matched by its description when
+        ``kind`` is ``anonymous``: the matcher never mixes the two."""
         folded = fold_name(name)
         if not folded:
             return None
-        hit = self.session.scalar(
-            select(Source).join(SourceAlias).where(SourceAlias.normalized == folded).limit(1)
-        )
-        if hit is not None:
-            return hit
-        source_id = self._names().match([name])
+        if kind is None:
+            hit = self.session.scalar(
+                select(Source).join(SourceAlias).where(SourceAlias.normalized == folded).limit(1)
+            )
+            if hit is not None:
+                return hit
+        source_id = self._names().match([name], kind=kind)
         return self.session.get(Source, source_id) if source_id else None
 
     def _names(self) -> NameIndex:
@@ -322,7 +325,9 @@ class ClaimService:
         }
         keys = [data.key for data in items if data.key]
         taken = set(self.session.scalars(select(Claim.key).where(Claim.key.in_(keys)))) if keys else set()
-        claims: list[Claim] = []
+        from claims.bulk import NewClaim, store_claims  # bulk imports this module
+
+        claims: list[NewClaim] = []
         for n, data in enumerate(items):
             where = f"claims[{n}]" if len(items) > 1 else ""
             said = f"{where}: " if where else ""
@@ -356,27 +361,21 @@ class ClaimService:
                     **({"existing_id": str(duplicate)} if duplicate else {}),
                 )
             existing[span_key] = None
+            group = self.group(data.group_key) if data.group_key else None
             claims.append(
-                Claim(
-                    key=data.key,
-                    document_id=document.id,
-                    speaker_id=speaker_id,
-                    text=text,
-                    start_offset=data.start,
-                    end_offset=data.end,
-                    lang=data.lang or document.lang,
-                    modality=data.modality,
-                    stance=data.stance,
-                    group_id=self.group(data.group_key).id if data.group_key else None,
-                    hops=[RelayHop(position=p, **hop.model_dump()) for p, hop in enumerate(data.hops)],
-                    confidence=data.confidence,
+                NewClaim(
+                    values={
+                        "key": data.key, "speaker_id": speaker_id, "text": text, "start_offset": data.start,
+                        "end_offset": data.end, "lang": data.lang or document.lang, "modality": data.modality,
+                        "stance": data.stance, "group_id": group.id if group is not None else None,
+                        "confidence": data.confidence,
+                    },
+                    hops=[hop.model_dump() for hop in data.hops],
+                    group=group,
                 )
             )
-        self.session.add_all(claims)
-        self.session.flush()
-        index_claims(self.session, claims)
-        self.session.flush()
-        return claims
+        # The batched write of claims/bulk.py: one executemany per table and for the audit events.
+        return store_claims(self.session, document, claims)
 
     def update(self, claim_id: uuid.UUID, data: ClaimPatch) -> Claim:
         claim = self.get(claim_id)

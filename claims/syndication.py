@@ -15,15 +15,19 @@ from __future__ import annotations
 import datetime
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from claims.models import Document, Source, Story
 from claims.text import words
+
+if TYPE_CHECKING:  # datasketch (with scipy) takes about a second to import: only ingest needs it
+    from datasketch import MinHash
 
 NUM_PERM = 128
 SCHEME = "affine32"  # datasketch's default hashing scheme, named so stored signatures stay readable
@@ -45,6 +49,8 @@ def signature(text: str) -> MinHash:
         shingles = {" ".join(tokens[i : i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1)}
     else:
         shingles = set(tokens)
+    from datasketch import MinHash
+
     mh = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
     mh.update_batch([s.encode("utf-8") for s in sorted(shingles)])
     return mh
@@ -55,6 +61,8 @@ def to_bytes(mh: MinHash) -> bytes:
 
 
 def from_bytes(blob: bytes) -> MinHash:
+    from datasketch import MinHash
+
     return MinHash(num_perm=NUM_PERM, hashvalues=np.frombuffer(blob, dtype="<u4"), scheme=SCHEME)
 
 
@@ -62,6 +70,8 @@ class _Index:
     """The LSH index of one database, synchronised with ``document.minhash`` on each use."""
 
     def __init__(self) -> None:
+        from datasketch import MinHashLSH
+
         self.lsh = MinHashLSH(num_perm=NUM_PERM, params=_LSH_BANDS)
         self.signatures: dict[uuid.UUID, MinHash] = {}
         self.lock = threading.Lock()
@@ -163,6 +173,7 @@ class Appearance:
     url: str | None
     published_at: datetime.datetime | None
     copied_from: uuid.UUID | None = None  # the earliest dated appearance, for the later dated ones
+    outlet_id: uuid.UUID | None = None
 
 
 @dataclass
@@ -180,7 +191,7 @@ class FirstAppearance:
 
 def _appearance(session: Session, doc: Document) -> Appearance:
     outlet = session.get(Source, doc.outlet_id).name if doc.outlet_id else None
-    return Appearance(doc.id, outlet, doc.title, doc.canonical_url or doc.url, doc.published_at)
+    return Appearance(doc.id, outlet, doc.title, doc.canonical_url or doc.url, doc.published_at, outlet_id=doc.outlet_id)
 
 
 def _utc(value: datetime.datetime) -> datetime.datetime:
@@ -219,9 +230,12 @@ def _day(value: datetime.datetime) -> str:
     return _utc(value).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def describe(result: FirstAppearance, lang: str = "en") -> str:
-    """One or two sentences saying who published first, who copied whom, with the dates."""
+def describe(result: FirstAppearance, lang: str = "en", outlet_name: Callable[[uuid.UUID], str] | None = None) -> str:
+    """One or two sentences saying who published first, who copied whom, with the dates; each
+    outlet named by ``outlet_name(outlet id)`` when given (an answer's display-name rule)."""
     def name(a: Appearance) -> str:
+        if a.outlet_id is not None and outlet_name is not None:
+            return outlet_name(a.outlet_id)
         return a.outlet or ("ناشر غير معروف" if lang == "ar" else "an unknown publisher")
 
     if result.first is None:

@@ -173,6 +173,14 @@ def update(engine: Engine) -> int:
         return added
 
 
+def update_if_built(engine: Engine) -> int | None:
+    """After an ingest: add the new vectors to the graph when this database has one (None when
+    it has none; below ``ANN_MIN`` the exact product serves and no graph is kept)."""
+    if read_manifest(index_dir(engine.url.render_as_string(hide_password=False))) is None:
+        return None
+    return update(engine)
+
+
 def remove(engine: Engine) -> None:
     """Delete a database's index files (the reader falls back to the exact product)."""
     directory = index_dir(engine.url.render_as_string(hide_password=False))

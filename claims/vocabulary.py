@@ -58,6 +58,23 @@ class ReviewStatus(StrEnum):
     REJECTED = "rejected"
 
 
+class Verdict(StrEnum):
+    """The answer to a yes/no question ("Does the EU consider …", "هل قال … إن …"), judged on
+    every stored telling of the proposition (``claims.query.verdict``)."""
+
+    #: The tellings state it firmly (or as firmly as the question does).
+    YES = "yes"
+    #: They deny it.
+    NO = "no"
+    #: No telling states it firmly: at most hedged, hinted, an opinion or a question.
+    ONLY_HEDGED = "only_hedged"
+    #: The tellings disagree: some affirm and some deny, or some state it firmly while others
+    #: only hedge it.
+    DISPUTED = "disputed"
+    #: Nothing stored says it.
+    UNSUPPORTED = "unsupported"
+
+
 class Scope(StrEnum):
     """What an API key may do."""
 

@@ -24,6 +24,18 @@ def _compare_type(_context, _inspected_column, _metadata_column, _inspected_type
     return None
 
 
+#: The engines' own full-text objects over ``search_document`` (migration 0009): the SQLite FTS5
+#: tables (and their shadow tables), the PostgreSQL generated ``tsv`` column and its GIN index are
+#: not in the metadata.
+_FULLTEXT_OBJECTS = ("search_fts", "ix_search_document_tsv")
+
+
+def _include_object(object_, name, type_, reflected, _compare_to) -> bool:
+    if reflected and type_ == "column" and name == "tsv" and object_.table.name == "search_document":
+        return False
+    return not (reflected and type_ in ("table", "index") and name and name.startswith(_FULLTEXT_OBJECTS))
+
+
 def _configure(connection) -> None:
     context.configure(
         connection=connection,
@@ -31,6 +43,7 @@ def _configure(connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=_compare_type,
         compare_server_default=False,
+        include_object=_include_object,
     )
 
 

@@ -151,7 +151,8 @@ def load_seeds(eng: Engine, tmp_path_factory) -> None:
                 if snapshot[table.name]:
                     conn.execute(table.insert(), snapshot[table.name])
             if eng.dialect.name == "postgresql":
-                conn.execute(text("SELECT setval(pg_get_serial_sequence('audit_event', 'id'), (SELECT max(id) FROM audit_event))"))
+                for table in ("audit_event", "search_document"):  # restored with their ids: move the sequences on
+                    conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"))
     fulltext.clear_cache()
 
 

@@ -167,10 +167,15 @@ def test_ask_over_http_on_the_seeds(seeded, client):
         if hop["evidence"]:
             doc = client.get(f"/api/v1/documents/{hop['evidence']['document_id']}").json()
             assert doc["text"][hop["evidence"]["start"] : hop["evidence"]["end"]] == hop["evidence"]["text"]
+    assert top["origin"]["display_name"] == "The Jerusalem Post" and top["verdict"] is None
     ar = client.post("/api/v1/ask", json={"question": "من قال إن إيران ستملأ الفراغ؟"}).json()
     assert ar["found"] and ar["answers"][0]["origin"]["name"] == "The Jerusalem Post"
+    assert ar["answers"][0]["origin"]["display_name"] == "جيروزاليم بوست"
     none = client.post("/api/v1/ask", json={"question": "Who said Turkey will fill the vacuum in Iraq?"}).json()
-    assert none == {"question": "Who said Turkey will fill the vacuum in Iraq?", "found": False, "intent": "who_said", "lang": "en", "answers": []}
+    assert none == {"question": "Who said Turkey will fill the vacuum in Iraq?", "found": False, "intent": "who_said", "lang": "en",
+                    "verdict": None, "answers": []}
+    yes_no = client.post("/api/v1/ask", json={"question": "Is it true that Turkey will fill the vacuum in Iraq?"}).json()
+    assert yes_no["found"] is False and yes_no["verdict"] == "unsupported"
 
 
 # --- bad input: problem+json, 4xx, nothing half-written ----------------------------------

@@ -20,7 +20,7 @@ from claims.models import (
     ClaimGroup,
     Document,
     RelayHop,
-    SearchTerm,
+    SearchDocument,
     Source,
 )
 from claims.schemas import AliasIn, SourceIn
@@ -85,7 +85,7 @@ def test_bulk_load_writes_rows_index_and_audit_and_rerun_creates_nothing(db, tmp
             assert claim.speaker_id == claim.hops[0].source_id
             assert [h.position for h in claim.hops] == list(range(len(claim.hops)))
             assert claim.term_count > 0
-        assert s.scalar(select(func.count()).select_from(SearchTerm)) > 60
+        assert s.scalar(select(func.count()).select_from(SearchDocument)) == 60  # one search document per claim
         grouped = [c for li in lines for c in li["claims"] if c["group"]]
         assert s.scalar(select(func.count()).select_from(ClaimGroup)) == len({c["group"] for c in grouped})
         assert s.scalar(select(func.count()).where(Claim.group_id.is_not(None))) == len(grouped)
@@ -140,7 +140,7 @@ def test_strict_aborts_and_writes_nothing(db, tmp_path):
     with pytest.raises(BulkLoadAborted) as info:
         bulk_load(db, path, batch=2, strict=True)
     assert info.value.error.line == len(lines) + 1
-    for model in (Document, Claim, RelayHop, Source, AuditEvent, SearchTerm):
+    for model in (Document, Claim, RelayHop, Source, AuditEvent, SearchDocument):
         assert _count(db, model) == 0, model
     assert bulk_load(db, _write(tmp_path / "ok.jsonl", lines), strict=True).claims_created == 30
 
@@ -211,3 +211,37 @@ def test_embed_missing_is_resumable_and_matches_the_indexing_path(db, tmp_path):
         claim = s.scalars(select(Claim).where(Claim.group_id.is_(None)).limit(1)).one()
         stored = embeddings.from_bytes(s.get(ClaimEmbedding, claim.id).vector)
     assert float(np.dot(stored, embeddings.encode_one(claim.text))) > 0.999
+
+
+def test_create_many_writes_the_orm_paths_audit_snapshots_in_one_batch(session, claim_factory, source_factory):
+    """``ClaimService.create_many`` writes with the bulk path; its audit events carry the same
+    snapshots (keys and defaults) as the ORM flush hook's, history shows one version per claim,
+    and the chain verifies."""
+    from claims.history import history
+    from claims.schemas import ClaimIn, HopIn
+    from claims.services import ClaimService
+
+    orm = claim_factory()  # written through the ORM unit of work and its audit hook
+    document = orm.document
+    speaker = source_factory()
+    [stored] = ClaimService(session).create_many(document, [ClaimIn(
+        document_id=document.id, start=0, end=9, modality="hedged",
+        hops=[HopIn(source_id=speaker.id, relation="said"), HopIn(source_id=document.outlet_id, relation="published")],
+    )])
+    session.flush()
+
+    def after(entity_type, entity_id):
+        return session.scalars(select(AuditEvent.after).where(AuditEvent.entity_type == entity_type,
+                                                              AuditEvent.entity_id == str(entity_id))).one()
+
+    orm_claim, new_claim = after("claim", orm.id), after("claim", stored.id)
+    assert set(new_claim) == set(orm_claim)
+    assert new_claim["review_status"] == orm_claim["review_status"] == "unreviewed"
+    assert new_claim["modality"] == "hedged" and new_claim["text"] == document.text[0:9]
+    orm_hop, new_hop = after("relay_hop", orm.hops[0].id), after("relay_hop", stored.hops[0].id)
+    assert set(new_hop) == set(orm_hop) and new_hop["claim_id"] == str(stored.id)
+    assert [h.position for h in stored.hops] == [0, 1] and stored.speaker_id == speaker.id
+    versions = history(session, stored.id).versions
+    assert len(versions) == 1 and len(versions[0].state.hops) == 2
+    assert verify_chain(session).ok
+    assert session.scalar(select(func.count()).select_from(SearchDocument).where(SearchDocument.claim_id == stored.id)) == 1

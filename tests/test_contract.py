@@ -100,3 +100,28 @@ def test_the_job_kinds_in_the_schema_are_the_registered_ones(spec):
     from claims.jobs.kinds import KINDS
 
     assert spec["components"]["schemas"]["JobIn"]["properties"]["kind"]["enum"] == sorted(KINDS)
+
+
+def test_ask_answers_carry_a_verdict_and_display_names_in_the_schema(spec):
+    from claims.vocabulary import Verdict
+
+    def enum_of(prop: dict) -> list[str]:
+        for option in prop.get("anyOf") or prop.get("oneOf") or [prop]:
+            if "$ref" in option:
+                return _schema(spec, option["$ref"])["enum"]
+            if "enum" in option:
+                return option["enum"]
+        return []
+
+    for name in ("AskOut", "Answer"):
+        verdict = _schema(spec, name)["properties"]["verdict"]
+        assert sorted(enum_of(verdict)) == sorted(v.value for v in Verdict), name
+        assert "yes/no" in (verdict.get("description") or "")
+    for name in ("SourceRef", "Origin"):
+        assert "display_name" in _schema(spec, name)["properties"], name
+    ask = spec["paths"]["/api/v1/ask"]["post"]
+    from claims.schemas import AskIn, AskOut
+
+    AskIn.model_validate(ask["requestBody"]["content"]["application/json"]["example"])
+    example = AskOut.model_validate(ask["responses"]["200"]["content"]["application/json"]["example"])
+    assert example.verdict == "disputed" and example.answers[0].chain[0].source.display_name

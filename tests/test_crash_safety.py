@@ -15,7 +15,7 @@ from sqlalchemy import func, select, text
 
 from claims.audit import verify_chain
 from claims.db import session_factory
-from claims.models import Claim, Document, RelayHop, SearchTerm
+from claims.models import Claim, Document, RelayHop, SearchDocument
 from claims.services import content_hash
 from claims.settings import PROJECT_ROOT
 
@@ -98,7 +98,7 @@ def _check_integrity(db, expected: dict[str, int]) -> int:
             assert claims == expected[digest], "a document is stored without all its claims"
         n_claims = s.scalar(select(func.count()).select_from(Claim))
         assert s.scalar(select(func.count()).select_from(RelayHop)) == 2 * n_claims
-        assert s.scalar(select(func.count(func.distinct(SearchTerm.claim_id)))) == n_claims
+        assert s.scalar(select(func.count(func.distinct(SearchDocument.claim_id)))) == n_claims
         assert s.scalar(select(func.count(func.distinct(Claim.key)))) == n_claims
         chain = verify_chain(s)
         assert chain.ok, chain

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from claims.db import session_factory
-from claims.models import Claim, Document, RelayHop, SearchTerm, Source
+from claims.models import Claim, Document, RelayHop, SearchDocument, Source
 
 
 def test_factories_persist_rows(session, claim_factory, db):
@@ -16,7 +16,7 @@ def test_factories_persist_rows(session, claim_factory, db):
         assert other.scalar(select(func.count()).select_from(Document)) == 1
         assert other.scalar(select(func.count()).select_from(Source)) == 2
         assert other.scalar(select(func.count()).select_from(RelayHop).where(RelayHop.claim_id == claim.id)) == 2
-        assert other.scalar(select(func.count()).select_from(SearchTerm).where(SearchTerm.claim_id == claim.id)) > 0
+        assert other.scalar(select(func.count()).select_from(SearchDocument).where(SearchDocument.claim_id == claim.id)) > 0
         stored = other.get(Claim, claim.id)
         assert stored.text == stored.document.text[stored.start_offset : stored.end_offset]
 

@@ -8,6 +8,7 @@ import uuid
 import pytest
 from sqlalchemy import event, select
 
+from claims import provenance as provenance_module
 from claims.db import session_factory
 from claims.errors import NotFound
 from claims.models import Claim
@@ -29,7 +30,7 @@ def test_trace_equals_provenance_for_every_seeded_claim(seeded_readonly):
             assert provenance(s, load_claim(s, claim_id)).model_dump() == expected
 
 
-def test_trace_runs_a_fixed_number_of_statements(seeded_readonly):
+def test_trace_runs_a_fixed_number_of_statements(seeded_readonly, monkeypatch):
     sessions = session_factory(seeded_readonly)
     with sessions() as s:
         grouped = s.scalars(select(Claim.id).where(Claim.group_id.is_not(None)).limit(1)).one()
@@ -38,7 +39,14 @@ def test_trace_runs_a_fixed_number_of_statements(seeded_readonly):
     def count(*_args) -> None:
         statements.append(1)
 
+    original = provenance_module._Statement.rows
+
+    def counted(self, session, **params):  # trace runs its statements on the driver's cursor
+        statements.append(1)
+        return original(self, session, **params)
+
     event.listen(seeded_readonly, "before_cursor_execute", count)
+    monkeypatch.setattr(provenance_module._Statement, "rows", counted)
     try:
         with sessions() as s:
             trace(s, grouped)

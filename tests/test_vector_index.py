@@ -76,3 +76,20 @@ def test_ann_recall_incremental_update_and_deletes(db, tmp_path, vector_dir):
         s.commit()
     with sessions() as s:
         assert newest.id not in [cid for cid, _ in vectors.nearest(s, q, 5)]
+
+
+def test_ingest_folds_new_vectors_into_a_built_index(db, tmp_path, vector_dir):
+    """``update_if_built`` (run after ``claims ingest``): nothing without a graph; with one, the
+    vectors stored since go into it."""
+    from claims.vector_store import update_if_built
+
+    lines = _archive(120)
+    bulk_load(db, _write(tmp_path / "a.jsonl", lines[: len(lines) * 2 // 3]))
+    embed_missing(db)
+    assert update_if_built(db) is None
+    built = rebuild(db)
+    bulk_load(db, _write(tmp_path / "b.jsonl", lines[len(lines) * 2 // 3 :]))
+    embed_missing(db)
+    added = update_if_built(db)
+    assert added and read_manifest(index_dir(db.url.render_as_string(hide_password=False))).count == built.count + added
+    assert update_if_built(db) == 0

@@ -393,25 +393,30 @@ def test_claim_page_shows_each_hops_confidence_where_stored(pages, seeded):
 
 
 def test_graph_names_sources_in_the_interface_language(pages, seeded):
-    """The Arabic interface draws a source by its Arabic alias (the rule Arabic answers use),
-    the English one by the canonical name."""
-    from claims.query.languages import ar
+    """The Arabic interface names a source by the one display-name rule (``claims.names``: its
+    Arabic name), in the graph, its aria-label, the hop list and the facts box; the English one
+    by the canonical name."""
+    from claims.names import display_name
 
     claim = _claim(seeded, "000-iran-vacuum")
     with session_factory(seeded)() as s:
         sources = [s.get(Source, h.source_id) for h in s.get(Claim, claim.id).hops]
-        names = [(src.name, ar.display_name(src)) for src in sources]
+        names = [(src.name, display_name(src, "ar")) for src in sources]
     arabic = [(en, a) for en, a in names if a != en]
     assert arabic, "the vacuum chain has a source with an Arabic alias"
 
     def graph(html: str) -> str:
         return html[html.index('<figure class="graph">') : html.index("</figure>")]
 
-    en_graph = graph(pages.get(f"/claims/{claim.id}", params={"ui": "en"}).text)
-    ar_graph = graph(pages.get(f"/claims/{claim.id}", params={"ui": "ar"}).text)
+    en_page = pages.get(f"/claims/{claim.id}", params={"ui": "en"}).text
+    ar_page = pages.get(f"/claims/{claim.id}", params={"ui": "ar"}).text
+    en_graph, ar_graph = graph(en_page), graph(ar_page)
     svg = lambda g: g[g.index("<svg") :]  # noqa: E731 - the drawing, not its aria-label
+    hop_list = lambda html: html[html.index('<ol class="chain">') :]  # noqa: E731
     for en, a in arabic:
         assert a in svg(ar_graph) and en not in svg(ar_graph)
         assert en in svg(en_graph) and a not in svg(en_graph)
+        assert en not in ar_graph  # the aria-label too
+        assert a in hop_list(ar_page) and en not in hop_list(ar_page).split("</ol>")[0]
     ask_ar = pages.get("/", params={"q": VACUUM_AR_Q, "ui": "ar"}).text
     assert any(a in ask_ar[ask_ar.index("<svg") :] for _, a in arabic)

@@ -98,11 +98,18 @@ class ClaimController(Controller):
     def claim_provenance(
         self,
         request: Request,
-        db_session: NamedDependency[Session],
         claim_id: FromPath[UUID],
         if_none_match: IfNoneMatch = None,
+        lang: Annotated[str | None, QueryParameter(
+            min_length=2, max_length=2, pattern=r"^[a-z]{2}$",
+            description="Name every source for a reader of this language (`display_name`, e.g. ar); without it display_name is null",
+        )] = None,
     ) -> Response[Provenance]:
-        return conditional.respond(request, trace(db_session, claim_id))
+        # The hottest read: its session lives and ends in the handler's thread (a read needs no
+        # commit; the db_session dependency would cost two more thread hand-offs per request).
+        with request.app.state.session_factory() as session:
+            provenance = trace(session, claim_id, lang)
+        return conditional.respond(request, provenance)
 
     @post("/{claim_id:uuid}/review", summary="Review a claim: status, note, optional corrections", status_code=200,
           sync_to_thread=True, opt={"scope": "review"})

@@ -10,7 +10,6 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from sqlalchemy.orm import Session
 
 from api.dependencies import LangFilter, PublishedAfter, PublishedBefore, page, timestamp
-from claims.ingest import IngestService
 from claims.schemas import DocumentOut, DocumentPatch, DocumentSummary, IngestIn, IngestOut, Page
 from claims.serialize import document_out, document_summary, ingest_out
 from claims.services import DocumentService, ListParams
@@ -50,6 +49,10 @@ class DocumentController(Controller):
     def create_document(
         self, request: Request, db_session: NamedDependency[Session], data: JSONBody[IngestIn]
     ) -> Response[IngestOut]:
+        from claims.ingest import (
+            IngestService,  # extraction's imports load on the first ingest, not at start-up
+        )
+
         if data.text is None:  # fetch the page at `url` (refusals and failures are problems)
             result = IngestService(db_session).ingest_url(
                 data.url, lang=data.lang, outlet=data.outlet, outlet_id=data.outlet_id,

@@ -54,40 +54,27 @@ _CONDITIONAL = {
 }
 
 
-@get("/api/v1/claims/{subject_id:uuid}/report", summary="Provenance report for one claim", tags=["reports"],
-     sync_to_thread=True, **_CONDITIONAL)
-def claim_report(
-    request: Request, db_session: NamedDependency[Session], subject_id: FromPath[UUID],
-    fmt: ReportFormat = "json", if_none_match: IfNoneMatch = None,
-) -> Response[bytes]:
-    return _report(request, db_session, Kind.CLAIM, subject_id, fmt)
+def _report_route(path: str, summary: str, kind: Kind, name: str):
+    """One report endpoint per subject kind: the same handler, its own path, summary and name
+    (the name makes the operationId, e.g. ``ApiV1ClaimsSubjectIdReportClaimReport``)."""
+
+    def handler(
+        request: Request, db_session: NamedDependency[Session], subject_id: FromPath[UUID],
+        fmt: ReportFormat = "json", if_none_match: IfNoneMatch = None,
+    ) -> Response[bytes]:
+        return _report(request, db_session, kind, subject_id, fmt)
+
+    handler.__name__ = handler.__qualname__ = name
+    return get(path, summary=summary, tags=["reports"], sync_to_thread=True, **_CONDITIONAL)(handler)
 
 
-@get("/api/v1/claim-groups/{subject_id:uuid}/report", summary="Provenance report for a claim group",
-     tags=["reports"], sync_to_thread=True, **_CONDITIONAL)
-def claim_group_report(
-    request: Request, db_session: NamedDependency[Session], subject_id: FromPath[UUID],
-    fmt: ReportFormat = "json", if_none_match: IfNoneMatch = None,
-) -> Response[bytes]:
-    return _report(request, db_session, Kind.CLAIM_GROUP, subject_id, fmt)
-
-
-@get("/api/v1/documents/{subject_id:uuid}/report", summary="Provenance report for a document's claims",
-     tags=["reports"], sync_to_thread=True, **_CONDITIONAL)
-def document_report(
-    request: Request, db_session: NamedDependency[Session], subject_id: FromPath[UUID],
-    fmt: ReportFormat = "json", if_none_match: IfNoneMatch = None,
-) -> Response[bytes]:
-    return _report(request, db_session, Kind.DOCUMENT, subject_id, fmt)
-
-
-@get("/api/v1/sources/{subject_id:uuid}/report", summary="Provenance report for a source's claims",
-     tags=["reports"], sync_to_thread=True, **_CONDITIONAL)
-def source_report(
-    request: Request, db_session: NamedDependency[Session], subject_id: FromPath[UUID],
-    fmt: ReportFormat = "json", if_none_match: IfNoneMatch = None,
-) -> Response[bytes]:
-    return _report(request, db_session, Kind.SOURCE, subject_id, fmt)
-
-
-REPORT_HANDLERS = [claim_report, claim_group_report, document_report, source_report]
+REPORT_HANDLERS = [
+    _report_route("/api/v1/claims/{subject_id:uuid}/report", "Provenance report for one claim", Kind.CLAIM,
+                  "claim_report"),
+    _report_route("/api/v1/claim-groups/{subject_id:uuid}/report", "Provenance report for a claim group",
+                  Kind.CLAIM_GROUP, "claim_group_report"),
+    _report_route("/api/v1/documents/{subject_id:uuid}/report", "Provenance report for a document's claims",
+                  Kind.DOCUMENT, "document_report"),
+    _report_route("/api/v1/sources/{subject_id:uuid}/report", "Provenance report for a source's claims",
+                  Kind.SOURCE, "source_report"),
+]

@@ -43,7 +43,8 @@ from api.pages import (
 from claims.errors import DomainError, Invalid
 from claims.keys import current_key, grants
 from claims.models import Source
-from claims.query import ask, languages
+from claims.names import display_name
+from claims.query import ask
 from claims.reports import FORMATS
 from claims.reports.graph import chain_svg
 from claims.reports.model import claim_section
@@ -71,7 +72,7 @@ def _db(request: Request, *, write: bool = False) -> Session:
 def ask_page(request: Request, db_session: NamedDependency[Session], q: FromQuery[str | None] = None) -> Response:
     """One box in either language; ``/?q=...`` is the shareable link to an answer."""
     question = (q or "").strip()
-    result, error, graphs = None, None, {}
+    result, error, graphs, names = None, None, {}, {}
     lang = ui_lang(request)
     if len(question) > request.app.state.settings.max_question_chars:
         error = translator(lang)("question_too_long")
@@ -80,21 +81,25 @@ def ask_page(request: Request, db_session: NamedDependency[Session], q: FromQuer
             checked = AskIn(question=question, limit=3)  # the API's own rules for a question
         except ValidationError as exc:
             return render(request, "ask.html", status_code=422, question=question.replace("\x00", ""),
-                          result=None, error="; ".join(_message(e) for e in exc.errors()), graphs={})
+                          result=None, error="; ".join(_message(e) for e in exc.errors()), graphs={}, names={})
         result = ask(db_session, checked.question, limit=checked.limit)
         for answer in result.answers:
-            section = claim_section(db_session, ClaimService(db_session).get(answer.claim.id))
-            graphs[answer.claim.id] = _graph(db_session, section, lang)
-    return render(request, "ask.html", question=question, result=result, error=error, graphs=graphs)
+            section = claim_section(db_session, ClaimService(db_session).get(answer.claim.id), lang)
+            graphs[answer.claim.id] = chain_svg(section, lang=lang)
+            names.update({h.source.id: h.source.display_name for h in section.chain})
+        names.update(_names(db_session, result, lang, names))
+    return render(request, "ask.html", question=question, result=result, error=error, graphs=graphs, names=names)
 
 
-def _graph(db: Session, section: Any, lang: str) -> str:
-    """The chain graph with every source named in the interface language (the rule answers use:
-    ``claims.query.languages``' ``display_name``, an alias in that script, else the canonical name)."""
-    ids = {hop.source.id for hop in section.chain}
-    rows = db.scalars(select(Source).where(Source.id.in_(ids)).options(selectinload(Source.aliases))) if ids else []
-    display_name = languages.get(lang).display_name
-    return chain_svg(section, lang=lang, names={row.id: display_name(row) for row in rows})
+def _names(db: Session, result: Any, lang: str, known: dict) -> dict[uuid.UUID, str]:
+    """The interface language's display name of every source the answers show that the chain
+    sections did not name (origins, group speakers): the one rule, ``claims.names``."""
+    ids = {a.origin.id for a in result.answers} | {g.speaker.id for a in result.answers for g in a.group if g.speaker}
+    ids -= set(known)
+    if not ids:
+        return {}
+    rows = db.scalars(select(Source).where(Source.id.in_(ids)).options(selectinload(Source.aliases)))
+    return {row.id: display_name(row, lang) for row in rows}
 
 
 # --- claims, documents, sources ----------------------------------------------------------
@@ -103,7 +108,8 @@ def _graph(db: Session, section: Any, lang: str) -> str:
 @get("/claims/{claim_id:uuid}", name="web:claim", **_PAGE)
 def claim_page(request: Request, db_session: NamedDependency[Session], claim_id: FromPath[uuid.UUID]) -> Response:
     claim = ClaimService(db_session).get(claim_id)
-    section = claim_section(db_session, claim)
+    lang = ui_lang(request)
+    section = claim_section(db_session, claim, lang)
     by_lang: dict[str, list[Any]] = {claim.lang: [section.claim]}
     for member in section.group:
         by_lang.setdefault(member.lang, []).append(member)
@@ -112,7 +118,7 @@ def claim_page(request: Request, db_session: NamedDependency[Session], claim_id:
         "claim.html",
         claim=claim,
         section=section,
-        graph=_graph(db_session, section, ui_lang(request)),
+        graph=chain_svg(section, lang=lang),
         text_segments=segments(claim.document.text, evidence_marks(claim)),
         hop_confidence={h.position: h.confidence for h in claim.hops},
         by_lang=by_lang,

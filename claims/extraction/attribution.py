@@ -258,6 +258,10 @@ class SentenceAttributor:
                 a += m.end()
                 continue
             break
+        # a quotation opened inside the phrase closes with it: 'مصدر في "غازبروم"', not '..."غازبروم'
+        inner = text[a:b]
+        if b < len(text) and ((text[b] == '"' and inner.count('"') % 2 == 1) or (text[b] == "»" and inner.count("«") > inner.count("»")) or (text[b] == "”" and inner.count("“") > inner.count("”"))):
+            b += 1
         return a, b
 
     def _np_forward(self, toks: list[Token], i: int, limit: int = 8) -> int:
@@ -333,7 +337,7 @@ class SentenceAttributor:
                     break  # "شهود عيان تحدثوا": a plural verb, not a name
                 if names >= 2 and not described and ((_entity_word(core) and not core.endswith(("ي", "يه"))) or (core[:1] == "ت" and len(core) >= 4 and not self._known_name_token(core))):
                     break  # "محمد شياع السوداني تلقي بغداد": the name ends before the verbal noun
-            if self.lex.lang == "ar" and j - i >= 1 and _noun_base(core) in lex.nominal_objects:
+            if self.lex.lang == "ar" and j - i >= 1 and (core in lex.nominal_objects or _noun_base(core) in lex.nominal_objects):
                 break  # "خالد العمر صحة الأنباء", "امدو وجود": the object of a denial, not the name
             if self.lex.lang == "en" and (core in _EN_CLAUSE_BREAK or core in {"on", "in", "at", "to", "that", "during", "after", "adding", "saying"}):
                 break
@@ -458,12 +462,26 @@ class SentenceAttributor:
         if k == j:
             return None
         relayed = None
+        told = None
         if self.lex.lang == "ar":
+            # the source phrase ends before a relative verb ("شهود عيان تحدثوا للموقع") or the
+            # medium it told ("مسؤول في المجلس لـ«بوابة طرابلس»", a relay like the verb path's)
+            end = next((n for n in range(j + 1, k) if (toks[n].core.endswith("وا") and len(toks[n].core) > 4) or re.match(r"ل[«\"“]", toks[n].core)), None)
+            if end is not None:
+                if re.match(r"ل[«\"“]", toks[end].core):
+                    a, b = self.orig(toks[end].s, toks[k - 1].e)
+                    q = min((a + self.text[a:b].find(c) for c in "«\"“" if c in self.text[a:b]), default=a)
+                    inner = self._trim_span((q, b))
+                    if inner[1] > inner[0]:
+                        told = (self.reg.get(self.text[inner[0] : inner[1]], inner, kind=SourceKind.OUTLET, speaker=False), inner)
+                k_source = end
+            else:
+                k_source = k
             cut = next((n for n in range(j + 1, k - 1) if toks[n].core == "عن"), None)
             if cut is not None:  # "وفق ما نقلت وكالة رويترز عن مصدرين مطلعين": the agency relays them
                 relayed = self._mention(toks[j:cut], speaker=False)
                 j = cut + 1
-        mention, span, report, translation = self._mention(toks[j:k], speaker=False)
+        mention, span, report, translation = self._mention(toks[j : k_source if self.lex.lang == "ar" else k], speaker=False)
         if mention is None:
             return None
         # trailing: the phrase ends the sentence, or only a relative clause about the source follows
@@ -482,6 +500,8 @@ class SentenceAttributor:
             translation=translation,
             report_intro=report,
         )
+        if told is not None and told[0] is not mention:
+            frame.relays.append((told[0], Relation.REPORTED, told[1]))
         if relayed is not None and relayed[0] is not None and relayed[0] is not mention:
             frame.relays.append((relayed[0], Relation.REPORTED, relayed[1]))
         if leading:
@@ -670,6 +690,19 @@ class SentenceAttributor:
                         other, ospan, _, _ = self._mention(part)
                         if other is not None and other is not mention:
                             frame.co_speakers.append((other, ospan))
+            elif form == "نقل" and toks[i].core in {"نقل", "ونقل"} and j < len(toks) and toks[j].core == "عن":
+                # "ونُقل عن سكان أن ...": the passive (no subject before عن) names no relayer
+                k2 = self._np_forward(toks, j + 1)
+                if k2 > j + 1:
+                    origin, ospan, _, _ = self._mention(toks[j + 1 : k2])
+                    if origin is not None:
+                        frame.mention, frame.speaker = origin, ospan
+                        frame.relation = Relation.SAID
+                        k = k2
+                        while k < len(toks) and toks[k].core in _AR_REPORTED_SPEECH:
+                            k += 1
+                if frame.mention is None:
+                    return None, i + 1
             else:
                 frame.mention = self.reg.last_speaker
                 frame.kind = "verb-prodrop"
@@ -837,8 +870,10 @@ class SentenceAttributor:
                         i += 1
                         continue
             core = t.core
-            if i > 0 and f"{toks[i - 1].core} {core}" in _EN_DISCOURSE and (i == 1 or toks[i - 2].comma_after):
-                i += 1  # "That said, ...": a discourse marker, not a cue
+            if (i > 0 and f"{toks[i - 1].core} {core}" in _EN_DISCOURSE and (i == 1 or toks[i - 2].comma_after)) or (
+                i > 1 and f"{toks[i - 2].core} {toks[i - 1].core}" in _EN_DISCOURSE and (i == 2 or toks[i - 3].comma_after)
+            ):
+                i += 1  # "That said, ...", "Needless to say, ...": a discourse marker, not a cue
                 continue
             two = f"{core} {toks[i + 1].core}" if i + 1 < len(toks) else None
             form = two if two in lex.cue_verbs else core if core in lex.cue_verbs else None
@@ -1129,7 +1164,13 @@ def en_discourse_marker(text: str, cue: Span) -> bool:
     prev = _WORD_BEFORE.search(head)
     if word is None or prev is None or not head[prev.end(1) :].isspace():
         return False
-    if f"{prev.group(1).lower()} {word.group().lower()}" not in _EN_DISCOURSE:
-        return False
-    before = head[: prev.start(1)].rstrip(" \"“'‘")
+    if f"{prev.group(1).lower()} {word.group().lower()}" in _EN_DISCOURSE:
+        start = prev.start(1)
+    else:  # "Needless to say": the two words before the cue
+        head2 = head[: prev.start(1)]
+        prev2 = _WORD_BEFORE.search(head2)
+        if prev2 is None or not head2[prev2.end(1) :].isspace() or f"{prev2.group(1).lower()} {prev.group(1).lower()}" not in _EN_DISCOURSE:
+            return False
+        start = prev2.start(1)
+    before = head[:start].rstrip(" \"“'‘")
     return not before or before[-1] in ",.;:!?\n—–"

@@ -63,6 +63,9 @@ class AttributionModel:
         self.manifest: dict[str, Any] = json.loads((path / MANIFEST_FILE).read_text(encoding="utf-8"))
         self.rates: dict[str, float] = json.loads((path / LEXICON_FILE).read_text(encoding="utf-8"))
         self.rule_cues = rule_cue_words()
+        # cue decoding: a token is a cue where P(B) + P(I) reaches the manifest's threshold (chosen
+        # on dev: it trades the tagger's surplus precision for recall), else the Viterbi path
+        self.cue_threshold: float | None = self.manifest.get("cue_threshold")
         self._files = (str(path / CUE_FILE), str(path / ROLE_FILE))
         self._local = threading.local()
         self._pycrfsuite = pycrfsuite
@@ -91,7 +94,12 @@ class AttributionModel:
         for si, xseq in enumerate(F.cue_sequences(doc)):
             if not any(f[3] != "cl=0" or "rc" in f or "lx" in f for f in xseq):
                 continue  # no word that is ever a cue: the cue tagger would say O throughout
-            for cue in F.decode_cues(doc, si, cue_tagger.tag(xseq)):
+            if self.cue_threshold is None:
+                cue_labels = cue_tagger.tag(xseq)
+            else:
+                cue_tagger.set(xseq)
+                cue_labels = F.threshold_cues([(cue_tagger.marginal("B", j), cue_tagger.marginal("I", j)) for j in range(len(xseq))], self.cue_threshold)
+            for cue in F.decode_cues(doc, si, cue_labels):
                 window = F.role_window(doc, cue)
                 labels = role_tagger.tag(F.role_features(doc, cue, window))
                 # content stays in the cue's paragraph (the window may reach into the next one)
@@ -114,6 +122,17 @@ class AttributionModel:
                         if cut > con[0]:
                             con = (con[0], cut)
             out.append(Prediction(F.char_span(doc, cue), F.char_span(doc, spk) if spk else None, F.char_span(doc, con) if con else None, probability=prob))
+        # each token belongs to at most one attribution (PolNeAR's univocal annotation): a cue
+        # inside another attribution's content with no speaker of its own is part of that
+        # attribution ("said in a joint statement that ..."), not one more
+        def inside(p: Prediction) -> bool:
+            for q in out:
+                if q is not p and q.content is not None and q.content[0] <= p.cue[0] and p.cue[1] <= q.content[1]:
+                    if p.speaker is None:
+                        return True
+            return False
+
+        out = [p for p in out if not inside(p)]
         prev: Span | None = None
         for p in out:
             if p.speaker is None and prev is not None:
@@ -207,6 +226,28 @@ def _paragraph_of(text: str):
     return find
 
 
+def _extent(start: int, end: int, cue: Span | None) -> Span:
+    return (min(start, cue[0]), max(end, cue[1])) if cue is not None else (start, end)
+
+
+class _SpanIndex:
+    """Which of a list of spans share a character with a query span (sorted starts + the longest
+    span's length bound the candidates: merging stays linear in the document's claims)."""
+
+    def __init__(self, spans: list[Span]) -> None:
+        self.spans = spans
+        self.order = sorted(range(len(spans)), key=lambda k: spans[k][0])
+        self.starts = [spans[k][0] for k in self.order]
+        self.longest = max((b - a for a, b in spans), default=0)
+
+    def overlapping(self, a: int, b: int) -> list[int]:
+        import bisect
+
+        lo = bisect.bisect_left(self.starts, a - self.longest)
+        hi = bisect.bisect_left(self.starts, b)
+        return sorted(k for k in self.order[lo:hi] if self.spans[k][1] > a and self.spans[k][0] < b)
+
+
 def _rule_decides(text: str, claims: list[ExtractedClaim]) -> bool:
     """The rule claims that share a predicted cue settle it themselves (the model's attribution
     is dropped) when they are one of the classes the rules were written and tested for: a joint
@@ -261,12 +302,14 @@ def _merge(ex: Extraction, rule_claims: list[ExtractedClaim], predictions: list[
     relay_cues = [h.cue_span for c in rule_claims for h in c.hops[1:] if h.cue_span is not None]
     translator_spans = [sp for m in ex.mentions if m.translator for sp in m.spans]
     decided: set[int] = set()  # rule claims kept as the rules made them (see _rule_decides)
+    rule_index = _SpanIndex([_extent(c.start, c.end, c.hops[0].cue_span) for c in rule_claims])
     for p in predictions:
         if any(_overlap(p.cue, rc) for rc in relay_cues):
             continue  # "according to X" that the rules read as a relay of another speaker's claim
         if en_discourse_marker(text, p.cue):
             continue  # "That said, ...": the rules' discourse-marker test, not a cue
-        same_cue = [k for k, c in enumerate(rule_claims) if _overlap(c.hops[0].cue_span, p.cue)]
+        near = rule_index.overlapping(*_extent(*(p.content or p.cue), p.cue))
+        same_cue = [k for k in near if _overlap(rule_claims[k].hops[0].cue_span, p.cue)]
         if same_cue and _rule_decides(text, [rule_claims[k] for k in same_cue]):
             for k in same_cue:
                 if k not in decided:
@@ -277,7 +320,8 @@ def _merge(ex: Extraction, rule_claims: list[ExtractedClaim], predictions: list[
             continue  # "according to a translation by X": a translation hop, not a source
         # the rule claim for the same attribution: same cue, else the most shared content
         best, best_score = None, 0.0
-        for k, c in enumerate(rule_claims):
+        for k in near:  # (only rule claims that share a character with the prediction can score)
+            c = rule_claims[k]
             score = 2.0 * bool(_overlap(c.hops[0].cue_span, p.cue))
             if p.content is not None:
                 score += _overlap((c.start, c.end), p.content) / max(1, p.content[1] - p.content[0])
@@ -336,8 +380,8 @@ def _merge(ex: Extraction, rule_claims: list[ExtractedClaim], predictions: list[
     used_ids = {id(rule_claims[k]) for k in used | decided}
     # unattributed sentences and the rules' attributions the model did not find (kept where they
     # overlap no predicted content or cue: dropping them loses more recall than precision on dev)
-    spans = [(c.start, c.end) for c in made] + [p.cue for p in predictions]
-    kept = [c for c in ex.claims if (not c.attributed or id(c) not in used_ids) and not any(_overlap((c.start, c.end), s) for s in spans)]
+    taken = _SpanIndex([(c.start, c.end) for c in made] + [p.cue for p in predictions])
+    kept = [c for c in ex.claims if (not c.attributed or id(c) not in used_ids) and not taken.overlapping(c.start, c.end)]
     claims = sorted(made + kept, key=lambda c: (c.start, c.end))
     known = {id(m) for m in ex.mentions}
     mentions = list(ex.mentions)

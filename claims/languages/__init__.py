@@ -30,14 +30,20 @@ class TextLanguage:
     #: earlier in the document ("the two sides", "الوزير").
     references_pair: re.Pattern[str]
     references_one: re.Pattern[str]
-    #: Words that negate what follows ("no fire", "دون اندلاع حريق"), folded.
+    #: Whole-alias pattern of a bare back-reference or role noun ("the report", "المصدر"):
+    #: never a display name (``claims.names.display_name``).
+    anaphor: re.Pattern[str]
+    #: How a publisher the text does not name is said in this language.
+    unidentified_publisher: str
+    #: Words that negate what follows ("no fire", "دون اندلاع"), folded.
     negators: frozenset[str] = frozenset()
 
 
 LANGUAGES: dict[str, TextLanguage] = {
     m.CODE: TextLanguage(
         m.CODE, m.is_word, m.STOPWORDS, m.stem, m.is_stopword,
-        re.compile(m.REFERENCES_PAIR, re.I), re.compile(m.REFERENCES_ONE, re.I), m.NEGATORS,
+        re.compile(m.REFERENCES_PAIR, re.I), re.compile(m.REFERENCES_ONE, re.I),
+        re.compile(m.ANAPHOR, re.I), m.UNIDENTIFIED_PUBLISHER, m.NEGATORS,
     )
     for m in (ar, en)
 }

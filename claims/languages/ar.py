@@ -77,5 +77,16 @@ REFERENCES_ONE = (
     r"|(?:^|\s)[وف]?[تين][^\sة]{2,}(?:ه|ها|هم|هما)(?:\s|$|[،,.])"
 )
 
+#: A bare back-reference or role noun ("التقرير", "المصدر", "الوزير"), matched on the whole
+#: lightly normalised alias: never a source's display name, even when it was stored as an alias.
+ANAPHOR = (
+    r"(?:[وفب]?(?:ال|لل)|[وفبل])?(?:مصدر|مصادر|تقرير|بيان|وزير|وزارة|مسؤول|متحدث|متحدثة|حكومة|وكالة|صحيفة|جريدة|قناة|موقع|"
+    r"كاتب|رئيس|سفير|قائد|مبعوث|جانب|جانبان|جانبين|طرف|طرفان|طرفين|بلد|جيش|جماعة|حركة|مجلس|شركة)"
+    r"(?:\s+(?:المذكور|المذكورة|نفسه|نفسها|ذاته|ذاتها))?"
+    r"|هو|هي|هم|هما"
+)
+#: How a publisher the text does not name is named (``claims.names.display_name``).
+UNIDENTIFIED_PUBLISHER = "ناشر لم يُذكر اسمه"
+
 #: Words that negate what follows (folded), for telling "no fire" from "a fire".
 NEGATORS = frozenset({"لا", "لم", "لن", "ليس", "ليست", "دون", "بدون", "عدم", "غير", "ولا", "ولم", "ولن", "فلا", "فلم", "فلن", "بلا"})

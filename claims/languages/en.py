@@ -39,5 +39,16 @@ def stem(word: str) -> str:
 REFERENCES_PAIR = r"\b(?:the\s+two\s+(?:sides|countries|parties|governments|delegations|nations|leaders)|both\s+(?:sides|countries|parties|governments|delegations))\b"
 REFERENCES_ONE = r"\b(?:he|she|it|they|its|his|her|their|the\s+(?:ministry|minister|report|statement|government|country|agency|official|spokesman|spokeswoman|army|group|movement|council|company))\b"
 
+#: A bare back-reference or role noun ("the report", "the source", "the minister"): never a
+#: source's display name, even when it was stored as an alias (matched on the whole alias).
+ANAPHOR = (
+    r"(?:the\s+)?(?:(?:said|same|above|former|latter)\s+)?(?:source|sources|report|statement|ministry|minister|official|"
+    r"spokesman|spokeswoman|spokesperson|government|agency|newspaper|paper|outlet|channel|site|website|author|writer|"
+    r"president|prime\s+minister|ambassador|commander|envoy|sides?|parties|party|country|army|group|council|company)"
+    r"|he|she|it|they|him|her|them"
+)
+#: How a publisher the text does not name is named (``claims.names.display_name``).
+UNIDENTIFIED_PUBLISHER = "an unidentified publisher"
+
 #: Words that negate what follows (folded), for telling "no fire" from "a fire".
 NEGATORS = frozenset({"no", "not", "never", "without", "nor", "neither", "none", "nothing", "cannot"})

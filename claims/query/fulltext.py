@@ -14,10 +14,22 @@ Seam (kept stable for whoever replaces the internals, e.g. SQLite FTS5 / Postgre
     clear_cache()
         Forget cached corpus statistics (tests; writes in this process are noticed anyway).
 
-Today: one ``search_term`` row per (term, claim) written by ``claims.indexing``; the same SQL
-runs on SQLite and PostgreSQL, every look-up goes through the primary key (term, claim_id),
-rarest terms first, each capped at ``max_postings`` rows; a term found in more than
-``FULL_POSTINGS_DF`` claims is read only for the claims the rarer terms found (key look-ups).
+Internals: ``search_document`` holds one row per claim, its analysed terms space separated
+(``claims.indexing``), indexed by the engine (migration 0009): an FTS5 external-content table
+on SQLite, a GIN-indexed generated tsvector column of the terms as lexemes on PostgreSQL. A search
+
+1. reads the corpus size and mean length without scanning (the FTS5 averages record; on
+   PostgreSQL the planner's row estimate and a page sample, exact below ``EXACT_STATS_DOCS``),
+2. reads each query term's document frequency from the index (fts5vocab; on PostgreSQL a
+   count capped at ``FULL_POSTINGS_DF`` + 1, beyond it the ANALYZE estimate of the lexeme),
+3. asks the index for the claims holding any of the rarer terms (df ≤ ``FULL_POSTINGS_DF``;
+   the rarest term when none is), best first by the engine's ranking (FTS5 bm25; on
+   PostgreSQL the sum of the held terms' IDF), keeping ``POOL_FACTOR`` × ``limit`` of them,
+4. scores that pool by the BM25 below over every query term (frequent terms add to the
+   claims the rarer ones found, as before) from the documents' own terms, and keeps ``limit``.
+
+Below ``EXHAUSTIVE_DOCS`` indexed claims every claim holding any query term is scored, so small
+stores (tests, seeds, evaluation sets) get exactly the BM25 of every match.
 """
 
 from __future__ import annotations
@@ -27,23 +39,32 @@ import time
 import uuid
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from claims import indexing
-from claims.models import Claim, SearchTerm
+from claims.models import Claim, SearchDocument
 
 K1 = 1.2
 B = 0.75
 _STATS_TTL_SECONDS = 5.0
-#: Posting lists longer than this are read only for the claims rarer query terms found (see
-#: ``search``). Below it (every store of a few thousand claims) the scoring is exhaustive.
+#: Terms held by more claims than this only add to the claims that rarer query terms found.
 FULL_POSTINGS_DF = 2_000
+#: Up to this many indexed claims every match is scored (no pool).
+EXHAUSTIVE_DOCS = 10_000
+#: The pool the exact BM25 re-scores, as a multiple of ``limit``.
+POOL_FACTOR = 10
+#: PostgreSQL: below this many documents (planner estimate) the statistics are counted exactly.
+EXACT_STATS_DOCS = 50_000
+#: The PostgreSQL generated column of the terms as lexemes, GIN-indexed (migration 0009).
+PG_TSV = "tsv"
 _stats_cache: dict[str, tuple[float, int, float, int]] = {}
+_lexeme_cache: dict[str, tuple[float, dict[str, float]]] = {}
 
 
 def clear_cache() -> None:
     _stats_cache.clear()
+    _lexeme_cache.clear()
 
 
 @dataclass
@@ -73,72 +94,221 @@ class SearchResult:
         return sum(self.idf[t] for t in hit.matched) / total if total else 0.0
 
 
-def search(session: Session, query: str, *, limit: int = 50, max_postings: int = 50_000) -> SearchResult:
-    """BM25 over the inverted index (see the module docstring for the contract)."""
+def search(session: Session, query: str, *, limit: int = 50) -> SearchResult:
+    """BM25 over the engine's full-text index (see the module docstring for the contract)."""
     qterms = list(dict.fromkeys(indexing.index_terms(query)))
     if not qterms:
         return SearchResult([], {}, [])
-    n_docs, avgdl = _corpus_stats(session)
-    df = dict(
-        session.execute(
-            select(SearchTerm.term, func.count()).where(SearchTerm.term.in_(qterms)).group_by(SearchTerm.term)
-        ).all()
-    )
+    engine = _engine(session)
+    n_docs, avgdl = engine.stats(session)
+    df = engine.document_frequencies(session, qterms, n_docs)
     max_idf = math.log(1 + (n_docs + 0.5) / 0.5)
     idf = {
         t: (math.log(1 + (n_docs - df[t] + 0.5) / (df[t] + 0.5)) if df.get(t) else max_idf) for t in qterms
     }
-    scores: dict[uuid.UUID, Hit] = {}
-    for term in sorted((t for t in qterms if df.get(t)), key=lambda t: df[t]):
-        posting = (
-            select(SearchTerm.claim_id, SearchTerm.tf, Claim.term_count)
-            .join(Claim, Claim.id == SearchTerm.claim_id)
-            .where(SearchTerm.term == term)
-        )
-        if df[term] > FULL_POSTINGS_DF and scores:
-            # A frequent term (low IDF) only adds to the claims rarer terms already found, read
-            # through the (term, claim_id) key: reading its whole posting list would cost
-            # in proportion to the store for a term that barely moves the ranking.
-            found = list(scores)
-            rows = []
-            for i in range(0, len(found), 500):
-                rows += session.execute(posting.where(SearchTerm.claim_id.in_(found[i : i + 500]))).all()
-        else:
-            rows = session.execute(posting.limit(max_postings)).all()
-        for claim_id, tf, dl in rows:
-            norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * (dl or 0) / avgdl))
-            hit = scores.setdefault(claim_id, Hit(claim_id, 0.0))
-            hit.score += idf[term] * norm
-            hit.matched.add(term)
-    hits = sorted(scores.values(), key=lambda h: h.score, reverse=True)[:limit]
-    return SearchResult(qterms, idf, hits)
+    present = sorted((t for t in qterms if df.get(t)), key=lambda t: df[t])
+    if not present:
+        return SearchResult(qterms, idf, [])
+    if n_docs <= EXHAUSTIVE_DOCS:
+        rows = engine.matching_any(session, present, idf, None)
+    else:
+        rare = [t for t in present if df[t] <= FULL_POSTINGS_DF] or present[:1]
+        rows = engine.matching_any(session, rare, idf, max(limit * POOL_FACTOR, 100))
+    wanted = set(qterms)
+    hits = []
+    for claim_id, terms in rows:
+        words = terms.split()
+        held = wanted.intersection(words)
+        if not held:
+            continue
+        length_norm = K1 * (1 - B + B * len(words) / avgdl)
+        score = 0.0
+        for t in held:
+            tf = words.count(t)
+            score += idf[t] * tf * (K1 + 1) / (tf + length_norm)
+        hits.append(Hit(claim_id, score, held))
+    hits.sort(key=lambda h: (-h.score, h.claim_id))
+    return SearchResult(qterms, idf, hits[:limit])
 
 
 def matching_all(session: Session, query: str, *, limit: int = 1000) -> list[uuid.UUID]:
-    """Claims holding every one of the query's terms, best BM25 first (the listings' filter)."""
-    result = search(session, query, limit=limit)
-    wanted = set(result.query_terms)
-    return [h.claim_id for h in result.hits if wanted <= h.matched]
+    """Claims holding every one of the query's terms, best first (the listings' filter)."""
+    qterms = list(dict.fromkeys(indexing.index_terms(query)))
+    if not qterms:
+        return []
+    return _engine(session).matching_all(session, qterms, limit)
 
 
 def terms_of(session: Session, claim_ids: list[uuid.UUID], terms: set[str]) -> dict[uuid.UUID, set[str]]:
     out: dict[uuid.UUID, set[str]] = {cid: set() for cid in claim_ids}
     if not claim_ids or not terms:
         return out
-    for cid, term in session.execute(
-        select(SearchTerm.claim_id, SearchTerm.term).where(SearchTerm.claim_id.in_(claim_ids), SearchTerm.term.in_(terms))
-    ):
-        out[cid].add(term)
+    for i in range(0, len(claim_ids), 500):
+        rows = session.execute(
+            select(SearchDocument.claim_id, SearchDocument.terms).where(SearchDocument.claim_id.in_(claim_ids[i : i + 500]))
+        )
+        for cid, held in rows:
+            out[cid] = terms.intersection(held.split())
     return out
 
 
-def _corpus_stats(session: Session) -> tuple[int, float]:
+# --- the engines' indexes -----------------------------------------------------------------------
+
+
+def _fts5_string(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _tsquery_lexeme(term: str) -> str:
+    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _varints(blob: bytes) -> list[int]:
+    """SQLite's varints (big-endian, 7 bits a byte, the 9th byte whole), as FTS5 stores them."""
+    out, i = [], 0
+    while i < len(blob):
+        value = 0
+        for n in range(9):
+            byte = blob[i]
+            i += 1
+            if n == 8:
+                value = (value << 8) | byte
+                break
+            value = (value << 7) | (byte & 0x7F)
+            if not byte & 0x80:
+                break
+        out.append(value)
+    return out
+
+
+class _SQLite:
+    @staticmethod
+    def stats(session: Session) -> tuple[int, float]:
+        # FTS5's averages record (rowid 1 of the data table): documents, then tokens per column.
+        block = session.execute(text("SELECT block FROM search_fts_data WHERE id = 1")).scalar()
+        values = _varints(bytes(block)) if block else []
+        if len(values) >= 2 and values[0]:
+            return values[0], (values[1] / values[0]) or 1.0
+        return 0, 1.0
+
+    @staticmethod
+    def document_frequencies(session: Session, terms: list[str], n_docs: int) -> dict[str, int]:
+        rows = session.execute(
+            text("SELECT term, doc FROM search_fts_vocab WHERE term IN ({})".format(", ".join(f":t{i}" for i in range(len(terms))))),
+            {f"t{i}": t for i, t in enumerate(terms)},
+        )
+        return dict(rows.all())
+
+    @staticmethod
+    def matching_any(session: Session, terms: list[str], idf: dict[str, float], pool: int | None):
+        match = " OR ".join(_fts5_string(t) for t in terms)
+        sql = ("SELECT d.claim_id, d.terms FROM search_fts JOIN search_document d ON d.id = search_fts.rowid "
+               "WHERE search_fts MATCH :match")
+        if pool is not None:
+            sql += " ORDER BY search_fts.rank LIMIT :pool"
+        return _claim_rows(session, sql, {"match": match, "pool": pool})
+
+    @staticmethod
+    def matching_all(session: Session, terms: list[str], limit: int) -> list[uuid.UUID]:
+        match = " AND ".join(_fts5_string(t) for t in terms)
+        rows = _claim_rows(
+            session,
+            "SELECT d.claim_id, d.terms FROM search_fts JOIN search_document d ON d.id = search_fts.rowid "
+            "WHERE search_fts MATCH :match ORDER BY search_fts.rank LIMIT :limit",
+            {"match": match, "limit": limit},
+        )
+        return [cid for cid, _ in rows]
+
+
+class _PostgreSQL:
+    @staticmethod
+    def stats(session: Session) -> tuple[int, float]:
+        key = str(session.get_bind().url)
+        cached = _stats_cache.get(key)
+        now = time.monotonic()
+        if cached and cached[3] == indexing.generation and now - cached[0] < _STATS_TTL_SECONDS:
+            return cached[1], cached[2]
+        estimate = session.execute(
+            text("SELECT reltuples FROM pg_class WHERE oid = 'search_document'::regclass")
+        ).scalar() or -1
+        if estimate < EXACT_STATS_DOCS:
+            n = session.execute(select(func.count()).select_from(SearchDocument)).scalar() or 0
+            avg = session.execute(select(func.avg(Claim.term_count)).where(Claim.term_count > 0)).scalar()
+        else:  # the planner's count and a sample of about 5,000 claims' lengths
+            n = int(estimate)
+            percent = min(100.0, 5_000 * 100.0 / n)
+            avg = session.execute(
+                text(f"SELECT avg(term_count) FROM claim TABLESAMPLE SYSTEM ({percent:.4f}) WHERE term_count > 0")
+            ).scalar()
+        n, avg = int(n or 0), float(avg or 0.0) or 1.0
+        _stats_cache[key] = (now, n, avg, indexing.generation)
+        return n, avg
+
+    @staticmethod
+    def document_frequencies(session: Session, terms: list[str], n_docs: int) -> dict[str, int]:
+        cap = FULL_POSTINGS_DF + 1
+        rows = session.execute(
+            text(f"SELECT t.term, (SELECT count(*) FROM (SELECT 1 FROM search_document "
+                 f"WHERE {PG_TSV} @@ CAST(t.q AS tsquery) LIMIT :cap) s) "
+                 "FROM unnest(CAST(:terms AS text[]), CAST(:queries AS text[])) AS t(term, q)"),
+            {"terms": terms, "queries": [_tsquery_lexeme(t) for t in terms], "cap": cap},
+        ).all()
+        df = {term: int(n) for term, n in rows if n}
+        frequent = [t for t, n in df.items() if n >= cap]
+        if frequent:  # beyond the cap: the ANALYZE estimate of the lexeme's frequency
+            freqs = _lexeme_frequencies(session)
+            for term in frequent:
+                df[term] = max(cap, round(freqs.get(term, 0.0) * n_docs))
+        return df
+
+    @staticmethod
+    def matching_any(session: Session, terms: list[str], idf: dict[str, float], pool: int | None):
+        params: dict = {"q": " | ".join(_tsquery_lexeme(t) for t in terms), "pool": pool}
+        sql = f"SELECT claim_id, terms FROM search_document WHERE {PG_TSV} @@ CAST(:q AS tsquery)"
+        if pool is not None:
+            weights = []
+            for i, term in enumerate(terms):
+                params[f"t{i}"], params[f"w{i}"] = _tsquery_lexeme(term), idf[term]
+                weights.append(f"CASE WHEN {PG_TSV} @@ CAST(:t{i} AS tsquery) THEN CAST(:w{i} AS float8) ELSE 0 END")
+            sql = (f"SELECT claim_id, terms FROM search_document WHERE {PG_TSV} @@ CAST(:q AS tsquery) "
+                   f"ORDER BY {' + '.join(weights)} DESC LIMIT :pool")
+        return _claim_rows(session, sql, params)
+
+    @staticmethod
+    def matching_all(session: Session, terms: list[str], limit: int) -> list[uuid.UUID]:
+        rows = _claim_rows(
+            session,
+            f"SELECT claim_id, terms FROM search_document WHERE {PG_TSV} @@ CAST(:q AS tsquery) LIMIT :limit",
+            {"q": " & ".join(_tsquery_lexeme(t) for t in terms), "limit": limit},
+        )
+        return [cid for cid, _ in rows]
+
+
+def _lexeme_frequencies(session: Session) -> dict[str, float]:
+    """The most common lexemes of ``search_document.tsv`` and their share of documents, as the
+    last ANALYZE sampled them (empty before the first)."""
     key = str(session.get_bind().url)
-    cached = _stats_cache.get(key)
+    cached = _lexeme_cache.get(key)
     now = time.monotonic()
-    if cached and cached[3] == indexing.generation and now - cached[0] < _STATS_TTL_SECONDS:
-        return cached[1], cached[2]
-    n, avg = session.execute(select(func.count(Claim.id), func.avg(Claim.term_count))).one()
-    n, avg = int(n or 0), float(avg or 0.0) or 1.0
-    _stats_cache[key] = (now, n, avg, indexing.generation)
-    return n, avg
+    if cached and now - cached[0] < 300:
+        return cached[1]
+    row = session.execute(
+        text("SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+             "WHERE tablename = 'search_document' AND attname = 'tsv' LIMIT 1")
+    ).first()
+    freqs = dict(zip(row[0], row[1], strict=False)) if row and row[0] is not None else {}
+    _lexeme_cache[key] = (now, freqs)
+    return freqs
+
+
+def _claim_rows(session: Session, sql: str, params: dict) -> list[tuple[uuid.UUID, str]]:
+    """(claim id, terms) of a hand-written query. The ids are converted here, not by the column
+    type (GUID's result processing costs more than the rest of reading a pool of rows)."""
+    rows = session.execute(text(sql), params).tuples()
+    if session.get_bind().dialect.name == "sqlite":  # GUID is stored as its 16 bytes
+        return [(uuid.UUID(bytes=bytes(cid)), terms) for cid, terms in rows]
+    return [(cid if isinstance(cid, uuid.UUID) else uuid.UUID(str(cid)), terms) for cid, terms in rows]
+
+
+def _engine(session: Session):
+    return _PostgreSQL if session.get_bind().dialect.name == "postgresql" else _SQLite

@@ -19,6 +19,23 @@ class ParsedQuestion:
     proposition: str
     modality: Modality
     speaker: str | None = None
+    #: A yes/no question ("Does …", "Did X say …", "هل …"): the answer carries a verdict.
+    yes_no: bool = False
+    #: The yes/no question itself is tentative (a modal: "may", "قد"), so a hedge answers it.
+    tentative: bool = False
+    #: The yes/no question asks whether it was denied ("Did X deny …", "هل نفى …").
+    asks_denial: bool = False
+
+    @property
+    def about_anything(self) -> bool:
+        """"What did X say" without a topic: everything the speaker said is the answer."""
+        return self.intent == Intent.SPEAKER and self.speaker is not None and not self.proposition
+
+
+_PROPOSITION_GROUPS = ("prop", "prop2", "prop3", "prop4")
+_SPEAKER_GROUPS = ("speaker", "speaker2", "speaker3", "speaker4", "speaker5")
+#: Intents whose yes/no form ("Does …", "Did X say …") is answered with a verdict.
+YES_NO_INTENTS = frozenset({Intent.VERIFY, Intent.SPEAKER})
 
 
 def _first(match: re.Match[str], original: str, offsets: list[int], *names: str) -> str | None:
@@ -46,18 +63,23 @@ def parse_question(question: str) -> ParsedQuestion:
         match = pattern.search(subject) if pattern is not None else None
         if match:
             intent = spec.intent
-            proposition = _first(match, original, offsets, "prop", "prop2", "prop3", "prop4") or original
-            speaker = _first(match, original, offsets, "speaker", "speaker2")
+            speaker = _first(match, original, offsets, *_SPEAKER_GROUPS)
+            # a speaker with no proposition ("what did X say"): everything X said
+            proposition = _first(match, original, offsets, *_PROPOSITION_GROUPS) or ("" if speaker else original)
             break
     proposition = proposition.strip().strip("?؟.!").strip()
+    speaker = speaker.strip().strip("?؟.!").strip() if speaker else None
     hedged = language.HEDGES.search(fold(proposition) if language.FOLD_QUESTION else proposition)
     return ParsedQuestion(
         text=q,
         lang=lang,
         intent=intent,
-        proposition=proposition or original,
+        proposition=proposition if (proposition or speaker) else original,
         modality=Modality.HINTED if language.HINT_VERB.search(subject) else Modality.HEDGED if hedged else Modality.ASSERTED,
-        speaker=speaker.strip() if speaker else None,
+        speaker=speaker or None,
+        yes_no=bool(language.YES_NO.search(subject)) and intent in YES_NO_INTENTS,
+        tentative=bool(language.MODALS.search(fold(proposition) if language.FOLD_QUESTION else proposition)),
+        asks_denial=bool(language.DENIAL.search(subject)),
     )
 
 

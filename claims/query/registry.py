@@ -1,7 +1,10 @@
 """Every question intent, registered in one place (the ``claims/reports/registry.py`` pattern).
 
 An entry names its intent, what it is for, and which phrasing each language module gives its
-answer (``chain_answer``, ``first_reported_answer``, ``change_answer``). Question patterns are
+answer (``chain_answer``, ``first_reported_answer``, ``change_answer``, ``verdict_answer``,
+``statements_answer``): the yes/no form of a question ("Did X say …", "هل …") is phrased by
+``yes_no_phrasing``, a speaker asked about without a topic ("What did X say?") by
+``topicless_phrasing``. Question patterns are
 per language (``claims/query/languages/<code>.py`` ``PATTERNS[intent]``); ``INTENTS`` is also
 the order in which they are tried, most specific first. Adding an intent is an ``Intent``
 member, one entry here, and a pattern (and phrasing, if new) in each language module.
@@ -22,12 +25,23 @@ class IntentSpec:
     description: str
     #: Name of the language-module function that phrases the answer.
     phrasing: str
+    #: … of a yes/no question of this intent (the answer carries a verdict).
+    yes_no_phrasing: str | None = None
+    #: … of a question that names a speaker and no topic.
+    topicless_phrasing: str | None = None
 
     def pattern(self, language: ModuleType) -> re.Pattern[str] | None:
         return language.PATTERNS.get(self.intent)
 
+    def phrasing_for(self, parsed) -> str:
+        if parsed.yes_no and self.yes_no_phrasing:
+            return self.yes_no_phrasing
+        if parsed.about_anything and self.topicless_phrasing:
+            return self.topicless_phrasing
+        return self.phrasing
+
     def phrase(self, language: ModuleType, ctx) -> str:
-        return getattr(language, self.phrasing)(ctx)
+        return getattr(language, self.phrasing_for(ctx.parsed))(ctx)
 
 
 INTENTS: dict[Intent, IntentSpec] = {
@@ -37,9 +51,11 @@ INTENTS: dict[Intent, IntentSpec] = {
         IntentSpec(Intent.CHANGE, "how its wording changed along the chain and between tellings", "change_answer"),
         IntentSpec(Intent.ORIGIN, "who first said it", "chain_answer"),
         IntentSpec(Intent.RELAYER, "who relayed, translated or published it", "chain_answer"),
-        IntentSpec(Intent.SPEAKER, "what a named speaker said", "chain_answer"),
+        IntentSpec(Intent.SPEAKER, "what a named speaker said (about a topic, or everything)", "chain_answer",
+                   yes_no_phrasing="verdict_answer", topicless_phrasing="statements_answer"),
         IntentSpec(Intent.WHO_SAID, "who said it (the fallback)", "chain_answer"),
-        IntentSpec(Intent.VERIFY, "whether it holds: yes, no, only hedged, disputed", "chain_answer"),
+        IntentSpec(Intent.VERIFY, "whether it holds: yes, no, only hedged, disputed", "verdict_answer",
+                   yes_no_phrasing="verdict_answer"),
     )
 }
 

@@ -22,6 +22,7 @@ from claims.query import fulltext, vectors
 from claims.query.fulltext import SearchResult
 from claims.query.params import PARAMS, AskParams
 from claims.text import _WORD, light, terms
+from claims.vocabulary import SourceKind
 
 
 @dataclass(frozen=True)
@@ -202,9 +203,10 @@ def resolve_speaker(session: Session, name: str) -> Source | None:
     """The longest leading run of words in ``name`` that names a known source ("Kotrashev tell
     Russian media" → Kotrashev; "وزير الدفاع العراقي" → the minister, through his role alias;
     "maritime security source's account" → the maritime security source), by the one name
-    matcher (``SourceService.resolve``: alias table, then across scripts). A run that drops part
-    of the phrase must look like a name (``_may_name``); a leading article is optional on both
-    sides ("an NOC official", "a maritime security source")."""
+    matcher (``SourceService.resolve``: alias table, then across scripts; the whole phrase may
+    also describe an unnamed source: "the informed Iraqi source"). A run that drops part of the
+    phrase must look like a name (``_may_name``); a leading article is optional on both sides
+    ("an NOC official", "a maritime security source")."""
     from claims.services import SourceService
 
     service = SourceService(session)
@@ -213,6 +215,11 @@ def resolve_speaker(session: Session, name: str) -> Source | None:
             continue
         for form in _article_forms(run) if whole else [run]:
             source = service.resolve(form)
+            if source is not None:
+                return source
+        if run == name:
+            # "the informed Iraqi source": an unnamed source, by the description it was stored with
+            source = service.resolve(name, kind=SourceKind.ANONYMOUS)
             if source is not None:
                 return source
     return None

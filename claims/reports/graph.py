@@ -8,8 +8,6 @@ import logging
 import re
 import shutil
 import subprocess
-import uuid
-from collections.abc import Mapping
 from xml.sax.saxutils import escape
 
 from claims.reports.model import ClaimSection
@@ -26,13 +24,11 @@ def dot_path() -> str | None:
     return shutil.which("dot")
 
 
-#: Source id → the name to draw (the caller's display-name rule, e.g. the interface language's).
-Names = Mapping[uuid.UUID, str]
-
-
-def _node_lines(hop, names: Names | None = None) -> tuple[str, str]:
+def _node_lines(hop) -> tuple[str, str]:
+    """A node's title (the source's display name when the section was built for a language,
+    ``claims.names.display_name``) and its details."""
     details = " · ".join(str(v) for v in (hop.relation, hop.lang, hop.modality) if v)
-    name = (names or {}).get(hop.source.id) or hop.source.name
+    name = hop.source.display_name or hop.source.name
     return f"{hop.position}. {name}", details
 
 
@@ -54,7 +50,7 @@ def _dot_quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-def dot_source(section: ClaimSection, lang: str = "en", names: Names | None = None) -> str:
+def dot_source(section: ClaimSection, lang: str = "en") -> str:
     drift = _drift(section, lang)
     lines = [
         "digraph chain {",
@@ -63,7 +59,7 @@ def dot_source(section: ClaimSection, lang: str = "en", names: Names | None = No
         f'  edge [fontname="{FONT}", fontsize=9];',
     ]
     for hop in section.chain:
-        title, details = _node_lines(hop, names)
+        title, details = _node_lines(hop)
         colour = ', color="#c0392b", penwidth=2' if hop.position in drift else ""
         lines.append(f"  h{hop.position} [label={_dot_quote(title + chr(10) + details)}{colour}];")
     for prev, hop in zip(section.chain, section.chain[1:], strict=False):
@@ -84,7 +80,7 @@ def _run_dot(source: str, fmt: str, *extra: str) -> bytes:
     ).stdout
 
 
-def fallback_svg(section: ClaimSection, lang: str = "en", names: Names | None = None) -> str:
+def fallback_svg(section: ClaimSection, lang: str = "en") -> str:
     """The chain as a row of boxes, without Graphviz."""
     drift = _drift(section, lang)
     box_w, box_h, gap, pad = 190, 54, 80, 10
@@ -101,7 +97,7 @@ def fallback_svg(section: ClaimSection, lang: str = "en", names: Names | None = 
     ]
     for i, hop in enumerate(section.chain):
         x = pad + i * (box_w + gap)
-        title, details = _node_lines(hop, names)
+        title, details = _node_lines(hop)
         stroke = DRIFT_COLOUR if hop.position in drift else "#555"
         parts.append(
             f'<g class="node"><rect x="{x}" y="{pad}" width="{box_w}" height="{box_h}" rx="8" '
@@ -128,19 +124,19 @@ def fallback_svg(section: ClaimSection, lang: str = "en", names: Names | None = 
     return "".join(parts)
 
 
-def chain_svg(section: ClaimSection, *, use_dot: bool = True, lang: str = "en", names: Names | None = None) -> str:
+def chain_svg(section: ClaimSection, *, use_dot: bool = True, lang: str = "en") -> str:
     """Inline SVG (no XML declaration or DOCTYPE) for an HTML page; drift notes in ``lang``, each
-    node named ``names[source id]`` when given, else by the source's canonical name."""
+    node named by its source's display name (build the section with ``claim_section(..., lang)``)."""
     if use_dot and dot_path():
         try:
-            svg = _run_dot(dot_source(section, lang, names), "svg").decode("utf-8")
+            svg = _run_dot(dot_source(section, lang), "svg").decode("utf-8")
         except (OSError, subprocess.SubprocessError) as exc:
             log.warning("graphviz failed (%s); drawing the chain without it", exc)
         else:
             svg = svg[svg.index("<svg") :]
             svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
             return svg.replace("<svg ", '<svg class="chain-graph" ', 1)
-    return fallback_svg(section, lang, names)
+    return fallback_svg(section, lang)
 
 
 def chain_image(section: ClaimSection, *, use_dot: bool = True) -> tuple[str, str]:

@@ -9,7 +9,6 @@ import uuid
 from enum import StrEnum
 from typing import Any
 
-from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
@@ -23,6 +22,7 @@ from claims.provenance import (
     group_members,
     hop_drift,
     origin,
+    source_ref,
 )
 from claims.schemas import (
     ChainHop,
@@ -41,6 +41,8 @@ from claims.serialize import document_summary
 CONTEXT_CHARS = 120
 #: The most claims one report covers (a source or document with more is cut, and says so).
 MAX_CLAIMS = 500
+#: Reports are written in English: the language their sources' display names are given in.
+REPORT_LANG = "en"
 #: Written where the seal goes while a report is rendered; see claims.reports.seal.
 PLACEHOLDER = "sha256:" + "0" * 64
 
@@ -109,11 +111,11 @@ class Report(Schema):
 # --- building ----------------------------------------------------------------------------
 
 
-def _hops(claim: Claim) -> list[ReportHop]:
+def _hops(claim: Claim, lang: str | None = None) -> list[ReportHop]:
     text = claim.document.text
     rows = {h.position: h for h in claim.hops}
     out = []
-    for hop in chain(claim):
+    for hop in chain(claim, lang):
         row: RelayHop = rows[hop.position]
         before = after = None
         if hop.evidence is not None:
@@ -144,7 +146,9 @@ def _appearances(claim: Claim, members: list[Claim]) -> list[DocumentSummary]:
     return [document_summary(d) for d in documents]
 
 
-def claim_section(session: Session, claim: Claim) -> ClaimSection:
+def claim_section(session: Session, claim: Claim, lang: str | None = None) -> ClaimSection:
+    """One claim as reports and the claim page show it; with ``lang`` (the report's or the
+    interface's language) every source carries its display name in it (``claims.names``)."""
     members = group_members(session, claim)
     return ClaimSection(
         claim=ReportClaim(
@@ -156,7 +160,7 @@ def claim_section(session: Session, claim: Claim) -> ClaimSection:
             lang=claim.lang,
             modality=claim.modality,
             stance=claim.stance,
-            speaker=SourceRef.model_validate(claim.speaker),
+            speaker=source_ref(claim.speaker, lang),
             group=GroupRef.model_validate(claim.group) if claim.group else None,
             review_status=claim.review_status,
             review_note=claim.review_note,
@@ -164,9 +168,9 @@ def claim_section(session: Session, claim: Claim) -> ClaimSection:
             updated_at=claim.updated_at,
         ),
         document=document_summary(claim.document),
-        origin=origin(claim, members),
-        chain=_hops(claim),
-        group=[group_member(m) for m in members],
+        origin=origin(claim, members, lang),
+        chain=_hops(claim, lang),
+        group=[group_member(m, lang) for m in members],
         drift=hop_drift(claim) + group_drift(claim, members),
         history=history(session, claim.id).versions,
         appearances=_appearances(claim, members),
@@ -225,7 +229,9 @@ def claim_count(session: Session, kind: Kind | str, subject_id: uuid.UUID) -> in
 
 def database_revision(session: Session) -> str | None:
     """The Alembic revision of the database the report is read from (same transaction)."""
-    return MigrationContext.configure(session.connection()).get_current_revision()
+    from claims.migrate import current_on  # alembic loads on the first report, not at start-up
+
+    return current_on(session.connection())
 
 
 def build_report(session: Session, kind: Kind | str, subject_id: uuid.UUID) -> Report:
@@ -245,5 +251,5 @@ def build_report(session: Session, kind: Kind | str, subject_id: uuid.UUID) -> R
             truncated=truncated,
         ),
         subject=subject,
-        claims=[claim_section(session, c) for c in claims],
+        claims=[claim_section(session, c, REPORT_LANG) for c in claims],
     )

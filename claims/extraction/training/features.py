@@ -71,6 +71,7 @@ class DocTokens:
     rule_spk: list[int] = field(default_factory=list)
     rule_con: list[int] = field(default_factory=list)
     _starts: list[int] = field(default_factory=list, repr=False)
+    _neighbours: tuple | None = field(default=None, repr=False)
 
     def token_range(self, span: Span) -> tuple[int, int]:
         """Tokens overlapping a character span: [first, last+1)."""
@@ -135,8 +136,6 @@ def _cue_bucket(rate: float) -> str:
 
 
 _STATIC: dict[str, Any] = {"rates": None, "cache": {}}
-_QUOTE_MARKS = OPEN_QUOTES | CLOSE_QUOTES | frozenset('"')
-CUE_EXTRA = False
 
 
 def base_features(doc: DocTokens, cue_rates: dict[str, float], rule_cues: frozenset[str]) -> None:
@@ -173,18 +172,6 @@ def base_features(doc: DocTokens, cue_rates: dict[str, float], rule_cues: frozen
                 straight = not straight
             in_quote[i] = depth > 0 or straight
     doc.in_quote = in_quote
-    # is there a quotation mark earlier / later in the token's sentence?
-    quote_before = [False] * n
-    quote_after = [False] * n
-    for a, b in doc.sent_bounds:
-        seen = False
-        for i in range(a, b):
-            quote_before[i] = seen
-            seen = seen or words[i] in _QUOTE_MARKS
-        seen = False
-        for i in range(b - 1, a - 1, -1):
-            quote_after[i] = seen
-            seen = seen or words[i] in _QUOTE_MARKS
     base = []
     cue_feats = []
     rc, rs, rn = doc.rule_cue or [-1] * n, doc.rule_spk or [-1] * n, doc.rule_con or [-1] * n
@@ -228,35 +215,6 @@ def base_features(doc: DocTokens, cue_rates: dict[str, float], rule_cues: frozen
         ]
         if i == sa:
             f.append("first")
-        if CUE_EXTRA:
-            p3 = words[i - 3] if i - 2 > sa else "<s>"
-            n3 = words[i + 3] if i + 3 < sb else "</s>"
-            f += [
-                "w-3=" + p3,
-                "w+3=" + n3,
-                "st-2=" + (stems[i - 2] if i - 1 > sa else "s"),
-                "st+2=" + (stems[i + 2] if i + 2 < sb else "s"),
-                "b+2=" + n1 + "|" + n2,
-                "b-2=" + p2 + "|" + p1,
-                "sh-2=" + (shapes[i - 2] if i - 1 > sa else "s") + (shapes[i - 1] if i > sa else "s"),
-            ]
-            # the rules' frames around the token: a rule speaker just before, rule content after
-            for k, tag in ((i - 1, "-1"), (i + 1, "+1"), (i - 2, "-2"), (i + 2, "+2")):
-                if sa <= k < sb:
-                    if rs[k] >= 0:
-                        f.append("rs" + tag)
-                    if rn[k] >= 0:
-                        f.append("rn" + tag)
-                    if rc[k] >= 0:
-                        f.append("rc" + tag)
-                    if words[k] in PRONOUNS:
-                        f.append("pr" + tag)
-            # quotation context in the sentence: a quote before or after the token
-            qb = quote_before[i]
-            qa = quote_after[i]
-            f.append("qc=" + ("1" if qb else "0") + ("1" if qa else "0"))
-            if in_quote[i]:
-                f.append("iq" + ("1" if qb else "0"))
         cue_feats.append(f)
     doc.base = base
     doc.cue_feats = cue_feats
@@ -280,6 +238,26 @@ def role_window(doc: DocTokens, cue: tuple[int, int]) -> tuple[int, int]:
     return start, end
 
 
+def _neighbours(doc: DocTokens) -> tuple[list[str], list[str], list[str], list[str]]:
+    """Per-token "w-1=", "w+1=", "w-2=", "w+2=" strings over the whole document (computed once;
+    ``role_features`` replaces them at its window's edges)."""
+    nb = doc._neighbours
+    if nb is None:
+        words = doc.words
+        n = len(words)
+        nb = doc._neighbours = (
+            ["w-1=" + words[i - 1] if i > 0 else "w-1=<w>" for i in range(n)],
+            ["w+1=" + words[i + 1] if i + 1 < n else "w+1=</w>" for i in range(n)],
+            ["w-2=" + words[i - 2] if i > 1 else "w-2=<w>" for i in range(n)],
+            ["w+2=" + words[i + 2] if i + 2 < n else "w+2=</w>" for i in range(n)],
+        )
+    return nb
+
+
+_DIST = {d: "d=" + _dist(d) for d in range(-40, 41)}
+_SEP = {(p, k): "sep=" + p + (str(k) if k < 3 else "3") for p in "BCA" for k in range(4)}
+
+
 def role_features(doc: DocTokens, cue: tuple[int, int], window: tuple[int, int]) -> list[list[str]]:
     a, b = cue
     start, end = window
@@ -290,7 +268,6 @@ def role_features(doc: DocTokens, cue: tuple[int, int], window: tuple[int, int])
     rule_k = next((doc.rule_cue[i] for i in range(a, b) if doc.rule_cue and doc.rule_cue[i] >= 0), -1)
     # is the cue inside a quotation? what quote state does each token have relative to it?
     cue_q = doc.in_quote[a]
-    # punctuation between the token and the cue (comma/colon/quote) matters for boundaries
     # commas and quotation marks between each token and the cue (apposition and clause edges)
     seps = [0] * (end - start)
     count = 0
@@ -303,6 +280,10 @@ def role_features(doc: DocTokens, cue: tuple[int, int], window: tuple[int, int])
         if words[i] in _SEPARATORS:
             count += 1
         seps[i - start] = count
+    prev1, next1, prev2, next2 = _neighbours(doc)
+    in_quote, sent, base = doc.in_quote, doc.sent, doc.base
+    rule_spk, rule_con = doc.rule_spk, doc.rule_con
+    cw = {p: "cw=" + p + cue_head for p in "BCA"}
     out = []
     for i in range(start, end):
         w = words[i]
@@ -312,42 +293,48 @@ def role_features(doc: DocTokens, cue: tuple[int, int], window: tuple[int, int])
             p, d = "A", i - b + 1
         else:
             p, d = "C", 0
-        f = doc.base[i] + [
+        f = base[i] + [
             "p=" + p,
-            "d=" + _dist(d),
+            _DIST[d] if -40 <= d <= 40 else "d=" + _dist(d),
             "pw=" + p + w,
-            "cw=" + p + cue_head,
+            cw[p],
         ]
-        if doc.sent[i] != cue_sent:
+        if sent[i] != cue_sent:
             f.append("ns")
-            f.append("nsq=" + ("1" if doc.in_quote[i] else "0"))
-        if doc.in_quote[i] != cue_q:
+            f.append("nsq=1" if in_quote[i] else "nsq=0")
+        if in_quote[i] != cue_q:
             f.append("qd")
-        if i > start:
-            f.append("w-1=" + words[i - 1])
-        else:
-            f.append("w-1=<w>")
-        if i + 1 < end:
-            f.append("w+1=" + words[i + 1])
-        else:
-            f.append("w+1=</w>")
+        f.append(prev1[i] if i > start else "w-1=<w>")
+        f.append(next1[i] if i + 1 < end else "w+1=</w>")
         if rule_k >= 0:
-            if doc.rule_spk[i] == rule_k:
+            if rule_spk[i] == rule_k:
                 f.append("RS")
-            if doc.rule_con[i] == rule_k:
+            if rule_con[i] == rule_k:
                 f.append("RC")
         if i == a - 1 or i == b:
             f.append("adj=" + p + w)
         sep = seps[i - start]
-        f.append("sep=" + p + (str(sep) if sep < 3 else "3"))
-        f.append("w-2=" + (words[i - 2] if i - 2 >= start else "<w>"))
-        f.append("w+2=" + (words[i + 2] if i + 2 < end else "</w>"))
+        f.append(_SEP[p, sep if sep < 3 else 3])
+        f.append(prev2[i] if i - 2 >= start else "w-2=<w>")
+        f.append(next2[i] if i + 2 < end else "w+2=</w>")
         out.append(f)
     return out
 
 
 _SEPARATORS = frozenset([",", ";", ":", "“", "”", '"', "(", ")", "—", "–", "―"])
 ROLE_LABELS = ("O", "K", "BS", "IS", "BC", "IC")
+
+
+def threshold_cues(marginals: list[tuple[float, float]], threshold: float) -> list[str]:
+    """Cue labels from per-token marginals (P(B), P(I)): a token is part of a cue where their
+    sum reaches ``threshold``; it opens one where B is likelier or the previous token is none."""
+    labels: list[str] = []
+    for b, i in marginals:
+        if b + i >= threshold:
+            labels.append("B" if b >= i or not labels or labels[-1] == "O" else "I")
+        else:
+            labels.append("O")
+    return labels
 
 
 def decode_cues(doc: DocTokens, sent_index: int, labels: list[str]) -> list[tuple[int, int]]:

@@ -6,9 +6,13 @@ A language module provides, under these names:
 - ``PATTERNS``: ``Intent`` → compiled pattern with named groups ``prop``/``prop2``…
   (the proposition) and ``speaker``/``speaker2``; intents are tried in registry order;
 - ``HINT_VERB`` and ``HEDGES``: how the question itself hedges or hints;
-- ``display_name(source)``: how a source is named in an answer;
-- ``chain_answer``, ``first_reported_answer``, ``change_answer``: the phrasing the intent
-  registry (``claims.query.registry``) names.
+- ``YES_NO``: a yes/no question (its answer carries a verdict);
+- ``chain_answer``, ``first_reported_answer``, ``change_answer``, ``verdict_answer``,
+  ``statements_answer``: the phrasing the intent registry (``claims.query.registry``) names.
+
+Sources are named by the one display-name rule, ``claims.names.display_name`` (its
+per-language pieces, the unidentified publisher and the back-references that are never
+names, are in ``claims/languages/``).
 
 Text analysis of the same language (stop words, stemmer) is ``claims/languages/``. A third
 language is one module here, one there, and a line in each ``LANGUAGES``.
