@@ -1153,6 +1153,19 @@ def _noun_base(core: str) -> str:
     return core
 
 
+def en_clause_fragment(phrase: str) -> bool:
+    """An English speaker phrase that is a clause fragment, not a noun phrase ("did", "did not
+    say which specific groups the US"): it opens with a word ``_english_verb`` refuses in a
+    subject (anywhere in the phrase costs more true speakers than it saves on PolNeAR dev)."""
+    words = re.findall(r"[\w’']+", phrase.lower())
+    return bool(words) and words[0] in _EN_NOT_IN_SPEAKER_MODEL
+
+
+#: the subset of ``_EN_NOT_IN_SPEAKER`` that never occurs in a speaker phrase of any convention
+#: (PolNeAR keeps "we", "I", "you", "this" and "those" as speakers; they are not fragments)
+_EN_NOT_IN_SPEAKER_MODEL = frozenset(["did", "does", "do", "didn't", "doesn't", "don't", "would", "will", "could", "should", "can", "must", "might", "may", "not", "never", "whether", "if", "because", "than", "is", "are", "was", "were", "been", "be"])
+
+
 _WORD_BEFORE = re.compile(r"(\w+)\W*$")
 
 

@@ -218,3 +218,19 @@ def test_discourse_markers_are_not_model_cues(text, word, marker):
 
     i = text.index(word)
     assert en_discourse_marker(text, (i, i + len(word))) is marker
+
+
+def test_a_model_speaker_that_is_a_clause_fragment_gives_way_to_the_rules():
+    from claims.extraction.pipeline import _rule_doc
+
+    text = "The ministry did not say which villages the army would search. A police spokesman said the curfew would end at dawn.\n"
+    doc = _rule_doc(text, "en", "Harbour Gazette", None)
+    ex = doc.run()
+    rule_claims = [c for c in ex.claims if c.attributed]
+    said = text.index("said the curfew")
+    # a model reading that takes the clause before the cue as its speaker
+    bad = learned.Prediction(cue=(said, said + 4), speaker=_find(text, "did not say which villages"), content=_find(text, "the curfew would end at dawn"))
+    out = learned._merge(ex, rule_claims, [bad], doc.reg)
+    claim = next(c for c in out.claims if "curfew" in c.text)
+    assert claim.hops[0].mention.display == "police spokesman"
+    assert claim.hops[0].speaker_span == _find(text, "police spokesman") or "did" not in text[claim.hops[0].speaker_span[0] : claim.hops[0].speaker_span[1]]
