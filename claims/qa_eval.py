@@ -299,14 +299,10 @@ def _expected_verdict(q: dict) -> str | None:
     return _VERDICT_LABELS.get(label, label)
 
 
-def judge(engine: Engine, corpus: Corpus, questions: list[dict], *, by_key: bool) -> PathScore:
-    """Ask every question on ``engine`` and judge the top answer (see the module docstring)."""
-    from claims.db import session_factory
+def judge_answer(session, corpus: Corpus, q: dict, top: Any, *, by_key: bool) -> Judgement:
+    """Judge one top answer (``None`` when nothing was found) to question ``q``."""
     from claims.extraction.resolution import same_name
     from claims.models import Claim, Document, Source
-
-    ask = ask_function()
-    score = PathScore()
 
     def same_source(source: Source, key: str) -> bool:
         if by_key:
@@ -314,42 +310,46 @@ def judge(engine: Engine, corpus: Corpus, questions: list[dict], *, by_key: bool
         own = [source.name, *[a.text for a in source.aliases]]
         return any(same_name(a, b) for a in own for b in corpus.forms(key))
 
+    confidence = getattr(top, "confidence", None) if top is not None else None
+    if not q.get("found"):
+        why = "" if top is None else f"answered {top.claim.text[:60]!r}"
+        return Judgement(q, top is not None, confidence, why)
+    if top is None:
+        return Judgement(q, False, None, "not found")
+    claim = session.get(Claim, top.claim.id)
+    doc_hash = session.get(Document, claim.document_id).content_hash
+    span_ok = any(
+        e.doc_hash == doc_hash and claim.start_offset < e.end and e.start < claim.end_offset for e in corpus.expected(q)
+    )
+    origin = session.get(Source, top.origin.id)
+    origin_ok = q.get("origin") is None or same_source(origin, q["origin"])
+    chain_sources = [session.get(Source, h.source.id) for h in top.chain]
+    chain_ok = q.get("origin") is None or any(
+        len(chain) == len(chain_sources) and all(same_source(src, k) for src, k in zip(chain_sources, chain, strict=True))
+        for chain in corpus.expected_chains(q)
+    )
+    verdict_ok = None
+    if q.get("verdict") and _verdict(top) is not None:
+        verdict_ok = _verdict(top) == _expected_verdict(q)
+    why = (
+        f"claim {'ok' if span_ok else 'WRONG'} ({claim.text[:50]!r}), origin {'ok' if origin_ok else 'WRONG'} "
+        f"({origin.name}), chain {'ok' if chain_ok else 'WRONG'} ({' > '.join(x.name for x in chain_sources)})"
+    )
+    return Judgement(
+        q, True, confidence, why, claim_ok=span_ok, origin_ok=origin_ok, chain_ok=chain_ok,
+        claim_only=q.get("origin") is None, verdict_ok=verdict_ok,
+    )
+
+
+def judge(engine: Engine, corpus: Corpus, questions: list[dict], *, by_key: bool) -> PathScore:
+    """Ask every question on ``engine`` and judge the top answer (see the module docstring)."""
+    from claims.db import session_factory
+
+    ask = ask_function()
+    score = PathScore()
     with session_factory(engine)() as s:
         for q in questions:
             result = ask(s, q["q"])
             top = result.answers[0] if result.found and result.answers else None
-            confidence = getattr(top, "confidence", None) if top is not None else None
-            if not q.get("found"):
-                why = "" if top is None else f"answered {top.claim.text[:60]!r}"
-                score.judgements.append(Judgement(q, top is not None, confidence, why))
-                continue
-            if top is None:
-                score.judgements.append(Judgement(q, False, None, "not found"))
-                continue
-            claim = s.get(Claim, top.claim.id)
-            doc_hash = s.get(Document, claim.document_id).content_hash
-            span_ok = any(
-                e.doc_hash == doc_hash and claim.start_offset < e.end and e.start < claim.end_offset for e in corpus.expected(q)
-            )
-            origin = s.get(Source, top.origin.id)
-            origin_ok = q.get("origin") is None or same_source(origin, q["origin"])
-            chain_sources = [s.get(Source, h.source.id) for h in top.chain]
-            chain_ok = q.get("origin") is None or any(
-                len(chain) == len(chain_sources) and all(same_source(src, k) for src, k in zip(chain_sources, chain, strict=True))
-                for chain in corpus.expected_chains(q)
-            )
-            verdict_ok = None
-            if q.get("verdict") and _verdict(top) is not None:
-                verdict_ok = _verdict(top) == _expected_verdict(q)
-            why = (
-                f"claim {'ok' if span_ok else 'WRONG'} ({claim.text[:50]!r}), origin {'ok' if origin_ok else 'WRONG'} "
-                f"({origin.name}), chain {'ok' if chain_ok else 'WRONG'} ({' > '.join(x.name for x in chain_sources)})"
-            )
-            score.judgements.append(
-                Judgement(
-                    q, True, confidence, why, claim_ok=span_ok, origin_ok=origin_ok, chain_ok=chain_ok,
-                    claim_only=q.get("origin") is None, verdict_ok=verdict_ok,
-                )
-            )
+            score.judgements.append(judge_answer(s, corpus, q, top, by_key=by_key))
     return score
-

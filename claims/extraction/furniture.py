@@ -78,9 +78,28 @@ def detect(text: str, folded: str, fmap: list[int], paras: list[Paragraph], lex:
     in_related = False
     after_read_also = 0
     furniture_lines: set[str] = set()
+    opinion_mark = any_match("opinion_title", fline(paras[0])) if paras else None
+    opinion = opinion_mark is not None
+    if opinion_mark is not None and opinion_mark.end() < paras[0].end - paras[0].start:
+        # the marker ("رأي |") is furniture before the title
+        pos = inv.get(paras[0].start)
+        body = fmap[pos + opinion_mark.end()] if pos is not None and pos + opinion_mark.end() < len(fmap) else paras[0].start + opinion_mark.end()
+        fur.prefixes[paras[0].index] = body
+        fur.spans.append((paras[0].start, body))
     for p in paras:
         line = fline(p)
         raw = text[p.start : p.end]
+        if opinion and fur.byline is None and p.index <= 4:
+            # an opinion piece's writer credit ("رأي | ..." then "كتب : X") names its author
+            m = any_match("opinion_credit", line)
+            if m and len(line.split()) <= 8:
+                pos = inv.get(p.start)
+                ostart = fmap[pos + m.end()] if pos is not None and pos + m.end() < len(fmap) else p.start + m.end()
+                name = _name_after(text, ostart, p.end, arabic=lex.lang == "ar")
+                if name:
+                    fur.byline = (text[name[0] : name[1]], name, p.index, p.end)
+                    fur.skip_paragraphs.add(p.index)
+                    continue
         if in_related:
             fur.skip_paragraphs.add(p.index)
             continue

@@ -27,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from claims.extraction.attribution import en_discourse_marker
+from claims.extraction.attribution import en_clause_fragment, en_discourse_marker
 from claims.extraction.model import ExtractedClaim, Extraction, Hop, Mention, Span
 from claims.extraction.training import features as F
 from claims.vocabulary import Relation, SourceKind
@@ -114,6 +114,9 @@ class AttributionModel:
         # ("X hinted that A. The ministry denied that B": A does not take in the second sentence)
         out: list[Prediction] = []
         for cue, spk, con, prob in found:
+            # a sentence's full stop closes neither the speaker nor the content (PolNeAR leaves it out)
+            spk = _without_full_stop(doc, spk)
+            con = _without_full_stop(doc, con)
             if con is not None:
                 own = doc.sent[cue[0]]
                 for other, _, _, _ in found:
@@ -140,6 +143,12 @@ class AttributionModel:
             if p.speaker is not None:
                 prev = p.speaker
         return out
+
+
+def _without_full_stop(doc, toks: tuple[int, int] | None) -> tuple[int, int] | None:
+    if toks is not None and toks[1] - toks[0] > 1 and doc.words[toks[1] - 1] == ".":
+        return toks[0], toks[1] - 1
+    return toks
 
 
 _lock = threading.Lock()
@@ -316,6 +325,10 @@ def _merge(ex: Extraction, rule_claims: list[ExtractedClaim], predictions: list[
                     decided.add(k)
                     made.append(_with_model_spans(text, rule_claims[k], p))
             continue
+        if p.speaker is not None and en_clause_fragment(text[p.speaker[0] : p.speaker[1]]):
+            # "did not say which ...": the rules' noun-phrase test; the rules' speaker for the cue if any
+            rule_spk = next((rule_claims[k].hops[0].speaker_span for k in same_cue if rule_claims[k].hops[0].speaker_span), None)
+            p.speaker, p.linked = rule_spk, False
         if p.speaker is not None and any(_overlap(p.speaker, sp) for sp in translator_spans):
             continue  # "according to a translation by X": a translation hop, not a source
         # the rule claim for the same attribution: same cue, else the most shared content

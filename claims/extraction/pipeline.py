@@ -21,6 +21,10 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 _TRIM = " \t\n,،:؛;\"“”«»'"
 _CORRESPONDENT = frozenset({"مراسل", "مراسله", "مراسلنا", "مراسلتنا", "correspondent", "our"})
 _SPEAKER_KINDS = ("verb", "verb-prodrop", "post", "participle", "expressive")
+#: first-person cues (folded): in an op-ed, their speaker is the author
+_FIRST_PERSON_CUES = frozenset(fold(w) for w in ["أعتقد", "وأعتقد", "أرى", "وأرى", "أظن", "وأظن", "أزعم", "نعتقد", "ونعتقد", "نرى", "ونرى", "أؤكد"])
+#: cues that continue the previous statement of the same speaker (folded)
+_CONTINUATION_CUES = frozenset(fold(w) for w in ["أضاف", "وأضاف", "أضافت", "وأضافت", "تابع", "وتابع", "تابعت", "وتابعت", "أردف", "وأردف", "أردفت", "وأردفت", "استطرد", "واستطرد", "added", "adds", "continued"])
 
 
 @dataclass
@@ -94,7 +98,7 @@ class _Doc:
             oped = author_start is not None and para.start >= author_start
             for sent in sentences(self.text, para):
                 fs, fe = self.f(sent.start), self.f(sent.end)
-                frames = [] if oped else self.att.frames(fs, fe)
+                frames = self.att.frames(fs, fe)  # an op-ed quotes others too; the rest is its author's
                 out.append(
                     _Unit(
                         para=p.index,
@@ -204,6 +208,13 @@ class _Doc:
             for fr in unit.frames:
                 if fr.kind == "according" and fr.mention is not None and not fr.translation and not fr.report_intro and fr.mention.kind in (SourceKind.AGENCY, SourceKind.OUTLET):
                     para_relays.setdefault(unit.para, []).append(fr)
+        self._carry_relays(units)
+        if author is not None:
+            for unit in units:
+                for fr in unit.frames:
+                    # "أعتقد أن ...", "I think ..." in an op-ed: the author speaks
+                    if unit.oped and fr.kind == "verb-prodrop" and fr.cue and fold(self.F[fr.cue[0] : fr.cue[1]]) in _FIRST_PERSON_CUES:
+                        fr.mention = author
         claims: list[ExtractedClaim] = []
         prev_speaker: tuple[int, Frame] | None = None
         for ui, unit in enumerate(units):
@@ -231,6 +242,33 @@ class _Doc:
             publisher=self.publisher,
             furniture=self.fur.spans,
         )
+
+    def _carry_relays(self, units: list[_Unit]) -> None:
+        """A statement continued ("قال X، في بيان بثته قناة Y، إن ... وأضاف X أن ...", "X said
+        ..., according to Interfax. / Kubrakov added that ...") keeps the medium that carried it:
+        a continuation cue of the same speaker, in the same paragraph or opening the next one,
+        takes the relays of the speaker's previous statement (its own relays, or the agency or
+        outlet its sentence was attributed to)."""
+        carry: tuple[int, int, Mention, list] | None = None  # (paragraph, unit, speaker, relays)
+        first_in_para: set[int] = set()
+        for ui, unit in enumerate(units):
+            acc = [
+                (f.mention, Relation.REPORTED, f.speaker)
+                for f in unit.frames
+                if f.kind == "according" and f.mention is not None and not f.translation and not f.report_intro and f.mention.kind in (SourceKind.AGENCY, SourceKind.OUTLET)
+            ]
+            for fr in unit.frames:
+                if fr.mention is None or fr.kind not in _SPEAKER_KINDS:
+                    continue
+                opens_para = unit.para not in first_in_para
+                first_in_para.add(unit.para)
+                own = list(fr.relays) or [r for r in acc if r[0] is not fr.mention]
+                follows = carry is not None and fr.mention is carry[2] and (carry[0] == unit.para or (carry[0] + 1 == unit.para and opens_para))
+                cue = fold(self.F[fr.cue[0] : fr.cue[1]]) if fr.cue else ""
+                if follows and not own and cue in _CONTINUATION_CUES and carry[1] != ui:
+                    fr.relays = list(carry[3])
+                    continue
+                carry = (unit.para, ui, fr.mention, own) if own else None
 
     def _title_colon(self, units: list[_Unit], claims: list[ExtractedClaim]) -> None:
         """A headline "X: Y" where X is a source named again in the body attributes Y to X."""
@@ -407,7 +445,7 @@ class _Ctx:
         fa, fb = doc.f(span[0]), doc.f(span[1])
         folded = doc.F[fa:fb]
         mod = content_modality(folded, doc.lex, cue=cue_mod)
-        if self.unit.oped:
+        if self.unit.oped and (origin_mention is self.author or self.author is None):
             mod = Modality.QUESTION if mod == Modality.QUESTION else Modality.OPINION
         if self.unit.title and doc.text[self.unit.start : self.unit.end].rstrip().endswith(("?", "؟")):
             mod = Modality.QUESTION

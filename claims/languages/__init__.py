@@ -35,13 +35,15 @@ class TextLanguage:
     anaphor: re.Pattern[str]
     #: How a publisher the text does not name is said in this language.
     unidentified_publisher: str
+    #: Words that negate what follows ("no fire", "دون اندلاع"), folded.
+    negators: frozenset[str] = frozenset()
 
 
 LANGUAGES: dict[str, TextLanguage] = {
     m.CODE: TextLanguage(
         m.CODE, m.is_word, m.STOPWORDS, m.stem, m.is_stopword,
         re.compile(m.REFERENCES_PAIR, re.I), re.compile(m.REFERENCES_ONE, re.I),
-        re.compile(m.ANAPHOR, re.I), m.UNIDENTIFIED_PUBLISHER,
+        re.compile(m.ANAPHOR, re.I), m.UNIDENTIFIED_PUBLISHER, m.NEGATORS,
     )
     for m in (ar, en)
 }

@@ -87,3 +87,6 @@ ANAPHOR = (
 )
 #: How a publisher the text does not name is named (``claims.names.display_name``).
 UNIDENTIFIED_PUBLISHER = "ناشر لم يُذكر اسمه"
+
+#: Words that negate what follows (folded), for telling "no fire" from "a fire".
+NEGATORS = frozenset({"لا", "لم", "لن", "ليس", "ليست", "دون", "بدون", "عدم", "غير", "ولا", "ولم", "ولن", "فلا", "فلم", "فلن", "بلا"})

@@ -49,3 +49,6 @@ ANAPHOR = (
 )
 #: How a publisher the text does not name is named (``claims.names.display_name``).
 UNIDENTIFIED_PUBLISHER = "an unidentified publisher"
+
+#: Words that negate what follows (folded), for telling "no fire" from "a fire".
+NEGATORS = frozenset({"no", "not", "never", "without", "nor", "neither", "none", "nothing", "cannot"})

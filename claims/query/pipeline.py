@@ -17,39 +17,58 @@ retrieval: the answers are what X said (``answer.statements``).
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from claims.models import Claim
+from claims.models import Claim, Source
 from claims.query.answer import build_answer, representative, statements
-from claims.query.parse import parse_question
-from claims.query.retrieve import hybrid, resolve_speaker
+from claims.query.params import PARAMS, AskParams
+from claims.query.parse import ParsedQuestion, parse_question
+from claims.query.retrieve import HybridResult, hybrid, resolve_speaker
 from claims.query.support import supported
 from claims.schemas import Answer, AskOut
 from claims.vocabulary import Verdict
 
 
-def ask(session: Session, question: str, *, limit: int = 3) -> AskOut:
+@dataclass
+class Retrieved:
+    """What ``ask`` knows before it decides: the parsed question, its speaker and candidates
+    (none for "what did X say" without a topic, answered from the speaker's statements)."""
+
+    parsed: ParsedQuestion
+    speaker: Source | None
+    result: HybridResult | None
+
+
+def retrieve(session: Session, question: str, params: AskParams = PARAMS) -> Retrieved:
     parsed = parse_question(question)
     speaker = resolve_speaker(session, parsed.speaker) if parsed.speaker else None
     if parsed.about_anything:
-        answers = [build_answer(session, parsed, claim, score, speaker) for score, claim in statements(session, speaker, limit=limit)] if speaker else []
-        return _out(parsed, answers)
+        return Retrieved(parsed, speaker, None)
     proposition = parsed.proposition
     if parsed.speaker and speaker is None:
         # An unknown name stays part of what must be matched.
         proposition = f"{parsed.speaker} {proposition}"
-    result = hybrid(session, proposition, limit=200)
+    return Retrieved(parsed, speaker, hybrid(session, proposition, limit=200, params=params))
+
+
+def top_groups(session: Session, got: Retrieved, params: AskParams = PARAMS, *, limit: int = 3) -> list[tuple[float, Claim]]:
+    """One (score, representative claim) per supported claim group, best group first."""
+    if got.result is None:
+        return statements(session, got.speaker, limit=limit) if got.speaker else []
     by_group: dict[uuid.UUID, list[tuple[float, Claim]]] = {}
-    for score, claim in supported(session, parsed, result, speaker):
+    for score, claim in supported(session, got.parsed, got.result, got.speaker, params):
         by_group.setdefault(claim.group_id or claim.id, []).append((score, claim))
-    answers: list[Answer] = []
-    for members in by_group.values():
-        score, claim = representative(parsed, members)
-        answers.append(build_answer(session, parsed, claim, score, speaker))
-        if len(answers) >= limit:
-            break
-    return _out(parsed, answers)
+    return [representative(got.parsed, members) for members in list(by_group.values())[:limit]]
+
+
+def ask(session: Session, question: str, *, limit: int = 3) -> AskOut:
+    got = retrieve(session, question)
+    answers: list[Answer] = [
+        build_answer(session, got.parsed, claim, score, got.speaker) for score, claim in top_groups(session, got, limit=limit)
+    ]
+    return _out(got.parsed, answers)
 
 
 def _out(parsed, answers: list[Answer]) -> AskOut:

@@ -8,6 +8,7 @@ source a question names.
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
 
@@ -19,6 +20,7 @@ from claims.languages import LANGUAGES
 from claims.models import Source
 from claims.query import fulltext, vectors
 from claims.query.fulltext import SearchResult
+from claims.query.params import PARAMS, AskParams
 from claims.text import _WORD, light, terms
 from claims.vocabulary import SourceKind
 
@@ -61,33 +63,31 @@ def _weight(result: SearchResult, term: str) -> float:
     return result.idf.get(term) or max(result.idf.values(), default=1.0)
 
 
-#: A unit held only through its concept (a synonym, not the word) counts this much in the
-#: question's own language: concepts are broad ("met" ~ "talks").
-CONCEPT_CREDIT = 0.35
-#: A word held only through its entity ("Washington" in a claim that says "American") is
-#: the same subject, said less specifically.
-ENTITY_CREDIT = 0.6
-#: Across languages a unit with no language-neutral term cannot be checked; it still weighs
-#: this much in the denominator, so a question whose predicate is outside the lexicon
-#: ("removed") is not judged on its names alone.
-UNCHECKED_WEIGHT = 0.5
-
-
-def unit_coverage(result: SearchResult, units: list[Unit], matched: set[str], *, cross_lingual: bool = False) -> float:
+def unit_coverage(
+    result: SearchResult, units: list[Unit], matched: set[str], *, cross_lingual: bool = False,
+    params: AskParams = PARAMS, context: frozenset[str] = frozenset(),
+) -> float:
     """Share of the query's information (IDF mass of its units) the claim holds; across
-    languages, of what can be checked (entities, concepts, numbers; see ``UNCHECKED_WEIGHT``)."""
+    languages, of what can be checked (entities, concepts, numbers; see
+    ``AskParams.unchecked_weight``). A unit whose entity only the claim's context names
+    (``context``: its sentence, its speaker) counts ``context_credit``."""
     total = held = 0.0
     for u in units:
         w = _weight(result, u.weight_term)
         if cross_lingual:
-            total += w if u.neutral else UNCHECKED_WEIGHT * w
-            held += w if u.neutral and u.terms & matched else 0.0
+            total += w if u.neutral else params.unchecked_weight * w
+            if u.neutral and u.terms & matched:
+                held += w
+            elif u.neutral and u.terms & context:
+                held += params.context_credit * w
             continue
         total += w
         if u.weight_term in matched or (u.terms & matched and not u.neutral):
             held += w
         elif u.terms & matched:
-            held += (ENTITY_CREDIT if any(t[:1] == "@" for t in u.terms & matched) else CONCEPT_CREDIT) * w
+            held += (params.entity_credit if any(t[:1] == "@" for t in u.terms & matched) else params.concept_credit) * w
+        elif u.terms & context:
+            held += params.context_credit * w
     return held / total if total else 0.0
 
 
@@ -120,7 +120,9 @@ class HybridResult:
         return sum(u.neutral for u in self.units)
 
 
-def hybrid(session: Session, query: str, *, limit: int = 200, k_vectors: int = 50) -> HybridResult:
+def hybrid(
+    session: Session, query: str, *, limit: int = 200, k_vectors: int = 50, params: AskParams = PARAMS
+) -> HybridResult:
     """BM25 candidates united with the ``k_vectors`` nearest claims by sentence vector, each
     carrying its coverage, cosine and whether it mentions every entity the query names."""
     lexical = fulltext.search(session, query, limit=limit)
@@ -141,13 +143,18 @@ def hybrid(session: Session, query: str, *, limit: int = 200, k_vectors: int = 5
         missing = [cid for cid, c in cands.items() if c.cosine is None]
         for cid, cos in vectors.cosines(session, qvec, missing).items():
             cands[cid].cosine = cos
-    units = query_units(query)
-    for c in cands.values():
-        c.entities_ok = lexical.required <= c.matched
-        c.coverage = unit_coverage(lexical, units, c.matched)
-        c.neutral_coverage = unit_coverage(lexical, units, c.matched, cross_lingual=True)
-        c.neutral_held = sum(1 for u in units if u.neutral and u.terms & c.matched)
-    return HybridResult(lexical, list(cands.values()), qvec is not None, units)
+    result = HybridResult(lexical, list(cands.values()), qvec is not None, query_units(query))
+    cover(result, params)
+    return result
+
+
+def cover(result: HybridResult, params: AskParams = PARAMS) -> None:
+    """Fill each candidate's coverage (own language and across languages) and entity check."""
+    for c in result.candidates:
+        c.entities_ok = result.lexical.required <= c.matched
+        c.coverage = unit_coverage(result.lexical, result.units, c.matched, params=params)
+        c.neutral_coverage = unit_coverage(result.lexical, result.units, c.matched, cross_lingual=True, params=params)
+        c.neutral_held = sum(1 for u in result.units if u.neutral and u.terms & c.matched)
 
 
 #: Weight of the sentence-vector cosine against the max-normalised BM25 score when ranking.
@@ -168,20 +175,63 @@ def fused_ranking(result: HybridResult, *, weight: float | None = None) -> list[
     return sorted(result.candidates, key=lambda c: (-key(c), str(c.claim_id)))
 
 
+#: "the source's account", "Kaabi’s remarks": the name ends at the possessive.
+_POSSESSIVE = re.compile(r"^(.+?)['’]s\b")
+
+
+def _speaker_runs(name: str) -> list[tuple[str, bool]]:
+    """The phrases to try for a named speaker, each with whether it is a whole phrase: the
+    phrase, the phrase cut at a possessive, then the phrase's shorter leading runs of words."""
+    tokens = name.split()
+    runs = [(name, True)]
+    cut = _POSSESSIVE.match(name)
+    if cut:
+        runs.append((cut.group(1), True))
+    return runs + [(" ".join(tokens[:n]), False) for n in range(len(tokens) - 1, 0, -1)]
+
+
+def _may_name(run: str) -> bool:
+    """A part of the named phrase names a source only if it could be a name: in a cased script
+    it holds a capitalised word or an acronym ("Kotrashev", "NOC"), not only common words
+    ("maritime" is not UK Maritime Trade Operations); uncased scripts cannot tell."""
+    letters = [w for w in run.split() if w[:1].isalpha()]
+    cased = [w for w in letters if w[:1].lower() != w[:1].upper()]
+    return not cased or any(w[:1].isupper() for w in cased)
+
+
 def resolve_speaker(session: Session, name: str) -> Source | None:
     """The longest leading run of words in ``name`` that names a known source ("Kotrashev tell
-    Russian media" → Kotrashev; "وزير الدفاع العراقي" → the minister, through his role alias),
-    by the one name matcher (``SourceService.resolve``: alias table, then across scripts; the
-    whole phrase may also describe an unnamed source: "the informed Iraqi source")."""
+    Russian media" → Kotrashev; "وزير الدفاع العراقي" → the minister, through his role alias;
+    "maritime security source's account" → the maritime security source), by the one name
+    matcher (``SourceService.resolve``: alias table, then across scripts; the whole phrase may
+    also describe an unnamed source: "the informed Iraqi source"). A run that drops part of the
+    phrase must look like a name (``_may_name``); a leading article is optional on both sides
+    ("an NOC official", "a maritime security source")."""
     from claims.services import SourceService
 
     service = SourceService(session)
-    tokens = name.split()
-    for n in range(len(tokens), 0, -1):
-        source = service.resolve(" ".join(tokens[:n]))
-        if source is None and n == len(tokens):
+    for run, whole in _speaker_runs(name):
+        if not whole and not _may_name(run):
+            continue
+        for form in _article_forms(run) if whole else [run]:
+            source = service.resolve(form)
+            if source is not None:
+                return source
+        if run == name:
             # "the informed Iraqi source": an unnamed source, by the description it was stored with
             source = service.resolve(name, kind=SourceKind.ANONYMOUS)
-        if source is not None:
-            return source
+            if source is not None:
+                return source
     return None
+
+
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+
+
+def _article_forms(run: str) -> list[str]:
+    """The run, and the run with its leading English article dropped or (for an alias stored
+    with one) added."""
+    bare = _ARTICLE.sub("", run)
+    if bare != run:
+        return [run, bare]
+    return [run, f"a {run}", f"the {run}"] if run[:1].isascii() and run[:1].isalpha() else [run]

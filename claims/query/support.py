@@ -1,85 +1,84 @@
 """Support: which retrieved claims actually say what the question asks, and how surely.
 
 A claim must cover the proposition (share of its IDF mass, at least two of its terms, or a
-sentence vector close enough), name every entity the question names, and (when the question
-names a speaker) be attributed to that speaker. A claim that shares one word ("vacuum") is
-not an answer, and a question about something the store never mentions finds nothing.
+sentence vector close enough), name every entity the question names (in its text, or, for a
+quotation whose subject the sentence around it names, in that context), and (when the question
+names a speaker) be attributed to that speaker. A claim that shares one word ("vacuum") is not
+an answer, and a question about something the store never mentions finds nothing.
+
+Every threshold and weight is an ``AskParams`` field (``claims/query/params.json``, fitted by
+``bench/fit_ask.py`` on the dev questions; ``PARAMS`` is what ``ask`` uses).
 """
 
 from __future__ import annotations
 
+import bisect
+import re
 import uuid
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from claims.indexing import group_labels_indexed
-from claims.models import Claim, Source
+from claims.entities import entity_terms
+from claims.indexing import group_labels_indexed, index_terms
+from claims.languages import for_word
+from claims.models import Claim, RelayHop, Source
+from claims.query.params import PARAMS, AskParams
 from claims.query.parse import ParsedQuestion
-from claims.query.retrieve import Candidate, HybridResult
-
-MIN_COVERAGE = 0.6
-#: With a resolved speaker constraint the speaker carries part of the meaning.
-MIN_COVERAGE_WITH_SPEAKER = 0.5
-
-#: Cosine of two sentence vectors below which they are treated as unrelated, and the span over
-#: which similarity rises from "unrelated" to "same proposition" (USE v3 multilingual: a
-#: sentence and its translation score ~0.9, a paraphrased question ~0.6–0.75, a different
-#: proposition about the same topic ~0.5–0.65; NLP.md and the seed probes).
-COS_FLOOR = 0.45
-COS_SPAN = 0.40
-#: Combined support needed to answer; below it ``found`` is false.
-MIN_SUPPORT = 0.6
-#: A claim stored only in the other language (no curated label in the question's language)
-#: shares no words with the question but its names and numbers: lexical coverage says little,
-#: so the cosine decides, and this cosine counts as just enough support (0.55 when the question
-#: names a speaker the claim is attributed to, as the speaker carries part of the meaning).
-CROSS_LINGUAL_COS = 0.60
+from claims.query.retrieve import Candidate, HybridResult, unit_coverage
+from claims.text import _WORD, fold, fold_name, light, terms
+from claims.vocabulary import Modality, SourceKind
 
 
-#: A claim in the other language is matched on the question's language-neutral units
-#: (entities, concepts, numbers); fewer than this many of them say too little on their own.
-MIN_NEUTRAL_UNITS = 3
-
-
-def support(c: Candidate, *, lexical: float | None = None, speaker_bonus: float = 0.0, cross_lingual: bool = False) -> float:
+def support(
+    c: Candidate, params: AskParams = PARAMS, *, lexical: float | None = None, speaker_bonus: float = 0.0,
+    cross_lingual: bool = False,
+) -> float:
     """How well a stored claim supports the question, 0..1.
 
     Lexical coverage (share of the question's IDF mass the claim holds; for a claim in the
     other language, of its language-neutral units) is the rule-path measure; when sentence
-    vectors exist it is blended with the cosine, rescaled so that 0.45 means nothing and 0.85
-    means a translation-level match. Either signal alone can carry a match it is sure of (full
-    coverage, or a near-translation); a middling value of both is what a paraphrase looks like.
-    Subject agreement (entities) is checked separately and is absolute.
+    vectors exist it is blended with the cosine, rescaled so that ``cos_floor`` means nothing
+    and ``cos_floor + cos_span`` a translation-level match. Either signal alone can carry a
+    match it is sure of (full coverage, or a near-translation); a middling value of both is
+    what a paraphrase looks like. Subject agreement (entities) is checked separately.
     """
     lexical = min(1.0, (c.coverage if lexical is None else lexical) + speaker_bonus)
     if c.cosine is None:
         return lexical
-    semantic = max(0.0, min(1.0, (c.cosine - COS_FLOOR) / COS_SPAN))
-    blended = 0.5 * lexical + 0.5 * semantic
+    semantic = max(0.0, min(1.0, (c.cosine - params.cos_floor) / params.cos_span))
+    blended = params.lexical_weight * lexical + (1 - params.lexical_weight) * semantic
     if cross_lingual:
-        return max(lexical, blended, MIN_SUPPORT + (c.cosine - CROSS_LINGUAL_COS) + speaker_bonus / 2)
+        return max(lexical, blended, params.min_support + (c.cosine - params.cross_lingual_cos) + speaker_bonus / 2)
     return max(lexical, blended)
 
 
-#: Across languages the units are coarse (a concept, an entity): a claim must hold nearly all
-#: of what can be checked, or lexical evidence counts for nothing and the cosine decides.
-MIN_CROSS_LINGUAL_COVERAGE = 0.8
-
-
-def cross_lingual_coverage(c: Candidate, result: HybridResult) -> float:
+def cross_lingual_coverage(c: Candidate, result: HybridResult, params: AskParams = PARAMS) -> float:
     """Coverage of what can be checked across languages, discounted when the question has few
-    language-neutral units; 0 below ``MIN_CROSS_LINGUAL_COVERAGE``."""
+    language-neutral units; 0 below ``min_cross_lingual_coverage``."""
     n = result.neutral_units
     if not n:
         return 0.0
-    xl = c.neutral_coverage * min(1.0, n / MIN_NEUTRAL_UNITS)
-    return xl if xl >= MIN_CROSS_LINGUAL_COVERAGE else 0.0
+    xl = c.neutral_coverage * min(1.0, n / params.min_neutral_units)
+    return xl if xl >= params.min_cross_lingual_coverage else 0.0
 
 
-def calibrated(score: float) -> float:
-    """Confidence reported to clients (0..0.99), monotone in the support score."""
-    return round(max(0.0, min(0.99, score)), 3)
+def calibrated(score: float, params: AskParams = PARAMS) -> float:
+    """Confidence reported to clients (0..0.99): the share of answers with this support score
+    that were right on the fitting questions (``params.calibration``, a monotone curve
+    interpolated between its knots); the score itself when no curve was fitted."""
+    knots = params.calibration
+    if not knots:
+        value = score
+    elif score <= knots[0][0]:
+        value = knots[0][1]
+    elif score >= knots[-1][0]:
+        value = knots[-1][1]
+    else:
+        i = bisect.bisect_right([k[0] for k in knots], score)
+        (x0, y0), (x1, y1) = knots[i - 1], knots[i]
+        value = y0 + (y1 - y0) * (score - x0) / (x1 - x0) if x1 > x0 else y1
+    return round(max(0.0, min(0.99, value)), 3)
 
 
 def _other_language_only(claim: Claim, lang: str) -> bool:
@@ -92,18 +91,170 @@ def _other_language_only(claim: Claim, lang: str) -> bool:
     return not (group.label if lang == "en" else group.label_ar)
 
 
-def _mentions_source(claim: Claim, source_id: uuid.UUID) -> bool:
-    return claim.speaker_id == source_id or any(h.source_id == source_id for h in claim.hops)
+def _names_of(source: Source) -> list[str]:
+    return [fold_name(n) for n in [source.name, *(a.text for a in source.aliases)] if n]
 
 
-def _may_load(cand: Candidate, needed: int, bonus: float) -> bool:
-    """The cheap tests of ``supported``: whether a candidate's row will be read."""
-    if not cand.entities_ok:
+def _mentions_source(claim: Claim, source: Source) -> bool:
+    """The claim is attributed to ``source``, or to someone of it: a speaker or relay whose name
+    holds one of the source's names ("an unnamed official at the National Oil Corporation" is
+    of the NOC, "مصدر في غازبروم" of Gazprom)."""
+    if claim.speaker_id == source.id or any(h.source_id == source.id for h in claim.hops):
+        return True
+    names = [n for n in _names_of(source) if len(n) >= 3]
+    for other in {claim.speaker, *(h.source for h in claim.hops)}:
+        if other is None or other.kind not in AFFILIATED_KINDS:
+            continue
+        for own in _names_of(other):
+            if any(re.search(rf"(?:^|\W){re.escape(n)}(?:\W|$)", own) for n in names):
+                return True
+    return False
+
+
+#: Kinds of source that speak for an organisation they are named after.
+AFFILIATED_KINDS = frozenset({SourceKind.ANONYMOUS.value, SourceKind.PERSON.value})
+
+
+#: One sentence boundary: its end marks (not a decimal point) with the quotes, brackets and
+#: space that follow them.
+_SENTENCE_END = re.compile(r"(?:(?:[!?؟\n]|\.(?!\d))[\s\"'«»“”’)\]]*)+")
+#: How far (characters) the context of a claim reaches on either side of its span.
+CONTEXT_WINDOW = 400
+#: The concept a modality stands for: "Did the army deny ...?" is asked of a denial, whose
+#: text ("it had agreed to join the talks") does not say "deny".
+MODALITY_CONCEPTS = {Modality.DENIED.value: "~deny"}
+#: At most this many candidates (the most hopeful) are loaded and checked in context.
+MAX_LOADED = 60
+
+
+def _sentence_bounds(text: str, start: int, end: int, *, back: int = 1) -> tuple[int, int]:
+    """From the start of the ``back``-th sentence before ``start`` to the end of ``end``'s sentence."""
+    before = text[max(0, start - CONTEXT_WINDOW) : start]
+    ends = [m.end() for m in _SENTENCE_END.finditer(before.rstrip(" \t\"'«»“”,،\n"))]
+    lo = start - len(before) + (ends[-back] if len(ends) >= back and back else 0)
+    after = _SENTENCE_END.search(text, end, min(len(text), end + CONTEXT_WINDOW))
+    return lo, after.end() if after else end
+
+
+def context_terms(claim: Claim) -> set[str]:
+    """Index terms of what a claim is said in, for the units its own span leaves out: the words
+    of its sentence (the attribution "The electoral commission said it merely applied the law"
+    names what "it" is), the entities of that sentence (and of the one before it when the claim
+    names no entity itself), and the entities in its speaker's names."""
+    out: set[str] = set()
+    document = claim.document
+    if document is not None and document.text:
+        text = document.text
+        lo, hi = _sentence_bounds(text, claim.start_offset, claim.end_offset, back=1)
+        out.update(index_terms(text[lo:hi]))
+        if not entity_terms(claim.text):
+            # A quotation that names no subject of its own ('بلاده "تقترب ..."') may take it from
+            # the sentence before; one that names its own ("US forces ...") does not.
+            lo2, _ = _sentence_bounds(text, claim.start_offset, claim.end_offset, back=2)
+            out.update(entity_terms(text[lo2:lo]))
+    speaker = claim.speaker
+    if speaker is not None:
+        for name in [speaker.name, *(a.text for a in speaker.aliases)]:
+            out.update(entity_terms(name))
+    return out
+
+
+#: A word is negated when one of the words this far before it is a negator ("but no fire"); one
+#: word only: "لم يكن قرار الميليشيات ..." negates the copula, not the decision.
+NEGATION_REACH = 1
+
+
+def negated_terms(text: str) -> set[str]:
+    """Search terms that occur in ``text`` only under a negation ("the crew reported a splash,
+    but no fire" → {"fire"}; "دون اندلاع حريق" → اندلاع)."""
+    tokens = _WORD.findall(light(text))
+    plain: set[str] = set()
+    negated: set[str] = set()
+    for i, word in enumerate(tokens):
+        before = tokens[max(0, i - NEGATION_REACH) : i]
+        under = any(fold(w) in for_word(w).negators for w in before)
+        (negated if under else plain).update(terms(word))
+    return negated - plain
+
+
+def in_headline(claim: Claim) -> bool:
+    """The claim lies in its document's first line: a headline summarises the story; the body's
+    attributed telling of the same thing is the evidence to show."""
+    document = claim.document
+    if document is None or not document.text:
         return False
-    if len(cand.matched) < needed and (cand.cosine is None or cand.cosine < COS_FLOOR + COS_SPAN / 2):
-        return False
-    cross_possible = cand.cosine is not None and cand.cosine >= CROSS_LINGUAL_COS - bonus / 2
-    return support(cand, speaker_bonus=bonus) >= MIN_SUPPORT or cross_possible
+    first = document.text.find("\n")
+    return 0 <= claim.start_offset < first
+
+
+def modality_terms(claim: Claim) -> set[str]:
+    """Concept terms the claim holds through how it is said (a denial holds "~deny")."""
+    modalities = {claim.modality, *(h.modality for h in claim.hops)}
+    return {MODALITY_CONCEPTS[m] for m in modalities if m in MODALITY_CONCEPTS}
+
+
+def _passes_cover(cand: Candidate, needed: int, params: AskParams) -> bool:
+    return len(cand.matched) >= needed or (cand.cosine is not None and cand.cosine >= params.cos_floor + params.cos_span / 2)
+
+
+def _optimistic(cand: Candidate, result: HybridResult, bonus: float, params: AskParams) -> float:
+    xl = cross_lingual_coverage(cand, result, params)
+    return max(support(cand, params, speaker_bonus=bonus), support(cand, params, lexical=xl, speaker_bonus=bonus))
+
+
+def _cross_possible(cand: Candidate, bonus: float, params: AskParams) -> bool:
+    return cand.cosine is not None and cand.cosine >= params.cross_lingual_cos - bonus / 2
+
+
+def _with_context(
+    cand: Candidate, result: HybridResult, context: frozenset[str], params: AskParams, *, extra: frozenset[str] = frozenset()
+) -> Candidate:
+    """The candidate with the units of ``extra`` terms held in full and ``context`` terms held
+    at ``context_credit``."""
+    lexical, matched = result.lexical, set(cand.matched)
+    for u in result.units:
+        if u.terms & extra:
+            matched |= u.terms
+    context = context - matched
+    return Candidate(
+        cand.claim_id, bm25=cand.bm25, matched=matched, cosine=cand.cosine,
+        entities_ok=lexical.required <= matched | context,
+        coverage=unit_coverage(lexical, result.units, matched, params=params, context=context),
+        neutral_coverage=unit_coverage(lexical, result.units, matched, cross_lingual=True, params=params, context=context),
+        neutral_held=sum(1 for u in result.units if u.neutral and u.terms & (matched | context)),
+    )
+
+
+def _missing_concepts(cand: Candidate, result: HybridResult, context: frozenset[str]) -> int:
+    """How many of the question's key predicates and nouns (``~concept`` units) the claim holds
+    neither in its text nor in its context: "Iran will withdraw its militias" is not answered by
+    "Iran has militias" (same actors, another proposition)."""
+    held = cand.matched | context
+    return sum(1 for u in result.units if any(t[:1] == "~" for t in u.terms) and not u.terms & held)
+
+
+def _subject_lent(claim: Claim, cand: Candidate, required: frozenset[str] | set[str], asked: frozenset[str]) -> bool:
+    """A required entity may come from the claim's context only if the claim names no subject
+    of its own that the question does not name: "the agreement to withdraw all US forces from
+    Iraq", said in a sentence about an Iranian visit, is about the US, not Iran."""
+    if required <= cand.matched:
+        return True
+    return not (set(entity_terms(claim.text)) - asked)
+
+
+def _all_unit_terms(result: HybridResult) -> frozenset[str]:
+    return frozenset(t for u in result.units for t in u.terms)
+
+
+def _attributed(session: Session, claim_ids: list[uuid.UUID], speaker: Source) -> set[uuid.UUID]:
+    """Which of these claims the speaker said or relayed (one query per 500): they are loaded
+    first, so other claims cannot crowd a named speaker's out of ``MAX_LOADED``."""
+    out: set[uuid.UUID] = set()
+    for i in range(0, len(claim_ids), 500):
+        chunk = claim_ids[i : i + 500]
+        out.update(session.scalars(select(Claim.id).where(Claim.id.in_(chunk), Claim.speaker_id == speaker.id)))
+        out.update(session.scalars(select(RelayHop.claim_id).where(RelayHop.claim_id.in_(chunk), RelayHop.source_id == speaker.id)))
+    return out
 
 
 def _prefetch(session: Session, claim_ids: list[uuid.UUID]) -> list[Claim]:
@@ -119,34 +270,58 @@ def _prefetch(session: Session, claim_ids: list[uuid.UUID]) -> list[Claim]:
 
 
 def supported(
-    session: Session, parsed: ParsedQuestion, result: HybridResult, speaker: Source | None
+    session: Session, parsed: ParsedQuestion, result: HybridResult, speaker: Source | None, params: AskParams = PARAMS
 ) -> list[tuple[float, Claim]]:
     """The claims that support the question, best first, with their support score."""
     needed = min(2, len(set(result.lexical.query_terms)))
-    bonus = (MIN_COVERAGE - MIN_COVERAGE_WITH_SPEAKER) if speaker else 0.0
-    scored: list[tuple[float, Candidate]] = []
-    claims: dict[uuid.UUID, Claim] = {}
-    loaded = _prefetch(session, [c.claim_id for c in result.candidates if _may_load(c, needed, bonus)])
+    bonus = params.speaker_bonus if speaker else 0.0
+    everything = _all_unit_terms(result)
+    asked_negated = frozenset(negated_terms(parsed.proposition))
+    required = result.lexical.required
+    asked_entities = frozenset(t for t in everything if t[:1] == "@")
+    # Cheap tests first, on what the index says; a claim is loaded only if it would pass with
+    # every unit it lacks held by its context (its sentence, its speaker, its modality).
+    viable: list[tuple[float, Candidate]] = []
     for cand in result.candidates:
-        if not cand.entities_ok:
-            continue  # the subject must agree: a claim about Russia never answers a question about Iran
-        if len(cand.matched) < needed and (cand.cosine is None or cand.cosine < COS_FLOOR + COS_SPAN / 2):
+        if not (_passes_cover(cand, needed, params) or _cross_possible(cand, bonus, params)):
             continue
-        xl = cross_lingual_coverage(cand, result)
-        optimistic = max(support(cand, speaker_bonus=bonus), support(cand, lexical=xl, speaker_bonus=bonus))
-        cross_possible = cand.cosine is not None and cand.cosine >= CROSS_LINGUAL_COS - bonus / 2
-        if optimistic < MIN_SUPPORT and not cross_possible:
-            continue  # cheap rejection: most candidates never need their row loaded
+        hopeful = _with_context(cand, result, everything, params) if params.context_credit > 0 else cand
+        if not hopeful.entities_ok:
+            continue
+        best = _optimistic(hopeful, result, bonus, params)
+        if best >= params.min_support or _cross_possible(cand, bonus, params):
+            viable.append((best, cand))
+    own = _attributed(session, [c.claim_id for _, c in viable], speaker) if speaker is not None else set()
+    viable.sort(key=lambda bc: (bc[1].claim_id not in own, -bc[0], str(bc[1].claim_id)))
+    viable = [c for _, c in viable[:MAX_LOADED]]
+    loaded = _prefetch(session, [c.claim_id for c in viable])
+    claims: dict[uuid.UUID, Claim] = {}
+    scored: list[tuple[float, Candidate]] = []
+    for cand in viable:
         claim = claims[cand.claim_id] = session.get(Claim, cand.claim_id)
+        if speaker is not None and not _mentions_source(claim, speaker):
+            continue
+        extra = frozenset(modality_terms(claim)) & everything
+        context = frozenset(context_terms(claim)) & everything if params.context_credit > 0 else frozenset()
+        # A word the question asserts and the claim only negates ("a fire broke out" / "a splash,
+        # but no fire"): the claim says the opposite, it is no support (a rule, not fitted).
+        if (negated_terms(claim.text) & cand.matched) - asked_negated:
+            continue
+        if extra or context - cand.matched:
+            cand = _with_context(cand, result, context, params, extra=extra)
+        if not cand.entities_ok or not _subject_lent(claim, cand, required, asked_entities):
+            continue  # the subject must agree: a claim about Russia never answers a question about Iran
         if claim.lang == parsed.lang:
-            score = support(cand, speaker_bonus=bonus)
+            score = support(cand, params, speaker_bonus=bonus)
         else:
-            score = support(cand, lexical=max(cand.coverage, xl), speaker_bonus=bonus,
+            xl = cross_lingual_coverage(cand, result, params)
+            score = support(cand, params, lexical=max(cand.coverage, xl), speaker_bonus=bonus,
                             cross_lingual=_other_language_only(claim, parsed.lang))
-        if score >= MIN_SUPPORT:
+        score *= (1 - params.missing_concept_penalty) ** _missing_concepts(cand, result, context)
+        if in_headline(claim):
+            score *= 1 - params.headline_penalty
+        if score >= params.min_support:
             scored.append((score, cand))
     scored.sort(key=lambda sc: (-sc[0], -sc[1].bm25))
-    if speaker is not None:
-        scored = [(sc, c) for sc, c in scored if _mentions_source(claims[c.claim_id], speaker.id)]
     del loaded
     return [(sc, claims[c.claim_id]) for sc, c in scored]

@@ -182,3 +182,55 @@ def test_training_script_is_deterministic_end_to_end(tmp_path, monkeypatch):
         assert any(p.cue == _find(text, "said") for p in preds)
     finally:
         learned.reset()
+
+
+def test_cue_labels_from_marginals_and_the_shipped_threshold(default_model):
+    from claims.extraction.training import features as F
+
+    # P(B)+P(I) per token: a cue of two tokens, a weak token below the threshold, a lone I
+    labels = F.threshold_cues([(0.1, 0.0), (0.5, 0.1), (0.1, 0.4), (0.2, 0.1), (0.0, 0.6)], 0.4)
+    assert labels == ["O", "B", "I", "O", "B"]
+    assert default_model is not None and default_model.cue_threshold == default_model.manifest["cue_threshold"]
+
+
+def test_span_index_finds_exactly_the_overlapping_spans():
+    rng = random.Random(11)
+    spans = [(a, a + rng.randint(1, 60)) for a in (rng.randint(0, 500) for _ in range(80))]
+    index = learned._SpanIndex(spans)
+    for _ in range(300):
+        a = rng.randint(0, 560)
+        b = a + rng.randint(1, 40)
+        assert index.overlapping(a, b) == [k for k, (s, e) in enumerate(spans) if s < b and a < e]
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "marker"),
+    [
+        ("That said, the talks go on.", "said", True),
+        ('He paused. That said, "we go on."', "said", True),
+        ("Needless to say, prices rose.", "say", True),
+        ("The mayor said that the talks go on.", "said", False),
+        ("Officials that said nothing were fired.", "said", False),
+    ],
+)
+def test_discourse_markers_are_not_model_cues(text, word, marker):
+    from claims.extraction.attribution import en_discourse_marker
+
+    i = text.index(word)
+    assert en_discourse_marker(text, (i, i + len(word))) is marker
+
+
+def test_a_model_speaker_that_is_a_clause_fragment_gives_way_to_the_rules():
+    from claims.extraction.pipeline import _rule_doc
+
+    text = "The ministry did not say which villages the army would search. A police spokesman said the curfew would end at dawn.\n"
+    doc = _rule_doc(text, "en", "Harbour Gazette", None)
+    ex = doc.run()
+    rule_claims = [c for c in ex.claims if c.attributed]
+    said = text.index("said the curfew")
+    # a model reading that takes the clause before the cue as its speaker
+    bad = learned.Prediction(cue=(said, said + 4), speaker=_find(text, "did not say which villages"), content=_find(text, "the curfew would end at dawn"))
+    out = learned._merge(ex, rule_claims, [bad], doc.reg)
+    claim = next(c for c in out.claims if "curfew" in c.text)
+    assert claim.hops[0].mention.display == "police spokesman"
+    assert claim.hops[0].speaker_span == _find(text, "police spokesman") or "did" not in text[claim.hops[0].speaker_span[0] : claim.hops[0].speaker_span[1]]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from claims.extraction import extract, learned
-from claims.vocabulary import Relation, SourceKind
+from claims.vocabulary import Modality, Relation, SourceKind
 
 
 @pytest.fixture(autouse=True, params=["model", "rules"])
@@ -252,3 +252,41 @@ def test_a_quotation_opened_in_a_speaker_phrase_closes_in_it_ar():
     c = claim_with(claims_of(text, "ar", "جريدة الساحل"), "الرافعات الجديدة")
     said = text[c.hops[0].speaker_span[0] : c.hops[0].speaker_span[1]]
     assert said.count('"') % 2 == 0, said
+
+
+def test_a_passive_relay_names_no_relayer_ar():
+    text = 'وقال وزير النقل إن الطريق سيفتح قريبا. ونُقل عن سكان في البلدة أن الشاحنات "عبرت ليلا".\n'
+    c = claim_with(claims_of(text, "ar", "جريدة الساحل"), "الشاحنات")
+    assert chain(c) == ["سكان في البلدة", "جريدة الساحل"]
+    assert c.hops[0].relation == Relation.SAID
+
+
+def test_a_continued_statement_keeps_the_medium_that_carried_it_ar():
+    text = (
+        'وقال المتحدث باسم الحركة سامي العلي، في بيان بثته قناة الشرق، إن "القوات استعادت السيطرة على المعبر". '
+        'وأضاف العلي أن العمليات "ستستمر حتى انسحاب آخر جندي".\n\n'
+        'وقال رئيس البلدية إن المعبر "مغلق". وأضاف أن الحوار "مستمر".\n'
+    )
+    cs = claims_of(text, "ar", "جريدة الساحل")
+    assert chain(claim_with(cs, "ستستمر")) == ["سامي العلي", "قناة الشرق", "جريدة الساحل"]
+    assert chain(claim_with(cs, "الحوار")) == ["رئيس البلدية", "جريدة الساحل"]
+    # the agency the statement was attributed to, and the continuation opening the next paragraph
+    text = 'وقال الوزير سامي العلي إن أكثر من 400 سفينة "عبرت الممر"، بحسب ما نقلته وكالة "إنترفاكس".\n\nوأضاف العلي أن الصادرات "عادت إلى طبيعتها".\n'
+    assert chain(claim_with(claims_of(text, "ar", "جريدة الساحل"), "الصادرات")) == ["سامي العلي", "وكالة إنترفاكس", "جريدة الساحل"]
+
+
+def test_an_opinion_piece_gives_its_author_the_unattributed_text_and_others_their_quotes_ar():
+    text = (
+        "رأي | الموانئ والتجارة: فرصة أم عبء؟\n"
+        "كتب : سمير الحلو\n"
+        "أعتقد أن الحكومة تأخرت كثيرا في إصلاح الموانئ.\n"
+        'وقال وزير النقل إن الإصلاح "سيبدأ قريبا".\n'
+        "والحكومة تتحمل المسؤولية كاملة عن هذا التأخير.\n"
+    )
+    cs = claims_of(text, "ar", "جريدة الساحل")
+    for fragment in ("الحكومة تأخرت", "الحكومة تتحمل"):
+        c = claim_with(cs, fragment)
+        assert chain(c)[0] == "سمير الحلو" and c.modality == Modality.OPINION, fragment
+    minister = claim_with(cs, "سيبدأ قريبا")
+    assert chain(minister)[0] == "وزير النقل" and minister.modality != Modality.OPINION
+    assert all("رأي" not in c.hops[0].mention.display and "|" not in c.hops[0].mention.display for c in cs)
