@@ -29,7 +29,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Connection, Engine, MetaData, Table, func, insert, inspect, select, text
+from advanced_alchemy.types import GUID
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    func,
+    insert,
+    inspect,
+    select,
+    text,
+)
 
 from claims import migrate
 from claims.db import writer
@@ -55,9 +69,30 @@ class DumpReport:
 NOT_DUMPED = frozenset({"rate_bucket"})
 
 
+#: Tables of older revisions that a later one dropped, as they were (a dump of a database at
+#: that revision must keep them: the migration that drops a table reads it first).
+_RETIRED = MetaData()
+RETIRED_TABLES = [
+    Table(  # the portable term index, until 0009 built search_document from it
+        "search_term", _RETIRED,
+        Column("term", String(64), primary_key=True),
+        Column("claim_id", GUID(length=16), primary_key=True),
+        Column("tf", Integer, nullable=False),
+    ),
+]
+
+
 def tables() -> list[Table]:
-    """Every table of the record, parents before children."""
+    """Every table of the record at head, parents before children."""
     return [t for t in metadata.sorted_tables if t.name not in NOT_DUMPED]
+
+
+def stored_tables(connection: Connection) -> list[Table]:
+    """The record's tables as this database has them: head's tables that exist here (with the
+    columns they have), then retired tables still present (an older revision's database)."""
+    out = [t for t in (_as_stored(connection, t) for t in tables()) if t is not None]
+    inspector = inspect(connection)
+    return out + [t for t in RETIRED_TABLES if inspector.has_table(t.name)]
 
 
 def _as_stored(connection: Connection, table: Table) -> Table | None:
@@ -142,10 +177,7 @@ def export(engine: Engine, out: IO[str]) -> DumpReport:
             "tables": [t.name for t in tables()],
         }
         out.write(json.dumps(header, sort_keys=True) + "\n")
-        for current in tables():
-            table = _as_stored(connection, current)
-            if table is None:
-                continue
+        for table in stored_tables(connection):
             counts[table.name] = 0
             for row in _rows(connection, table):
                 line = _row_line(table.name, row)
@@ -178,14 +210,14 @@ def read_header(fh: IO[str]) -> dict[str, Any]:
 
 
 def _is_empty(connection: Connection) -> bool:
-    stored = [t for t in (_as_stored(connection, t) for t in tables()) if t is not None]
+    stored = stored_tables(connection)
     return all(connection.scalar(select(func.count()).select_from(t)) == 0 for t in stored)
 
 
 def _reset_sequences(connection: Connection) -> None:
     if connection.dialect.name != "postgresql":
         return  # SQLite's INTEGER PRIMARY KEY continues from the largest id by itself
-    for table in tables():
+    for table in stored_tables(connection):
         for column in table.primary_key.columns:
             if column.autoincrement is True or (
                 column.autoincrement == "auto" and _python_type(column) is int and len(table.primary_key.columns) == 1
@@ -225,7 +257,7 @@ def import_(engine: Engine, fh: IO[str]) -> DumpReport:
     with writer(engine).begin() as connection:
         if not _is_empty(connection):
             raise Conflict("the database already holds data; import only restores into an empty database")
-        by_name = {t.name: _as_stored(connection, t) for t in tables()}
+        by_name = {t.name: t for t in stored_tables(connection)}
         pending: list[dict[str, Any]] = []
         pending_table: Table | None = None
         decode = None

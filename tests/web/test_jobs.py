@@ -348,7 +348,10 @@ def test_two_workers_drain_one_queue_without_duplicates(db, jobs_env, tmp_path, 
     pids = {j.worker.split(":")[1] for j in jobs}
     assert pids == {str(p.pid) for p in procs}, "both workers should have run jobs"
     executed = [m for log in logs for m in re.findall(r"Executing claims\.jobs\.queue\.claims\.run_job: (\S+)", log.read_text())]
-    assert len(executed) == len(set(executed)) == count  # every message delivered once
+    # every message delivered once; a job can get a second message (the recovery sweep re-sends
+    # a queued job untouched for two leases, as happens on a loaded machine), which then finds
+    # the job taken and runs nothing: attempts == 1 above is what proves each job ran once
+    assert len(executed) == len(set(executed)) >= count
     assert queue.current().huey.pending_count() == 0
 
 
