@@ -65,11 +65,13 @@ def test_ann_recall_incremental_update_and_deletes(db, tmp_path, vector_dir):
     with sessions() as s:
         newest = s.scalars(select(Claim).order_by(Claim.id.desc()).limit(1)).one()
         q = embeddings.encode_one(newest.text)
-        assert vectors.nearest(s, q, 5)[0][0] == newest.id
+        top = vectors.nearest(s, q, 5)[0][0]
+        assert top == newest.id or s.get(Claim, top).text == newest.text  # the archive repeats some sentences
     added = update(db)
     assert added > 0 and read_manifest(index_dir(db.url.render_as_string(hide_password=False))).count == manifest.count + added
     with sessions() as s:
-        assert vectors.nearest(s, q, 5)[0][0] == newest.id
+        top = vectors.nearest(s, q, 5)[0][0]
+        assert top == newest.id or s.get(Claim, top).text == newest.text  # the archive repeats some sentences
     # a deleted claim's vector is gone from the table: the index never returns it
     with session_factory(db, write=True)() as s:
         s.execute(delete(ClaimEmbedding).where(ClaimEmbedding.claim_id == newest.id))
