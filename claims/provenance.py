@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections import namedtuple
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import and_, bindparam, literal_column, or_, select
 from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
 
 from claims.errors import NotFound
@@ -256,20 +256,23 @@ _CLAIM_Q = (
     .join(_SOURCE, _SOURCE.c.id == _CLAIM.c.speaker_id)
     .where(_CLAIM.c.id == bindparam("claim_id"))
 )
-#: The hops of the claim and of its group's other members (one statement; no group: the claim's).
+#: The hops of the claim and of its group's other members (one statement; no group: the claim's),
+#: each hop 0 once per alias of its source (one of them is the origin: its aliases come along
+#: instead of costing another round trip).
 _HOPS_Q = (
     select(
         _HOP.c.claim_id, _HOP.c.position, _HOP.c.relation, _HOP.c.lang, _HOP.c.modality, _HOP.c.cue,
         _HOP.c.evidence_start, _HOP.c.evidence_end, _HOP.c.source_id,
-        _SOURCE.c.name.label("source_name"), _SOURCE.c.kind.label("source_kind"),
+        _SOURCE.c.name.label("source_name"), _SOURCE.c.kind.label("source_kind"), _ALIAS.c.text.label("alias"),
     )
     .join(_SOURCE, _SOURCE.c.id == _HOP.c.source_id)
+    .outerjoin(_ALIAS, and_(_ALIAS.c.source_id == _HOP.c.source_id, _HOP.c.position == literal_column("0")))
     .where(
         _HOP.c.claim_id.in_(
             select(_CLAIM.c.id).where(or_(_CLAIM.c.id == bindparam("claim_id"), _CLAIM.c.group_id == bindparam("group_id")))
         )
     )
-    .order_by(_HOP.c.claim_id, _HOP.c.position)
+    .order_by(_HOP.c.claim_id, _HOP.c.position, _ALIAS.c.text)
 )
 _MEMBERS_Q = (
     select(
@@ -354,7 +357,15 @@ def trace(session: Session, claim_id: uuid.UUID, lang: str | None = None) -> Pro
         else []
     )
     by_id = {claim.id: claim, **{m.id: m for m in members}}
+    first_aliases: dict[uuid.UUID, list[str]] = {}  # claim -> the aliases of its hop 0's source
     for hop in _HOPS_S.rows(session, claim_id=claim_id, group_id=row.group_id):
+        if hop.position == 0:
+            seen = hop.claim_id in first_aliases
+            held = first_aliases.setdefault(hop.claim_id, [])
+            if hop.alias is not None:
+                held.append(hop.alias)
+            if seen:
+                continue  # the same hop 0 again, for its next alias
         by_id[hop.claim_id].hops.append(
             _Row(
                 position=hop.position, relation=hop.relation, lang=hop.lang, modality=hop.modality, cue=hop.cue,
@@ -364,7 +375,10 @@ def trace(session: Session, claim_id: uuid.UUID, lang: str | None = None) -> Pro
         )
     telling = origin_telling(claim, members)
     origin = origin_source(telling)
-    aliases = [a.text for a in _ALIASES_S.rows(session, source_id=origin.id)]
+    if telling.hops:  # its hop 0's source is the origin
+        aliases = first_aliases.get(telling.id, [])
+    else:
+        aliases = [a.text for a in _ALIASES_S.rows(session, source_id=origin.id)]
     found = Provenance(
         claim=ClaimBrief(id=claim.id, text=claim.text, lang=claim.lang, modality=claim.modality, stance=claim.stance),
         document_id=claim.document_id,

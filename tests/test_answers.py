@@ -23,7 +23,7 @@ from claims.names import display_name, is_display_alias
 from claims.query import ask, parse_question
 from claims.query.verdict import judge
 from claims.reports.model import claim_section
-from claims.vocabulary import Modality, Verdict
+from claims.vocabulary import Verdict
 from tests.query_world import World
 
 # --- the display-name rule, on its own -------------------------------------------------------
@@ -203,26 +203,24 @@ def _telling(modality: str, *hops: str, stance: str = "affirm") -> NS:
 
 
 @pytest.mark.parametrize(
-    ("tellings", "question", "verdict"),
+    ("tellings", "verdict"),
     [
-        ([_telling("asserted", "asserted", "asserted")], "asserted", Verdict.YES),
-        ([_telling("reported", "asserted", "reported")], "asserted", Verdict.YES),
+        ([_telling("asserted", "asserted", "asserted")], Verdict.YES),
+        ([_telling("reported", "asserted", "reported")], Verdict.YES),
         # a relay that hardens a hedge does not make it firm
-        ([_telling("asserted", "hedged", "asserted")], "asserted", Verdict.ONLY_HEDGED),
-        ([_telling("hinted", "hinted")], "asserted", Verdict.ONLY_HEDGED),
-        ([_telling("opinion", "opinion")], "asserted", Verdict.ONLY_HEDGED),
-        # a question that itself hedges is answered yes by a hedge
-        ([_telling("hedged", "hedged")], "hedged", Verdict.YES),
-        ([_telling("denied", "denied", stance="deny")], "asserted", Verdict.NO),
-        ([_telling("asserted", "asserted", stance="deny")], "asserted", Verdict.NO),
-        ([_telling("asserted", "asserted"), _telling("denied", "denied", stance="deny")], "asserted", Verdict.DISPUTED),
-        ([_telling("asserted", "asserted"), _telling("hedged", "hedged")], "asserted", Verdict.DISPUTED),
-        ([_telling("hedged", "hedged"), _telling("asserted", "asserted")], "asserted", Verdict.DISPUTED),
-        ([], "asserted", Verdict.UNSUPPORTED),
+        ([_telling("asserted", "hedged", "asserted")], Verdict.ONLY_HEDGED),
+        ([_telling("hinted", "hinted")], Verdict.ONLY_HEDGED),
+        ([_telling("opinion", "opinion")], Verdict.ONLY_HEDGED),
+        ([_telling("denied", "denied", stance="deny")], Verdict.NO),
+        ([_telling("asserted", "asserted", stance="deny")], Verdict.NO),
+        ([_telling("asserted", "asserted"), _telling("denied", "denied", stance="deny")], Verdict.DISPUTED),
+        ([_telling("asserted", "asserted"), _telling("hedged", "hedged")], Verdict.DISPUTED),
+        ([_telling("hedged", "hedged"), _telling("asserted", "asserted")], Verdict.DISPUTED),
+        ([], Verdict.UNSUPPORTED),
     ],
 )
-def test_verdict_rule(tellings, question, verdict):
-    assert judge(tellings, Modality(question))[0] == verdict
+def test_verdict_rule(tellings, verdict):
+    assert judge(tellings)[0] == verdict
 
 
 @pytest.mark.parametrize(
@@ -370,11 +368,10 @@ def test_provenance_names_sources_for_a_language_when_asked(session: Session, wo
     assert client.get(f"/api/v1/claims/{world.talks.id}/provenance", params={"lang": "arabic"}).status_code == 422
 
 
-def test_a_tentative_yes_no_question_is_answered_yes_by_a_hedge(session: Session, world: World):
+def test_a_question_that_hedges_too_is_still_told_the_evidence_only_hedges(session: Session, world: World):
     result = ask(session, "Is it true that Sanaa airport may reopen to commercial flights next month?")
-    assert parse_question(result.question).tentative and result.verdict == Verdict.YES
-    assert result.answers[0].answer_text.startswith("Yes: Nabil Saeed says it, as tentatively as the question does.")
-    assert not parse_question("Does the ministry plan to reopen Sanaa airport?").tentative  # "plan to" is content
+    assert result.verdict == Verdict.ONLY_HEDGED
+    assert result.answers[0].answer_text.startswith("Only hedged: no source states it firmly; Nabil Saeed only hedges it.")
 
 
 @pytest.mark.parametrize(
@@ -395,6 +392,6 @@ def test_a_question_about_a_denial_is_answered_yes_by_the_denial(session: Sessio
 
 def test_verdict_rule_for_a_question_about_a_denial():
     deny, affirm = _telling("denied", "denied", stance="deny"), _telling("asserted", "asserted")
-    assert judge([deny], Modality.ASSERTED, denial=True)[0] == Verdict.YES
-    assert judge([affirm], Modality.ASSERTED, denial=True)[0] == Verdict.NO
-    assert judge([deny, affirm], Modality.ASSERTED, denial=True)[0] == Verdict.DISPUTED
+    assert judge([deny], denial=True)[0] == Verdict.YES
+    assert judge([affirm], denial=True)[0] == Verdict.NO
+    assert judge([deny, affirm], denial=True)[0] == Verdict.DISPUTED

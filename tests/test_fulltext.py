@@ -105,7 +105,10 @@ def test_the_candidate_pool_gives_the_exhaustive_ranking(session: Session, claim
     query = "Who said the harbour bridge and the volcano will be repaired before the winter storms?"
     exhaustive = fulltext.search(session, query, limit=5)
     monkeypatch.setattr(fulltext, "EXHAUSTIVE_DOCS", 0)
-    pooled = fulltext.search(session, query, limit=5)
+    every_rare = fulltext.search(session, query, limit=5)  # every claim holding a rarer term, scored
+    monkeypatch.setattr(fulltext, "MAX_SCORED", 0)
+    pooled = fulltext.search(session, query, limit=5)  # the engine's best candidates, re-scored
+    assert [h.claim_id for h in every_rare.hits] == [h.claim_id for h in exhaustive.hits]
     assert [(h.claim_id, round(h.score, 9), h.matched) for h in pooled.hits] == [
         (h.claim_id, round(h.score, 9), h.matched) for h in exhaustive.hits
     ]

@@ -2,7 +2,8 @@
 
 Modelled on ``claims/reports/``: closed sets in ``vocabulary`` (``Intent``), dispatch through
 ``registry`` (one entry per intent), one module per language in ``languages/``. ``ask`` is the
-pipeline parse → retrieve → support → answer (``pipeline``). Retrieval reads the index through
+pipeline parse → retrieve → support → answer (``pipeline``); a yes/no question's verdict is
+``verdict``; sources are named by the one display-name rule, ``claims.names.display_name``. Retrieval reads the index through
 two seams, ``fulltext.search`` and ``vectors.nearest``; the index is written by
 ``claims.indexing`` (below the services, which never import this package).
 """

@@ -16,7 +16,7 @@ from claims.provenance import CHAIN_OPTIONS, group_members, origin_telling, prov
 from claims.query import languages, registry
 from claims.query.parse import ParsedQuestion
 from claims.query.support import calibrated
-from claims.query.verdict import FIRM, Telling, judge, weakest_wording
+from claims.query.verdict import Telling, judge, weakest_wording
 from claims.query.vocabulary import Intent
 from claims.schemas import Answer, ChainHop, Drift, Provenance
 from claims.syndication import FirstAppearance, first_appearance
@@ -89,11 +89,6 @@ class AnswerContext:
             if shown not in out:
                 out.append(shown)
         return out
-
-    @property
-    def only_as_tentative_as_asked(self) -> bool:
-        """A yes to a tentative question ("may …") from tellings that only hedge it too."""
-        return any(MODALITY_STRENGTH[t.wording] < FIRM for t in self.firm if not t.denies)
 
     @property
     def firm(self) -> list[Telling]:
@@ -225,8 +220,7 @@ def build_answer(session: Session, parsed: ParsedQuestion, claim: Claim, score: 
     if telling is not claim:
         claim, others = telling, group_members(session, telling)
     found = provenance(session, claim, parsed.lang)
-    asked_as = Modality.HEDGED if parsed.tentative else Modality.ASSERTED
-    verdict, tellings = judge(_said_by([claim, *others], speaker), asked_as, denial=parsed.asks_denial) if parsed.yes_no else (None, [])
+    verdict, tellings = judge(_said_by([claim, *others], speaker), denial=parsed.asks_denial) if parsed.yes_no else (None, [])
     ans = Answer(
         **found.model_dump(exclude={"drift"}),
         drift=found.drift + question_drift(parsed, found),

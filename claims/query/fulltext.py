@@ -23,8 +23,9 @@ on SQLite, a GIN-indexed generated tsvector column of the terms as lexemes on Po
 2. reads each query term's document frequency from the index (fts5vocab; on PostgreSQL a
    count capped at ``FULL_POSTINGS_DF`` + 1, beyond it the ANALYZE estimate of the lexeme),
 3. asks the index for the claims holding any of the rarer terms (df ≤ ``FULL_POSTINGS_DF``;
-   the rarest term when none is), best first by the engine's ranking (FTS5 bm25; on
-   PostgreSQL the sum of the held terms' IDF), keeping ``POOL_FACTOR`` × ``limit`` of them,
+   the rarest term when none is): all of them when their document frequencies add up to at
+   most ``MAX_SCORED``, else the ``POOL_FACTOR`` × ``limit`` best by the engine's ranking
+   (FTS5 bm25; on PostgreSQL the sum of the held terms' IDF),
 4. scores that pool by the BM25 below over every query term (frequent terms add to the
    claims the rarer ones found, as before) from the documents' own terms, and keeps ``limit``.
 
@@ -52,8 +53,10 @@ _STATS_TTL_SECONDS = 5.0
 FULL_POSTINGS_DF = 2_000
 #: Up to this many indexed claims every match is scored (no pool).
 EXHAUSTIVE_DOCS = 10_000
-#: The pool the exact BM25 re-scores, as a multiple of ``limit``.
+#: The pool the exact BM25 re-scores, as a multiple of ``limit``, when the rarer terms' claims
+#: are more than ``MAX_SCORED`` (up to that many they are all scored, as the old index did).
 POOL_FACTOR = 10
+MAX_SCORED = 20_000
 #: PostgreSQL: below this many documents (planner estimate) the statistics are counted exactly.
 EXACT_STATS_DOCS = 50_000
 #: The PostgreSQL generated column of the terms as lexemes, GIN-indexed (migration 0009).
@@ -113,7 +116,10 @@ def search(session: Session, query: str, *, limit: int = 50) -> SearchResult:
         rows = engine.matching_any(session, present, idf, None)
     else:
         rare = [t for t in present if df[t] <= FULL_POSTINGS_DF] or present[:1]
-        rows = engine.matching_any(session, rare, idf, max(limit * POOL_FACTOR, 100))
+        if sum(df[t] for t in rare) <= MAX_SCORED:  # every claim a rarer term found, scored
+            rows = engine.matching_any(session, rare, idf, None)
+        else:
+            rows = engine.matching_any(session, rare, idf, max(limit * POOL_FACTOR, 100))
     wanted = set(qterms)
     hits = []
     for claim_id, terms in rows:

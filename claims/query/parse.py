@@ -21,8 +21,6 @@ class ParsedQuestion:
     speaker: str | None = None
     #: A yes/no question ("Does …", "Did X say …", "هل …"): the answer carries a verdict.
     yes_no: bool = False
-    #: The yes/no question itself is tentative (a modal: "may", "قد"), so a hedge answers it.
-    tentative: bool = False
     #: The yes/no question asks whether it was denied ("Did X deny …", "هل نفى …").
     asks_denial: bool = False
 
@@ -78,7 +76,6 @@ def parse_question(question: str) -> ParsedQuestion:
         modality=Modality.HINTED if language.HINT_VERB.search(subject) else Modality.HEDGED if hedged else Modality.ASSERTED,
         speaker=speaker or None,
         yes_no=bool(language.YES_NO.search(subject)) and intent in YES_NO_INTENTS,
-        tentative=bool(language.MODALS.search(fold(proposition) if language.FOLD_QUESTION else proposition)),
         asks_denial=bool(language.DENIAL.search(subject)),
     )
 

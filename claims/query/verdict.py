@@ -2,10 +2,10 @@
 
 A telling (a claim of the group) counts by its *weakest* wording along its chain: a relay that
 hardens "may" into "will" does not make the speaker firm, and a relay that softens it makes the
-telling tentative. A telling is firm when that wording is at least ``reported`` (or at least as
-firm as the question's own wording: "Is it true that Iran *may* …" is answered yes by a hedge),
-denying when its stance is ``deny`` or its wording ``denied``, tentative otherwise (hedged,
-hinted, an opinion, a question).
+telling tentative. A telling is firm when that wording is at least ``reported``, denying when
+its stance is ``deny`` or its wording ``denied``, tentative otherwise (hedged, hinted, an
+opinion, a question). The verdict describes the evidence: "Did X say losses *could* exceed …"
+is ``only_hedged`` when X only hedged it, whatever the question's own modal.
 
 - every telling denies → ``no``; some affirm and some deny → ``disputed``;
 - every affirming telling is firm → ``yes``; none is → ``only_hedged``; some are and some are
@@ -55,19 +55,18 @@ def weakest_wording(claim: Claim) -> tuple[Modality, str | None]:
     return wording, cue
 
 
-def telling(claim: Claim, question: Modality) -> Telling:
+def telling(claim: Claim) -> Telling:
     wording, cue = weakest_wording(claim)
     denies = claim.stance == Stance.DENY or wording == Modality.DENIED
-    needed = min(FIRM, MODALITY_STRENGTH[question])
     # a denial is firm as a denial; an affirmation by its wording
-    firm = wording == Modality.DENIED or MODALITY_STRENGTH[wording] >= needed if denies else MODALITY_STRENGTH[wording] >= needed
+    firm = wording == Modality.DENIED or MODALITY_STRENGTH[wording] >= FIRM
     return Telling(claim, wording, denies, firm, cue)
 
 
-def judge(claims: list[Claim], question: Modality, *, denial: bool = False) -> tuple[Verdict, list[Telling]]:
+def judge(claims: list[Claim], *, denial: bool = False) -> tuple[Verdict, list[Telling]]:
     """The verdict on these tellings (the answer's own first), with each telling as read. For a
     question about a denial ("Did X deny …") the denying tellings are the ones that say yes."""
-    tellings = [telling(c, question) for c in claims]
+    tellings = [telling(c) for c in claims]
     if not tellings:
         return Verdict.UNSUPPORTED, []
     saying = [t for t in tellings if t.denies == denial]

@@ -53,8 +53,6 @@ PATTERNS: dict[Intent, re.Pattern[str]] = {
 
 #: The question's own verb can carry the modality it asks about ("من ألمح إلى …").
 HINT_VERB = re.compile(r"^(?:من|(?:اي|ما)\s+(?:\S+\s+){1,3}?)\s*(?:المح|لمح)", re.I)
-#: A modal that makes a yes/no question itself tentative ("هل صحيح أن إيران *قد* …").
-MODALS = re.compile(r"(?:^|\s)(?:ربما|وربما|قد|يمكن|من\s+المحتمل|محتمل)(?:\s|$)")
 #: A yes/no question about a denial ("هل نفى الجيش …", on the folded question).
 DENIAL = re.compile(r"(?:^|\s)[وف]?(?:نفي|نفت|ينفي|تنفي|نفوا|ينفون|انكر|انكرت|ينكر|تنكر|رفض|رفضت|يرفض|ترفض)(?:\s|$)")
 #: A yes/no question: answered with a verdict (``claims.query.verdict``).
@@ -132,10 +130,7 @@ def verdict_answer(ctx: AnswerContext) -> str:
     the wording changed between hops. Never «مؤكدة» when the tellings only hedge."""
     parts = []
     if ctx.firm:
-        if ctx.verdict == "yes" and ctx.only_as_tentative_as_asked:
-            parts.append(f"يورد ذلك {_and(ctx.names_of(ctx.firm))} بصيغة متحفظة كما في السؤال")
-        else:
-            parts.append(f"يجزم بذلك {_and(ctx.names_of(ctx.firm))}")
+        parts.append(f"يجزم بذلك {_and(ctx.names_of(ctx.firm))}")
     if ctx.tentative:
         parts.append(_tentative(ctx))
     if ctx.denying:

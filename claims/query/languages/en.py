@@ -67,9 +67,6 @@ PATTERNS: dict[Intent, re.Pattern[str]] = {
 #: The question's own verb can carry the modality it asks about ("who hinted that …").
 HINT_VERB = re.compile(r"^(?:who|which\s+(?:[\w-]+\s+){0,3}?)\s*(?:hinted|implied|insinuated)\b", re.I)
 HEDGES = re.compile(r"\b(?:may|might|could|possibly|perhaps|probably|likely|plans?\s+to|considering)\b", re.I)
-#: A modal that makes a yes/no question itself tentative ("Is it true that Iran *may* …"): a
-#: hedge then answers it. "plans to", "considering" are content here, not the question's hedge.
-MODALS = re.compile(r"\b(?:may|might|could|possibly|perhaps|probably|likely)\b", re.I)
 #: A yes/no question about a denial ("Did the army deny …"): denying tellings answer it yes.
 DENIAL = re.compile(r"\b(?:deny|denies|denied|denying|reject|rejects|rejected|refute|refutes|refuted|dismiss|dismissed)\b", re.I)
 #: A yes/no question: answered with a verdict (``claims.query.verdict``).
@@ -157,8 +154,7 @@ def verdict_answer(ctx: AnswerContext) -> str:
     firm, denying = ctx.names_of(ctx.firm), ctx.names_of(ctx.denying)
     parts = []
     if firm:
-        said = "say{s} it, as tentatively as the question does" if ctx.verdict == "yes" and ctx.only_as_tentative_as_asked else "state{s} it"
-        parts.append(f"{_and(firm)} {_verb(said, len(firm))}")
+        parts.append(f"{_and(firm)} {_verb('state{s} it', len(firm))}")
     if ctx.tentative:
         parts.append(_tentative(ctx))
     if denying:
