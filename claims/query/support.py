@@ -136,17 +136,26 @@ def _sentence_bounds(text: str, start: int, end: int, *, back: int = 1) -> tuple
     return lo, after.end() if after else end
 
 
+#: What follows a claim in its sentence counts as its context only when it is this short: a
+#: trailing attribution (', the Houthis said.'), not another clause ("... hours after Kadhimi and
+#: Biden announced ...").
+TRAILING_ATTRIBUTION_WORDS = 8
+
+
 def context_terms(claim: Claim) -> set[str]:
     """Index terms of what a claim is said in, for the units its own span leaves out: the words
-    of its sentence (the attribution "The electoral commission said it merely applied the law"
-    names what "it" is), the entities of that sentence (and of the one before it when the claim
+    of its sentence before it (the attribution "The electoral commission said it merely applied
+    the law" names what "it" is) and a short trailing attribution after it, the entities of that sentence (and of the one before it when the claim
     names no entity itself), and the entities in its speaker's names."""
     out: set[str] = set()
     document = claim.document
     if document is not None and document.text:
         text = document.text
         lo, hi = _sentence_bounds(text, claim.start_offset, claim.end_offset, back=1)
-        out.update(index_terms(text[lo:hi]))
+        out.update(index_terms(text[lo : claim.start_offset]))
+        trailing = text[claim.end_offset : hi]
+        if len(trailing.split()) <= TRAILING_ATTRIBUTION_WORDS:
+            out.update(index_terms(trailing))
         if not entity_terms(claim.text):
             # A quotation that names no subject of its own ('بلاده "تقترب ..."') may take it from
             # the sentence before; one that names its own ("US forces ...") does not.
