@@ -103,12 +103,14 @@ def empty_database(eng: Engine) -> None:
 
     fulltext.clear_cache()
     with eng.begin() as conn:
-        if eng.dialect.name == "postgresql":
-            names = ", ".join(t.name for t in metadata.sorted_tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(metadata.sorted_tables):
-                conn.execute(table.delete())
+        # DELETE, children first, not TRUNCATE: a test leaves a few hundred rows, and TRUNCATE of
+        # every table costs ~150 ms on PostgreSQL even when they are empty (DELETE: ~8 ms)
+        for table in reversed(metadata.sorted_tables):
+            conn.execute(table.delete())
+        if eng.dialect.name == "postgresql":  # and the ids start again from 1, as after a fresh migrate
+            sequences = conn.execute(text("SELECT sequence_schema, sequence_name FROM information_schema.sequences")).all()
+            for schema, name in sequences:
+                conn.execute(text(f'ALTER SEQUENCE "{schema}"."{name}" RESTART'))
 
 
 @pytest.fixture
