@@ -109,12 +109,7 @@ class IngestService:
         digest = content_hash(text)
         existing = self.documents.by_hash(digest)
         if existing is not None:
-            stored = list(
-                self.session.scalars(
-                    select(Claim).where(Claim.document_id == existing.id).order_by(Claim.start_offset, Claim.end_offset)
-                )
-            )
-            return IngestResult(existing, False, stored)
+            return IngestResult(existing, False, self._stored_claims(existing))
         language = (lang or detect_lang(text)).lower()
         analysed = language if language in ANALYSED_LANGUAGES and run_extraction else None
         if outlet_id is not None:
@@ -175,7 +170,8 @@ class IngestService:
                     confidence=item.confidence,
                 )
             )
-        result.claims = self.claims.create_many(document, items) if items else []
+        created = self.claims.create_many(document, items) if items else []
+        result.claims = sorted(created, key=_text_order)  # the order a re-ingest lists them in
         if self.grouping and result.claims:
             result.grouped = self.grouper.assign(self.session, document, result.claims)
         return result
@@ -238,9 +234,12 @@ class IngestService:
         return source.id
 
     def _stored_claims(self, document: Document) -> list[Claim]:
+        """A document's claims in text order (``_text_order``), as the first ingest listed them."""
         return list(
             self.session.scalars(
-                select(Claim).where(Claim.document_id == document.id).order_by(Claim.start_offset, Claim.end_offset)
+                select(Claim)
+                .where(Claim.document_id == document.id)
+                .order_by(Claim.start_offset, Claim.end_offset, Claim.id)
             )
         )
 
@@ -303,3 +302,8 @@ class IngestService:
         added = [AliasIn(text=_short(t), lang=lang, note=note) for t, note in new]
         self.sources.update(source.id, SourcePatch(aliases=current + added))
         self.resolver.add(source, [(a.text, a.note == "role") for a in added])
+
+
+def _text_order(claim: Claim) -> tuple:
+    """Text order; claims of one span (two speakers) by id (UUIDv7: creation order)."""
+    return (claim.start_offset, claim.end_offset, claim.id)

@@ -107,10 +107,26 @@ def empty_database(eng: Engine) -> None:
         # every table costs ~150 ms on PostgreSQL even when they are empty (DELETE: ~8 ms)
         for table in reversed(metadata.sorted_tables):
             conn.execute(table.delete())
-        if eng.dialect.name == "postgresql":  # and the ids start again from 1, as after a fresh migrate
-            sequences = conn.execute(text("SELECT sequence_schema, sequence_name FROM information_schema.sequences")).all()
-            for schema, name in sequences:
-                conn.execute(text(f'ALTER SEQUENCE "{schema}"."{name}" RESTART'))
+        if eng.dialect.name == "postgresql":  # our tables' ids start again from 1, as after a fresh migrate
+            for sequence in _our_sequences(conn):
+                conn.execute(text(f"ALTER SEQUENCE {sequence} RESTART"))
+
+
+_SEQUENCES: dict[str, list[str]] = {}
+
+
+def _our_sequences(conn) -> list[str]:
+    """The sequences behind our tables' id columns (not other tables': the job queue's own)."""
+    key = conn.engine.url.render_as_string(hide_password=False)
+    if key not in _SEQUENCES:
+        found = []
+        for table in metadata.sorted_tables:
+            for column in table.primary_key.columns:
+                sequence = conn.scalar(text(f"SELECT pg_get_serial_sequence('{table.name}', '{column.name}')"))
+                if sequence:
+                    found.append(sequence)
+        _SEQUENCES[key] = found
+    return _SEQUENCES[key]
 
 
 @pytest.fixture

@@ -129,11 +129,12 @@ class AttributionModel:
         # inside another attribution's content with no speaker of its own is part of that
         # attribution ("said in a joint statement that ..."), not one more
         def inside(p: Prediction) -> bool:
-            for q in out:
-                if q is not p and q.content is not None and q.content[0] <= p.cue[0] and p.cue[1] <= q.content[1]:
-                    if p.speaker is None:
-                        return True
-            return False
+            if p.speaker is not None:
+                return False
+            return any(
+                q is not p and q.content is not None and q.content[0] <= p.cue[0] and p.cue[1] <= q.content[1]
+                for q in out
+            )
 
         out = [p for p in out if not inside(p)]
         prev: Span | None = None
