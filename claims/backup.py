@@ -209,15 +209,14 @@ def read_header(fh: IO[str]) -> dict[str, Any]:
     return header
 
 
-def _is_empty(connection: Connection) -> bool:
-    stored = stored_tables(connection)
+def _is_empty(connection: Connection, stored: list[Table]) -> bool:
     return all(connection.scalar(select(func.count()).select_from(t)) == 0 for t in stored)
 
 
-def _reset_sequences(connection: Connection) -> None:
+def _reset_sequences(connection: Connection, stored: list[Table]) -> None:
     if connection.dialect.name != "postgresql":
         return  # SQLite's INTEGER PRIMARY KEY continues from the largest id by itself
-    for table in stored_tables(connection):
+    for table in stored:
         for column in table.primary_key.columns:
             if column.autoincrement is True or (
                 column.autoincrement == "auto" and _python_type(column) is int and len(table.primary_key.columns) == 1
@@ -255,9 +254,10 @@ def import_(engine: Engine, fh: IO[str]) -> DumpReport:
     counts: dict[str, int] = {}
     trailer = None
     with writer(engine).begin() as connection:
-        if not _is_empty(connection):
+        stored = stored_tables(connection)  # reflected once for the emptiness check, the load and the sequences
+        if not _is_empty(connection, stored):
             raise Conflict("the database already holds data; import only restores into an empty database")
-        by_name = {t.name: t for t in stored_tables(connection)}
+        by_name = {t.name: t for t in stored}
         pending: list[dict[str, Any]] = []
         pending_table: Table | None = None
         decode = None
@@ -295,7 +295,7 @@ def import_(engine: Engine, fh: IO[str]) -> DumpReport:
             raise Invalid("the dump is truncated (no end line); nothing was imported")
         if trailer.get("rows") != total or trailer.get("sha256") != digest.hexdigest():
             raise Invalid("the dump does not match its checksum (altered or damaged); nothing was imported")
-        _reset_sequences(connection)
+        _reset_sequences(connection, stored)
     migrated_from = None
     if revision != head:
         migrate.upgrade(engine, head)  # the migrations carry the imported rows to this build's schema
