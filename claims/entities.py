@@ -33,17 +33,17 @@ def _is_acronym(form: str) -> bool:
 class Gazetteer:
     """Surface forms → ids, matched as whole (folded) words or word sequences, longest first."""
 
-    def __init__(self, path: Path, section: str, *, by_stem: bool = False) -> None:
-        self.path, self.section, self.by_stem = path, section, by_stem
+    def __init__(self, path: Path, section: str, *, by_stem: bool = False, literal: bool = False) -> None:
+        self.path, self.section, self.by_stem, self.literal = path, section, by_stem, literal
 
     @property
     def _tables(self) -> tuple[dict[tuple[str, ...], str], list[tuple[re.Pattern[str], str]]]:
-        return _load(self.path, self.section)
+        return _load(self.path, self.section, self.literal)
 
     def mentions(self, text: str) -> list[str]:
         """Ids mentioned in ``text``, in order of first mention, without repeats."""
         table, acronyms = self._tables
-        firsts, any_acronym = _prefilter(self.path, self.section)
+        firsts, any_acronym = _prefilter(self.path, self.section, self.literal)
         raw = words(text)
         tokens = [_bare(w) for w in raw]
         found: list[str] = []
@@ -79,13 +79,14 @@ class Gazetteer:
         return found
 
 
-@lru_cache(maxsize=4)
-def _load(path: Path, section: str):
+@lru_cache(maxsize=8)
+def _load(path: Path, section: str, literal: bool = False):
+    """Folded forms → id (``literal``: the entry's own id, not the one it ``means``)."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))[section]
     table: dict[tuple[str, ...], str] = {}
     acronyms: list[tuple[re.Pattern[str], str]] = []
     for key, forms in data.items():
-        key = forms.get("means", key)
+        key = key if literal else forms.get("means", key)
         for form in [*forms.get("en", []), *forms.get("ar", [])]:
             if _is_acronym(form):
                 acronyms.append((re.compile(rf"\b{re.escape(form)}\b"), key))
@@ -114,10 +115,10 @@ def _stems(path: Path, section: str) -> dict[str, str]:
     return {k: v for k, v in out.items() if v}
 
 
-@lru_cache(maxsize=4)
-def _prefilter(path: Path, section: str) -> tuple[frozenset[str], re.Pattern[str] | None]:
+@lru_cache(maxsize=8)
+def _prefilter(path: Path, section: str, literal: bool = False) -> tuple[frozenset[str], re.Pattern[str] | None]:
     """First words of every entry, and one pattern any acronym matches."""
-    table, acronyms = _load(path, section)
+    table, acronyms = _load(path, section, literal)
     either = re.compile("|".join(f"(?:{p.pattern})" for p, _ in acronyms)) if acronyms else None
     return frozenset(key[0] for key in table), either
 
@@ -142,6 +143,16 @@ def _unsuffixed(word: str) -> str:
 
 
 ENTITIES = Gazetteer(ENTITY_FILE, "entities")
+#: The same entities by their own ids: "Washington" is ``washington``, not the United States it
+#: stands for in ``ENTITIES`` (a place named in a question is that place).
+PLACES = Gazetteer(ENTITY_FILE, "entities", literal=True)
+
+
+@lru_cache(maxsize=1)
+def metonyms() -> dict[str, str]:
+    """Entity id → the id it stands for (``means``: a capital for its country)."""
+    data = yaml.safe_load(ENTITY_FILE.read_text(encoding="utf-8"))["entities"]
+    return {key: forms["means"] for key, forms in data.items() if forms.get("means")}
 CONCEPTS = Gazetteer(CONCEPT_FILE, "concepts", by_stem=True)
 
 
@@ -163,4 +174,4 @@ def concept_terms(text: str) -> list[str]:
     return [f"~{c}" for c in CONCEPTS.mentions(text)]
 
 
-__all__ = ["CONCEPTS", "ENTITIES", "Gazetteer", "concept_terms", "entity_terms", "fold", "mentions"]
+__all__ = ["CONCEPTS", "ENTITIES", "PLACES", "Gazetteer", "concept_terms", "entity_terms", "fold", "mentions", "metonyms"]

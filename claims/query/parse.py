@@ -4,11 +4,25 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
+from claims.entities import PLACES
 from claims.query import languages, registry
 from claims.query.vocabulary import Intent
-from claims.text import detect_lang, fold, fold_with_offsets
+from claims.text import detect_lang, fold, fold_with_offsets, is_stopword
 from claims.vocabulary import Modality
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place the question names ("in Washington", "في واشنطن", "حقل الشرارة"): the claim must
+    name it too (``claims.query.support.holds_place``)."""
+
+    #: As written in the question.
+    name: str
+    #: Its gazetteer id (``claims.entities.PLACES``: the place itself, not the country a capital
+    #: stands for), or None for a name the gazetteer does not list (matched by sound).
+    entity: str | None = None
 
 
 @dataclass
@@ -23,6 +37,8 @@ class ParsedQuestion:
     yes_no: bool = False
     #: The yes/no question asks whether it was denied ("Did X deny …", "هل نفى …").
     asks_denial: bool = False
+    #: Places the proposition names (``question_places``).
+    places: tuple[Place, ...] = ()
 
     @property
     def about_anything(self) -> bool:
@@ -43,6 +59,65 @@ def _first(match: re.Match[str], original: str, offsets: list[int], *names: str)
             start, end = match.span(name)
             return original[offsets[start] : offsets[end]]
     return None
+
+
+_TOKEN = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
+_POSSESSIVE_END = re.compile(r"['’]s$")
+#: How many words a place's name may span.
+_PLACE_WORDS = 4
+
+
+def _gazetteer_place(words: list[str]) -> Place | None:
+    """The gazetteer entity that starts at the first word ("United States", "واشنطن"; not the
+    "Iraq" of "to developing Iraq's security")."""
+    for k in range(1, min(_PLACE_WORDS, len(words)) + 1):
+        found = PLACES.mentions(" ".join(words[:k]))
+        if found and not PLACES.mentions(" ".join(words[1:k])):
+            return Place(" ".join(words[:k]), found[0])
+    return None
+
+
+@lru_cache(maxsize=8)
+def _folded(words: frozenset[str]) -> frozenset[str]:
+    return frozenset(fold(w) for w in words)
+
+
+def question_places(proposition: str, lang: str) -> tuple[Place, ...]:
+    """Places the proposition names, by its language's data (``languages/<code>.py``): after a
+    locative ("in", "to", "في", "إلى"; an article skipped), a gazetteer entity or, in a cased
+    script, a run of capitalised words that is not a time ("in El Fasher", not "in March"); and
+    the name after a place noun anywhere ("حقل الشرارة")."""
+    language = languages.get(lang)
+    tokens = _TOKEN.findall(proposition)
+    folded = [fold(t) for t in tokens]
+    place_nouns, locatives, articles = (_folded(w) for w in (language.PLACE_NOUNS, language.LOCATIVES, language.ARTICLES))
+    out: list[Place] = []
+    for i, word in enumerate(folded):
+        if word in place_nouns and i + 1 < len(tokens) and not is_stopword(folded[i + 1]):
+            name = tokens[i + 1]
+            found = PLACES.mentions(name)
+            out.append(Place(name, found[0] if found else None))
+            continue
+        if word not in locatives:
+            continue
+        j = i + 1
+        while j < len(tokens) and folded[j] in articles:
+            j += 1
+        following = tokens[j : j + _PLACE_WORDS]
+        place = _gazetteer_place(following)
+        if place is None and language.CASED:
+            run = []
+            for t in following:
+                if not t[:1].isupper():
+                    break
+                run.append(_POSSESSIVE_END.sub("", t))
+                if _POSSESSIVE_END.search(t):
+                    break
+            if run and fold(run[0]) not in _folded(language.NOT_PLACES):
+                place = Place(" ".join(run))
+        if place is not None and place not in out:
+            out.append(place)
+    return tuple(out)
 
 
 def parse_question(question: str) -> ParsedQuestion:
@@ -77,7 +152,8 @@ def parse_question(question: str) -> ParsedQuestion:
         speaker=speaker or None,
         yes_no=bool(language.YES_NO.search(subject)) and intent in YES_NO_INTENTS,
         asks_denial=bool(language.DENIAL.search(subject)),
+        places=question_places(proposition, lang),
     )
 
 
-__all__ = ["Intent", "ParsedQuestion", "parse_question"]
+__all__ = ["Intent", "ParsedQuestion", "Place", "parse_question", "question_places"]

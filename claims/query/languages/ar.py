@@ -57,6 +57,18 @@ HINT_VERB = re.compile(r"^(?:من|(?:اي|ما)\s+(?:\S+\s+){1,3}?)\s*(?:الم�
 DENIAL = re.compile(r"(?:^|\s)[وف]?(?:نفي|نفت|ينفي|تنفي|نفوا|ينفون|انكر|انكرت|ينكر|تنكر|رفض|رفضت|يرفض|ترفض)(?:\s|$)")
 #: A yes/no question: answered with a verdict (``claims.query.verdict``).
 YES_NO = re.compile(r"^(?:هل|ا?صحيح\s+ان)(?:\s|$)")
+#: Places a question names (``claims.query.parse.question_places``; as written, compared
+#: folded): a gazetteer entity after a locative, or the name after a place noun ("حقل
+#: الشرارة", "مدينة أوباري").
+LOCATIVES = frozenset({"في", "إلى", "من", "عن", "قرب", "داخل", "نحو", "عند", "بالقرب"})
+ARTICLES: frozenset[str] = frozenset()
+#: Arabic script has no capitals: a name after a locative is known only from the gazetteer.
+CASED = False
+NOT_PLACES: frozenset[str] = frozenset()
+PLACE_NOUNS = frozenset({
+    "مدينة", "بلدة", "قرية", "حقل", "ميناء", "مطار", "مستشفى", "مخيم", "منطقة", "محافظة", "ولاية", "إقليم",
+    "جزيرة", "مضيق", "معبر", "قاعدة", "مصفاة",
+})
 HEDGES = re.compile(r"(?:^|\s)(?:ربما|وربما|قد|يمكن|من\s+المحتمل|محتمل|يخطط|تخطط|يفكر)(?:\s|$)")
 
 MODALITY = {

@@ -69,6 +69,20 @@ HINT_VERB = re.compile(r"^(?:who|which\s+(?:[\w-]+\s+){0,3}?)\s*(?:hinted|implie
 HEDGES = re.compile(r"\b(?:may|might|could|possibly|perhaps|probably|likely|plans?\s+to|considering)\b", re.I)
 #: A yes/no question about a denial ("Did the army deny …"): denying tellings answer it yes.
 DENIAL = re.compile(r"\b(?:deny|denies|denied|denying|reject|rejects|rejected|refute|refutes|refuted|dismiss|dismissed)\b", re.I)
+#: Places a question names (``claims.query.parse.question_places``; compared folded): after one
+#: of these words, an article skipped, a gazetteer entity or a run of capitalised words.
+LOCATIVES = frozenset({"in", "at", "to", "into", "from", "near", "inside", "outside", "towards", "toward", "across"})
+ARTICLES = frozenset({"the"})
+#: Names are capitalised in this script.
+CASED = True
+#: Capitalised words after a locative that are times, not places ("in March").
+NOT_PLACES = frozenset({
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "spring", "summer",
+    "autumn", "winter",
+})
+#: Nouns that introduce a place's name wherever they stand ("the Sharara field" needs none in English).
+PLACE_NOUNS: frozenset[str] = frozenset()
 #: A yes/no question: answered with a verdict (``claims.query.verdict``).
 YES_NO = re.compile(r"^(?:is\s+it\s+(?:true|correct|the\s+case)|does|do|did|is|are|was|were|has|have|had|will|would|can|could)\b", re.I)
 
