@@ -27,6 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from claims.extraction import crf
 from claims.extraction.attribution import en_clause_fragment, en_discourse_marker
 from claims.extraction.model import ExtractedClaim, Extraction, Hop, Mention, Span
 from claims.extraction.training import features as F
@@ -69,7 +70,9 @@ class AttributionModel:
         self._files = (str(path / CUE_FILE), str(path / ROLE_FILE))
         self._local = threading.local()
         self._pycrfsuite = pycrfsuite
-        self._taggers()  # fail now, not on first use, if the files are unreadable
+        cue, role = self._taggers()  # fail now, not on first use, if the files are unreadable
+        # the same models as arrays, for the compiled scorer (``claims.extraction.crf``)
+        self._weights = (crf.Weights(cue), crf.Weights(role))
 
     def _taggers(self):
         t = getattr(self._local, "taggers", None)
@@ -80,36 +83,24 @@ class AttributionModel:
             t = self._local.taggers = (cue, role)
         return t
 
+    def _scorers(self) -> tuple[crf.CueScorer, crf.RoleScorer]:
+        s = getattr(self._local, "scorers", None)
+        if s is None:
+            s = self._local.scorers = (crf.CueScorer(self._weights[0], self.rates, self.rule_cues), crf.RoleScorer(self._weights[1], self.rates, self.rule_cues))
+        return s
+
     @property
     def info(self) -> dict[str, Any]:
         m = self.manifest
         return {"name": m.get("name"), "version": m.get("version"), "trained": m.get("trained"), "path": str(self.path), "manifest": m}
 
-    def predict(self, text: str, rule_claims: list[tuple[Span | None, Span | None, Span | None]]) -> list[Prediction]:
-        cue_tagger, role_tagger = self._taggers()
+    def predict(self, text: str, rule_claims: list[tuple[Span | None, Span | None, Span | None]], *, compiled: bool = True) -> list[Prediction]:
+        """The model's attributions. ``compiled`` scores with ``claims.extraction.crf`` (the
+        default: the same model and features, several times faster); otherwise with
+        python-crfsuite's tagger on the feature strings, as in training."""
         doc = F.tokenize(text)
         F.rule_marks(doc, rule_claims)
-        F.base_features(doc, self.rates, self.rule_cues)
-        found: list[tuple[tuple[int, int], tuple[int, int] | None, tuple[int, int] | None, float]] = []
-        for si, xseq in enumerate(F.cue_sequences(doc)):
-            if not any(f[3] != "cl=0" or "rc" in f or "lx" in f for f in xseq):
-                continue  # no word that is ever a cue: the cue tagger would say O throughout
-            if self.cue_threshold is None:
-                cue_labels = cue_tagger.tag(xseq)
-            else:
-                cue_tagger.set(xseq)
-                cue_labels = F.threshold_cues([(cue_tagger.marginal("B", j), cue_tagger.marginal("I", j)) for j in range(len(xseq))], self.cue_threshold)
-            for cue in F.decode_cues(doc, si, cue_labels):
-                window = F.role_window(doc, cue)
-                labels = role_tagger.tag(F.role_features(doc, cue, window))
-                # content stays in the cue's paragraph (the window may reach into the next one)
-                para = doc.sent_para[doc.sent[cue[0]]]
-                labels = [lab if doc.sent_para[doc.sent[window[0] + j]] == para or lab in ("O", "K") else "O" for j, lab in enumerate(labels)]
-                spk, con = F.decode_roles(window, labels)
-                # marginals at the span edges (where the tagger hesitates), not every token: speed
-                marks = [(j, lab) for j, lab in enumerate(labels) if lab != "O" and (j == 0 or labels[j - 1] != lab or j + 1 == len(labels) or labels[j + 1] != lab)]
-                prob = sum(role_tagger.marginal(lab, j) for j, lab in marks) / len(marks) if marks else 0.5
-                found.append((cue, spk, con, prob))
+        found = self._found_compiled(doc) if compiled else self._found_strings(doc)
         # content that runs into the next sentence stops before another attribution's cue there
         # ("X hinted that A. The ministry denied that B": A does not take in the second sentence)
         out: list[Prediction] = []
@@ -144,6 +135,61 @@ class AttributionModel:
             if p.speaker is not None:
                 prev = p.speaker
         return out
+
+
+    def _found_strings(self, doc: F.DocTokens) -> list[tuple[tuple[int, int], tuple[int, int] | None, tuple[int, int] | None, float]]:
+        cue_tagger, role_tagger = self._taggers()
+        F.base_features(doc, self.rates, self.rule_cues)
+        found = []
+        for si, xseq in enumerate(F.cue_sequences(doc)):
+            if not any(f[3] != "cl=0" or "rc" in f or "lx" in f for f in xseq):
+                continue  # no word that is ever a cue: the cue tagger would say O throughout
+            if self.cue_threshold is None:
+                cue_labels = cue_tagger.tag(xseq)
+            else:
+                cue_tagger.set(xseq)
+                cue_labels = F.threshold_cues([(cue_tagger.marginal("B", j), cue_tagger.marginal("I", j)) for j in range(len(xseq))], self.cue_threshold)
+            for cue in F.decode_cues(doc, si, cue_labels):
+                window = F.role_window(doc, cue)
+                labels = role_tagger.tag(F.role_features(doc, cue, window))
+                spk, con, marks = _roles(doc, cue, window, labels)
+                prob = sum(role_tagger.marginal(lab, j) for j, lab in marks) / len(marks) if marks else 0.5
+                found.append((cue, spk, con, prob))
+        return found
+
+    def _found_compiled(self, doc: F.DocTokens) -> list[tuple[tuple[int, int], tuple[int, int] | None, tuple[int, int] | None, float]]:
+        cue_scorer, role_scorer = self._scorers()
+        doc.in_quote = F.quote_state(doc)
+        E, candidate = cue_scorer.emissions(doc)
+        # a sentence with no word that is ever a cue: the cue tagger would say O throughout
+        sentences = [si for si, (a, b) in enumerate(doc.sent_bounds) if candidate[a:b].any()]
+        if self.cue_threshold is None:
+            cue_labels = cue_scorer.sentence_labels(doc, E, sentences)
+        else:
+            b_col, i_col = cue_scorer.w.col["B"], cue_scorer.w.col["I"]
+            cue_labels = {si: F.threshold_cues(m[:, [b_col, i_col]].tolist(), self.cue_threshold) for si, m in cue_scorer.sentence_marginals(doc, E, sentences).items()}
+        cues = [cue for si in sentences for cue in F.decode_cues(doc, si, cue_labels[si])]
+        if not cues:
+            return []
+        windows = [F.role_window(doc, cue) for cue in cues]
+        labels, marg, col = role_scorer.tag(doc, cues, windows)
+        found = []
+        for k, (cue, window) in enumerate(zip(cues, windows, strict=True)):
+            spk, con, marks = _roles(doc, cue, window, labels[k])
+            prob = float(sum(marg[k, j, col[lab]] for j, lab in marks) / len(marks)) if marks else 0.5
+            found.append((cue, spk, con, prob))
+        return found
+
+
+def _roles(doc, cue, window, labels):
+    """(speaker, content, the labelled tokens at span edges) from a cue window's role labels."""
+    # content stays in the cue's paragraph (the window may reach into the next one)
+    para = doc.sent_para[doc.sent[cue[0]]]
+    labels = [lab if doc.sent_para[doc.sent[window[0] + j]] == para or lab in ("O", "K") else "O" for j, lab in enumerate(labels)]
+    spk, con = F.decode_roles(window, labels)
+    # marginals at the span edges (where the tagger hesitates), not every token: speed
+    marks = [(j, lab) for j, lab in enumerate(labels) if lab != "O" and (j == 0 or labels[j - 1] != lab or j + 1 == len(labels) or labels[j + 1] != lab)]
+    return spk, con, marks
 
 
 def _without_full_stop(doc, toks: tuple[int, int] | None) -> tuple[int, int] | None:

@@ -72,6 +72,7 @@ class DocTokens:
     rule_con: list[int] = field(default_factory=list)
     _starts: list[int] = field(default_factory=list, repr=False)
     _neighbours: tuple | None = field(default=None, repr=False)
+    arrays: dict[str, Any] = field(default_factory=dict, repr=False)  # per-document arrays of the compiled scorer
 
     def token_range(self, span: Span) -> tuple[int, int]:
         """Tokens overlapping a character span: [first, last+1)."""
@@ -91,14 +92,15 @@ def tokenize(text: str) -> DocTokens:
     sent: list[int] = []
     bounds: list[tuple[int, int]] = []
     paras: list[int] = []
+    finditer = TOKEN_RE.finditer
     for para in paragraphs(text):
         for s in sentences(text, para):
-            first = len(spans)
-            for m in TOKEN_RE.finditer(text, s.start, s.end):
-                spans.append((m.start(), m.end()))
-                words.append(m.group().lower())
-                sent.append(len(bounds))
-            if len(spans) > first:
+            found = list(finditer(text, s.start, s.end))
+            if found:
+                first = len(spans)
+                spans += [m.span() for m in found]
+                words += [m.group().lower() for m in found]
+                sent += [len(bounds)] * len(found)
                 bounds.append((first, len(spans)))
                 paras.append(para.index)
     return DocTokens(text, spans, words, sent, bounds, paras)
@@ -137,28 +139,56 @@ def _cue_bucket(rate: float) -> str:
 
 _STATIC: dict[str, Any] = {"rates": None, "cache": {}}
 
+#: what a token gives its neighbour at each offset (the neighbour's "w-1=" is this token's word),
+#: and what a sentence edge gives in its place; shared by the feature strings and the compiled
+#: scorer (``claims.extraction.crf``), so the two cannot drift apart
+NEIGHBOUR_OFFSETS = (-1, 1, -2, 2)
+SENTENCE_EDGE = {
+    -1: ("w-1=<s>", "cl-1=s", "sh-1=s", "st-1=s"),
+    1: ("w+1=</s>", "cl+1=s", "sh+1=s", "st+1=s"),
+    -2: ("w-2=<s>",),
+    2: ("w+2=</s>",),
+}
+#: per-token flags: in a quotation, inside the rules' cue, speaker, content
+TOKEN_FLAGS = ("iq", "rc", "rs", "rn")
 
-def base_features(doc: DocTokens, cue_rates: dict[str, float], rule_cues: frozenset[str]) -> None:
-    """Per-token features that do not depend on a cue (computed once per document)."""
+
+def own_features(surface: str, w: str, cue_rates: dict[str, float], rule_cues: frozenset[str]) -> tuple[str, ...]:
+    """The features of a token that depend on its surface form alone."""
+    f = ["w=" + w, "s3=" + w[-3:], "sh=" + _shape(surface), "cl=" + _cue_bucket(cue_rates.get(w, 0.0)), "st=" + stem(w)]
+    if w in rule_cues:
+        f.append("lx")
+    if w in OPEN_QUOTES or w in CLOSE_QUOTES or w in STRAIGHT_QUOTES:
+        f.append("q")
+    if w in PRONOUNS:
+        f.append("pr")
+    return tuple(f)
+
+
+def neighbour_features(surface: str, w: str, cue_rates: dict[str, float], offset: int) -> tuple[str, ...]:
+    """The features a token at ``offset`` from another gives that token (its word; for the
+    adjacent ones also its cue bucket, shape and stem)."""
+    mark = ("-" if offset < 0 else "+") + str(abs(offset))
+    if abs(offset) == 2:
+        return ("w" + mark + "=" + w,)
+    return ("w" + mark + "=" + w, "cl" + mark + "=" + _cue_bucket(cue_rates.get(w, 0.0)), "sh" + mark + "=" + _shape(surface), "st" + mark + "=" + stem(w))
+
+
+def bigram_features(left: str, right: str) -> tuple[str, str]:
+    """(the right token's "b-=", the left token's "b+=") for two adjacent words (or an edge)."""
+    return "b-=" + left + "|" + right, "b+=" + left + "|" + right
+
+
+def position_features(k: int) -> tuple[str, ...]:
+    """Features of the token's position ``k`` in its sentence."""
+    pos = "pos=" + ("0" if k == 0 else "1" if k < 3 else "2" if k < 8 else "3")
+    return (pos, "first") if k == 0 else (pos,)
+
+
+def quote_state(doc: DocTokens) -> list[bool]:
+    """Whether each token lies inside a quotation (curly, guillemets or straight quotes)."""
     words = doc.words
-    n = len(words)
-    # the per-word part of the features is the same wherever the word occurs: memoised
-    if _STATIC.get("rates") is not cue_rates or len(_STATIC["cache"]) > 200_000:
-        _STATIC["rates"], _STATIC["cache"] = cue_rates, {}  # holds the dict: its id is not reused
-    cache = _STATIC["cache"]
-    text = doc.text
-    statics = []
-    for (s, e), w in zip(doc.spans, words, strict=True):
-        surface = text[s:e]
-        static = cache.get(surface)
-        if static is None:
-            static = ("w=" + w, "s3=" + w[-3:], "sh=" + _shape(surface), "cl=" + _cue_bucket(cue_rates.get(w, 0.0)), "st=" + stem(w), _shape(surface), stem(w))
-            cache[surface] = static
-        statics.append(static)
-    cl = [st[3][3:] for st in statics]
-    shapes = [st[5] for st in statics]
-    stems = [st[6] for st in statics]
-    in_quote = [False] * n
+    in_quote = [False] * len(words)
     for a, b in doc.sent_bounds:
         depth = 0
         straight = False
@@ -171,50 +201,52 @@ def base_features(doc: DocTokens, cue_rates: dict[str, float], rule_cues: frozen
             elif w == '"':
                 straight = not straight
             in_quote[i] = depth > 0 or straight
-    doc.in_quote = in_quote
-    base = []
+    return in_quote
+
+
+def token_flags(doc: DocTokens, i: int) -> list[str]:
+    f = []
+    if doc.in_quote[i]:
+        f.append("iq")
+    if doc.rule_cue and doc.rule_cue[i] >= 0:
+        f.append("rc")
+    if doc.rule_spk and doc.rule_spk[i] >= 0:
+        f.append("rs")
+    if doc.rule_con and doc.rule_con[i] >= 0:
+        f.append("rn")
+    return f
+
+
+def base_features(doc: DocTokens, cue_rates: dict[str, float], rule_cues: frozenset[str]) -> None:
+    """Per-token features that do not depend on a cue (computed once per document): ``doc.base``
+    (the role tagger's) and ``doc.cue_feats`` (the cue tagger's: base plus the sentence
+    neighbours, bigrams and position)."""
+    words = doc.words
+    # the per-word part of the features is the same wherever the word occurs: memoised
+    if _STATIC.get("rates") is not cue_rates or len(_STATIC["cache"]) > 200_000:
+        _STATIC["rates"], _STATIC["cache"] = cue_rates, {}  # holds the dict: its id is not reused
+    cache = _STATIC["cache"]
+    text = doc.text
+    statics = []
+    for (s, e), w in zip(doc.spans, words, strict=True):
+        surface = text[s:e]
+        static = cache.get(surface)
+        if static is None:
+            static = (own_features(surface, w, cue_rates, rule_cues), {off: neighbour_features(surface, w, cue_rates, off) for off in NEIGHBOUR_OFFSETS})
+            cache[surface] = static
+        statics.append(static)
+    doc.in_quote = quote_state(doc)
+    base = [list(statics[i][0]) + token_flags(doc, i) for i in range(len(words))]
     cue_feats = []
-    rc, rs, rn = doc.rule_cue or [-1] * n, doc.rule_spk or [-1] * n, doc.rule_con or [-1] * n
-    for i, w in enumerate(words):
-        f = list(statics[i][:5])
-        if w in rule_cues:
-            f.append("lx")
-        if in_quote[i]:
-            f.append("iq")
-        if w in OPEN_QUOTES or w in CLOSE_QUOTES or w in STRAIGHT_QUOTES:
-            f.append("q")
-        if w in PRONOUNS:
-            f.append("pr")
-        if rc[i] >= 0:
-            f.append("rc")
-        if rs[i] >= 0:
-            f.append("rs")
-        if rn[i] >= 0:
-            f.append("rn")
-        base.append(f)
     for i, w in enumerate(words):
         sa, sb = doc.sent_bounds[doc.sent[i]]
-        p1 = words[i - 1] if i > sa else "<s>"
-        n1 = words[i + 1] if i + 1 < sb else "</s>"
-        p2 = words[i - 2] if i - 1 > sa else "<s>"
-        n2 = words[i + 2] if i + 2 < sb else "</s>"
-        f = base[i] + [
-            "w-1=" + p1,
-            "w+1=" + n1,
-            "w-2=" + p2,
-            "w+2=" + n2,
-            "b-=" + p1 + "|" + w,
-            "b+=" + w + "|" + n1,
-            "cl-1=" + (cl[i - 1] if i > sa else "s"),
-            "cl+1=" + (cl[i + 1] if i + 1 < sb else "s"),
-            "sh-1=" + (shapes[i - 1] if i > sa else "s"),
-            "sh+1=" + (shapes[i + 1] if i + 1 < sb else "s"),
-            "st-1=" + (stems[i - 1] if i > sa else "s"),
-            "st+1=" + (stems[i + 1] if i + 1 < sb else "s"),
-            "pos=" + ("0" if i == sa else "1" if i - sa < 3 else "2" if i - sa < 8 else "3"),
-        ]
-        if i == sa:
-            f.append("first")
+        f = list(base[i])
+        for off in NEIGHBOUR_OFFSETS:
+            j = i + off
+            f.extend(statics[j][1][off] if sa <= j < sb else SENTENCE_EDGE[off])
+        f.append(bigram_features(words[i - 1] if i > sa else "<s>", w)[0])
+        f.append(bigram_features(w, words[i + 1] if i + 1 < sb else "</s>")[1])
+        f.extend(position_features(i - sa))
         cue_feats.append(f)
     doc.base = base
     doc.cue_feats = cue_feats
@@ -245,15 +277,35 @@ def _neighbours(doc: DocTokens) -> tuple[list[str], list[str], list[str], list[s
     if nb is None:
         words = doc.words
         n = len(words)
-        nb = doc._neighbours = (
-            ["w-1=" + words[i - 1] if i > 0 else "w-1=<w>" for i in range(n)],
-            ["w+1=" + words[i + 1] if i + 1 < n else "w+1=</w>" for i in range(n)],
-            ["w-2=" + words[i - 2] if i > 1 else "w-2=<w>" for i in range(n)],
-            ["w+2=" + words[i + 2] if i + 2 < n else "w+2=</w>" for i in range(n)],
+        nb = doc._neighbours = tuple(
+            ["w" + m + "=" + words[i + off] if 0 <= i + off < n else WINDOW_EDGE[off] for i in range(n)]
+            for off, m in ((-1, "-1"), (1, "+1"), (-2, "-2"), (2, "+2"))
         )
     return nb
 
 
+def side_word_feature(side: str, w: str) -> str:
+    """The word on its side of the cue (B before, C inside, A after)."""
+    return "pw=" + side + w
+
+
+def adjacent_feature(side: str, w: str) -> str:
+    """The word right before (B) or right after (A) the cue."""
+    return "adj=" + side + w
+
+
+def cue_word_feature(side: str, head: str) -> str:
+    """The cue's head word, seen from the token's side of the cue."""
+    return "cw=" + side + head
+
+
+def cue_head(doc: DocTokens, cue: tuple[int, int]) -> str:
+    a, b = cue
+    return doc.words[b - 1] if b - a <= 3 else doc.words[a]
+
+
+#: the role tagger's stand-in for a neighbour outside its window
+WINDOW_EDGE = {-1: "w-1=<w>", 1: "w+1=</w>", -2: "w-2=<w>", 2: "w+2=</w>"}
 _DIST = {d: "d=" + _dist(d) for d in range(-40, 41)}
 _SEP = {(p, k): "sep=" + p + (str(k) if k < 3 else "3") for p in "BCA" for k in range(4)}
 
@@ -262,8 +314,7 @@ def role_features(doc: DocTokens, cue: tuple[int, int], window: tuple[int, int])
     a, b = cue
     start, end = window
     words = doc.words
-    cue_word = words[a]
-    cue_head = words[b - 1] if b - a <= 3 else cue_word
+    head = cue_head(doc, cue)
     cue_sent = doc.sent[a]
     rule_k = next((doc.rule_cue[i] for i in range(a, b) if doc.rule_cue and doc.rule_cue[i] >= 0), -1)
     # is the cue inside a quotation? what quote state does each token have relative to it?
@@ -283,7 +334,7 @@ def role_features(doc: DocTokens, cue: tuple[int, int], window: tuple[int, int])
     prev1, next1, prev2, next2 = _neighbours(doc)
     in_quote, sent, base = doc.in_quote, doc.sent, doc.base
     rule_spk, rule_con = doc.rule_spk, doc.rule_con
-    cw = {p: "cw=" + p + cue_head for p in "BCA"}
+    cw = {p: cue_word_feature(p, head) for p in "BCA"}
     out = []
     for i in range(start, end):
         w = words[i]
@@ -296,7 +347,7 @@ def role_features(doc: DocTokens, cue: tuple[int, int], window: tuple[int, int])
         f = base[i] + [
             "p=" + p,
             _DIST[d] if -40 <= d <= 40 else "d=" + _dist(d),
-            "pw=" + p + w,
+            side_word_feature(p, w),
             cw[p],
         ]
         if sent[i] != cue_sent:
@@ -304,19 +355,19 @@ def role_features(doc: DocTokens, cue: tuple[int, int], window: tuple[int, int])
             f.append("nsq=1" if in_quote[i] else "nsq=0")
         if in_quote[i] != cue_q:
             f.append("qd")
-        f.append(prev1[i] if i > start else "w-1=<w>")
-        f.append(next1[i] if i + 1 < end else "w+1=</w>")
+        f.append(prev1[i] if i > start else WINDOW_EDGE[-1])
+        f.append(next1[i] if i + 1 < end else WINDOW_EDGE[1])
         if rule_k >= 0:
             if rule_spk[i] == rule_k:
                 f.append("RS")
             if rule_con[i] == rule_k:
                 f.append("RC")
         if i == a - 1 or i == b:
-            f.append("adj=" + p + w)
+            f.append(adjacent_feature(p, w))
         sep = seps[i - start]
         f.append(_SEP[p, sep if sep < 3 else 3])
-        f.append(prev2[i] if i - 2 >= start else "w-2=<w>")
-        f.append(next2[i] if i + 2 < end else "w+2=</w>")
+        f.append(prev2[i] if i - 2 >= start else WINDOW_EDGE[-2])
+        f.append(next2[i] if i + 2 < end else WINDOW_EDGE[2])
         out.append(f)
     return out
 
