@@ -135,3 +135,19 @@ def test_terms_of_reads_the_documents(session: Session, claim_factory, document_
     volcano, bridge = index_terms("volcano bridge")
     held = fulltext.terms_of(session, [claims[0].id, claims[5].id], {volcano, bridge, "nothing"})
     assert held == {claims[0].id: {volcano}, claims[5].id: {bridge}}
+
+
+def test_postgresql_takes_a_surely_frequent_term_from_analyze_without_counting(
+    session: Session, claim_factory, document_factory, monkeypatch
+):
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    _claims(claim_factory, document_factory)
+    harbour, volcano = index_terms("harbour volcano")
+    # As if ANALYZE had seen "harbour" in 40% of 10,000 claims and "volcano" in 1%.
+    monkeypatch.setattr(fulltext, "_lexeme_frequencies", lambda _s: {harbour: 0.4, volcano: 0.01})
+    monkeypatch.setattr(fulltext, "EXACT_STATS_DOCS", 0)
+    monkeypatch.setattr(fulltext, "FULL_POSTINGS_DF", 100)
+    df = fulltext._PostgreSQL.document_frequencies(session, [harbour, volcano, "nothing"], 10_000)
+    # harbour: estimate 4,000 >= 1.5 x the cap, not counted; volcano: estimate 100, counted (2).
+    assert df == {harbour: 4_000, volcano: 2}

@@ -21,7 +21,8 @@ on SQLite, a GIN-indexed generated tsvector column of the terms as lexemes on Po
 1. reads the corpus size and mean length without scanning (the FTS5 averages record; on
    PostgreSQL the planner's row estimate and a page sample, exact below ``EXACT_STATS_DOCS``),
 2. reads each query term's document frequency from the index (fts5vocab; on PostgreSQL a
-   count capped at ``FULL_POSTINGS_DF`` + 1, beyond it the ANALYZE estimate of the lexeme),
+   count capped at ``FULL_POSTINGS_DF`` + 1, beyond it the ANALYZE estimate of the lexeme; a
+   term estimated at ``SURELY_FREQUENT`` times the cap or more is not counted),
 3. asks the index for the claims holding any of the rarer terms (df ≤ ``FULL_POSTINGS_DF``;
    the rarest term when none is): all of them when their document frequencies add up to at
    most ``MAX_SCORED``, else the ``POOL_FACTOR`` × ``limit`` best by the engine's ranking
@@ -59,6 +60,10 @@ POOL_FACTOR = 10
 MAX_SCORED = 20_000
 #: PostgreSQL: below this many documents (planner estimate) the statistics are counted exactly.
 EXACT_STATS_DOCS = 50_000
+#: PostgreSQL, from ``EXACT_STATS_DOCS`` documents: a term whose ANALYZE estimate is at least this
+#: many times the cap is taken as frequent without counting (at the default statistics target
+#: ANALYZE samples 30,000 rows: an estimate 1.5 x the cap is many standard errors above it).
+SURELY_FREQUENT = 1.5
 #: The PostgreSQL generated column of the terms as lexemes, GIN-indexed (migration 0009).
 PG_TSV = "tsv"
 _stats_cache: dict[str, tuple[float, int, float, int]] = {}
@@ -257,14 +262,29 @@ class _PostgreSQL:
     @staticmethod
     def document_frequencies(session: Session, terms: list[str], n_docs: int) -> dict[str, int]:
         cap = FULL_POSTINGS_DF + 1
+        df: dict[str, int] = {}
+        counted = terms
+        if n_docs >= EXACT_STATS_DOCS:
+            # A term ANALYZE found in far more claims than the cap gets that estimate without a
+            # count (what the count would have led to: counting it visits ``cap`` heap rows).
+            freqs = _lexeme_frequencies(session)
+            counted = []
+            for term in terms:
+                estimate = round(freqs.get(term, 0.0) * n_docs)
+                if estimate >= SURELY_FREQUENT * cap:
+                    df[term] = estimate
+                else:
+                    counted.append(term)
+        if not counted:
+            return df
         rows = session.execute(
             text(f"SELECT t.term, (SELECT count(*) FROM (SELECT 1 FROM search_document "
                  f"WHERE {PG_TSV} @@ CAST(t.q AS tsquery) LIMIT :cap) s) "
                  "FROM unnest(CAST(:terms AS text[]), CAST(:queries AS text[])) AS t(term, q)"),
-            {"terms": terms, "queries": [_tsquery_lexeme(t) for t in terms], "cap": cap},
+            {"terms": counted, "queries": [_tsquery_lexeme(t) for t in counted], "cap": cap},
         ).all()
-        df = {term: int(n) for term, n in rows if n}
-        frequent = [t for t, n in df.items() if n >= cap]
+        df.update({term: int(n) for term, n in rows if n})
+        frequent = [t for t in counted if df.get(t, 0) >= cap]
         if frequent:  # beyond the cap: the ANALYZE estimate of the lexeme's frequency
             freqs = _lexeme_frequencies(session)
             for term in frequent:
