@@ -72,6 +72,20 @@ class Metrics:
             multiprocess_mode="mostrecent",  # read from the job table at each scrape, by whichever worker
         )
         self._queues: dict[str, Callable[[], int]] = {}
+        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+    def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
+        """Count one request and its latency (the labelled children are looked up once per
+        method, route and status: ``labels()`` costs more than the update)."""
+        key = (method, route, status)
+        children = self._children.get(key)
+        if children is None:
+            children = self._children[key] = (
+                self.requests.labels(method=method, route=route, status=str(status)),
+                self.latency.labels(method=method, route=route),
+            )
+        children[0].inc()
+        children[1].observe(seconds)
 
     def ask(self, found: bool) -> None:
         self.asks.labels(outcome="found" if found else "not_found").inc()
@@ -204,9 +218,7 @@ class Observed:
                 elapsed = time.perf_counter() - started
                 route = scope.get("path_template") or "unmatched"
                 method = scope.get("method", "")
-                metrics = self.app.state.metrics
-                metrics.requests.labels(method=method, route=route, status=str(status)).inc()
-                metrics.latency.labels(method=method, route=route).observe(elapsed)
+                self.app.state.metrics.observe_request(method, route, status, elapsed)
                 if not route.startswith(("/metrics", "/health", "/ready")):
                     log.info(
                         "request", method=method, route=route, path=scope.get("path"), status=status,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections import namedtuple
 
+from advanced_alchemy.types import GUID
 from sqlalchemy import Engine, and_, bindparam, literal_column, or_, select
 from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
 
@@ -288,6 +289,18 @@ _MEMBERS_Q = (
 _ALIASES_Q = select(_ALIAS.c.text).where(_ALIAS.c.source_id == bindparam("source_id")).order_by(_ALIAS.c.text)
 
 
+def _uuid_from_bytes(value) -> uuid.UUID:
+    return uuid.UUID(bytes=bytes(value))
+
+
+def _result_processor(type_, dialect):
+    """The column type's result processor; a UUID stored as 16 bytes (GUID on SQLite) is read
+    with ``uuid.UUID(bytes=...)`` directly (GUID's processor costs several times that)."""
+    if isinstance(type_, GUID) and type_.binary and dialect.name == "sqlite":
+        return _uuid_from_bytes
+    return type_._cached_result_processor(dialect, None)
+
+
 class _Statement:
     """A Core statement compiled once per dialect and run with the driver's cursor on the
     session's connection (same transaction): the SQLAlchemy execution path costs more than
@@ -303,7 +316,7 @@ class _Statement:
         binds = {name: bind.type._cached_bind_processor(dialect) for name, bind in compiled.binds.items()}
         columns = compiled._result_columns
         row = namedtuple("row", [c.keyname for c in columns])
-        results = [c.type._cached_result_processor(dialect, None) for c in columns]
+        results = [_result_processor(c.type, dialect) for c in columns]
         order = list(compiled.positiontup) if compiled.positional else None
         entry = (str(compiled), order, binds, row, results if any(results) else None)
         self._compiled[dialect.name] = entry
