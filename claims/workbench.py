@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from claims.extraction.pipeline import furniture_spans
 from claims.models import Claim, Document, RelayHop, Source
 from claims.services import ListParams
 from claims.vocabulary import ReviewStatus
@@ -77,6 +76,8 @@ def document_view(session: Session, document: Document) -> DocumentView:
             select(Claim).where(Claim.document_id == document.id).order_by(Claim.start_offset, Claim.end_offset)
         ).unique()
     )
+    from claims.extraction.pipeline import furniture_spans  # the extraction stack: loaded when first used
+
     furniture = furniture_spans(document.text, lang=document.lang)
     marks = [Mark(c.start_offset, c.end_offset, "claim", str(c.id), c.speaker.name) for c in claims]
     marks += [Mark(a, b, "furniture") for a, b in furniture]
