@@ -210,7 +210,9 @@ def group_member(member: Claim, lang: str | None = None) -> GroupMember:
 
 
 def provenance(session: Session, claim: Claim, lang: str | None = None) -> Provenance:
-    """With ``lang`` (an answer's language), every source carries its display name in it."""
+    """Every source carries its display name in ``lang`` (an answer's language), by default in
+    the claim's own language."""
+    lang = lang or claim.lang
     members = group_members(session, claim)
     return Provenance(
         claim=ClaimBrief.model_validate(claim),
@@ -338,8 +340,9 @@ def _claim_row(row, **extra) -> _Row:
 
 
 def trace(session: Session, claim_id: uuid.UUID, lang: str | None = None) -> Provenance:
-    """``provenance`` of a claim by id, read with Core statements (same output, tested); with
-    ``lang``, every source carries its display name in it (two more statements)."""
+    """``provenance`` of a claim by id, read with Core statements (same output, tested); every
+    source carries its display name in ``lang``, by default the claim's language (two more
+    statements)."""
     found = _CLAIM_S.rows(session, claim_id=claim_id)
     if not found:
         raise NotFound(f"claim {claim_id} does not exist")
@@ -387,16 +390,18 @@ def trace(session: Session, claim_id: uuid.UUID, lang: str | None = None) -> Pro
         group=[group_member(m) for m in members],
         drift=hop_drift(claim) + group_drift(claim, members),
     )
-    return name_sources(session, found, lang) if lang else found
+    return name_sources(session, found, lang or claim.lang)
 
 
 def name_sources(session: Session, found: Provenance, lang: str) -> Provenance:
-    """Set every source's ``display_name`` in ``lang`` (the one rule, ``claims.names``), reading
-    the sources and their aliases in one go."""
+    """Set every source's ``display_name`` in ``lang`` (the one rule, ``claims.names``): the
+    references already carry each source's record name, so only their aliases are read, in one
+    statement."""
     refs = [h.source for h in found.chain] + [g.speaker for g in found.group if g.speaker] + [found.origin]
-    ids = {r.id for r in refs}
-    rows = {s.id: s for s in session.scalars(select(Source).where(Source.id.in_(ids)).options(selectinload(Source.aliases)))}
+    aliases: dict[uuid.UUID, list[_Row]] = {r.id: [] for r in refs}
+    query = select(_ALIAS.c.source_id, _ALIAS.c.text, _ALIAS.c.lang, _ALIAS.c.note).where(_ALIAS.c.source_id.in_(list(aliases)))
+    for row in session.execute(query):
+        aliases[row.source_id].append(_Row(text=row.text, lang=row.lang, note=row.note))
     for ref in refs:
-        if ref.id in rows:
-            ref.display_name = display_name(rows[ref.id], lang)
+        ref.display_name = display_name(_Row(name=ref.name, aliases=aliases[ref.id]), lang)
     return found

@@ -102,7 +102,7 @@ class ClaimController(Controller):
         if_none_match: IfNoneMatch = None,
         lang: Annotated[str | None, QueryParameter(
             min_length=2, max_length=2, pattern=r"^[a-z]{2}$",
-            description="Name every source for a reader of this language (`display_name`, e.g. ar); without it display_name is null",
+            description="Name every source for a reader of this language (`display_name`, e.g. ar); by default the claim's language",
         )] = None,
     ) -> Response[Provenance]:
         # The hottest read: its session lives and ends in the handler's thread (a read needs no
