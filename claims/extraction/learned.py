@@ -67,6 +67,9 @@ class AttributionModel:
         # cue decoding: a token is a cue where P(B) + P(I) reaches the manifest's threshold (chosen
         # on dev: it trades the tagger's surplus precision for recall), else the Viterbi path
         self.cue_threshold: float | None = self.manifest.get("cue_threshold")
+        # a cue whose role labels give no content takes the run of tokens around the likeliest
+        # content token whose P(BC) + P(IC) reaches this (chosen on dev); None: no content
+        self.content_threshold: float | None = self.manifest.get("content_threshold")
         self._files = (str(path / CUE_FILE), str(path / ROLE_FILE))
         self._local = threading.local()
         self._pycrfsuite = pycrfsuite
@@ -153,6 +156,8 @@ class AttributionModel:
                 window = F.role_window(doc, cue)
                 labels = role_tagger.tag(F.role_features(doc, cue, window))
                 spk, con, marks = _roles(doc, cue, window, labels)
+                if con is None and self.content_threshold is not None:
+                    con = _content_from_marginals(doc, cue, window, labels, [role_tagger.marginal("BC", j) + role_tagger.marginal("IC", j) for j in range(len(labels))], self.content_threshold)
                 prob = sum(role_tagger.marginal(lab, j) for j, lab in marks) / len(marks) if marks else 0.5
                 found.append((cue, spk, con, prob))
         return found
@@ -176,9 +181,28 @@ class AttributionModel:
         found = []
         for k, (cue, window) in enumerate(zip(cues, windows, strict=True)):
             spk, con, marks = _roles(doc, cue, window, labels[k])
+            if con is None and self.content_threshold is not None:
+                con = _content_from_marginals(doc, cue, window, labels[k], (marg[k, :, col["BC"]] + marg[k, :, col["IC"]]).tolist(), self.content_threshold)
             prob = float(sum(marg[k, j, col[lab]] for j, lab in marks) / len(marks)) if marks else 0.5
             found.append((cue, spk, con, prob))
         return found
+
+
+def _content_from_marginals(doc, cue, window, labels, p_content: list[float], threshold: float) -> tuple[int, int] | None:
+    """Content for a cue the Viterbi path gave none: the likeliest content token of the cue's
+    paragraph (not the cue or its speaker) and its neighbours while P(content) >= threshold."""
+    para = doc.sent_para[doc.sent[cue[0]]]
+    start = window[0]
+    ok = [lab == "O" and doc.sent_para[doc.sent[start + j]] == para for j, lab in enumerate(labels)]
+    best = max((j for j in range(len(labels)) if ok[j]), key=lambda j: p_content[j], default=None)
+    if best is None or p_content[best] < threshold:
+        return None
+    a = b = best
+    while a > 0 and ok[a - 1] and p_content[a - 1] >= threshold:
+        a -= 1
+    while b + 1 < len(labels) and ok[b + 1] and p_content[b + 1] >= threshold:
+        b += 1
+    return start + a, start + b + 1
 
 
 def _roles(doc, cue, window, labels):
