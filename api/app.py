@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             "db_session": Provide(provide_session),
             "pagination": Provide(provide_pagination, sync_to_thread=False),
         },
-        guards=[api_key_guard, openapi.known_query_guard],
+        guards=[_request_guard],
         exception_handlers=EXCEPTION_HANDLERS,
         state=State(
             {
@@ -78,6 +78,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     observability.install(app, settings)
     metrics_of(app).track_queue("jobs", lambda: _queued_jobs(read_sessions))
     return app
+
+
+async def _request_guard(connection, handler) -> None:
+    """The app's guards as one (Litestar copies the handler for every guard it calls): the key,
+    rate limit and scope, then the declared query parameters."""
+    await api_key_guard(connection, handler)
+    await openapi.known_query_guard(connection, handler)
 
 
 def _queued_jobs(sessions) -> int:

@@ -12,7 +12,7 @@ from claims import provenance as provenance_module
 from claims.db import session_factory
 from claims.errors import NotFound
 from claims.models import Claim
-from claims.provenance import load_claim, provenance, trace
+from claims.provenance import load_claim, provenance, trace, trace_read
 from claims.services import ClaimService
 
 
@@ -28,6 +28,7 @@ def test_trace_equals_provenance_for_every_seeded_claim(seeded_readonly):
             assert trace(s, claim_id).model_dump() == expected
         with sessions() as s:
             assert provenance(s, load_claim(s, claim_id)).model_dump() == expected
+        assert trace_read(seeded_readonly, claim_id).model_dump() == expected
 
 
 def test_trace_runs_a_fixed_number_of_statements(seeded_readonly, monkeypatch):
@@ -58,3 +59,22 @@ def test_trace_runs_a_fixed_number_of_statements(seeded_readonly, monkeypatch):
 def test_trace_of_a_missing_claim_is_not_found(seeded_readonly):
     with session_factory(seeded_readonly)() as s, pytest.raises(NotFound):
         trace(s, uuid.uuid4())
+    with pytest.raises(NotFound):
+        trace_read(seeded_readonly, uuid.uuid4())
+
+
+def test_trace_read_returns_its_connection_to_the_pool_with_no_transaction_open(seeded_readonly):
+    with session_factory(seeded_readonly)() as s:
+        claim_id = s.scalars(select(Claim.id).limit(1)).one()
+    for _ in range(3):
+        trace_read(seeded_readonly, claim_id)
+    with pytest.raises(NotFound):
+        trace_read(seeded_readonly, uuid.uuid4())
+    raw = seeded_readonly.raw_connection()
+    try:
+        if seeded_readonly.dialect.name == "sqlite":
+            assert not raw.driver_connection.in_transaction
+        else:
+            assert raw.driver_connection.info.transaction_status == 0  # IDLE
+    finally:
+        raw.close()

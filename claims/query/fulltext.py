@@ -121,20 +121,24 @@ def search(session: Session, query: str, *, limit: int = 50) -> SearchResult:
         else:
             rows = engine.matching_any(session, rare, idf, max(limit * POOL_FACTOR, 100))
     wanted = set(qterms)
-    hits = []
-    for claim_id, terms in rows:
+    # The pool's rows are scored as they come from the driver (ids still raw: only the ``limit``
+    # kept become UUIDs; a raw id orders as its UUID does, 16 big-endian bytes or the UUID).
+    scored: list[tuple[float, object, set[str]]] = []
+    k1_plus_1, norm_a, norm_b = K1 + 1, K1 * (1 - B), K1 * B / avgdl
+    for raw_id, terms in rows:
         words = terms.split()
         held = wanted.intersection(words)
         if not held:
             continue
-        length_norm = K1 * (1 - B + B * len(words) / avgdl)
+        length_norm = norm_a + norm_b * len(words)
         score = 0.0
         for t in held:
             tf = words.count(t)
-            score += idf[t] * tf * (K1 + 1) / (tf + length_norm)
-        hits.append(Hit(claim_id, score, held))
-    hits.sort(key=lambda h: (-h.score, h.claim_id))
-    return SearchResult(qterms, idf, hits[:limit])
+            score += idf[t] * tf * k1_plus_1 / (tf + length_norm)
+        scored.append((-score, raw_id, held))
+    scored.sort()  # by score, then id (ids are unique: the sets are never compared)
+    to_uuid = _uuid_of(session)
+    return SearchResult(qterms, idf, [Hit(to_uuid(raw_id), -neg, held) for neg, raw_id, held in scored[:limit]])
 
 
 def matching_all(session: Session, query: str, *, limit: int = 1000) -> list[uuid.UUID]:
@@ -223,7 +227,7 @@ class _SQLite:
             "WHERE search_fts MATCH :match ORDER BY search_fts.rank LIMIT :limit",
             {"match": match, "limit": limit},
         )
-        return [cid for cid, _ in rows]
+        return [_uuid_of(session)(cid) for cid, _ in rows]
 
 
 class _PostgreSQL:
@@ -287,7 +291,7 @@ class _PostgreSQL:
             f"SELECT claim_id, terms FROM search_document WHERE {PG_TSV} @@ CAST(:q AS tsquery) LIMIT :limit",
             {"q": " & ".join(_tsquery_lexeme(t) for t in terms), "limit": limit},
         )
-        return [cid for cid, _ in rows]
+        return [_uuid_of(session)(cid) for cid, _ in rows]
 
 
 def _lexeme_frequencies(session: Session) -> dict[str, float]:
@@ -307,13 +311,26 @@ def _lexeme_frequencies(session: Session) -> dict[str, float]:
     return freqs
 
 
-def _claim_rows(session: Session, sql: str, params: dict) -> list[tuple[uuid.UUID, str]]:
-    """(claim id, terms) of a hand-written query. The ids are converted here, not by the column
-    type (GUID's result processing costs more than the rest of reading a pool of rows)."""
-    rows = session.execute(text(sql), params).tuples()
-    if session.get_bind().dialect.name == "sqlite":  # GUID is stored as its 16 bytes
-        return [(uuid.UUID(bytes=bytes(cid)), terms) for cid, terms in rows]
-    return [(cid if isinstance(cid, uuid.UUID) else uuid.UUID(str(cid)), terms) for cid, terms in rows]
+def _claim_rows(session: Session, sql: str, params: dict) -> list[tuple[object, str]]:
+    """(raw claim id, terms) of a hand-written query, read on the driver's cursor in the
+    session's transaction (a pool is thousands of rows: SQLAlchemy's row objects and GUID's
+    result processing cost more than the query). ``_uuid_of`` converts an id."""
+    connection = session.connection()
+    compiled = text(sql).compile(dialect=connection.dialect)
+    values = {name: params[name] for name in compiled.binds}
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(str(compiled), [values[n] for n in compiled.positiontup] if compiled.positional else values)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def _uuid_of(session: Session):
+    """The UUID of a raw id from ``_claim_rows`` (SQLite stores GUID as its 16 bytes)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return lambda raw: uuid.UUID(bytes=bytes(raw))
+    return lambda raw: raw if isinstance(raw, uuid.UUID) else uuid.UUID(str(raw))
 
 
 def _engine(session: Session):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from claims.entities import PLACES
 from claims.query import languages, registry
@@ -77,35 +76,29 @@ def _gazetteer_place(words: list[str]) -> Place | None:
     return None
 
 
-@lru_cache(maxsize=8)
-def _folded(words: frozenset[str]) -> frozenset[str]:
-    return frozenset(fold(w) for w in words)
-
-
 def question_places(proposition: str, lang: str) -> tuple[Place, ...]:
-    """Places the proposition names, by its language's data (``languages/<code>.py``): after a
+    """Places the proposition names, by its language's data (``languages/<code>.yaml``): after a
     locative ("in", "to", "في", "إلى"; an article skipped), a gazetteer entity or, in a cased
     script, a run of capitalised words that is not a time ("in El Fasher", not "in March"); and
     the name after a place noun anywhere ("حقل الشرارة")."""
     language = languages.get(lang)
     tokens = _TOKEN.findall(proposition)
     folded = [fold(t) for t in tokens]
-    place_nouns, locatives, articles = (_folded(w) for w in (language.PLACE_NOUNS, language.LOCATIVES, language.ARTICLES))
     out: list[Place] = []
     for i, word in enumerate(folded):
-        if word in place_nouns and i + 1 < len(tokens) and not is_stopword(folded[i + 1]):
+        if word in language.place_nouns and i + 1 < len(tokens) and not is_stopword(folded[i + 1]):
             name = tokens[i + 1]
             found = PLACES.mentions(name)
             out.append(Place(name, found[0] if found else None))
             continue
-        if word not in locatives:
+        if word not in language.locatives:
             continue
         j = i + 1
-        while j < len(tokens) and folded[j] in articles:
+        while j < len(tokens) and folded[j] in language.articles:
             j += 1
         following = tokens[j : j + _PLACE_WORDS]
         place = _gazetteer_place(following)
-        if place is None and language.CASED:
+        if place is None and language.cased:
             run = []
             for t in following:
                 if not t[:1].isupper():
@@ -113,7 +106,7 @@ def question_places(proposition: str, lang: str) -> tuple[Place, ...]:
                 run.append(_POSSESSIVE_END.sub("", t))
                 if _POSSESSIVE_END.search(t):
                     break
-            if run and fold(run[0]) not in _folded(language.NOT_PLACES):
+            if run and fold(run[0]) not in language.not_places:
                 place = Place(" ".join(run))
         if place is not None and place not in out:
             out.append(place)
@@ -126,7 +119,7 @@ def parse_question(question: str) -> ParsedQuestion:
     lang = detect_lang(q)
     language = languages.get(lang)
     original = q.rstrip("?؟.! ").strip()
-    if language.FOLD_QUESTION:
+    if language.fold_question:
         subject, offsets = fold_with_offsets(original)
     else:
         subject, offsets = original, list(range(len(original) + 1))
@@ -142,16 +135,16 @@ def parse_question(question: str) -> ParsedQuestion:
             break
     proposition = proposition.strip().strip("?؟.!").strip()
     speaker = speaker.strip().strip("?؟.!").strip() if speaker else None
-    hedged = language.HEDGES.search(fold(proposition) if language.FOLD_QUESTION else proposition)
+    hedged = language.hedges.search(fold(proposition) if language.fold_question else proposition)
     return ParsedQuestion(
         text=q,
         lang=lang,
         intent=intent,
         proposition=proposition if (proposition or speaker) else original,
-        modality=Modality.HINTED if language.HINT_VERB.search(subject) else Modality.HEDGED if hedged else Modality.ASSERTED,
+        modality=Modality.HINTED if language.hint_verb.search(subject) else Modality.HEDGED if hedged else Modality.ASSERTED,
         speaker=speaker or None,
-        yes_no=bool(language.YES_NO.search(subject)) and intent in YES_NO_INTENTS,
-        asks_denial=bool(language.DENIAL.search(subject)),
+        yes_no=bool(language.yes_no.search(subject)) and intent in YES_NO_INTENTS,
+        asks_denial=bool(language.denial.search(subject)),
         places=question_places(proposition, lang),
     )
 
