@@ -211,7 +211,9 @@ def group_member(member: Claim, lang: str | None = None) -> GroupMember:
 
 
 def provenance(session: Session, claim: Claim, lang: str | None = None) -> Provenance:
-    """With ``lang`` (an answer's language), every source carries its display name in it."""
+    """Every source carries its display name in ``lang`` (an answer's language), by default in
+    the claim's own language."""
+    lang = lang or claim.lang
     members = group_members(session, claim)
     return Provenance(
         claim=ClaimBrief.model_validate(claim),
@@ -287,6 +289,19 @@ _MEMBERS_Q = (
     .order_by(_CLAIM.c.created_at)
 )
 _ALIASES_Q = select(_ALIAS.c.text).where(_ALIAS.c.source_id == bindparam("source_id")).order_by(_ALIAS.c.text)
+#: The aliases (with language and note) of every source a provenance names: the hops of the claim
+#: and of its group's members, and their speakers (one statement, for ``display_name``).
+_TELLINGS = or_(_CLAIM.c.id == bindparam("claim_id"), _CLAIM.c.group_id == bindparam("group_id"))
+_NAMES_Q = (
+    select(_ALIAS.c.source_id, _ALIAS.c.text, _ALIAS.c.lang, _ALIAS.c.note)
+    .where(
+        or_(
+            _ALIAS.c.source_id.in_(select(_HOP.c.source_id).where(_HOP.c.claim_id.in_(select(_CLAIM.c.id).where(_TELLINGS)))),
+            _ALIAS.c.source_id.in_(select(_CLAIM.c.speaker_id).where(_TELLINGS)),
+        )
+    )
+    .order_by(_ALIAS.c.source_id, _ALIAS.c.text)
+)
 
 
 def _uuid_from_bytes(value) -> uuid.UUID:
@@ -342,7 +357,9 @@ class _Statement:
                 for r in fetched]
 
 
-_CLAIM_S, _HOPS_S, _MEMBERS_S, _ALIASES_S = (_Statement(q) for q in (_CLAIM_Q, _HOPS_Q, _MEMBERS_Q, _ALIASES_Q))
+_CLAIM_S, _HOPS_S, _MEMBERS_S, _ALIASES_S, _NAMES_S = (
+    _Statement(q) for q in (_CLAIM_Q, _HOPS_Q, _MEMBERS_Q, _ALIASES_Q, _NAMES_Q)
+)
 
 
 def _claim_row(row, **extra) -> _Row:
@@ -354,13 +371,12 @@ def _claim_row(row, **extra) -> _Row:
 
 
 def trace(session: Session, claim_id: uuid.UUID, lang: str | None = None) -> Provenance:
-    """``provenance`` of a claim by id, read with Core statements (same output, tested); with
-    ``lang``, every source carries its display name in it (two more statements)."""
-    found = _trace(lambda statement, **params: statement.rows(session, **params), claim_id)
-    return name_sources(session, found, lang) if lang else found
+    """``provenance`` of a claim by id, read with Core statements (same output, tested): every
+    source carries its display name in ``lang``, by default the claim's language."""
+    return _trace(lambda statement, **params: statement.rows(session, **params), claim_id, lang)
 
 
-def trace_read(engine: Engine, claim_id: uuid.UUID) -> Provenance:
+def trace_read(engine: Engine, claim_id: uuid.UUID, lang: str | None = None) -> Provenance:
     """``trace`` without a session: the statements run in one read transaction on a connection
     checked out of the engine's pool (the server's hottest read; a session's begin, identity map
     and close cost more than SQLite takes to answer). Same output as ``trace`` (tested)."""
@@ -369,12 +385,12 @@ def trace_read(engine: Engine, claim_id: uuid.UUID) -> Provenance:
     try:
         if dialect.name == "sqlite":  # the driver is in autocommit mode (claims.db): one snapshot
             connection.driver_connection.execute("BEGIN")
-        return _trace(lambda statement, **params: statement.rows_on(connection, dialect, **params), claim_id)
+        return _trace(lambda statement, **params: statement.rows_on(connection, dialect, **params), claim_id, lang)
     finally:
         connection.close()  # back to the pool, which rolls the read transaction back
 
 
-def _trace(run, claim_id: uuid.UUID) -> Provenance:
+def _trace(run, claim_id: uuid.UUID, lang: str | None = None) -> Provenance:
     found = run(_CLAIM_S, claim_id=claim_id)
     if not found:
         raise NotFound(f"claim {claim_id} does not exist")
@@ -422,16 +438,16 @@ def _trace(run, claim_id: uuid.UUID) -> Provenance:
         group=[group_member(m) for m in members],
         drift=hop_drift(claim) + group_drift(claim, members),
     )
-    return found
+    aliases: dict[uuid.UUID, list[_Row]] = {}
+    for a in run(_NAMES_S, claim_id=claim_id, group_id=row.group_id):
+        aliases.setdefault(a.source_id, []).append(_Row(text=a.text, lang=a.lang, note=a.note))
+    return name_sources(found, aliases, lang or claim.lang)
 
 
-def name_sources(session: Session, found: Provenance, lang: str) -> Provenance:
-    """Set every source's ``display_name`` in ``lang`` (the one rule, ``claims.names``), reading
-    the sources and their aliases in one go."""
+def name_sources(found: Provenance, aliases: dict[uuid.UUID, list], lang: str) -> Provenance:
+    """Set every source's ``display_name`` in ``lang`` (the one rule, ``claims.names``) from its
+    record name (on the reference) and its aliases (``aliases``: source id → alias rows)."""
     refs = [h.source for h in found.chain] + [g.speaker for g in found.group if g.speaker] + [found.origin]
-    ids = {r.id for r in refs}
-    rows = {s.id: s for s in session.scalars(select(Source).where(Source.id.in_(ids)).options(selectinload(Source.aliases)))}
     for ref in refs:
-        if ref.id in rows:
-            ref.display_name = display_name(rows[ref.id], lang)
+        ref.display_name = display_name(_Row(name=ref.name, aliases=aliases.get(ref.id, [])), lang)
     return found

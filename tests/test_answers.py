@@ -353,7 +353,7 @@ def test_web_ask_page_shows_the_verdict_and_names_sources_in_the_interface_langu
         assert "Unidentified publisher of" not in en and 'id="verdict"' not in en
 
 
-def test_provenance_names_sources_for_a_language_when_asked(session: Session, world: World, client):
+def test_provenance_names_sources_for_the_asked_language_or_the_claims(session: Session, world: World, client):
     from claims.provenance import provenance, trace
 
     traced, built = trace(session, world.talks.id, "ar"), provenance(session, world.talks, "ar")
@@ -364,7 +364,11 @@ def test_provenance_names_sources_for_a_language_when_asked(session: Session, wo
     assert [h["source"]["display_name"] for h in ar["chain"]] == ["وزارة الخارجية السودانية", "ناشر لم يُذكر اسمه"]
     assert ar["origin"]["display_name"] == "وزارة الخارجية السودانية"
     plain = client.get(f"/api/v1/claims/{world.talks.id}/provenance").json()
-    assert plain["chain"][0]["source"]["display_name"] is None and plain["chain"][0]["source"]["name"] == "Sudanese Ministry of Foreign Affairs"
+    # without ?lang, sources are named for a reader of the claim's language (Arabic here)
+    assert [h["source"]["display_name"] for h in plain["chain"]] == ["وزارة الخارجية السودانية", "ناشر لم يُذكر اسمه"]
+    assert plain["chain"][0]["source"]["name"] == "Sudanese Ministry of Foreign Affairs"
+    en = client.get(f"/api/v1/claims/{world.talks.id}/provenance", params={"lang": "en"}).json()
+    assert en["chain"][0]["source"]["display_name"] == "Sudanese Ministry of Foreign Affairs"
     assert client.get(f"/api/v1/claims/{world.talks.id}/provenance", params={"lang": "arabic"}).status_code == 422
 
 

@@ -53,7 +53,7 @@ def test_trace_runs_a_fixed_number_of_statements(seeded_readonly, monkeypatch):
             trace(s, grouped)
     finally:
         event.remove(seeded_readonly, "before_cursor_execute", count)
-    assert len(statements) <= 5  # BEGIN on SQLite, claim, members, hops, origin aliases
+    assert len(statements) <= 6  # BEGIN on SQLite, claim, members, hops, origin aliases, display-name aliases
 
 
 def test_trace_of_a_missing_claim_is_not_found(seeded_readonly):

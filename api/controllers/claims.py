@@ -12,7 +12,7 @@ from api.caching import IfNoneMatch, conditional
 from api.dependencies import LangFilter, PublishedAfter, PublishedBefore, page, text_filter, timestamp
 from api.errors import problem
 from claims.history import claim_history as history_of
-from claims.provenance import trace, trace_read
+from claims.provenance import trace_read
 from claims.review import review_claim, review_hop
 from claims.schemas import (
     ClaimIn,
@@ -102,18 +102,12 @@ class ClaimController(Controller):
         if_none_match: IfNoneMatch = None,
         lang: Annotated[str | None, QueryParameter(
             min_length=2, max_length=2, pattern=r"^[a-z]{2}$",
-            description="Name every source for a reader of this language (`display_name`, e.g. ar); without it display_name is null",
+            description="Name every source for a reader of this language (`display_name`, e.g. ar); by default the claim's language",
         )] = None,
     ) -> Response[Provenance]:
-        # The hottest read: without ``lang`` it runs on a pooled driver connection in the handler's
-        # thread (no session: its begin, identity map and close cost more than the statements);
-        # with it, in a session that lives and ends here (the db_session dependency would cost two
-        # more thread hand-offs per request).
-        if lang is None:
-            return conditional.respond(request, trace_read(request.app.state.engine, claim_id))
-        with request.app.state.session_factory() as session:
-            provenance = trace(session, claim_id, lang)
-        return conditional.respond(request, provenance)
+        # The hottest read: it runs on a pooled driver connection in the handler's thread (no
+        # session: its begin, identity map and close cost more than the statements).
+        return conditional.respond(request, trace_read(request.app.state.engine, claim_id, lang))
 
     @post("/{claim_id:uuid}/review", summary="Review a claim: status, note, optional corrections", status_code=200,
           sync_to_thread=True, opt={"scope": "review"})

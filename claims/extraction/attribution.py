@@ -36,6 +36,7 @@ _NAME_LINKS_EN = frozenset(["al", "el", "bin", "ibn", "de", "van", "von", "abu",
 _EN_NEGATION = frozenset(["not", "never", "didn't", "doesn't", "don't", "won't", "wouldn't", "hasn't", "haven't", "declined", "refused", "wouldn't", "cannot", "can't", "couldn't", "n't"])
 #: Discourse markers built on a cue verb: "That said, ...", "Needless to say, ...".
 _EN_DISCOURSE = frozenset(["that said", "having said", "needless to", "so to", "strange to", "truth be", "suffice to"])
+_EN_DISCOURSE_SECOND = frozenset(p.split()[1] for p in _EN_DISCOURSE)  # a cheap test before the pair's
 _EN_CLAUSE_BREAK = frozenset(["that", "and", "but", "while", "because", "as", "when", "after", "before", "if", "although", "though"])
 _AR_CONTENT_Q = re.compile(r"[\"“«]")
 _AR_ANNOUNCE = frozenset({"اعلان", "باعلان", "واعلان", "لاعلان"})
@@ -66,11 +67,11 @@ class Token:
 
     @property
     def comma_after(self) -> bool:
-        return bool(re.search(r"[,،]\W*$", self.raw))
+        return _COMMA_AFTER.search(self.raw) is not None
 
     @property
     def ends_sentence(self) -> bool:
-        return bool(re.search(r"[.!?؟]\W*$", self.raw))
+        return _ENDS_SENTENCE.search(self.raw) is not None
 
     @property
     def quote_before(self) -> bool:
@@ -78,7 +79,12 @@ class Token:
 
     @property
     def quote_after(self) -> bool:
-        return bool(re.search(r"(?:[\"”»]|'')\W*$", self.raw))
+        return _QUOTE_AFTER.search(self.raw) is not None
+
+
+_COMMA_AFTER = re.compile(r"[,،]\W*$")
+_ENDS_SENTENCE = re.compile(r"[.!?؟]\W*$")
+_QUOTE_AFTER = re.compile(r"(?:[\"”»]|'')\W*$")
 
 
 @dataclass
@@ -151,6 +157,8 @@ class SentenceAttributor:
         self.fmap = fmap
         self.lex = lex
         self.reg = registry
+        # first words of the two-word cue verbs ("pointed out"): a cheap test before the pair's
+        self._two_word_first = frozenset(k.split()[0] for k in lex.cue_verbs if len(k.split()) == 2)
 
     def orig(self, fs: int, fe: int) -> Span:
         return self.fmap[fs], self.fmap[fe - 1] + 1
@@ -525,9 +533,10 @@ class SentenceAttributor:
         lex = self.lex
         frames: list[Frame] = []
         i = 0
+        openers = self._acc_at.keys() | self._rep_at.keys()  # where an "according to"/"reportedly" frame can start
         while i < len(toks):
             t = toks[i]
-            acc = self._according(toks, i, s, e)
+            acc = self._according(toks, i, s, e) if t.cs in openers else None
             if acc:
                 frames.append(acc[0])
                 i = max(acc[1], i + 1)
@@ -834,9 +843,11 @@ class SentenceAttributor:
         frames: list[Frame] = []
         i = 0
         used_until = -1
+        openers = self._acc_at.keys() | self._rep_at.keys()  # where an "according to"/"reportedly" frame can start
+        two_first = self._two_word_first
         while i < len(toks):
             t = toks[i]
-            acc = self._according(toks, i, s, e)
+            acc = self._according(toks, i, s, e) if t.cs in openers else None
             if acc:
                 frames.append(acc[0])
                 used_until = acc[1]
@@ -870,12 +881,12 @@ class SentenceAttributor:
                         i += 1
                         continue
             core = t.core
-            if (i > 0 and f"{toks[i - 1].core} {core}" in _EN_DISCOURSE and (i == 1 or toks[i - 2].comma_after)) or (
-                i > 1 and f"{toks[i - 2].core} {toks[i - 1].core}" in _EN_DISCOURSE and (i == 2 or toks[i - 3].comma_after)
+            if (i > 0 and core in _EN_DISCOURSE_SECOND and f"{toks[i - 1].core} {core}" in _EN_DISCOURSE and (i == 1 or toks[i - 2].comma_after)) or (
+                i > 1 and toks[i - 1].core in _EN_DISCOURSE_SECOND and f"{toks[i - 2].core} {toks[i - 1].core}" in _EN_DISCOURSE and (i == 2 or toks[i - 3].comma_after)
             ):
                 i += 1  # "That said, ...", "Needless to say, ...": a discourse marker, not a cue
                 continue
-            two = f"{core} {toks[i + 1].core}" if i + 1 < len(toks) else None
+            two = f"{core} {toks[i + 1].core}" if i + 1 < len(toks) and core in two_first else None
             form = two if two in lex.cue_verbs else core if core in lex.cue_verbs else None
             if form and i > 0 and self.surface(t.cs, t.ce)[:1].isupper():
                 form = None  # "the United States", "Post Reports": a name, not a verb

@@ -59,6 +59,8 @@ class SurfaceTable:
         self._reset()
 
     def _reset(self) -> None:
+        self.generation = getattr(self, "generation", -1) + 1  # row numbers change with it
+        self.words: list[str] = []  # the lower-cased word of each row
         self.rows: dict[str, int] = {}
         self.M = np.zeros((1024, self.n_slots, len(self.weights.labels)))
         self.flag = np.zeros(1024, dtype=bool)
@@ -72,6 +74,7 @@ class SurfaceTable:
         for j, attrs in enumerate(groups):
             self.M[k, j] = self.weights.vec(attrs)
         self.flag[k] = flag
+        self.words.append(surface.lower())
         self.rows[surface] = k
         return k
 
@@ -169,7 +172,10 @@ class CueScorer:
         self.edge = {off: self.w.vec(F.SENTENCE_EDGE[off]) for off in F.NEIGHBOUR_OFFSETS}
         self.position = np.array([self.w.vec(F.position_features(k)) for k in (0, 1, 3, 8)])
         self.flags = {f: self.w.W[self.w.row(f)] for f in F.TOKEN_FLAGS}
-        self.bigrams: dict[tuple[str, str], tuple[int, int]] = {}
+        # bigram features by the pair of surface rows (sorted keys, their "b-" and "b+" weight rows)
+        self._pair_keys = np.empty(0, dtype=np.int64)
+        self._pair_rows = np.empty((0, 2), dtype=np.intp)
+        self._pair_generation = self.table.generation
 
     def _slots(self, surface: str, w: str):
         own = F.own_features(surface, w, self.rates, self.rule_cues)
@@ -201,24 +207,16 @@ class CueScorer:
                 nb[: n - off] = G[off:, j]
                 nb[after < off] = self.edge[off]
             E += nb
-        # bigrams: one cached look-up per adjacent pair gives the right token's "b-" and the left's "b+"
-        minus, plus = [0] * n, [0] * n
-        cache, row = self.bigrams, self.w.row
-        if len(cache) > _CACHE_LIMIT:
-            cache.clear()
-        for a, b in doc.sent_bounds:
-            left = "<s>"
-            for i in range(a, b + 1):
-                right = words[i] if i < b else "</s>"
-                pair = cache.get((left, right))
-                if pair is None:
-                    bm, bp = F.bigram_features(left, right)
-                    pair = cache[left, right] = (row(bm), row(bp))
-                if i < b:
-                    minus[i] = pair[0]
-                if i > a:
-                    plus[i - 1] = pair[1]
-                left = right
+        # bigrams: the right token's "b-" and the left token's "b+" for each adjacent pair (and the
+        # sentence edges "<s>", "</s>"), looked up by the pair's surface rows
+        first = before == 0
+        last = after == 0
+        left = np.where(first, -1, np.roll(rows, 1))
+        right = np.where(last, -2, np.roll(rows, -1))
+        minus_keys = ((left + 2) << 32) | (rows + 2)
+        plus_keys = ((rows + 2) << 32) | (right + 2)
+        minus = self._pairs(minus_keys)[:, 0]
+        plus = self._pairs(plus_keys)[:, 1]
         E += self.w.W[minus] + self.w.W[plus]
         E += self.position[np.searchsorted([1, 3, 8], before, side="right")]
         rc = arr["rule_cue"] >= 0
@@ -230,6 +228,32 @@ class CueScorer:
         ):
             E += mask[:, None] * self.flags[flag]
         return E, self.table.flag[rows] | rc
+
+    def _pairs(self, keys: np.ndarray) -> np.ndarray:
+        """The ("b-", "b+") weight rows of each pair key (left row + 2 << 32 | right row + 2)."""
+        if self._pair_generation != self.table.generation or len(self._pair_keys) > _CACHE_LIMIT:
+            self._pair_keys = np.empty(0, dtype=np.int64)
+            self._pair_rows = np.empty((0, 2), dtype=np.intp)
+            self._pair_generation = self.table.generation
+        known = self._pair_keys
+        at = np.minimum(np.searchsorted(known, keys), max(len(known) - 1, 0))
+        missing = keys if not len(known) else keys[known[at] != keys]
+        if len(missing):
+            new = np.unique(missing)
+            words, row = self.table.words, self.w.row
+            edge = {-1: "<s>", -2: "</s>"}
+            values = []
+            for key in new.tolist():
+                a, b = (key >> 32) - 2, (key & 0xFFFFFFFF) - 2
+                bm, bp = F.bigram_features(edge.get(a) or words[a], edge.get(b) or words[b])
+                values.append((row(bm), row(bp)))
+            keys_all = np.concatenate([known, new])
+            order = np.argsort(keys_all, kind="stable")
+            self._pair_keys = keys_all[order]
+            self._pair_rows = np.concatenate([self._pair_rows, np.array(values, dtype=np.intp)])[order]
+            known = self._pair_keys
+            at = np.searchsorted(known, keys)
+        return self._pair_rows[at]
 
     def marginals(self, doc: F.DocTokens, sentences: list[int]) -> dict[int, np.ndarray]:
         E, _ = self.emissions(doc)
@@ -331,7 +355,7 @@ class RoleScorer:
         seq = np.repeat(np.arange(len(cues)), lengths)
         pos = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
         tok = pos + ws[seq]
-        a, b, start, end = ca[seq], cb[seq], ws[seq], we[seq]
+        a, b = ca[seq], cb[seq]
         side = np.where(tok < a, 0, np.where(tok >= b, 2, 1))
         d = np.where(side == 0, tok - a, np.where(side == 2, tok - b + 1, 0))
         counts = np.concatenate([[0], np.cumsum([w in self.separators for w in words])])
@@ -352,11 +376,24 @@ class RoleScorer:
                 has & (arr["rule_con"][tok] == rule_k)
             ) * 16
         E += self.relative[code]
+        # neighbours: what each token's neighbours give it across the whole document (once per
+        # document), corrected at the few rows whose neighbour lies outside the cue's window
+        shifted = []
         for j, off in enumerate(F.NEIGHBOUR_OFFSETS, start=1):
-            other = tok + off
-            inside = (other >= start) & (other < end)
-            E += np.where(inside[:, None], G[np.clip(other, 0, n - 1), j], self.edge[off])
-        E += (tok == a - 1)[:, None] * G[tok, 8] + (tok == b)[:, None] * G[tok, 9]
+            nb = np.tile(self.edge[off], (n, 1))
+            if off < 0:
+                nb[-off:] = G[: n + off, j]
+            else:
+                nb[: n - off] = G[off:, j]
+            shifted.append(nb)
+        E += sum(shifted)[tok]
+        for nb, off in zip(shifted, F.NEIGHBOUR_OFFSETS, strict=True):
+            outside = np.flatnonzero(pos < -off) if off < 0 else np.flatnonzero(pos >= (lengths[seq] - off))
+            E[outside] += self.edge[off] - nb[tok[outside]]
+        before = np.flatnonzero(tok == a - 1)
+        after = np.flatnonzero(tok == b)
+        E[before] += G[tok[before], 8]
+        E[after] += G[tok[after], 9]
         return E, seq, pos, lengths
 
     def tag(
@@ -368,4 +405,8 @@ class RoleScorer:
         y = viterbi(padded, lengths, self.w.trans)
         m = marginals(padded, lengths, self.w.trans)
         labels = self.w.labels
-        return [[labels[j] for j in y[k, : lengths[k]]] for k in range(len(cues))], m, self.w.col
+        return (
+            [[labels[j] for j in row[:n]] for row, n in zip(y.tolist(), lengths.tolist(), strict=True)],
+            m,
+            self.w.col,
+        )

@@ -58,10 +58,28 @@ def _name_after(text: str, start: int, limit: int, *, arabic: bool) -> tuple[int
     return picked[0][0], picked[-1][1]
 
 
+class _Identity:
+    """The original-to-folded index map when folding moved no character."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def get(self, i: int) -> int | None:
+        return i if 0 <= i < self.n else None
+
+    def __getitem__(self, i: int) -> int:
+        if not 0 <= i < self.n:
+            raise KeyError(i)
+        return i
+
+
 def detect(text: str, folded: str, fmap: list[int], paras: list[Paragraph], lex: Lexicon) -> Furniture:
     """Classify whole lines (and a byline's prefix) as furniture."""
     fur = Furniture()
-    inv = {orig: i for i, orig in enumerate(fmap)}
+    if len(fmap) == len(text) and fmap == list(range(len(text))):
+        inv = _Identity(len(text))  # folding kept every character in place (most English text)
+    else:
+        inv = {orig: i for i, orig in enumerate(fmap)}
 
     def fline(p: Paragraph) -> str:
         a = inv.get(p.start)

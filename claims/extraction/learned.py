@@ -18,6 +18,7 @@ more recall than it gains precision).
 
 from __future__ import annotations
 
+import bisect
 import json
 import logging
 import os
@@ -67,6 +68,9 @@ class AttributionModel:
         # cue decoding: a token is a cue where P(B) + P(I) reaches the manifest's threshold (chosen
         # on dev: it trades the tagger's surplus precision for recall), else the Viterbi path
         self.cue_threshold: float | None = self.manifest.get("cue_threshold")
+        # a cue whose role labels give no content takes the run of tokens around the likeliest
+        # content token whose P(BC) + P(IC) reaches this (chosen on dev); None: no content
+        self.content_threshold: float | None = self.manifest.get("content_threshold")
         self._files = (str(path / CUE_FILE), str(path / ROLE_FILE))
         self._local = threading.local()
         self._pycrfsuite = pycrfsuite
@@ -104,17 +108,20 @@ class AttributionModel:
         # content that runs into the next sentence stops before another attribution's cue there
         # ("X hinted that A. The ministry denied that B": A does not take in the second sentence)
         out: list[Prediction] = []
+        starts = sorted(f[0][0] for f in found)
         for cue, spk, con, prob in found:
             # a sentence's full stop closes neither the speaker nor the content (PolNeAR leaves it out)
             spk = _without_full_stop(doc, spk)
             con = _without_full_stop(doc, con)
             if con is not None:
                 own = doc.sent[cue[0]]
-                for other, _, _, _ in found:
-                    if con[0] <= other[0] < con[1] and doc.sent[other[0]] != own:
-                        cut = doc.sent_bounds[doc.sent[other[0]]][0]
+                # the first other cue inside the content, in a later sentence: its sentence's start
+                for other in starts[bisect.bisect_left(starts, con[0]) : bisect.bisect_left(starts, con[1])]:
+                    if doc.sent[other] != own:
+                        cut = doc.sent_bounds[doc.sent[other]][0]
                         if cut > con[0]:
                             con = (con[0], cut)
+                            break
             out.append(Prediction(F.char_span(doc, cue), F.char_span(doc, spk) if spk else None, F.char_span(doc, con) if con else None, probability=prob))
         # each token belongs to at most one attribution (PolNeAR's univocal annotation): a cue
         # inside another attribution's content with no speaker of its own is part of that
@@ -153,6 +160,8 @@ class AttributionModel:
                 window = F.role_window(doc, cue)
                 labels = role_tagger.tag(F.role_features(doc, cue, window))
                 spk, con, marks = _roles(doc, cue, window, labels)
+                if con is None and self.content_threshold is not None:
+                    con = _content_from_marginals(doc, cue, window, labels, [role_tagger.marginal("BC", j) + role_tagger.marginal("IC", j) for j in range(len(labels))], self.content_threshold)
                 prob = sum(role_tagger.marginal(lab, j) for j, lab in marks) / len(marks) if marks else 0.5
                 found.append((cue, spk, con, prob))
         return found
@@ -176,16 +185,36 @@ class AttributionModel:
         found = []
         for k, (cue, window) in enumerate(zip(cues, windows, strict=True)):
             spk, con, marks = _roles(doc, cue, window, labels[k])
+            if con is None and self.content_threshold is not None:
+                con = _content_from_marginals(doc, cue, window, labels[k], (marg[k, :, col["BC"]] + marg[k, :, col["IC"]]).tolist(), self.content_threshold)
             prob = float(sum(marg[k, j, col[lab]] for j, lab in marks) / len(marks)) if marks else 0.5
             found.append((cue, spk, con, prob))
         return found
+
+
+def _content_from_marginals(doc, cue, window, labels, p_content: list[float], threshold: float) -> tuple[int, int] | None:
+    """Content for a cue the Viterbi path gave none: the likeliest content token of the cue's
+    paragraph (not the cue or its speaker) and its neighbours while P(content) >= threshold."""
+    para = doc.sent_para[doc.sent[cue[0]]]
+    start = window[0]
+    ok = [lab == "O" and doc.sent_para[doc.sent[start + j]] == para for j, lab in enumerate(labels)]
+    best = max((j for j in range(len(labels)) if ok[j]), key=lambda j: p_content[j], default=None)
+    if best is None or p_content[best] < threshold:
+        return None
+    a = b = best
+    while a > 0 and ok[a - 1] and p_content[a - 1] >= threshold:
+        a -= 1
+    while b + 1 < len(labels) and ok[b + 1] and p_content[b + 1] >= threshold:
+        b += 1
+    return start + a, start + b + 1
 
 
 def _roles(doc, cue, window, labels):
     """(speaker, content, the labelled tokens at span edges) from a cue window's role labels."""
     # content stays in the cue's paragraph (the window may reach into the next one)
     para = doc.sent_para[doc.sent[cue[0]]]
-    labels = [lab if doc.sent_para[doc.sent[window[0] + j]] == para or lab in ("O", "K") else "O" for j, lab in enumerate(labels)]
+    if doc.sent_para[doc.sent[window[1] - 1]] != para:
+        labels = [lab if doc.sent_para[doc.sent[window[0] + j]] == para or lab in ("O", "K") else "O" for j, lab in enumerate(labels)]
     spk, con = F.decode_roles(window, labels)
     # marginals at the span edges (where the tagger hesitates), not every token: speed
     marks = [(j, lab) for j, lab in enumerate(labels) if lab != "O" and (j == 0 or labels[j - 1] != lab or j + 1 == len(labels) or labels[j + 1] != lab)]
@@ -359,8 +388,9 @@ def _merge(ex: Extraction, rule_claims: list[ExtractedClaim], predictions: list[
     translator_spans = [sp for m in ex.mentions if m.translator for sp in m.spans]
     decided: set[int] = set()  # rule claims kept as the rules made them (see _rule_decides)
     rule_index = _SpanIndex([_extent(c.start, c.end, c.hops[0].cue_span) for c in rule_claims])
+    relay_index = _SpanIndex(relay_cues)
     for p in predictions:
-        if any(_overlap(p.cue, rc) for rc in relay_cues):
+        if relay_index.overlapping(*p.cue):
             continue  # "according to X" that the rules read as a relay of another speaker's claim
         if en_discourse_marker(text, p.cue):
             continue  # "That said, ...": the rules' discourse-marker test, not a cue

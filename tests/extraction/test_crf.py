@@ -141,3 +141,19 @@ def test_compiled_and_string_predictions_agree(model, text):
     assert [(p.cue, p.speaker, p.content) for p in fast] == [(p.cue, p.speaker, p.content) for p in slow]
     assert np.allclose([p.probability for p in fast], [p.probability for p in slow], atol=1e-4)
     assert any(p.speaker for p in fast)
+
+
+def test_content_from_marginals_takes_the_likeliest_run_in_the_cues_paragraph():
+    text = "The mayor insisted the ferry would run all winter.\n\nA new timetable starts in May.\n"
+    doc = F.tokenize(text)
+    cue = doc.token_range((text.index("insisted"), text.index("insisted") + 8))
+    window = F.role_window(doc, cue)
+    labels = ["O"] * (window[1] - window[0])
+    labels[cue[0] - window[0]] = "K"
+    p = [0.0] * len(labels)
+    for word, value in (("ferry", 0.6), ("would", 0.5), ("run", 0.3), ("A", 0.9), ("insisted", 0.95)):
+        p[doc.token_range((text.index(word), text.index(word) + len(word)))[0] - window[0]] = value
+    got = learned._content_from_marginals(doc, cue, window, labels, p, 0.2)
+    # the next paragraph's "A" (0.9) and the cue itself are never content
+    assert F.char_span(doc, got) == (text.index("ferry"), text.index("run") + 3)
+    assert learned._content_from_marginals(doc, cue, window, labels, p, 0.7) is None

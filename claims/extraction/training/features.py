@@ -28,7 +28,7 @@ from claims.extraction.segmentation import paragraphs, sentences
 # dotted abbreviations keep their full stop ("U.S.", "(D-N.C.)", "Sen.", "Mr."), so a speaker
 # span can end on them; otherwise words with inner apostrophes, hyphens and dots, or one symbol
 TOKEN_RE = re.compile(
-    r"\w+(?:[-’']\w+)*(?:\.\w+)+\.(?=\W|$)"
+    r"\w++(?:[-’']\w++)*+(?:\.\w++)++\.(?=\W|$)"  # possessive: a plain word fails at once
     r"|(?<![\w.])(?:Mr|Mrs|Ms|Dr|Rep|Reps|Sen|Sens|Gov|Gen|Lt|Col|Sgt|Capt|Adm|Cmdr|Gens|St|Jr|Sr|Prof|Rev|Atty|Supt|Inc|Corp|Co|Ltd|No|Jan|Feb|Aug|Sept|Oct|Nov|Dec)\.(?=\s|$)"
     r"|\w+(?:[’'.\-]\w+)*|[^\w\s]"
 )
