@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import threading
 import uuid
+from collections import OrderedDict
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -55,6 +56,9 @@ def _importable() -> bool:
 
 
 _lock = threading.Lock()
+#: How many recent texts' vectors ``encode`` keeps (2 KB each: 8 MB at most).
+CACHE_SIZE = 4_096
+_cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
 
 @lru_cache(maxsize=1)
@@ -65,18 +69,36 @@ def _encoder():
 
 
 def encode(texts: list[str]) -> np.ndarray:
-    """Unit-length float32 vectors, one row per text (in batches of 32)."""
+    """Unit-length float32 vectors, one row per text (in batches of 32).
+
+    Recently encoded texts are answered from a small cache: the same question is asked again,
+    a document is re-ingested, a claim and its group label share words — and the encoder is the
+    slowest step of indexing (~3 ms a text in a batch, ~20 ms alone)."""
     import numpy as np
 
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
     texts = [t[:MAX_ENCODE_CHARS] for t in texts]
     with _lock:  # the encoder is not documented as thread safe; the API runs handlers in threads
-        model = _encoder()
-        parts = [np.asarray(model.encode(texts[i : i + BATCH]), dtype=np.float32) for i in range(0, len(texts), BATCH)]
-    out = np.vstack(parts)
-    norms = np.linalg.norm(out, axis=1, keepdims=True)
-    return out / np.where(norms == 0, 1, norms)
+        missing = list(dict.fromkeys(t for t in texts if t not in _cache))
+        if missing:
+            model = _encoder()
+            parts = [
+                np.asarray(model.encode(missing[i : i + BATCH]), dtype=np.float32)
+                for i in range(0, len(missing), BATCH)
+            ]
+            fresh = np.vstack(parts)
+            norms = np.linalg.norm(fresh, axis=1, keepdims=True)
+            fresh = fresh / np.where(norms == 0, 1, norms)
+            for text, row in zip(missing, fresh, strict=True):
+                row.setflags(write=False)
+                _cache[text] = row
+        rows = [_cache[t] for t in texts]
+        for text in texts:
+            _cache.move_to_end(text)
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return np.vstack(rows)
 
 
 def encode_one(text: str) -> np.ndarray:

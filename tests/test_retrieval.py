@@ -151,3 +151,28 @@ def test_the_encoder_reads_only_the_first_characters_of_a_huge_text():
     head = "the minister said the bridge will reopen " + "ب" * embeddings.MAX_ENCODE_CHARS
     huge, cut = embeddings.encode([head + "x" * 100_000, head[: embeddings.MAX_ENCODE_CHARS]])
     assert float(huge @ cut) > 0.9999
+
+
+@needs_model
+def test_recently_encoded_texts_come_from_the_cache(monkeypatch):
+    """A text encoded again (a repeated question, a re-ingested document) is not run through
+    the model twice; the cache keeps at most CACHE_SIZE texts, dropping the least recent."""
+    model = embeddings._encoder()
+    seen: list[str] = []
+
+    class Counting:
+        def encode(self, texts):
+            seen.extend(texts)
+            return model.encode(texts)
+
+    monkeypatch.setattr(embeddings, "_encoder", Counting)
+    monkeypatch.setattr(embeddings, "_cache", type(embeddings._cache)())
+    monkeypatch.setattr(embeddings, "CACHE_SIZE", 2)
+    first = embeddings.encode(["the bridge will reopen", "قال الوزير إن الجسر سيفتح", "the bridge will reopen"])
+    assert seen == ["the bridge will reopen", "قال الوزير إن الجسر سيفتح"]
+    assert (first[0] == first[2]).all() and abs(float(first[1] @ first[1]) - 1) < 1e-5
+    again = embeddings.encode(["قال الوزير إن الجسر سيفتح"])
+    assert len(seen) == 2 and (again[0] == first[1]).all()
+    embeddings.encode(["a third text"])  # over CACHE_SIZE: the least recent ("the bridge…") goes
+    embeddings.encode(["the bridge will reopen"])
+    assert seen[-1] == "the bridge will reopen" and len(seen) == 4
