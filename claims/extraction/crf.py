@@ -264,24 +264,26 @@ class CueScorer:
     ) -> dict[int, np.ndarray]:
         if not sentences:
             return {}
-        bounds = [doc.sent_bounds[s] for s in sentences]
-        lengths = np.array([b - a for a, b in bounds], dtype=np.intp)
-        seq = np.repeat(np.arange(len(bounds)), lengths)
-        tok = np.concatenate([np.arange(a, b) for a, b in bounds])
-        pos = tok - np.repeat([a for a, _ in bounds], lengths)
-        m = marginals(_padded(E[tok], seq, pos, len(bounds), int(lengths.max())), lengths, self.w.trans)
+        padded, lengths = _sentence_batch(doc, E, sentences)
+        m = marginals(padded, lengths, self.w.trans)
         return {s: m[k, : lengths[k]] for k, s in enumerate(sentences)}
 
     def sentence_labels(self, doc: F.DocTokens, E: np.ndarray, sentences: list[int]) -> dict[int, list[str]]:
         if not sentences:
             return {}
-        bounds = [doc.sent_bounds[s] for s in sentences]
-        lengths = np.array([b - a for a, b in bounds], dtype=np.intp)
-        seq = np.repeat(np.arange(len(bounds)), lengths)
-        tok = np.concatenate([np.arange(a, b) for a, b in bounds])
-        pos = tok - np.repeat([a for a, _ in bounds], lengths)
-        y = viterbi(_padded(E[tok], seq, pos, len(bounds), int(lengths.max())), lengths, self.w.trans)
+        padded, lengths = _sentence_batch(doc, E, sentences)
+        y = viterbi(padded, lengths, self.w.trans)
         return {s: [self.w.labels[j] for j in y[k, : lengths[k]]] for k, s in enumerate(sentences)}
+
+
+def _sentence_batch(doc: F.DocTokens, E: np.ndarray, sentences: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The emissions of these sentences padded into one batch, and each sentence's length."""
+    bounds = [doc.sent_bounds[s] for s in sentences]
+    lengths = np.array([b - a for a, b in bounds], dtype=np.intp)
+    seq = np.repeat(np.arange(len(bounds)), lengths)
+    tok = np.concatenate([np.arange(a, b) for a, b in bounds])
+    pos = tok - np.repeat([a for a, _ in bounds], lengths)
+    return _padded(E[tok], seq, pos, len(bounds), int(lengths.max())), lengths
 
 
 class RoleScorer:
