@@ -20,7 +20,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from claims.entities import PLACES, entity_terms, metonyms
+from claims.entities import PLACES, entity_terms, metonyms, subject_terms
 from claims.indexing import group_labels_indexed, index_terms
 from claims.languages import for_word
 from claims.models import Claim, Document, RelayHop, Source
@@ -158,7 +158,7 @@ def context_terms(claim: Claim) -> set[str]:
         trailing = text[claim.end_offset : hi]
         if len(trailing.split()) <= TRAILING_ATTRIBUTION_WORDS:
             out.update(index_terms(trailing))
-        if not entity_terms(claim.text):
+        if not subject_terms(claim.text):
             # A quotation that names no subject of its own ('بلاده "تقترب ..."') may take it from
             # the sentence before; one that names its own ("US forces ...") does not.
             lo2, _ = _sentence_bounds(text, claim.start_offset, claim.end_offset, back=2)
@@ -313,7 +313,7 @@ def _subject_lent(claim: Claim, cand: Candidate, required: frozenset[str] | set[
     Iraq", said in a sentence about an Iranian visit, is about the US, not Iran."""
     if required <= cand.matched:
         return True
-    return not (set(entity_terms(claim.text)) - asked)
+    return not (set(subject_terms(claim.text)) - asked)
 
 
 def _all_unit_terms(result: HybridResult) -> frozenset[str]:
