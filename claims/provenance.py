@@ -12,7 +12,7 @@ import uuid
 from collections import namedtuple
 
 from advanced_alchemy.types import GUID
-from sqlalchemy import Engine, and_, bindparam, literal_column, or_, select
+from sqlalchemy import Engine, bindparam, case, or_, select
 from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
 
 from claims.errors import NotFound
@@ -159,7 +159,7 @@ def group_members(session: Session, claim: Claim) -> list[Claim]:
         session.scalars(
             select(Claim)
             .where(Claim.group_id == claim.group_id, Claim.id != claim.id)
-            .order_by(Claim.created_at)
+            .order_by(Claim.created_at, Claim.id)  # one ingest's claims share a time on PostgreSQL
             .options(*MEMBER_OPTIONS)
         )
     )
@@ -265,8 +265,9 @@ def provenance(session: Session, claim: Claim, lang: str | None = None) -> Prove
 #
 # ``provenance`` above takes an ORM claim (ask and reports have one). Serving one provenance
 # request through the ORM costs ~20x the SQL it runs (identity map, loader strategies, cache
-# keys of option-laden statements), so ``trace`` reads the same rows with three or four Core
-# statements and hands light row objects to the same rule functions (chain, origin, drift).
+# keys of option-laden statements), so ``trace`` reads the same rows with two Core statements
+# (three when a speaker is no hop's source) and hands light row objects to the same rule
+# functions (chain, origin, drift).
 
 
 class _Row:
@@ -284,50 +285,40 @@ _CLAIM = Claim.__table__
 _DOC = Document.__table__
 _ALIAS = SourceAlias.__table__
 
-_CLAIM_Q = (
+#: The claim's group, read inside each statement (no round trip for it).
+_GROUP = select(_CLAIM.c.group_id).where(_CLAIM.c.id == bindparam("claim_id")).scalar_subquery()
+#: The tellings of the proposition: the claim and the other members of its group.
+_TELLINGS = or_(_CLAIM.c.id == bindparam("claim_id"), _CLAIM.c.group_id == _GROUP)
+#: The tellings with their documents' dates and speakers, oldest first (only the claim's own
+#: document text is read: members' evidence is not shown).
+_TELLINGS_Q = (
     select(
         _CLAIM.c.id, _CLAIM.c.text, _CLAIM.c.lang, _CLAIM.c.modality, _CLAIM.c.stance, _CLAIM.c.document_id,
         _CLAIM.c.group_id, _CLAIM.c.speaker_id, _CLAIM.c.start_offset, _CLAIM.c.end_offset,
-        _DOC.c.text.label("document_text"), _DOC.c.published_at,
+        case((_CLAIM.c.id == bindparam("claim_id"), _DOC.c.text)).label("document_text"), _DOC.c.published_at,
         _SOURCE.c.name.label("speaker_name"), _SOURCE.c.kind.label("speaker_kind"),
     )
     .join(_DOC, _DOC.c.id == _CLAIM.c.document_id)
     .join(_SOURCE, _SOURCE.c.id == _CLAIM.c.speaker_id)
-    .where(_CLAIM.c.id == bindparam("claim_id"))
+    .where(_TELLINGS)
+    .order_by(_CLAIM.c.created_at, _CLAIM.c.id)
 )
-#: The hops of the claim and of its group's other members (one statement; no group: the claim's),
-#: each hop 0 once per alias of its source (one of them is the origin: its aliases come along
-#: instead of costing another round trip).
+#: The hops of every telling with their sources, each hop once per alias of its source (with
+#: language and note, for ``display_name`` and the origin's aliases).
 _HOPS_Q = (
     select(
         _HOP.c.claim_id, _HOP.c.position, _HOP.c.relation, _HOP.c.lang, _HOP.c.modality, _HOP.c.cue,
         _HOP.c.evidence_start, _HOP.c.evidence_end, _HOP.c.source_id,
-        _SOURCE.c.name.label("source_name"), _SOURCE.c.kind.label("source_kind"), _ALIAS.c.text.label("alias"),
+        _SOURCE.c.name.label("source_name"), _SOURCE.c.kind.label("source_kind"),
+        _ALIAS.c.text.label("alias"), _ALIAS.c.lang.label("alias_lang"), _ALIAS.c.note.label("alias_note"),
     )
     .join(_SOURCE, _SOURCE.c.id == _HOP.c.source_id)
-    .outerjoin(_ALIAS, and_(_ALIAS.c.source_id == _HOP.c.source_id, _HOP.c.position == literal_column("0")))
-    .where(
-        _HOP.c.claim_id.in_(
-            select(_CLAIM.c.id).where(or_(_CLAIM.c.id == bindparam("claim_id"), _CLAIM.c.group_id == bindparam("group_id")))
-        )
-    )
+    .outerjoin(_ALIAS, _ALIAS.c.source_id == _HOP.c.source_id)
+    .where(_HOP.c.claim_id.in_(select(_CLAIM.c.id).where(_TELLINGS)))
     .order_by(_HOP.c.claim_id, _HOP.c.position, _ALIAS.c.text)
 )
-_MEMBERS_Q = (
-    select(
-        _CLAIM.c.id, _CLAIM.c.text, _CLAIM.c.lang, _CLAIM.c.modality, _CLAIM.c.document_id, _CLAIM.c.speaker_id,
-        _DOC.c.published_at,
-        _SOURCE.c.name.label("speaker_name"), _SOURCE.c.kind.label("speaker_kind"),
-    )
-    .join(_DOC, _DOC.c.id == _CLAIM.c.document_id)
-    .join(_SOURCE, _SOURCE.c.id == _CLAIM.c.speaker_id)
-    .where(_CLAIM.c.group_id == bindparam("group_id"), _CLAIM.c.id != bindparam("claim_id"))
-    .order_by(_CLAIM.c.created_at)
-)
-_ALIASES_Q = select(_ALIAS.c.text).where(_ALIAS.c.source_id == bindparam("source_id")).order_by(_ALIAS.c.text)
-#: The aliases (with language and note) of every source a provenance names: the hops of the claim
-#: and of its group's members, and their speakers (one statement, for ``display_name``).
-_TELLINGS = or_(_CLAIM.c.id == bindparam("claim_id"), _CLAIM.c.group_id == bindparam("group_id"))
+#: The aliases of every source a provenance names (the tellings' hops and speakers): needed
+#: only when a speaker is not a hop's source (a telling without hops).
 _NAMES_Q = (
     select(_ALIAS.c.source_id, _ALIAS.c.text, _ALIAS.c.lang, _ALIAS.c.note)
     .where(
@@ -421,9 +412,7 @@ class _Statement:
         return out
 
 
-_CLAIM_S, _HOPS_S, _MEMBERS_S, _ALIASES_S, _NAMES_S = (
-    _Statement(q) for q in (_CLAIM_Q, _HOPS_Q, _MEMBERS_Q, _ALIASES_Q, _NAMES_Q)
-)
+_TELLINGS_S, _HOPS_S, _NAMES_S = (_Statement(q) for q in (_TELLINGS_Q, _HOPS_Q, _NAMES_Q))
 
 
 def _claim_row(row, **extra) -> _Row:
@@ -455,58 +444,51 @@ def trace_read(engine: Engine, claim_id: uuid.UUID, lang: str | None = None) -> 
 
 
 def _trace(run, claim_id: uuid.UUID, lang: str | None = None) -> Provenance:
-    found = run(_CLAIM_S, claim_id=claim_id)
-    if not found:
-        raise NotFound(f"claim {claim_id} does not exist")
-    row = found[0]
-    claim = _claim_row(
-        row, stance=row.stance, group_id=row.group_id, start_offset=row.start_offset, end_offset=row.end_offset,
-        document=_Row(text=row.document_text, published_at=row.published_at),
-    )
-    members = (
-        [
-            _claim_row(m, document=_Row(published_at=m.published_at))
-            for m in run(_MEMBERS_S, group_id=row.group_id, claim_id=claim_id)
-        ]
-        if row.group_id is not None
-        else []
-    )
-    by_id = {claim.id: claim, **{m.id: m for m in members}}
-    first_aliases: dict[uuid.UUID, list[str]] = {}  # claim -> the aliases of its hop 0's source
-    for hop in run(_HOPS_S, claim_id=claim_id, group_id=row.group_id):
-        if hop.position == 0:
-            seen = hop.claim_id in first_aliases
-            held = first_aliases.setdefault(hop.claim_id, [])
-            if hop.alias is not None:
-                held.append(hop.alias)
-            if seen:
-                continue  # the same hop 0 again, for its next alias
-        by_id[hop.claim_id].hops.append(
-            _Row(
-                position=hop.position, relation=hop.relation, lang=hop.lang, modality=hop.modality, cue=hop.cue,
-                evidence_start=hop.evidence_start, evidence_end=hop.evidence_end, source_id=hop.source_id,
-                source=_Row(id=hop.source_id, name=hop.source_name, kind=hop.source_kind),
+    claim, members = None, []
+    for row in run(_TELLINGS_S, claim_id=claim_id):
+        if row.id == claim_id:
+            claim = _claim_row(
+                row, stance=row.stance, group_id=row.group_id, start_offset=row.start_offset, end_offset=row.end_offset,
+                document=_Row(text=row.document_text, published_at=row.published_at),
             )
-        )
+        else:
+            members.append(_claim_row(row, document=_Row(published_at=row.published_at)))
+    if claim is None:
+        raise NotFound(f"claim {claim_id} does not exist")
+    by_id = {claim.id: claim, **{m.id: m for m in members}}
+    aliases: dict[uuid.UUID, list[_Row]] = {}  # source -> its alias rows (ordered by text)
+    current = None  # (claim, position) of the hop being read: its rows follow each other
+    taking = False  # whether this hop's rows add its source's aliases (the first hop naming it)
+    for hop in run(_HOPS_S, claim_id=claim_id):
+        if (hop.claim_id, hop.position) != current:
+            current = (hop.claim_id, hop.position)
+            taking = hop.source_id not in aliases
+            if taking:
+                aliases[hop.source_id] = []
+            by_id[hop.claim_id].hops.append(
+                _Row(
+                    position=hop.position, relation=hop.relation, lang=hop.lang, modality=hop.modality, cue=hop.cue,
+                    evidence_start=hop.evidence_start, evidence_end=hop.evidence_end, source_id=hop.source_id,
+                    source=_Row(id=hop.source_id, name=hop.source_name, kind=hop.source_kind),
+                )
+            )
+        if taking and hop.alias is not None:
+            aliases[hop.source_id].append(_Row(text=hop.alias, lang=hop.alias_lang, note=hop.alias_note))
+    if any(t.speaker_id not in aliases for t in (claim, *members)):  # a speaker that is no hop's source
+        aliases = {}
+        for a in run(_NAMES_S, claim_id=claim_id):
+            aliases.setdefault(a.source_id, []).append(_Row(text=a.text, lang=a.lang, note=a.note))
     telling = origin_telling(claim, members)
     origin = origin_source(telling)
-    if telling.hops:  # its hop 0's source is the origin
-        aliases = first_aliases.get(telling.id, [])
-    else:
-        aliases = [a.text for a in run(_ALIASES_S, source_id=origin.id)]
     found = _Provenance(
-        claim=_ClaimBrief(id=claim.id, text=claim.text, lang=claim.lang, modality=claim.modality,
-                                         stance=claim.stance),
+        claim=_ClaimBrief(id=claim.id, text=claim.text, lang=claim.lang, modality=claim.modality, stance=claim.stance),
         document_id=claim.document_id,
-        origin=_Origin(id=origin.id, name=origin.name, kind=origin.kind, aliases=aliases,
-                                      claim_id=telling.id),
+        origin=_Origin(id=origin.id, name=origin.name, kind=origin.kind,
+                       aliases=[a.text for a in aliases.get(origin.id, ())], claim_id=telling.id),
         chain=chain(claim),
         group=[group_member(m) for m in members],
         drift=hop_drift(claim) + group_drift(claim, members),
     )
-    aliases: dict[uuid.UUID, list[_Row]] = {}
-    for a in run(_NAMES_S, claim_id=claim_id, group_id=row.group_id):
-        aliases.setdefault(a.source_id, []).append(_Row(text=a.text, lang=a.lang, note=a.note))
     return name_sources(found, aliases, lang or claim.lang)
 
 
