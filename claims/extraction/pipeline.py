@@ -66,7 +66,15 @@ class _Doc:
             self.publisher.spans.append(self.fur.signature[1])
         # the dateline names the publisher in the text's script ("طرابلس - بوابة طرابلس")
         self._own_names = {fold(n) for n in [*self.publisher.names, *self.fur.dateline_outlets]}
+        self._own_names |= {self._bare_name(n) for n in self._own_names}  # "قناة الأطلس" is also "الأطلس"
         self.att = SentenceAttributor(self.F, text, self.fmap, self.lex, self.reg)
+
+    def _bare_name(self, name: str) -> str:
+        """A folded name without its generic words (قناة, صحيفة, وكالة)."""
+        return " ".join(w for w in fold(name).split() if w not in self.lex.generic_name_words)
+
+    def own_name(self, name: str) -> bool:
+        return fold(name) in self._own_names or self._bare_name(name) in self._own_names
 
     def f(self, o: int) -> int:
         return self.inv[o]
@@ -399,6 +407,8 @@ class _Ctx:
                 cue_span = self.doc.o(*frame.cue)
                 cue = self.doc.text[cue_span[0] : cue_span[1]]
             speaker = frame.speaker
+            if speaker is None and cue_span and self.doc.lang == "ar":
+                speaker = self._named_before(mention, cue_span[0])  # "وتابع أن": the speaker named earlier
             parts = [s for s in (cue_span, speaker) if s]
             if parts:
                 evidence = (min(p[0] for p in parts), max(p[1] for p in parts))
@@ -407,12 +417,21 @@ class _Ctx:
             evidence = speaker
         return Hop(mention, relation, modality, None, cue, cue_span, speaker, evidence, confidence)
 
+    def _named_before(self, mention: Mention, cue_start: int) -> Span | None:
+        """The last span naming ``mention`` in this paragraph before ``cue_start`` (a pro-drop
+        cue's speaker, as the gold convention finds it)."""
+        para = next((p for p in self.doc.paras if p.index == self.unit.para), None)
+        if para is None:
+            return None
+        before = [sp for sp in mention.spans if para.start <= sp[0] and sp[1] <= cue_start]
+        return max(before) if before else None
+
     def _chain(self, origin: Hop, relays: list[Hop], modality: Modality, publisher_modality: Modality) -> list[Hop]:
         doc = self.doc
         hops = [origin]
 
         def add(h: Hop) -> None:
-            own = h.mention.publisher or any(fold(n) in doc._own_names for n in h.mention.names)
+            own = h.mention.publisher or any(doc.own_name(n) for n in h.mention.names)
             if all(x.mention is not h.mention for x in hops) and not own:
                 hops.append(h)  # ("قال لـ«بوابة طرابلس»" in Tripoli Gate's own copy: no extra hop)
 
