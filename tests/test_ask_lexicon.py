@@ -8,6 +8,8 @@ on SQLite and PostgreSQL:
 - a place (``place: true``: a port, a sea) is where, not who: a claim that names only a place
   still takes its subject from the sentence before, and a question naming the place does not
   make it a subject the answer must share;
+- a name no lexicon lists is heard across scripts ("Kounadis" ~ "كوناديس"): the English question
+  naming the captain finds the Arabic claim; a name the claim does not hold does not;
 - a proposition that opens by naming who said it ("... that Rahma Idris said the halt would
   ...") is asked of that speaker; "What did X say <clause>?" is a speaker question with a topic.
 """
@@ -27,7 +29,8 @@ from tests.query_world import World
 ARABIC = (
     "ناقلة يونانية تبلغ عن انفجار قرب عدن\n"
     "عدن، 4 آذار (صحيفة الساحل الجنوبي) - قالت شركة أثينا للملاحة إن ناقلتها أبلغت عن حادث على بعد "
-    "40 ميلا بحريا جنوب عدن، وإن أفراد الطاقم بخير."
+    "40 ميلا بحريا جنوب عدن، وإن أفراد الطاقم بخير.\n"
+    "وأضافت الشركة أن القبطان كوناديس أجرى اتصالا هاتفيا مع نظيره المصري لتنسيق عبور القناة."
 )
 ENGLISH = (
     "Grain loading halted at Sudan's main port\n"
@@ -48,6 +51,8 @@ def world(session: Session, mode) -> World:
     en = w.document(ENGLISH, "en", outlet="nile-bulletin", day=5)
     w.incident = w.claim(ar, "ناقلتها أبلغت عن حادث على بعد 40 ميلا بحريا جنوب عدن",
                          [("athens-shipping", "said"), ("south-coast", "published")])
+    w.call = w.claim(ar, "القبطان كوناديس أجرى اتصالا هاتفيا مع نظيره المصري لتنسيق عبور القناة",
+                     [("athens-shipping", "said"), ("south-coast", "published")])
     w.halt = w.claim(en, 'The halt at Port Sudan would last "at least a week"',
                      [("idris", "said"), ("nile-bulletin", "published")])
     session.flush()
@@ -65,6 +70,13 @@ def test_an_english_question_meets_an_arabic_claim_on_the_lexicon(session: Sessi
     assert result.found and result.answers[0].claim.id == world.incident.id
     result = ask(session, "What did the Athens Shipping Company say about the incident south of Hodeidah?")
     assert all(a.claim.id != world.incident.id for a in result.answers)
+
+
+def test_a_name_no_lexicon_lists_is_heard_across_scripts(session: Session, world: World):
+    result = ask(session, "What did the Athens Shipping Company say about Kounadis's phone call with his Egyptian counterpart?")
+    assert result.found and result.answers[0].claim.id == world.call.id
+    result = ask(session, "What did the Athens Shipping Company say about Papadakis's phone call with his Egyptian counterpart?")
+    assert all(a.claim.id != world.call.id for a in result.answers)
 
 
 def test_a_claim_naming_only_a_place_takes_its_subject_from_the_sentence_before(session: Session, world: World):
