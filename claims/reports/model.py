@@ -36,7 +36,7 @@ from claims.schemas import (
     SourceRef,
     Version,
 )
-from claims.serialize import document_summary
+from claims.serialize import claim_fields, document_summary
 
 #: Characters of document text shown on each side of an evidence span.
 CONTEXT_CHARS = 120
@@ -152,22 +152,7 @@ def claim_section(session: Session, claim: Claim, lang: str | None = None) -> Cl
     interface's language) every source carries its display name in it (``claims.names``)."""
     members = group_members(session, claim)
     return ClaimSection(
-        claim=ReportClaim(
-            id=claim.id,
-            key=claim.key,
-            text=claim.text,
-            start=claim.start_offset,
-            end=claim.end_offset,
-            lang=claim.lang,
-            modality=claim.modality,
-            stance=claim.stance,
-            speaker=source_ref(claim.speaker, lang),
-            group=GroupRef.model_validate(claim.group) if claim.group else None,
-            review_status=claim.review_status,
-            review_note=claim.review_note,
-            created_at=claim.created_at,
-            updated_at=claim.updated_at,
-        ),
+        claim=ReportClaim(**claim_fields(claim, source_ref(claim.speaker, lang))),
         document=document_summary(claim.document),
         origin=origin(claim, members, lang),
         chain=_hops(claim, lang),
