@@ -164,9 +164,9 @@ def _cache_rows() -> None:
     contexts: dict = {}
     load, context = support._prefetch, support.context_terms
 
-    def prefetch(session, claim_ids):
+    def prefetch(session, claim_ids, **options):
         missing = [c for c in claim_ids if c not in rows]
-        for claim in load(session, missing):
+        for claim in load(session, missing, **options):
             rows[claim.id] = claim
         return [rows[c] for c in claim_ids if c in rows]
 

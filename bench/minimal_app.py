@@ -23,7 +23,7 @@ HOPS = ("SELECT h.position, h.relation, h.lang, h.modality, h.cue, h.evidence_st
         "FROM relay_hop h JOIN source s ON s.id = h.source_id JOIN claim c ON c.id = h.claim_id "
         "JOIN document d ON d.id = c.document_id WHERE h.claim_id = {p} ORDER BY h.position")
 MEMBERS = ("SELECT c.id, c.document_id, c.lang, c.text, c.modality, s.id, s.name, s.kind FROM claim c "
-           "JOIN source s ON s.id = c.speaker_id WHERE c.group_id = {p} AND c.id <> {p} ORDER BY c.created_at")
+           "JOIN source s ON s.id = c.speaker_id WHERE c.group_id = {p} AND c.id <> {p} ORDER BY c.created_at, c.id")
 ALIASES = "SELECT text FROM source_alias WHERE source_id = {p} ORDER BY text"
 
 

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -15,6 +16,23 @@ from rich.table import Table
 
 from claims.db import get_engine, session_scope
 from claims.settings import get_settings
+
+
+@contextmanager
+def refusals_as_click_errors():
+    """A rule the domain refuses (DomainError) ends the command with its message and status 1,
+    not a traceback."""
+    from claims.errors import DomainError
+
+    try:
+        yield
+    except DomainError as exc:
+        raise click.ClickException(exc.detail) from exc
+
+
+def _print_secret(secret: str) -> None:
+    click.echo("store this secret now; it cannot be shown again:", err=True)
+    click.echo(secret)
 
 console = Console()
 
@@ -311,12 +329,9 @@ def import_cmd(file: Path) -> None:
 
     A dump written at an older schema revision is loaded at that revision, then migrated to head."""
     from claims.backup import import_file
-    from claims.errors import DomainError
 
-    try:
+    with refusals_as_click_errors():
         report = import_file(get_engine(), file)
-    except DomainError as exc:
-        raise click.ClickException(exc.detail) from exc
     migrated = f" (dump at {report.migrated_from}, migrated)" if report.migrated_from else ""
     click.echo(
         f"imported {report.rows} rows at revision {report.revision}{migrated}; "
@@ -329,16 +344,13 @@ def import_cmd(file: Path) -> None:
 @click.option("--progress", is_flag=True, help="Print a line after each document.")
 def load_cmd(file: Path, progress: bool) -> None:
     """Load annotated documents from a JSON Lines FILE, one transaction per document (re-runnable)."""
-    from claims.errors import DomainError
     from claims.loading import load
 
     def show(report) -> None:
         click.echo(f"{report.lines} lines: {report.documents_created} new, {report.documents_skipped} skipped", err=True)
 
-    try:
+    with refusals_as_click_errors():
         report = load(get_engine(), file, actor=get_settings().actor or "load", progress=show if progress else None)
-    except DomainError as exc:
-        raise click.ClickException(exc.detail) from exc
     click.echo(
         f"loaded {report.documents_created} documents ({report.claims_created} claims); "
         f"{report.documents_skipped} already stored"
@@ -496,16 +508,12 @@ def _report_command(kind: str, help_text: str):
     @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
                   help="Write to FILE instead of standard output.")
     def command(subject: str, fmt: str, output: str | None) -> None:
-        from claims.errors import DomainError
         from claims.reports import build_report, render
         from claims.reports.lookup import resolve_subject
 
-        try:
-            with session_scope() as session:
-                subject_id = resolve_subject(session, kind, subject)
-                rendered = render(build_report(session, kind, subject_id), fmt)
-        except DomainError as exc:
-            raise click.ClickException(exc.detail) from exc
+        with refusals_as_click_errors(), session_scope() as session:
+            subject_id = resolve_subject(session, kind, subject)
+            rendered = render(build_report(session, kind, subject_id), fmt)
         if output:
             with open(output, "wb") as fh:
                 fh.write(rendered.body)
@@ -558,7 +566,6 @@ def keys_create(name: str, scopes: tuple[str, ...], expires: str | None, expires
     """Create key NAME and print its secret (only now: it is not stored). A revoked name can be reused."""
     import datetime
 
-    from claims.errors import DomainError
     from claims.keys import create_key
 
     if expires and expires_in_days:
@@ -566,46 +573,33 @@ def keys_create(name: str, scopes: tuple[str, ...], expires: str | None, expires
     expires_at = _parse_datetime(expires)
     if expires_in_days:
         expires_at = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=expires_in_days)
-    try:
-        with session_scope() as session:
-            row, secret = create_key(session, name, list(scopes), expires_at=expires_at)
-    except DomainError as exc:
-        raise click.ClickException(exc.detail) from exc
+    with refusals_as_click_errors(), session_scope() as session:
+        row, secret = create_key(session, name, list(scopes), expires_at=expires_at)
     until = f", expires {row.expires_at.isoformat(timespec='seconds')}" if row.expires_at else ""
     click.echo(f"created key {row.name!r} with scopes: {row.scopes}{until}", err=True)
-    click.echo("store this secret now; it cannot be shown again:", err=True)
-    click.echo(secret)
+    _print_secret(secret)
 
 
 @keys.command("rotate")
 @click.argument("name")
 def keys_rotate(name: str) -> None:
     """Give live key NAME a new secret and print it; the old secret stops working at once."""
-    from claims.errors import DomainError
     from claims.keys import rotate_key
 
-    try:
-        with session_scope() as session:
-            row, secret = rotate_key(session, name)
-    except DomainError as exc:
-        raise click.ClickException(exc.detail) from exc
+    with refusals_as_click_errors(), session_scope() as session:
+        row, secret = rotate_key(session, name)
     click.echo(f"rotated key {row.name!r} (scopes: {row.scopes}); the old secret no longer works", err=True)
-    click.echo("store this secret now; it cannot be shown again:", err=True)
-    click.echo(secret)
+    _print_secret(secret)
 
 
 @keys.command("revoke")
 @click.argument("name")
 def keys_revoke(name: str) -> None:
     """Revoke key NAME (requests with it get 401 from now on)."""
-    from claims.errors import DomainError
     from claims.keys import revoke_key
 
-    try:
-        with session_scope() as session:
-            row = revoke_key(session, name)
-    except DomainError as exc:
-        raise click.ClickException(exc.detail) from exc
+    with refusals_as_click_errors(), session_scope() as session:
+        row = revoke_key(session, name)
     click.echo(f"revoked key {row.name!r} at {row.revoked_at.isoformat()}")
 
 

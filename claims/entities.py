@@ -153,6 +153,16 @@ def metonyms() -> dict[str, str]:
     """Entity id → the id it stands for (``means``: a capital for its country)."""
     data = yaml.safe_load(ENTITY_FILE.read_text(encoding="utf-8"))["entities"]
     return {key: forms["means"] for key, forms in data.items() if forms.get("means")}
+@lru_cache(maxsize=1)
+def place_terms() -> frozenset[str]:
+    """Search terms of the entities marked ``place`` (a city, a field, a sea: where something
+    happens, never who does it). A question naming one is checked by
+    ``claims.query.support.lacks_place``; it is not a subject the answer must share, and a
+    claim that names one has not named a subject of its own."""
+    data = yaml.safe_load(ENTITY_FILE.read_text(encoding="utf-8"))["entities"]
+    return frozenset(f"@{key}" for key, forms in data.items() if forms.get("place"))
+
+
 CONCEPTS = Gazetteer(CONCEPT_FILE, "concepts", by_stem=True)
 
 
@@ -168,6 +178,12 @@ def mentions(text: str) -> list[str]:
 
 def entity_terms(text: str) -> list[str]:
     return [f"@{e}" for e in ENTITIES.mentions(text)]
+
+
+def subject_terms(text: str) -> list[str]:
+    """Entity terms of ``text`` that can be a subject (not ``place_terms``)."""
+    places = place_terms()
+    return [t for t in entity_terms(text) if t not in places]
 
 
 def concept_terms(text: str) -> list[str]:

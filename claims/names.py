@@ -66,6 +66,11 @@ def phonetic_key(name: str) -> str:
     return " ".join(tokens)
 
 
+def _literal(name: str) -> str:
+    """A name as written (folded), without its generic words: "قناة العربية" → "العربيه"."""
+    return " ".join(w for w in fold_name(name).split() if w not in _generic_words())
+
+
 def _contained(query: str, stored: str) -> bool:
     """One name inside the other: every token of the query's key is in the stored key ("Hafez"
     in "Ahmed Hafez"), or every token of the stored key, 3+ letters each and 4+ in all, is in
@@ -115,6 +120,8 @@ class NameIndex:
     phonetic: dict[str, list[_Entry]] = field(default_factory=dict)
     keys: list[str] = field(default_factory=list)
     by_token: dict[str, set[str]] = field(default_factory=dict)
+    #: Names with a two-letter key, by ``_literal`` form.
+    short: dict[str, list[_Entry]] = field(default_factory=dict)
 
     def add(self, source_id: uuid.UUID, kind: str | None, text: str, *, role: bool = False) -> None:
         entry = _Entry(source_id, kind, role)
@@ -125,7 +132,12 @@ class NameIndex:
         if role:
             return
         key = phonetic_key(text)
-        if len(key.replace(" ", "")) >= 3:
+        letters = len(key.replace(" ", ""))
+        if letters == 2:
+            # a short key ("rb": العربية, "mn": Yemen and Minnawi) says too little; the name is
+            # matched only as written, its generic words aside (``_literal``)
+            self.short.setdefault(_literal(text), []).append(entry)
+        elif letters >= 3:
             if key not in self.phonetic:
                 self.keys.append(key)
                 for token in key.split():
@@ -150,6 +162,12 @@ class NameIndex:
             for entry in self.phonetic.get(key, []) if letters >= 3 else []:
                 if ok(entry):
                     return entry.source_id
+            if letters == 2:
+                # "قناة العربية" is the outlet stored as "العربية" (the channel word aside), not a
+                # longer name holding a word keyed alike ("مركز دراسات الحرب": "rb")
+                short = {e.source_id for e in self.short.get(_literal(name), []) if ok(e)}
+                if short:
+                    return next(iter(short)) if len(short) == 1 else None
             found = self._fuzzy(key, ok) if letters >= 2 else None
             if found is not None:
                 return found

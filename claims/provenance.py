@@ -1,13 +1,18 @@
 """Provenance of a claim: its ordered chain with evidence, its origin, the other members of its
-group (other documents and languages) and the drift between hops and between members."""
+group (other documents and languages) and the drift between hops and between members.
+
+The output models are built without validation (``_trusted``): every value comes from stored rows,
+validated when they were written (re-validating them cost a fifth of a provenance request).
+"""
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections import namedtuple
 
 from advanced_alchemy.types import GUID
-from sqlalchemy import Engine, and_, bindparam, literal_column, or_, select
+from sqlalchemy import Engine, bindparam, case, or_, select
 from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
 
 from claims.errors import NotFound
@@ -16,11 +21,42 @@ from claims.names import display_name
 from claims.schemas import ChainHop, ClaimBrief, Drift, Evidence, GroupMember, Origin, Provenance, SourceRef
 from claims.vocabulary import Relation, SourceKind
 
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _trusted(cls):
+    """A constructor of the output model ``cls`` from stored values (validated when written):
+    what ``model_construct`` does for a model without aliases, factories, private attributes
+    or post-init hooks (checked here), with the defaults worked out once."""
+    fields = cls.__pydantic_fields__
+    assert not cls.__pydantic_post_init__ and not cls.__private_attributes__, cls
+    assert all(f.alias is None and f.validation_alias is None and f.default_factory is None for f in fields.values()), cls
+    # every field in declaration order (the serializer writes ``__dict__`` in its order), with
+    # its default; the required ones are always given
+    template = {name: None if f.is_required() else f.default for name, f in fields.items()}
+    assert all(v is None or isinstance(v, str | int) for v in template.values()), cls
+
+    def make(**values):
+        m = _new(cls)
+        _set(m, "__dict__", {**template, **values})
+        _set(m, "__pydantic_fields_set__", set(values))
+        _set(m, "__pydantic_extra__", None)
+        _set(m, "__pydantic_private__", None)
+        return m
+
+    return make
+
+
+_Evidence, _SourceRef, _ChainHop, _Origin, _Drift, _GroupMember, _Provenance, _ClaimBrief = (
+    _trusted(c) for c in (Evidence, SourceRef, ChainHop, Origin, Drift, GroupMember, Provenance, ClaimBrief)
+)
+
 
 def evidence(claim: Claim, hop: RelayHop) -> Evidence | None:
     if hop.evidence_start is None or hop.evidence_end is None:
         return None
-    return Evidence(
+    return _Evidence(
         document_id=claim.document_id,
         start=hop.evidence_start,
         end=hop.evidence_end,
@@ -29,14 +65,14 @@ def evidence(claim: Claim, hop: RelayHop) -> Evidence | None:
 
 
 def claim_evidence(claim: Claim) -> Evidence:
-    return Evidence(document_id=claim.document_id, start=claim.start_offset, end=claim.end_offset, text=claim.text)
+    return _Evidence(document_id=claim.document_id, start=claim.start_offset, end=claim.end_offset, text=claim.text)
 
 
 def source_ref(source: Source, lang: str | None = None) -> SourceRef:
     """A source as the contracts show it; with ``lang``, named for a reader of that language
     (the one display-name rule, ``claims.names.display_name``)."""
-    return SourceRef(id=source.id, name=source.name, kind=source.kind,
-                     display_name=display_name(source, lang) if lang else None)
+    return _SourceRef(id=source.id, name=source.name, kind=source.kind,
+                                     display_name=display_name(source, lang) if lang else None)
 
 
 def chain(claim: Claim, lang: str | None = None) -> list[ChainHop]:
@@ -49,7 +85,7 @@ def chain(claim: Claim, lang: str | None = None) -> list[ChainHop]:
         if ev is None and hop.position in (0, last):
             ev = claim_evidence(claim)
         out.append(
-            ChainHop(
+            _ChainHop(
                 position=hop.position,
                 source=source_ref(hop.source, lang),
                 relation=hop.relation,
@@ -63,8 +99,8 @@ def chain(claim: Claim, lang: str | None = None) -> list[ChainHop]:
 
 
 def origin_of(source: Source, *, claim_id=None, lang: str | None = None) -> Origin:
-    return Origin(id=source.id, name=source.name, kind=source.kind, aliases=[a.text for a in source.aliases], claim_id=claim_id,
-                  display_name=display_name(source, lang) if lang else None)
+    return _Origin(id=source.id, name=source.name, kind=source.kind, aliases=[a.text for a in source.aliases],
+                                  claim_id=claim_id, display_name=display_name(source, lang) if lang else None)
 
 
 def hop_drift(claim: Claim) -> list[Drift]:
@@ -77,7 +113,7 @@ def hop_drift(claim: Claim) -> list[Drift]:
                 before, after = getattr(prev, field), getattr(hop, field)
                 if before and after and before != after:
                     drifts.append(
-                        Drift(
+                        _Drift(
                             from_position=prev.position,
                             to_position=hop.position,
                             field=field,
@@ -123,7 +159,7 @@ def group_members(session: Session, claim: Claim) -> list[Claim]:
         session.scalars(
             select(Claim)
             .where(Claim.group_id == claim.group_id, Claim.id != claim.id)
-            .order_by(Claim.created_at)
+            .order_by(Claim.created_at, Claim.id)  # one ingest's claims share a time on PostgreSQL
             .options(*MEMBER_OPTIONS)
         )
     )
@@ -135,7 +171,7 @@ def group_drift(claim: Claim, members: list[Claim]) -> list[Drift]:
     for other in members:
         if other.modality != claim.modality:
             out.append(
-                Drift(
+                _Drift(
                     from_position=len(claim.hops) - 1,
                     to_position=len(other.hops) - 1,
                     field="modality",
@@ -200,7 +236,7 @@ def origin(claim: Claim, members: list[Claim], lang: str | None = None) -> Origi
 
 def group_member(member: Claim, lang: str | None = None) -> GroupMember:
     """Another telling of the claim's proposition, as provenance and reports list it."""
-    return GroupMember(
+    return _GroupMember(
         claim_id=member.id,
         document_id=member.document_id,
         lang=member.lang,
@@ -215,7 +251,7 @@ def provenance(session: Session, claim: Claim, lang: str | None = None) -> Prove
     the claim's own language."""
     lang = lang or claim.lang
     members = group_members(session, claim)
-    return Provenance(
+    return _Provenance(
         claim=ClaimBrief.model_validate(claim),
         document_id=claim.document_id,
         origin=origin(claim, members, lang),
@@ -229,8 +265,9 @@ def provenance(session: Session, claim: Claim, lang: str | None = None) -> Prove
 #
 # ``provenance`` above takes an ORM claim (ask and reports have one). Serving one provenance
 # request through the ORM costs ~20x the SQL it runs (identity map, loader strategies, cache
-# keys of option-laden statements), so ``trace`` reads the same rows with three or four Core
-# statements and hands light row objects to the same rule functions (chain, origin, drift).
+# keys of option-laden statements), so ``trace`` reads the same rows with two Core statements
+# (three when a speaker is no hop's source) and hands light row objects to the same rule
+# functions (chain, origin, drift).
 
 
 class _Row:
@@ -248,50 +285,40 @@ _CLAIM = Claim.__table__
 _DOC = Document.__table__
 _ALIAS = SourceAlias.__table__
 
-_CLAIM_Q = (
+#: The claim's group, read inside each statement (no round trip for it).
+_GROUP = select(_CLAIM.c.group_id).where(_CLAIM.c.id == bindparam("claim_id")).scalar_subquery()
+#: The tellings of the proposition: the claim and the other members of its group.
+_TELLINGS = or_(_CLAIM.c.id == bindparam("claim_id"), _CLAIM.c.group_id == _GROUP)
+#: The tellings with their documents' dates and speakers, oldest first (only the claim's own
+#: document text is read: members' evidence is not shown).
+_TELLINGS_Q = (
     select(
         _CLAIM.c.id, _CLAIM.c.text, _CLAIM.c.lang, _CLAIM.c.modality, _CLAIM.c.stance, _CLAIM.c.document_id,
-        _CLAIM.c.group_id, _CLAIM.c.speaker_id, _CLAIM.c.start_offset, _CLAIM.c.end_offset, _CLAIM.c.created_at,
-        _DOC.c.text.label("document_text"), _DOC.c.published_at,
+        _CLAIM.c.group_id, _CLAIM.c.speaker_id, _CLAIM.c.start_offset, _CLAIM.c.end_offset,
+        case((_CLAIM.c.id == bindparam("claim_id"), _DOC.c.text)).label("document_text"), _DOC.c.published_at,
         _SOURCE.c.name.label("speaker_name"), _SOURCE.c.kind.label("speaker_kind"),
     )
     .join(_DOC, _DOC.c.id == _CLAIM.c.document_id)
     .join(_SOURCE, _SOURCE.c.id == _CLAIM.c.speaker_id)
-    .where(_CLAIM.c.id == bindparam("claim_id"))
+    .where(_TELLINGS)
+    .order_by(_CLAIM.c.created_at, _CLAIM.c.id)
 )
-#: The hops of the claim and of its group's other members (one statement; no group: the claim's),
-#: each hop 0 once per alias of its source (one of them is the origin: its aliases come along
-#: instead of costing another round trip).
+#: The hops of every telling with their sources, each hop once per alias of its source (with
+#: language and note, for ``display_name`` and the origin's aliases).
 _HOPS_Q = (
     select(
         _HOP.c.claim_id, _HOP.c.position, _HOP.c.relation, _HOP.c.lang, _HOP.c.modality, _HOP.c.cue,
         _HOP.c.evidence_start, _HOP.c.evidence_end, _HOP.c.source_id,
-        _SOURCE.c.name.label("source_name"), _SOURCE.c.kind.label("source_kind"), _ALIAS.c.text.label("alias"),
+        _SOURCE.c.name.label("source_name"), _SOURCE.c.kind.label("source_kind"),
+        _ALIAS.c.text.label("alias"), _ALIAS.c.lang.label("alias_lang"), _ALIAS.c.note.label("alias_note"),
     )
     .join(_SOURCE, _SOURCE.c.id == _HOP.c.source_id)
-    .outerjoin(_ALIAS, and_(_ALIAS.c.source_id == _HOP.c.source_id, _HOP.c.position == literal_column("0")))
-    .where(
-        _HOP.c.claim_id.in_(
-            select(_CLAIM.c.id).where(or_(_CLAIM.c.id == bindparam("claim_id"), _CLAIM.c.group_id == bindparam("group_id")))
-        )
-    )
+    .outerjoin(_ALIAS, _ALIAS.c.source_id == _HOP.c.source_id)
+    .where(_HOP.c.claim_id.in_(select(_CLAIM.c.id).where(_TELLINGS)))
     .order_by(_HOP.c.claim_id, _HOP.c.position, _ALIAS.c.text)
 )
-_MEMBERS_Q = (
-    select(
-        _CLAIM.c.id, _CLAIM.c.text, _CLAIM.c.lang, _CLAIM.c.modality, _CLAIM.c.document_id, _CLAIM.c.speaker_id,
-        _CLAIM.c.created_at, _DOC.c.published_at,
-        _SOURCE.c.name.label("speaker_name"), _SOURCE.c.kind.label("speaker_kind"),
-    )
-    .join(_DOC, _DOC.c.id == _CLAIM.c.document_id)
-    .join(_SOURCE, _SOURCE.c.id == _CLAIM.c.speaker_id)
-    .where(_CLAIM.c.group_id == bindparam("group_id"), _CLAIM.c.id != bindparam("claim_id"))
-    .order_by(_CLAIM.c.created_at)
-)
-_ALIASES_Q = select(_ALIAS.c.text).where(_ALIAS.c.source_id == bindparam("source_id")).order_by(_ALIAS.c.text)
-#: The aliases (with language and note) of every source a provenance names: the hops of the claim
-#: and of its group's members, and their speakers (one statement, for ``display_name``).
-_TELLINGS = or_(_CLAIM.c.id == bindparam("claim_id"), _CLAIM.c.group_id == bindparam("group_id"))
+#: The aliases of every source a provenance names (the tellings' hops and speakers): needed
+#: only when a speaker is not a hop's source (a telling without hops).
 _NAMES_Q = (
     select(_ALIAS.c.source_id, _ALIAS.c.text, _ALIAS.c.lang, _ALIAS.c.note)
     .where(
@@ -304,8 +331,22 @@ _NAMES_Q = (
 )
 
 
-def _uuid_from_bytes(value) -> uuid.UUID:
-    return uuid.UUID(bytes=bytes(value))
+_UNKNOWN = uuid.SafeUUID.unknown
+
+
+@functools.lru_cache(maxsize=16_384)
+def _uuid_from_bytes(value: bytes) -> uuid.UUID:
+    """``uuid.UUID(bytes=value)`` for the 16 bytes of a stored GUID, without the constructor's
+    argument checks (two dozen per trace; the checks cost more than the read), and remembered
+    for the ids that come back request after request (sources, bounded: UUIDs are immutable)."""
+    u = _new(uuid.UUID)
+    _set(u, "int", int.from_bytes(value))
+    _set(u, "is_safe", _UNKNOWN)
+    return u
+
+
+def _uuid_bytes(value: uuid.UUID) -> bytes:
+    return value.bytes
 
 
 def _result_processor(type_, dialect):
@@ -314,6 +355,13 @@ def _result_processor(type_, dialect):
     if isinstance(type_, GUID) and type_.binary and dialect.name == "sqlite":
         return _uuid_from_bytes
     return type_._cached_result_processor(dialect, None)
+
+
+def _bind_processor(type_, dialect):
+    """The type's bind processor; a UUID bound as 16 bytes (GUID on SQLite) is ``value.bytes``."""
+    if isinstance(type_, GUID) and type_.binary and dialect.name == "sqlite":
+        return _uuid_bytes
+    return type_._cached_bind_processor(dialect)
 
 
 class _Statement:
@@ -328,12 +376,13 @@ class _Statement:
 
     def _compile(self, dialect):
         compiled = self.statement.compile(dialect=dialect)
-        binds = {name: bind.type._cached_bind_processor(dialect) for name, bind in compiled.binds.items()}
+        binds = {name: _bind_processor(bind.type, dialect) for name, bind in compiled.binds.items()}
+        binds = {name: f for name, f in binds.items() if f is not None}
         columns = compiled._result_columns
         row = namedtuple("row", [c.keyname for c in columns])
-        results = [_result_processor(c.type, dialect) for c in columns]
+        results = [(i, f) for i, c in enumerate(columns) if (f := _result_processor(c.type, dialect)) is not None]
         order = list(compiled.positiontup) if compiled.positional else None
-        entry = (str(compiled), order, binds, row, results if any(results) else None)
+        entry = (str(compiled), order, binds, row._make, results)
         self._compiled[dialect.name] = entry
         return entry
 
@@ -343,30 +392,34 @@ class _Statement:
 
     def rows_on(self, dbapi_connection, dialect, **params) -> list:
         """The rows on a driver connection (a session's, or one checked out of the pool)."""
-        sql, order, binds, row, results = self._compiled.get(dialect.name) or self._compile(dialect)
-        values = {name: (binds[name](v) if binds.get(name) and v is not None else v) for name, v in params.items()}
+        sql, order, binds, make, results = self._compiled.get(dialect.name) or self._compile(dialect)
+        for name, f in binds.items():
+            if params.get(name) is not None:
+                params[name] = f(params[name])
         cursor = dbapi_connection.cursor()
         try:
-            cursor.execute(sql, [values[name] for name in order] if order is not None else values)
+            cursor.execute(sql, [params[name] for name in order] if order is not None else params)
             fetched = cursor.fetchall()
         finally:
             cursor.close()
-        if results is None:
-            return [row(*r) for r in fetched]
-        return [row(*[(f(v) if f is not None and v is not None else v) for f, v in zip(results, r, strict=True)])
-                for r in fetched]
+        out = []
+        for r in fetched:  # only the columns whose type has a processor
+            r = list(r)
+            for i, f in results:
+                if r[i] is not None:
+                    r[i] = f(r[i])
+            out.append(make(r))
+        return out
 
 
-_CLAIM_S, _HOPS_S, _MEMBERS_S, _ALIASES_S, _NAMES_S = (
-    _Statement(q) for q in (_CLAIM_Q, _HOPS_Q, _MEMBERS_Q, _ALIASES_Q, _NAMES_Q)
-)
+_TELLINGS_S, _HOPS_S, _NAMES_S = (_Statement(q) for q in (_TELLINGS_Q, _HOPS_Q, _NAMES_Q))
 
 
 def _claim_row(row, **extra) -> _Row:
     speaker = _Row(id=row.speaker_id, name=row.speaker_name, kind=row.speaker_kind)
     return _Row(
         id=row.id, text=row.text, lang=row.lang, modality=row.modality, document_id=row.document_id,
-        speaker=speaker, speaker_id=row.speaker_id, hops=[], created_at=row.created_at, **extra,
+        speaker=speaker, speaker_id=row.speaker_id, hops=[], **extra,
     )
 
 
@@ -391,56 +444,51 @@ def trace_read(engine: Engine, claim_id: uuid.UUID, lang: str | None = None) -> 
 
 
 def _trace(run, claim_id: uuid.UUID, lang: str | None = None) -> Provenance:
-    found = run(_CLAIM_S, claim_id=claim_id)
-    if not found:
-        raise NotFound(f"claim {claim_id} does not exist")
-    row = found[0]
-    claim = _claim_row(
-        row, stance=row.stance, group_id=row.group_id, start_offset=row.start_offset, end_offset=row.end_offset,
-        document=_Row(text=row.document_text, published_at=row.published_at),
-    )
-    members = (
-        [
-            _claim_row(m, document=_Row(published_at=m.published_at))
-            for m in run(_MEMBERS_S, group_id=row.group_id, claim_id=claim_id)
-        ]
-        if row.group_id is not None
-        else []
-    )
-    by_id = {claim.id: claim, **{m.id: m for m in members}}
-    first_aliases: dict[uuid.UUID, list[str]] = {}  # claim -> the aliases of its hop 0's source
-    for hop in run(_HOPS_S, claim_id=claim_id, group_id=row.group_id):
-        if hop.position == 0:
-            seen = hop.claim_id in first_aliases
-            held = first_aliases.setdefault(hop.claim_id, [])
-            if hop.alias is not None:
-                held.append(hop.alias)
-            if seen:
-                continue  # the same hop 0 again, for its next alias
-        by_id[hop.claim_id].hops.append(
-            _Row(
-                position=hop.position, relation=hop.relation, lang=hop.lang, modality=hop.modality, cue=hop.cue,
-                evidence_start=hop.evidence_start, evidence_end=hop.evidence_end, source_id=hop.source_id,
-                source=_Row(id=hop.source_id, name=hop.source_name, kind=hop.source_kind),
+    claim, members = None, []
+    for row in run(_TELLINGS_S, claim_id=claim_id):
+        if row.id == claim_id:
+            claim = _claim_row(
+                row, stance=row.stance, group_id=row.group_id, start_offset=row.start_offset, end_offset=row.end_offset,
+                document=_Row(text=row.document_text, published_at=row.published_at),
             )
-        )
+        else:
+            members.append(_claim_row(row, document=_Row(published_at=row.published_at)))
+    if claim is None:
+        raise NotFound(f"claim {claim_id} does not exist")
+    by_id = {claim.id: claim, **{m.id: m for m in members}}
+    aliases: dict[uuid.UUID, list[_Row]] = {}  # source -> its alias rows (ordered by text)
+    current = None  # (claim, position) of the hop being read: its rows follow each other
+    taking = False  # whether this hop's rows add its source's aliases (the first hop naming it)
+    for hop in run(_HOPS_S, claim_id=claim_id):
+        if (hop.claim_id, hop.position) != current:
+            current = (hop.claim_id, hop.position)
+            taking = hop.source_id not in aliases
+            if taking:
+                aliases[hop.source_id] = []
+            by_id[hop.claim_id].hops.append(
+                _Row(
+                    position=hop.position, relation=hop.relation, lang=hop.lang, modality=hop.modality, cue=hop.cue,
+                    evidence_start=hop.evidence_start, evidence_end=hop.evidence_end, source_id=hop.source_id,
+                    source=_Row(id=hop.source_id, name=hop.source_name, kind=hop.source_kind),
+                )
+            )
+        if taking and hop.alias is not None:
+            aliases[hop.source_id].append(_Row(text=hop.alias, lang=hop.alias_lang, note=hop.alias_note))
+    if any(t.speaker_id not in aliases for t in (claim, *members)):  # a speaker that is no hop's source
+        aliases = {}
+        for a in run(_NAMES_S, claim_id=claim_id):
+            aliases.setdefault(a.source_id, []).append(_Row(text=a.text, lang=a.lang, note=a.note))
     telling = origin_telling(claim, members)
     origin = origin_source(telling)
-    if telling.hops:  # its hop 0's source is the origin
-        aliases = first_aliases.get(telling.id, [])
-    else:
-        aliases = [a.text for a in run(_ALIASES_S, source_id=origin.id)]
-    found = Provenance(
-        claim=ClaimBrief(id=claim.id, text=claim.text, lang=claim.lang, modality=claim.modality, stance=claim.stance),
+    found = _Provenance(
+        claim=_ClaimBrief(id=claim.id, text=claim.text, lang=claim.lang, modality=claim.modality, stance=claim.stance),
         document_id=claim.document_id,
-        origin=Origin(id=origin.id, name=origin.name, kind=origin.kind, aliases=aliases, claim_id=telling.id),
+        origin=_Origin(id=origin.id, name=origin.name, kind=origin.kind,
+                       aliases=[a.text for a in aliases.get(origin.id, ())], claim_id=telling.id),
         chain=chain(claim),
         group=[group_member(m) for m in members],
         drift=hop_drift(claim) + group_drift(claim, members),
     )
-    aliases: dict[uuid.UUID, list[_Row]] = {}
-    for a in run(_NAMES_S, claim_id=claim_id, group_id=row.group_id):
-        aliases.setdefault(a.source_id, []).append(_Row(text=a.text, lang=a.lang, note=a.note))
     return name_sources(found, aliases, lang or claim.lang)
 
 

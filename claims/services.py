@@ -8,13 +8,15 @@ import hashlib
 import re
 import uuid
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from advanced_alchemy.filters import LimitOffset, OrderBy
 from anyascii import anyascii
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from claims.errors import Conflict, Invalid, NotFound, Unresolvable
+from claims.db import stored
+from claims.errors import Conflict, Invalid, Unresolvable
 from claims.indexing import index_claims
 from claims.models import Claim, ClaimGroup, Document, RelayHop, Source, SourceAlias
 from claims.names import NameIndex, is_role_note
@@ -60,19 +62,33 @@ class ListParams:
         return [*order, LimitOffset(limit=self.limit, offset=self.offset)]
 
 
+RecordT = TypeVar("RecordT")
+
+
+# --- one record service: a session, its repository, and "get or 404" ----------------------
+
+
+class _RecordService(Generic[RecordT]):
+    """What every record service shares: the caller's session, an advanced-alchemy repository
+    that never commits on its own, and ``get`` that raises NotFound with the record's noun."""
+
+    model: type[RecordT]
+    repository: type
+    noun: str
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.repo = self.repository(session=session, auto_commit=False)
+
+    def get(self, record_id: uuid.UUID) -> RecordT:
+        return stored(self.session, self.model, record_id, self.noun)
+
+
 # --- sources -----------------------------------------------------------------------------
 
 
-class SourceService:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self.repo = SourceRepository(session=session, auto_commit=False)
-
-    def get(self, source_id: uuid.UUID) -> Source:
-        source = self.session.get(Source, source_id)
-        if source is None:
-            raise NotFound(f"source {source_id} does not exist")
-        return source
+class SourceService(_RecordService[Source]):
+    model, repository, noun = Source, SourceRepository, "source"
 
     def by_key(self, key: str) -> Source | None:
         return self.session.scalar(select(Source).where(Source.key == key))
@@ -188,16 +204,8 @@ class SourceService:
 # --- documents ---------------------------------------------------------------------------
 
 
-class DocumentService:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self.repo = DocumentRepository(session=session, auto_commit=False)
-
-    def get(self, document_id: uuid.UUID) -> Document:
-        document = self.session.get(Document, document_id)
-        if document is None:
-            raise NotFound(f"document {document_id} does not exist")
-        return document
+class DocumentService(_RecordService[Document]):
+    model, repository, noun = Document, DocumentRepository, "document"
 
     def by_hash(self, digest: str) -> Document | None:
         return self.session.scalar(select(Document).where(Document.content_hash == digest))
@@ -278,17 +286,12 @@ class DocumentService:
 # --- claims ------------------------------------------------------------------------------
 
 
-class ClaimService:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self.repo = ClaimRepository(session=session, auto_commit=False)
-        self.groups = ClaimGroupRepository(session=session, auto_commit=False)
+class ClaimService(_RecordService[Claim]):
+    model, repository, noun = Claim, ClaimRepository, "claim"
 
-    def get(self, claim_id: uuid.UUID) -> Claim:
-        claim = self.session.get(Claim, claim_id)
-        if claim is None:
-            raise NotFound(f"claim {claim_id} does not exist")
-        return claim
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        self.groups = ClaimGroupRepository(session=session, auto_commit=False)
 
     def group(self, key: str, *, label: str | None = None, label_ar: str | None = None) -> ClaimGroup:
         group = self.session.scalar(select(ClaimGroup).where(ClaimGroup.key == key))

@@ -41,7 +41,8 @@ def test_question_places_by_language_data():
     assert question_places("Qaani met Biden in Washington", "en") == (Place("Washington", "washington"),)
     assert question_places("قاآني التقى بايدن في واشنطن", "ar") == (Place("واشنطن", "washington"),)
     assert question_places("shells struck near the hospital in El Fasher", "en") == (Place("El Fasher"),)
-    assert question_places("turnout in Tunisia's election", "en") == (Place("Tunisia"),)
+    assert question_places("turnout in Tunisia's election", "en") == (Place("Tunisia", "tunisia"),)
+    assert question_places("turnout in Grenvia's election", "en") == (Place("Grenvia"),)  # not in the gazetteer
     assert question_places("المحتجون أغلقوا حقل الشرارة", "ar") == (Place("الشرارة"),)
     assert question_places("the talks will resume in March", "en") == ()  # a time, not a place
     assert question_places("committed to developing Iraq's security", "en") == ()  # "Iraq" is not after the locative

@@ -108,3 +108,22 @@ def test_ingest_services_and_ask_resolve_names_alike(session: Session, source_fa
     assert resolver.resolve(["Bondar"], [], "person") is None
     assert service.resolve("Bondar") is None
     assert resolve_speaker(session, "Bondar") is None
+
+
+def test_a_short_name_is_matched_as_written_not_inside_a_longer_name():
+    """"قناة العربية" (phonetic key "rb") is the outlet stored as "العربية" (the channel word
+    aside), not a think tank whose last word ("الحرب", also "rb") it happens to spell; "Yemen"
+    ("mn") is not "Minnawi" ("mn"): a two-letter key alone names nobody; two sources written
+    alike are a tie."""
+    index = NameIndex()
+    channel, think_tank, governor = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    index.add(think_tank, "organization", "مركز دراسات الحرب")
+    index.add(channel, "outlet", "العربية")
+    index.add(governor, "person", "Minnawi")
+    assert phonetic_key("قناة العربية") == phonetic_key("العربية") == "rb"
+    assert index.match(["قناة العربية"]) == channel
+    assert phonetic_key("Yemen") == phonetic_key("Minnawi")
+    assert index.match(["Yemen"]) is None
+    assert index.match(["مناوي"]) is None  # another spelling of a two-letter name: not guessed
+    index.add(uuid.uuid4(), "outlet", "صحيفة العربية")
+    assert index.match(["قناة العربية"]) is None

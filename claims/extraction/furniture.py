@@ -138,7 +138,11 @@ def detect(text: str, folded: str, fmap: list[int], paras: list[Paragraph], lex:
         ):
             fur.skip_paragraphs.add(p.index)  # reporter credit, dateline, interface text, photo caption
             if any_match("dateline", line) and p.index <= 4:
-                outlet = re.split(r"\s[-–—/]\s|[-–—/]", raw, maxsplit=1)[-1].strip()
+                parts = re.split(r"\s[-–—/]\s|[-–—/]", raw, maxsplit=1)
+                outlet = parts[-1].strip()
+                heads = lex.kind_heads.get("outlet", frozenset()) | lex.kind_heads.get("agency", frozenset())
+                if len(parts) == 2 and fold(parts[0]).split()[:1] and fold(parts[0]).split()[0] in heads:
+                    outlet = parts[0].strip()  # "قناة الأطلس - الرباط": the outlet first, then the city
                 folded_outlet = fold(outlet)
                 if folded_outlet in {"وكالات", "الوكالات", "agencies", "wires"}:
                     pass

@@ -45,6 +45,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from claims import indexing
+from claims.entities import place_terms
 from claims.models import Claim, SearchDocument
 
 K1 = 1.2
@@ -90,8 +91,10 @@ class SearchResult:
 
     @property
     def required(self) -> set[str]:
-        """Entity terms: an answer must mention every entity the question names."""
-        return {t for t in self.query_terms if t.startswith("@")}
+        """Entity terms: an answer must mention every entity the question names (a place only
+        where: ``claims.entities.place_terms``, checked by ``support.lacks_place``)."""
+        places = place_terms()
+        return {t for t in self.query_terms if t.startswith("@") and t not in places}
 
     def satisfies(self, hit: Hit) -> bool:
         return self.required <= hit.matched

@@ -72,7 +72,7 @@ def _gazetteer_place(words: list[str]) -> Place | None:
     for k in range(1, min(_PLACE_WORDS, len(words)) + 1):
         found = PLACES.mentions(" ".join(words[:k]))
         if found and not PLACES.mentions(" ".join(words[1:k])):
-            return Place(" ".join(words[:k]), found[0])
+            return Place(_POSSESSIVE_END.sub("", " ".join(words[:k])), found[0])
     return None
 
 
@@ -113,6 +113,24 @@ def question_places(proposition: str, lang: str) -> tuple[Place, ...]:
     return tuple(out)
 
 
+def _nested_speaker(proposition: str, language) -> tuple[str | None, str]:
+    """(speaker, proposition) of a proposition that opens by naming who said it ("Kaabi said
+    Qatar would not go to Europe" → Kaabi, "Qatar would not go to Europe"; the language's
+    ``nested_speaker``), else (None, the proposition)."""
+    if language.nested_speaker is None:
+        return None, proposition
+    if language.fold_question:
+        subject, offsets = fold_with_offsets(proposition)
+    else:
+        subject, offsets = proposition, list(range(len(proposition) + 1))
+    match = language.nested_speaker.search(subject)
+    if not match:
+        return None, proposition
+    speaker = _first(match, proposition, offsets, *_SPEAKER_GROUPS)
+    rest = _first(match, proposition, offsets, *_PROPOSITION_GROUPS)
+    return (speaker, rest.strip()) if speaker and rest else (None, proposition)
+
+
 def parse_question(question: str) -> ParsedQuestion:
     """Intent, language, speaker and proposition of a question; unknown forms fall back to 'who said'."""
     q = question.strip()
@@ -134,6 +152,8 @@ def parse_question(question: str) -> ParsedQuestion:
             proposition = _first(match, original, offsets, *_PROPOSITION_GROUPS) or ("" if speaker else original)
             break
     proposition = proposition.strip().strip("?؟.!").strip()
+    if not speaker and proposition:
+        speaker, proposition = _nested_speaker(proposition, language)
     speaker = speaker.strip().strip("?؟.!").strip() if speaker else None
     hedged = language.hedges.search(fold(proposition) if language.fold_question else proposition)
     return ParsedQuestion(

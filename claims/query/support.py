@@ -15,20 +15,22 @@ from __future__ import annotations
 import bisect
 import re
 import uuid
+from dataclasses import replace
 
 from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from claims.entities import PLACES, entity_terms, metonyms
+from claims.entities import PLACES, entity_terms, metonyms, subject_terms
 from claims.indexing import group_labels_indexed, index_terms
 from claims.languages import for_word
 from claims.models import Claim, Document, RelayHop, Source
 from claims.names import phonetic_key
+from claims.query import languages
 from claims.query.params import PARAMS, AskParams
 from claims.query.parse import ParsedQuestion, Place, question_places
-from claims.query.retrieve import Candidate, HybridResult, unit_coverage
-from claims.text import _WORD, fold, fold_name, light, terms
+from claims.query.retrieve import Candidate, HybridResult, Unit, unit_coverage
+from claims.text import _WORD, fold, fold_name, is_stopword, light, terms
 from claims.vocabulary import Modality, SourceKind
 
 
@@ -158,7 +160,7 @@ def context_terms(claim: Claim) -> set[str]:
         trailing = text[claim.end_offset : hi]
         if len(trailing.split()) <= TRAILING_ATTRIBUTION_WORDS:
             out.update(index_terms(trailing))
-        if not entity_terms(claim.text):
+        if not subject_terms(claim.text):
             # A quotation that names no subject of its own ('بلاده "تقترب ..."') may take it from
             # the sentence before; one that names its own ("US forces ...") does not.
             lo2, _ = _sentence_bounds(text, claim.start_offset, claim.end_offset, back=2)
@@ -228,6 +230,37 @@ def holds_place(place: Place, text: str) -> bool:
         t in have or (len(t) >= _SHORT_KEY and any(fuzz.ratio(t, h) >= _PLACE_RATIO for h in have if abs(len(h) - len(t)) <= 2))
         for t in wanted
     )
+
+
+def _name_words(text: str, lang: str) -> list[str]:
+    """The words of ``text`` that may be names: in a cased script the capitalised ones
+    ("Kaabi", "Saied"), in an uncased one every word that is not a stop word."""
+    words = [w for w in _WORD.findall(light(text)) if len(w) >= 3 and not is_stopword(fold(w))]
+    if languages.get(lang).cased:
+        return [w for w in words if w[:1].isupper()]
+    return words
+
+
+def names_by_sound(parsed: ParsedQuestion, result: HybridResult, claim: Claim) -> list[Unit]:
+    """The question's units that no lexicon carries across languages but that name, by sound,
+    a word of a claim in the other language: "Kaabi" ~ "الكعبي", "سعيد" ~ "Saied" (the same
+    phonetic key; the cased side must capitalise it). A rule, not fitted."""
+    if claim.lang == parsed.lang:
+        return []
+    asked: dict[str, str] = {}
+    for word in _name_words(parsed.proposition, parsed.lang):
+        key = phonetic_key(word)
+        if len(key) >= _NAME_KEY and " " not in key:
+            for term in terms(word)[:1]:
+                asked.setdefault(term, key)
+    if not asked:
+        return []
+    have = {phonetic_key(w) for w in _name_words(claim.text, claim.lang)}
+    return [u for u in result.units if not u.neutral and asked.get(u.weight_term) in have]
+
+
+#: A name is matched by sound only when its phonetic key has this many letters.
+_NAME_KEY = 2
 
 
 def lacks_place(claim: Claim, places: tuple[Place, ...]) -> bool:
@@ -313,7 +346,7 @@ def _subject_lent(claim: Claim, cand: Candidate, required: frozenset[str] | set[
     Iraq", said in a sentence about an Iranian visit, is about the US, not Iran."""
     if required <= cand.matched:
         return True
-    return not (set(entity_terms(claim.text)) - asked)
+    return not (set(subject_terms(claim.text)) - asked)
 
 
 def _all_unit_terms(result: HybridResult) -> frozenset[str]:
@@ -390,21 +423,27 @@ def supported(
             continue
         extra = frozenset(modality_terms(claim)) & everything
         context = frozenset(context_terms(claim)) & everything if params.context_credit > 0 else frozenset()
+        sounded = names_by_sound(parsed, result, claim)
+        here = result
+        if sounded:
+            # a name heard in the other language's claim is held, and checked, like an entity
+            here = replace(result, units=[replace(u, neutral=True) if u in sounded else u for u in result.units])
+            extra |= frozenset(t for u in sounded for t in u.terms)
         # A word the question asserts and the claim only negates ("a fire broke out" / "a splash,
         # but no fire"): the claim says the opposite, it is no support (a rule, not fitted).
         if (negated_terms(claim.text) & cand.matched) - asked_negated:
             continue
         if extra or context - cand.matched:
-            cand = _with_context(cand, result, context, params, extra=extra)
+            cand = _with_context(cand, here, context, params, extra=extra)
         if not cand.entities_ok or not _subject_lent(claim, cand, required, asked_entities):
             continue  # the subject must agree: a claim about Russia never answers a question about Iran
         if claim.lang == parsed.lang:
             score = support(cand, params, speaker_bonus=bonus)
         else:
-            xl = cross_lingual_coverage(cand, result, params)
+            xl = cross_lingual_coverage(cand, here, params)
             score = support(cand, params, lexical=max(cand.coverage, xl), speaker_bonus=bonus,
                             cross_lingual=_other_language_only(claim, parsed.lang))
-        score *= (1 - params.missing_concept_penalty) ** _missing_concepts(cand, result, context)
+        score *= (1 - params.missing_concept_penalty) ** _missing_concepts(cand, here, context)
         if in_headline(claim):
             score *= 1 - params.headline_penalty
         if score >= params.min_support:

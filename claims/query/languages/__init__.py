@@ -7,6 +7,8 @@ A language file gives, under these keys:
   (the proposition) and ``speaker``/``speaker2``…; ``{NAME}`` is a macro; intents are tried in
   registry order;
 - ``hint_verb`` and ``hedges`` (how the question itself hedges or hints), ``denial``, ``yes_no``;
+- ``nested_speaker`` (optional): a proposition that opens by naming who said it ("Kaabi said
+  Qatar would ..."), groups ``speaker``/``speaker2`` and ``prop``/``prop2``;
 - ``places``: the words that introduce a place (``claims.query.parse.question_places``);
 - ``phrasing``: the templates ``claims.query.phrasing`` fills for every intent's answer.
 
@@ -44,6 +46,8 @@ class QueryLanguage:
     hedges: re.Pattern[str]
     denial: re.Pattern[str]
     yes_no: re.Pattern[str]
+    #: A proposition that opens by naming who said it (None: the language has no such rule).
+    nested_speaker: re.Pattern[str] | None
     #: Folded words: locatives, articles skipped after them, times that are not places, nouns
     #: that introduce a place's name.
     locatives: frozenset[str]
@@ -82,6 +86,7 @@ def load(path: Path) -> QueryLanguage:
         hedges=compile_(data["hedges"]),
         denial=compile_(data["denial"]),
         yes_no=compile_(data["yes_no"]),
+        nested_speaker=compile_(data["nested_speaker"]) if data.get("nested_speaker") else None,
         locatives=frozenset(fold(w) for w in places["locatives"]),
         articles=frozenset(fold(w) for w in places["articles"]),
         not_places=frozenset(fold(w) for w in places["not_places"]),
