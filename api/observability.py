@@ -14,13 +14,16 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import re
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable
+from queue import Empty, SimpleQueue
 from typing import Any
 
 import structlog
@@ -129,9 +132,78 @@ def metrics_endpoint(request: Request) -> Response[bytes]:
 _configured: tuple | None = None
 
 
-def _stderr_logger(*_args: Any) -> structlog.WriteLogger:
-    """Write to whatever ``sys.stderr`` is now (a test's capture, a server's stream)."""
-    return structlog.WriteLogger(sys.stderr)
+class _Lines:
+    """The structlog logger: each rendered line goes to whatever ``sys.stderr`` is now, written
+    by a background thread when it is a real file or pipe.
+
+    Writing a line is a system call, which releases the GIL; under load the event loop then
+    waits for a handler thread to give it back (up to the 5 ms switch interval) before it can
+    serve the next request: one log line per request halved the server's throughput. Queued
+    lines are written in batches, and the rest at exit. A stream without a file descriptor (a
+    test's capture) makes no system call and is written at once.
+    """
+
+    def __init__(self) -> None:
+        self._queue: SimpleQueue[str] = SimpleQueue()
+        self._writer: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._writing = threading.Lock()
+
+    def msg(self, message: str) -> None:
+        stream = sys.stderr
+        if not _has_fd(stream):
+            stream.write(message + "\n")
+            stream.flush()
+            return
+        self._queue.put(message)
+        if self._writer is None or not self._writer.is_alive():  # first line, or after a fork
+            with self._lock:
+                if self._writer is None or not self._writer.is_alive():
+                    self._writer = threading.Thread(target=self._write_forever, name="claims-log", daemon=True)
+                    self._writer.start()
+
+    log = debug = info = warn = warning = err = error = critical = exception = fatal = failure = msg
+
+    def _write_forever(self) -> None:
+        while True:
+            first = self._queue.get()
+            with self._writing:
+                self._write([first])
+
+    def _write(self, lines: list[str]) -> None:
+        while True:
+            try:
+                lines.append(self._queue.get_nowait())
+            except Empty:
+                break
+        if not lines:
+            return
+        try:
+            sys.stderr.write("\n".join(lines) + "\n")
+            sys.stderr.flush()
+        except (OSError, ValueError):  # a closed stream: nothing to tell it
+            pass
+
+    def drain(self) -> None:
+        """Write what is queued, after the batch being written (at exit)."""
+        with self._writing:
+            self._write([])
+
+
+def _has_fd(stream) -> bool:
+    try:
+        stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return False
+    return True
+
+
+_LINES = _Lines()
+atexit.register(_LINES.drain)
+
+
+def _stderr_logger(*_args: Any) -> _Lines:
+    return _LINES
 
 
 def configure_logging(settings: Settings) -> None:

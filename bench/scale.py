@@ -305,18 +305,24 @@ def _rss_mb(pid: int) -> float:
     return 0.0
 
 
-def _wrk(url_base: str, ids: list[uuid.UUID], path_format: str, seconds: int, connections: int, workdir: Path) -> float:
+def _wrk(url_base: str, ids: list[uuid.UUID], path_format: str, seconds: int, connections: int, workdir: Path,
+         pid: int | None = None) -> tuple[float, float | None]:
+    """Requests/s, and with ``pid`` the server's CPU milliseconds per request over the run (on
+    a loaded machine req/s counts time spent waiting for a core; CPU per request does not)."""
     script = workdir / "paths.lua"
     paths = ",".join(f'"{path_format.format(i)}"' for i in ids)
     script.write_text(f"local paths = {{{paths}}}\nlocal n = 0\n"
                       "request = function()\n  n = n + 1\n  return wrk.format('GET', paths[(n % #paths) + 1])\nend\n")
+    cpu = _cpu_s(pid) if pid else None
     out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", str(script), url_base],
                          capture_output=True, text=True, check=True).stdout
+    cpu = _cpu_s(pid) - cpu if pid else None
     match = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    done = int(re.search(r"(\d+) requests in", out).group(1))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if non2xx:
         raise RuntimeError(f"wrk saw errors: {out}")
-    return float(match.group(1))
+    return float(match.group(1)), (cpu * 1000 / done if pid and done else None)
 
 
 def servers(db: Database, ids: list[uuid.UUID], question: str, workdir: Path, *, seconds: int, connections: int) -> dict:
@@ -352,7 +358,8 @@ def servers(db: Database, ids: list[uuid.UUID], question: str, workdir: Path, *,
         out["first_answer_cpu_s"] = _cpu_s(proc.pid)  # the server's own CPU time until then
         base = f"http://127.0.0.1:{port}"
         _wrk(base, ids, "/api/v1/claims/{}/provenance", 3, connections, workdir)  # warm-up
-        out["provenance_rps"] = _wrk(base, ids, "/api/v1/claims/{}/provenance", seconds, connections, workdir)
+        out["provenance_rps"], out["provenance_cpu_ms"] = _wrk(base, ids, "/api/v1/claims/{}/provenance", seconds,
+                                                                connections, workdir, proc.pid)
         out["rss_mb"] = _rss_mb(proc.pid)
     finally:
         proc.terminate()
@@ -366,7 +373,8 @@ def servers(db: Database, ids: list[uuid.UUID], question: str, workdir: Path, *,
         base = f"http://127.0.0.1:{port}"
         _wait(f"{base}/claims/{ids[0]}/provenance", proc)
         _wrk(base, ids, "/claims/{}/provenance", 3, connections, workdir)
-        out["minimal_rps"] = _wrk(base, ids, "/claims/{}/provenance", seconds, connections, workdir)
+        out["minimal_rps"], out["minimal_cpu_ms"] = _wrk(base, ids, "/claims/{}/provenance", seconds, connections,
+                                                          workdir, proc.pid)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -426,6 +434,10 @@ def table(results: list[dict]) -> str:
         ("provenance req/s, claims serve", [f"{r['provenance_rps']:,.0f}" for r in results]),
         ("provenance req/s, minimal endpoint", [f"{r['minimal_rps']:,.0f}" for r in results]),
         ("  ratio (target ≥ 0.8)", [f"{r['provenance_rps'] / r['minimal_rps']:.2f}" for r in results]),
+        ("server CPU per request, serve / min.", [f"{r['provenance_cpu_ms']:.2f} / {r['minimal_cpu_ms']:.2f} ms"
+                                                  if r.get("provenance_cpu_ms") else "-" for r in results]),
+        ("  ratio minimal / serve", [f"{r['minimal_cpu_ms'] / r['provenance_cpu_ms']:.2f}"
+                                     if r.get("provenance_cpu_ms") else "-" for r in results]),
         ("server RSS after warm-up", [f"{r['rss_mb']:.0f} MB" for r in results]),
         ("first answer after start", [f"{r['first_answer_s']:.2f} s" for r in results]),
         ("  server CPU time until then", [f"{r['first_answer_cpu_s']:.2f} s" if "first_answer_cpu_s" in r else "-" for r in results]),
