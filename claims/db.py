@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -16,6 +17,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from claims.settings import get_settings
+
+RecordT = TypeVar("RecordT")
 
 #: Execution option naming how a SQLite transaction begins (see ``writer``).
 SQLITE_BEGIN = "claims_sqlite_begin"
@@ -101,3 +104,14 @@ def session_scope(
         session.close()
 
 import claims.audit  # noqa: E402,F401  (registers the audit hook on every Session)
+
+
+def stored(session: Session, model: type[RecordT], record_id: object, noun: str) -> RecordT:
+    """The stored ``model`` row with this primary key, or NotFound naming it ("claim 1b2… does
+    not exist"): the one "get or 404" every service, report and job lookup uses."""
+    from claims.errors import NotFound
+
+    record = session.get(model, record_id)
+    if record is None:
+        raise NotFound(f"{noun} {record_id} does not exist")
+    return record

@@ -21,8 +21,8 @@ import feedparser
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from claims.db import session_factory
-from claims.errors import DomainError, Invalid, NotFound
+from claims.db import session_factory, stored
+from claims.errors import DomainError, Invalid
 from claims.fetch import FEED_TYPES, check_url, fetch
 from claims.models import Feed, FeedEntry
 from claims.services import DocumentService
@@ -56,10 +56,7 @@ def list_feeds(session: Session, *, limit: int = 50, offset: int = 0) -> tuple[l
 
 
 def get_feed(session: Session, feed_id: uuid.UUID) -> Feed:
-    feed = session.get(Feed, feed_id)
-    if feed is None:
-        raise NotFound(f"feed {feed_id} does not exist")
-    return feed
+    return stored(session, Feed, feed_id, "feed")
 
 
 def delete_feed(session: Session, feed_id: uuid.UUID) -> None:

@@ -54,19 +54,31 @@ def document_out(document: Document) -> DocumentOut:
     return DocumentOut(**document_summary(document).model_dump(), text=document.text)
 
 
+def claim_fields(claim: Claim, speaker: SourceRef) -> dict:
+    """The fields every view of a claim shares (the API's ClaimOut, a report's claim), with its
+    speaker as the caller names it: the one claim-to-schema mapping."""
+    return {
+        "id": claim.id,
+        "key": claim.key,
+        "text": claim.text,
+        "start": claim.start_offset,
+        "end": claim.end_offset,
+        "lang": claim.lang,
+        "modality": claim.modality,
+        "stance": claim.stance,
+        "speaker": speaker,
+        "group": GroupRef.model_validate(claim.group) if claim.group else None,
+        "review_status": claim.review_status,
+        "review_note": claim.review_note,
+        "created_at": claim.created_at,
+        "updated_at": claim.updated_at,
+    }
+
+
 def claim_out(claim: Claim) -> ClaimOut:
     return ClaimOut(
-        id=claim.id,
-        key=claim.key,
+        **claim_fields(claim, SourceRef.model_validate(claim.speaker)),
         document_id=claim.document_id,
-        text=claim.text,
-        start=claim.start_offset,
-        end=claim.end_offset,
-        lang=claim.lang,
-        modality=claim.modality,
-        stance=claim.stance,
-        speaker=SourceRef.model_validate(claim.speaker),
-        group=GroupRef.model_validate(claim.group) if claim.group else None,
         hops=[
             HopOut(
                 position=h.position,
@@ -82,11 +94,7 @@ def claim_out(claim: Claim) -> ClaimOut:
             )
             for h in claim.hops
         ],
-        review_status=claim.review_status,
-        review_note=claim.review_note,
         confidence=claim.confidence,
-        created_at=claim.created_at,
-        updated_at=claim.updated_at,
     )
 
 

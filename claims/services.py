@@ -15,7 +15,8 @@ from anyascii import anyascii
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from claims.errors import Conflict, Invalid, NotFound, Unresolvable
+from claims.db import stored
+from claims.errors import Conflict, Invalid, Unresolvable
 from claims.indexing import index_claims
 from claims.models import Claim, ClaimGroup, Document, RelayHop, Source, SourceAlias
 from claims.names import NameIndex, is_role_note
@@ -80,10 +81,7 @@ class _RecordService(Generic[RecordT]):
         self.repo = self.repository(session=session, auto_commit=False)
 
     def get(self, record_id: uuid.UUID) -> RecordT:
-        record = self.session.get(self.model, record_id)
-        if record is None:
-            raise NotFound(f"{self.noun} {record_id} does not exist")
-        return record
+        return stored(self.session, self.model, record_id, self.noun)
 
 
 # --- sources -----------------------------------------------------------------------------

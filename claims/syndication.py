@@ -230,31 +230,43 @@ def _day(value: datetime.datetime) -> str:
     return _utc(value).strftime("%Y-%m-%d %H:%M UTC")
 
 
+#: How ``describe`` says it, per language (one code path fills either).
+_DESCRIBE = {
+    "en": {
+        "unknown": "an unknown publisher",
+        "undated_all": "Undated: no publication date is recorded for any appearance, so who published first cannot be told.",
+        "first": "First published by {who} on {day}",
+        "later": "; then re-published by ",
+        "undated": " Undated: ",
+        "sep": ", ",
+    },
+    "ar": {
+        "unknown": "ناشر غير معروف",
+        "undated_all": "تاريخ النشر غير مسجل لأي ظهور: لا يمكن معرفة من نشر أولاً.",
+        "first": "نشرها أولاً {who} في {day}",
+        "later": "، ثم أعاد نشرها ",
+        "undated": " بلا تاريخ: ",
+        "sep": "، ",
+    },
+}
+
+
 def describe(result: FirstAppearance, lang: str = "en", outlet_name: Callable[[uuid.UUID], str] | None = None) -> str:
     """One or two sentences saying who published first, who copied whom, with the dates; each
     outlet named by ``outlet_name(outlet id)`` when given (an answer's display-name rule)."""
+    say = _DESCRIBE.get(lang, _DESCRIBE["en"])
+
     def name(a: Appearance) -> str:
         if a.outlet_id is not None and outlet_name is not None:
             return outlet_name(a.outlet_id)
-        return a.outlet or ("ناشر غير معروف" if lang == "ar" else "an unknown publisher")
+        return a.outlet or say["unknown"]
 
     if result.first is None:
-        if lang == "ar":
-            return "تاريخ النشر غير مسجل لأي ظهور: لا يمكن معرفة من نشر أولاً."
-        return "Undated: no publication date is recorded for any appearance, so who published first cannot be told."
-    first = result.first
-    if lang == "ar":
-        text = f"نشرها أولاً {name(first)} في {_day(first.published_at)}"
-        if result.later:
-            text += "، ثم أعاد نشرها " + "، ".join(f"{name(a)} ({_day(a.published_at)})" for a in result.later)
-        text += "."
-        if result.undated:
-            text += " بلا تاريخ: " + "، ".join(name(a) for a in result.undated) + "."
-        return text
-    text = f"First published by {name(first)} on {_day(first.published_at)}"
+        return say["undated_all"]
+    text = say["first"].format(who=name(result.first), day=_day(result.first.published_at))
     if result.later:
-        text += "; then re-published by " + ", ".join(f"{name(a)} ({_day(a.published_at)})" for a in result.later)
+        text += say["later"] + say["sep"].join(f"{name(a)} ({_day(a.published_at)})" for a in result.later)
     text += "."
     if result.undated:
-        text += " Undated: " + ", ".join(name(a) for a in result.undated) + "."
+        text += say["undated"] + say["sep"].join(name(a) for a in result.undated) + "."
     return text

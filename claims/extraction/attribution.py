@@ -40,7 +40,7 @@ _EN_DISCOURSE_SECOND = frozenset(p.split()[1] for p in _EN_DISCOURSE)  # a cheap
 _EN_CLAUSE_BREAK = frozenset(["that", "and", "but", "while", "because", "as", "when", "after", "before", "if", "although", "though"])
 _AR_CONTENT_Q = re.compile(r"[\"“«]")
 _AR_ANNOUNCE = frozenset({"اعلان", "باعلان", "واعلان", "لاعلان"})
-_AR_NOMINAL_CUES = frozenset({"اكد", "اكدت", "اكدا", "اكدوا", "جدد", "جددت", "نفي", "نفت", "اعلن", "اعلنت", "اعلنا", "نفوا", "نفيا"})
+_AR_NOMINAL_CUES = frozenset({"اكد", "اكدت", "اكدا", "اكدوا", "جدد", "جددت", "نفي", "نفت", "اعلن", "اعلنت", "اعلنا", "نفوا", "نفيا", "دعا", "دعت", "دعوا", "لوح", "لوحت"})
 #: Nouns of the occasion after a speaker ("في مؤتمر صحفي", "في بيان"): not the speaker's affiliation.
 _AR_OCCASIONS = frozenset({"مؤتمر", "المؤتمر", "تصريح", "تصريحات", "بيان", "البيان", "حديث", "مقابله", "المقابله", "كلمه", "الكلمه", "تدوينه", "منشور", "رساله", "لقاء", "اللقاء", "اجتماع", "الاجتماع", "ختام", "اثناء", "تقرير", "التقرير", "حوار", "الحوار", "جلسه", "الجلسه", "مداخله", "تغريده", "اتصال", "مكالمه", "خطاب", "الخطاب", "وقت", "الوقت", "تصريحه", "حين", "حديثه"})
 _AR_ADVERBIALS = frozenset({"جديد", "مجددا", "مره", "اخري", "الثلاثاء", "الاثنين", "الاربعاء", "الخميس", "الجمعه", "السبت", "الاحد", "امس", "اليوم"})
@@ -48,9 +48,14 @@ _AR_ADVERBIALS = frozenset({"جديد", "مجددا", "مره", "اخري", "ا�
 _AR_NOT_SPEAKER = frozenset({"فان", "فانه", "فانها", "وان", "لان", "هو", "هي", "وهو", "وهي", "هم", "وهم", "بعد", "قبل", "ذلك", "هذا", "هذه", "دون", "بدون", "عند", "عندما", "حين", "حيث", "لكن", "ثم", "اثر", "عقب", "خلال", "وسط", "رغم", "بسبب", "منذ", "حتي", "اذ", "اذا", "لو", "لما", "كما", "بينما", "فيما", "التي", "الذي", "الذين", "ما", "لا", "لم", "لن", "قد", "فقط"})
 _AR_NAMED_BY_QUOTE = frozenset({"صحيفه", "جريده", "وكاله", "قناه", "موقع", "مجله", "شركه", "منصه", "اذاعه", "شبكه", "مركز", "معهد", "منظمه", "حركه", "جماعه", "تلفزيون", "لصحيفه", "لوكاله", "لقناه", "لموقع", "مجموعه", "حزب"})
 _AR_BROADCAST = frozenset({"بثته", "بثه", "بثها", "بثتها", "نشرته", "نشره", "نشرها", "نشرتها", "اوردته", "اورده", "اوردها", "اوردتها", "نقلته", "نقله", "نقلها", "نقلتها", "اصدرته", "اصدره", "اصدرها", "اصدرتها"})
-_AR_PRONOUN_OBJECTS = frozenset({"عليه", "عليها", "عليهم", "له", "لها", "لهم", "به", "بها", "اليه", "اليها", "فيه", "فيها"})
+_AR_PRONOUN_OBJECTS = frozenset({"عليه", "عليها", "عليهم", "له", "لها", "لهم", "به", "بها", "اليه", "اليها", "فيه", "فيها", "لي", "لنا"})
 #: "أصدر مركز X تقريرا": X publishes a report that later sentences quote ("وأورد التقرير").
 _AR_PUBLISH = frozenset({"اصدر", "اصدرت", "نشر", "نشرت", "واصدر", "واصدرت", "ونشر", "ونشرت"})
+_AR_PLACE_WORDS = frozenset({"قرب", "بالقرب", "مدينه", "بلده", "قريه", "محافظه", "ولايه", "اقليم", "منطقه", "مخيم", "حي", "ميناء", "مطار"})
+_AR_ISSUED = frozenset({"صادر", "الصادر", "صادره", "الصادره"})
+_AR_TIME_WORDS = frozenset({"الشهر", "الاسبوع", "العام", "السنه", "مطلع", "اواخر", "منتصف"})
+_AR_OBJECT_CUES = frozenset({"دعا", "دعت", "دعوا"})  # calls: "دعا (X) أنصاره إلى ..."
+_AR_QUANTIFIED_OBJECTS = frozenset({"جميع", "كل", "كافه", "الجميع", "الاطراف", "الطرفين"})
 _AR_AUTHOR_NOUNS = frozenset({"معدو", "معدي", "معد", "معده", "واضعو", "واضعي", "كاتبو", "كاتبي", "مؤلفو", "مؤلفي"})
 _AR_DATA_NOUNS = frozenset({"بيانات", "البيانات", "ارقام", "الارقام", "احصاءات", "الاحصاءات", "احصائيات", "معطيات", "المعطيات"})
 _AR_REPORTED_SPEECH = frozenset({"قوله", "قولها", "قولهم", "قولهما"})
@@ -294,6 +299,72 @@ class SentenceAttributor:
 
     def _np_forward(self, toks: list[Token], i: int, limit: int = 8) -> int:
         """Index one past the speaker phrase that starts at ``i`` (Arabic VSO / English post)."""
+        j = self._np_forward_core(toks, i, limit)
+        if self.lex.lang == "ar" and j > i and self.lex.given_names and self._head_word(toks[i].core) in self.lex.role_heads:
+            j = self._through_given_name(toks, i, j)
+        return j
+
+    _NAME_BRIDGE = frozenset({"في", "الي", "علي", "من", "لدي"})  # prepositions a title's phrase may hold
+
+    def _given_name(self, t: Token) -> bool:
+        if t.core == "علي":  # fold merges على (the preposition) and علي (Ali)
+            return self.surface(t.cs, t.ce).endswith("ي")
+        return t.core in self.lex.given_names
+
+    def _through_given_name(self, toks: list[Token], i: int, j: int) -> int:
+        """A title's phrase that stopped at a preposition or adjective before a personal name
+        ("المبعوثة الأممية بالإنابة ستيفاني خوري", "المبعوث الخاص إلى السودان توم بيرييلو") runs
+        through the name when a common given name (lexicons/ar_given_names.yaml) lies ahead,
+        with only the title's own words (definite nouns, prepositions, at most two other words)
+        between; no comma, complementiser, quote, cue, occasion or other stop word."""
+        lex = self.lex
+        if any(self._given_name(t) for t in toks[i:j]) or j >= len(toks):
+            return j
+        if toks[j - 1].comma_after or toks[j - 1].ends_sentence or toks[j - 1].quote_after:
+            return j
+
+        def blocks(n: int) -> bool:
+            c = toks[n].core
+            return bool(
+                toks[n].quote_before
+                or self._complementiser_at(toks, n)
+                or self._verb(c) is not None
+                or c in _AR_OCCASIONS
+                or c in _AR_REPORTED_SPEECH
+                or c in lex.nominal_objects
+                or c in lex.report_nouns
+                or c in lex.statement_nouns
+                or self._recipient(c)
+            )
+
+        m, loose = j, 0
+        while m < len(toks) and m - j < 7:
+            t = toks[m]
+            if self._given_name(t):
+                break
+            c = t.core
+            if blocks(m) or (c in lex.np_stops and c not in self._NAME_BRIDGE):
+                return j
+            if not (c.startswith(("ال", "بال", "لل", "وال", "ل")) or c in self._NAME_BRIDGE):
+                loose += 1
+                if loose > 2:
+                    return j
+            if t.comma_after or t.ends_sentence or t.quote_after:
+                return j
+            m += 1
+        else:
+            return j
+        if m >= len(toks):
+            return j
+        n = m + 1
+        while n < len(toks) and n - m < 4 and not (toks[n - 1].comma_after or toks[n - 1].ends_sentence or toks[n - 1].quote_after):
+            c = toks[n].core
+            if blocks(n) or c in lex.np_stops or c.startswith(("بال", "لل")):
+                break
+            n += 1
+        return n
+
+    def _np_forward_core(self, toks: list[Token], i: int, limit: int = 8) -> int:
         lex = self.lex
         j = i
         if self.lex.lang == "ar" and i < len(toks) and self._head_word(toks[i].core) in lex.role_heads:
@@ -315,6 +386,11 @@ class SentenceAttributor:
                     c = toks[j].core
                     if c.startswith(("ال", "وال")) and c not in lex.np_stops:  # not "إلى"
                         j += 1
+                    elif c in _AR_PLACE_WORDS and j + 1 < len(toks) and not toks[j].comma_after:
+                        j += 1  # "في مخيم قرب مدينة بيدوا": a place noun or "near" before the place's name
+                        nxt = toks[j].core
+                        if nxt not in _AR_PLACE_WORDS and not nxt.startswith("ال") and nxt not in lex.np_stops and not self._complementiser_at(toks, j) and not toks[j].quote_before and self._verb(nxt) is None:
+                            j += 1
                     elif loose < 2 and not c.startswith(("ب", "ل", "ت")) and c not in lex.np_stops and c not in _AR_REPORTED_SPEECH and c not in lex.nominal_objects and _noun_base(c) not in lex.nominal_objects and not self._complementiser_at(toks, j) and not toks[j].quote_before and self._verb(c) is None:
                         loose += 1  # "في مدينة سرت", "في شركة ملاحة أوروبية"
                         j += 1
@@ -365,6 +441,8 @@ class SentenceAttributor:
                     break  # "القيادة المركزية الأمريكية تعرّض": a verbal noun opens the object
                 if core.endswith("وا"):
                     break  # "شهود عيان تحدثوا": a plural verb, not a name
+                if names >= 2 and not described and core.startswith("ب") and core != "بن" and not core.startswith("بن ") and toks[j - 1].core.startswith("ال") and not self._given_name(t):
+                    break  # "سعد بن شريدة الكعبي بوقف الشحنات": a ب-object after the family name
                 if names >= 2 and not described and ((_entity_word(core) and not core.endswith(("ي", "يه"))) or (core[:1] == "ت" and len(core) >= 4 and not self._known_name_token(core))):
                     break  # "محمد شياع السوداني تلقي بغداد": the name ends before the verbal noun
             if self.lex.lang == "ar" and j - i >= 1 and (core in lex.nominal_objects or _noun_base(core) in lex.nominal_objects):
@@ -490,9 +568,13 @@ class SentenceAttributor:
         if j >= len(toks):
             return None
         k = j
+        timed = None
         while k < len(toks) and k - j < 9:
             t = toks[k]
             if k > j and (t.core in {"فان", "فانه", "ان", "that"} or t.core in self.lex.relative_openers):
+                break
+            if k > j and self.lex.lang == "ar" and (t.core in _AR_TIME_WORDS or t.core in _AR_ADVERBIALS):
+                timed = k  # "بحسب تقرير صادر عن البنك الدولي الشهر الماضي": a date ends the source
                 break
             k += 1
             if t.comma_after or t.ends_sentence:
@@ -515,6 +597,9 @@ class SentenceAttributor:
                 k_source = end
             else:
                 k_source = k
+            issued = next((n for n in range(j, k_source - 2) if toks[n].core in _AR_ISSUED and toks[n + 1].core == "عن"), None)
+            if issued is not None:  # "بحسب تقرير صادر عن البنك الدولي": the bank issued it
+                j = issued + 2
             pub = next((n for n in range(j + 1, k_source - 1) if toks[n].core in _AR_BROADCAST), None)
             if pub is not None:  # "وفق معطيات رسمية نشرتها وزارة التجهيز": the ministry that published them
                 j = pub + 1
@@ -547,6 +632,9 @@ class SentenceAttributor:
             frame.relays.append((relayed[0], Relation.REPORTED, relayed[1]))
         if leading:
             nxt = k
+            if timed is not None:  # the date's words up to its comma belong to the cue, not the content
+                end_date = next((n for n in range(timed, min(timed + 4, len(toks))) if toks[n].comma_after), None)
+                nxt = end_date + 1 if end_date is not None else nxt
             if nxt < len(toks) and toks[nxt].core in {"فان", "فانه"}:
                 nxt += 1
             frame.content = (toks[nxt].s, e) if nxt < len(toks) else None
@@ -665,6 +753,17 @@ class SentenceAttributor:
             frames.append(frame)
         return frames, j
 
+    def _possessed_object(self, core: str) -> bool:
+        """A lone indefinite noun with a possessive suffix ("أنصاره", "مؤيديها"), not a title
+        or a name the document knows."""
+        return (
+            not core.startswith("ال")
+            and core.endswith(("ه", "ها", "هم", "هما"))
+            and self._head_word(core) not in self.lex.role_heads
+            and not self._known_name_token(core)
+            and core not in self.lex.given_names
+        )
+
     def _known_name_token(self, core: str) -> bool:
         for m in self.reg.mentions:
             for name in m.names:
@@ -719,6 +818,10 @@ class SentenceAttributor:
             while j < len(toks) - 1 and toks[j].core in _AR_PRONOUN_OBJECTS:
                 j += 1  # "ردّت عليه الهيئة": the pronoun object comes before the subject
             k = self._np_forward(toks, j)
+            if k > j and form in _AR_OBJECT_CUES and ((k == j + 1 and self._possessed_object(toks[j].core)) or toks[j].core in _AR_QUANTIFIED_OBJECTS):
+                k = j  # "ودعا أنصاره إلى", "ودعت جميع الأطراف إلى": the object of a pro-drop call
+            elif k > j + 1 and form in _AR_OBJECT_CUES:
+                k = next((n for n in range(j + 1, k) if toks[n].core in _AR_QUANTIFIED_OBJECTS), k)  # "دعت النقابة | جميع العمال"
             if k > j:
                 subject = toks[j:k]
                 if subject[0].core in lex.participants:
@@ -1081,6 +1184,13 @@ class SentenceAttributor:
         frame.content = (toks[j].s, e)
         return frame, j
 
+    def _name_like(self, t: Token) -> bool:
+        """A word of a title phrase that is not the title's own (a personal name word)."""
+        c = t.core
+        if self._given_name(t):
+            return True
+        return not (c.startswith(("ال", "لل", "ل", "و", "ب")) or self._head_word(c) in self.lex.role_heads or c in self.lex.np_stops)
+
     def _joint_parts(self, subject: list[Token]) -> list[list[Token]]:
         """Two named parties ("Ukraine and Poland said", "وأكد الوزير X ونظيره Y"): one part
         each; a name with "and" inside ("Ministry of Trade and Industry") stays whole."""
@@ -1099,6 +1209,8 @@ class SentenceAttributor:
             if n == 0 or not x.core.startswith("و") or len(x.core) < 4:
                 continue
             bare = x.core[1:]
+            if bare in lex.role_heads and not any(self._name_like(t) for t in subject[:n]):
+                continue  # "وزيرة المالية ووزيرة الدولة ... نورة الفصام": one person with two titles
             if bare in lex.role_heads or bare in {"نظيره", "نظيرته", "نظيرها"} or _entity_word(bare) or self._known_name_token(bare):
                 return [subject[:n], subject[n:]]
         return [subject]

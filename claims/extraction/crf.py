@@ -168,22 +168,25 @@ class CueScorer:
     def __init__(self, weights: Weights, rates: dict[str, float], rule_cues: frozenset[str]) -> None:
         self.w = weights
         self.rates, self.rule_cues = rates, rule_cues
-        self.table = SurfaceTable(self.w, self._slots, 1 + len(F.NEIGHBOUR_OFFSETS))
+        self.table = SurfaceTable(self.w, self._slots, 1 + len(F.NEIGHBOUR_OFFSETS) + len(F.FAR_OFFSETS))
         self.edge = {off: self.w.vec(F.SENTENCE_EDGE[off]) for off in F.NEIGHBOUR_OFFSETS}
+        self.far_edge = {off: self.w.vec(F.FAR_EDGE[off]) for off in F.FAR_OFFSETS}
         self.position = np.array([self.w.vec(F.position_features(k)) for k in (0, 1, 3, 8)])
-        self.flags = {f: self.w.W[self.w.row(f)] for f in F.TOKEN_FLAGS}
+        self.flags = {f: self.w.W[self.w.row(f)] for f in (*F.TOKEN_FLAGS, *F.CUE_CONTEXT)}
         # bigram features by the pair of surface rows (sorted keys, their "b-" and "b+" weight rows)
         self._pair_keys = np.empty(0, dtype=np.int64)
         self._pair_rows = np.empty((0, 2), dtype=np.intp)
         self._pair_generation = self.table.generation
+        self._tri: dict[int, int] = {}
+        self._tri_generation = self.table.generation
 
     def _slots(self, surface: str, w: str):
         own = F.own_features(surface, w, self.rates, self.rule_cues)
         # a token the cue tagger looks at: its cue bucket is not 0, or it is in the rule lexicon
         candidate = own[3] != "cl=0" or "lx" in own
-        return [own] + [
+        return [own + F.cue_own_features(w, self.rule_cues)] + [
             F.neighbour_features(surface, w, self.rates, off) for off in F.NEIGHBOUR_OFFSETS
-        ], candidate
+        ] + [F.far_features(w, self.rates, off) for off in F.FAR_OFFSETS], candidate
 
     def emissions(self, doc: F.DocTokens) -> tuple[np.ndarray, np.ndarray]:
         """(emission scores: tokens x labels, candidate: whether a token may be a cue)."""
@@ -198,14 +201,15 @@ class CueScorer:
         before = idx - bounds[sent, 0]  # tokens before this one in its sentence
         after = bounds[sent, 1] - 1 - idx
         E = G[:, 0].copy()
-        for j, off in enumerate(F.NEIGHBOUR_OFFSETS, start=1):
+        offsets = [(off, self.edge[off]) for off in F.NEIGHBOUR_OFFSETS] + [(off, self.far_edge[off]) for off in F.FAR_OFFSETS]
+        for j, (off, edge) in enumerate(offsets, start=1):
             nb = np.empty((n, E.shape[1]))
             if off < 0:
                 nb[-off:] = G[: n + off, j]
-                nb[before < -off] = self.edge[off]
+                nb[before < -off] = edge
             else:
                 nb[: n - off] = G[off:, j]
-                nb[after < off] = self.edge[off]
+                nb[after < off] = edge
             E += nb
         # bigrams: the right token's "b-" and the left token's "b+" for each adjacent pair (and the
         # sentence edges "<s>", "</s>"), looked up by the pair's surface rows
@@ -218,6 +222,8 @@ class CueScorer:
         minus = self._pairs(minus_keys)[:, 0]
         plus = self._pairs(plus_keys)[:, 1]
         E += self.w.W[minus] + self.w.W[plus]
+        # trigrams: the word with both neighbours, looked up by the three surface rows
+        E += self.w.W[self._trigrams(((left + 2) << 42) | ((rows + 2) << 21) | (right + 2))]
         E += self.position[np.searchsorted([1, 3, 8], before, side="right")]
         rc = arr["rule_cue"] >= 0
         for flag, mask in (
@@ -226,6 +232,8 @@ class CueScorer:
             ("rs", arr["rule_spk"] >= 0),
             ("rn", arr["rule_con"] >= 0),
         ):
+            E += mask[:, None] * self.flags[flag]
+        for flag, mask in F.cue_context(doc).items():
             E += mask[:, None] * self.flags[flag]
         return E, self.table.flag[rows] | rc
 
@@ -254,6 +262,21 @@ class CueScorer:
             known = self._pair_keys
             at = np.searchsorted(known, keys)
         return self._pair_rows[at]
+
+    def _trigrams(self, keys: np.ndarray) -> np.ndarray:
+        """The "t=" weight row of each trigram key (left row + 2 << 42 | row + 2 << 21 | right
+        row + 2; the table's rows stay below 2**21 - 2, ``_CACHE_LIMIT``)."""
+        if self._tri_generation != self.table.generation or len(self._tri) > _CACHE_LIMIT:
+            self._tri, self._tri_generation = {}, self.table.generation
+        tri, words, row = self._tri, self.table.words, self.w.row
+        out = []
+        for key in keys.tolist():
+            r = tri.get(key)
+            if r is None:
+                a, b, c = (key >> 42) - 2, ((key >> 21) & 0x1FFFFF) - 2, (key & 0x1FFFFF) - 2
+                r = tri[key] = row(F.trigram_feature("<s>" if a == -1 else words[a], words[b], "</s>" if c == -2 else words[c]))
+            out.append(r)
+        return np.array(out, dtype=np.intp)
 
     def marginals(self, doc: F.DocTokens, sentences: list[int]) -> dict[int, np.ndarray]:
         E, _ = self.emissions(doc)

@@ -55,6 +55,7 @@ class Lexicon:
     according_re: re.Pattern
     reportedly_re: re.Pattern
     opinion_re: re.Pattern | None
+    given_names: frozenset[str] = frozenset()  # lexicons/<lang>_given_names.yaml, folded
 
 
 def _folded(items) -> tuple[str, ...]:
@@ -65,6 +66,8 @@ def _folded(items) -> tuple[str, ...]:
 def load(lang: str) -> Lexicon:
     data = yaml.safe_load((LEXICON_DIR / f"{'ar' if lang == 'ar' else 'en'}.yaml").read_text(encoding="utf-8"))
     mod = data["modality"]
+    names_file = LEXICON_DIR / f"{'ar' if lang == 'ar' else 'en'}_given_names.yaml"
+    given = yaml.safe_load(names_file.read_text(encoding="utf-8")) if names_file.exists() else {}
     boundary_l = r"(?<![\w])"
     boundary_r = r"(?![\w])"
     return Lexicon(
@@ -101,4 +104,5 @@ def load(lang: str) -> Lexicon:
         according_re=re.compile(_alt(data.get("according"), prefix=boundary_l, suffix=boundary_r)),
         reportedly_re=re.compile(_alt(data.get("reportedly"), prefix=boundary_l, suffix=boundary_r)),
         opinion_re=re.compile(_alt(mod.get("opinion"), prefix=boundary_l, suffix=boundary_r)) if mod.get("opinion") else None,
+        given_names=frozenset(fold(n) for names in (given or {}).values() for n in names),
     )

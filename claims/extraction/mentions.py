@@ -105,7 +105,8 @@ class Registry:
             i = 1
             while i < len(words):
                 w = fold(words[i])
-                if w.startswith(("ال", "وال")) or w in {"لدي", "عام", "باسم"} or (i > 0 and fold(words[i - 1]) in {"لدي", "باسم"}):
+                if w.startswith(("ال", "وال")) or w in {"لدي", "عام", "باسم"} or (i > 0 and fold(words[i - 1]) in {"لدي", "باسم"}) or (w in self._org_heads and i + 1 < len(words) and fold(words[i + 1]).startswith("ال")):
+                    # ("وكيل وزارة المالية | أسامة ...": the ministry is the title's genitive)
                     i += 1
                     continue
                 if w.startswith("ل") and not w.startswith("لل") and len(w) > 3 and i + 1 < len(words):
@@ -113,6 +114,13 @@ class Registry:
                     i += 1 if fold(words[i + 1]).startswith("ال") else 2
                     continue
                 break
+            preps = {"في", "الي", "علي", "من", "لدي"}
+            after_prep = i > 0 and fold(words[i - 1]) in preps  # "إلى منطقة ...": the preposition's object
+            if i < len(words) and not self._given(words[i]) and (after_prep or fold(words[i]).startswith(("بال", "لل")) or fold(words[i]) in preps):
+                # "المبعوثة الأممية بالإنابة | ستيفاني خوري": the title's phrase runs on to a given name
+                given = next((g for g in range(i + 1, len(words)) if self._given(words[g])), None)
+                if given is not None:
+                    i = given
             role = " ".join(words[:i])
             name = " ".join(words[i:]) or None
             return role, name
@@ -129,6 +137,16 @@ class Registry:
         role = " ".join(words[: idx + 1])
         name = " ".join(rest) or None
         return role, name
+
+    @property
+    def _org_heads(self) -> frozenset[str]:
+        kinds = self.lex.kind_heads
+        return frozenset().union(*(kinds.get(k, frozenset()) for k in ("government", "organisation", "agency", "outlet")))
+
+    def _given(self, word: str) -> bool:
+        """A common given name (lexicons/ar_given_names.yaml); علي only when written with ya."""
+        w = fold(word.strip(_PUNCT))
+        return w in self.lex.given_names and (w != "علي" or word.strip(_PUNCT).endswith("ي"))
 
     # ------------------------------------------------------------------ look-up
     def _match_name(self, name: str) -> Mention | None:

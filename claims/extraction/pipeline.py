@@ -20,6 +20,7 @@ from claims.vocabulary import Modality, Relation, SourceKind
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _TRIM = " \t\n,،:؛;\"“”«»'"
 _CORRESPONDENT = frozenset({"مراسل", "مراسله", "مراسلنا", "مراسلتنا", "correspondent", "our"})
+_PRESS_RELEASE = re.compile(r"^(?:بيان صحفي|بيان اعلامي|بيان رسمي|بيان للصحافه|press release|news release|media release)\s*[:.]?$", re.I)
 _SPEAKER_KINDS = ("verb", "verb-prodrop", "post", "participle", "expressive")
 #: first-person cues (folded): in an op-ed, their speaker is the author
 _FIRST_PERSON_CUES = frozenset(fold(w) for w in ["أعتقد", "وأعتقد", "أرى", "وأرى", "أظن", "وأظن", "أزعم", "نعتقد", "ونعتقد", "نرى", "ونرى", "أؤكد"])
@@ -67,11 +68,26 @@ class _Doc:
         # the dateline names the publisher in the text's script ("طرابلس - بوابة طرابلس")
         self._own_names = {fold(n) for n in [*self.publisher.names, *self.fur.dateline_outlets]}
         self._own_names |= {self._bare_name(n) for n in self._own_names}  # "قناة الأطلس" is also "الأطلس"
+        first = next((p for p in self.paras if text[p.start : p.end].strip()), None)
+        self.press_release = first is not None and _PRESS_RELEASE.match(fold(text[first.start : first.end]).strip()) is not None
+        if self.press_release:
+            # "وزارة المالية: ..." — the release's headline names its issuer before the colon
+            heads = [p for p in self.paras if text[p.start : p.end].strip() and p.start > first.start][:1]
+            issuer = text[heads[0].start : heads[0].end].split(":", 1)[0] if heads and ":" in text[heads[0].start : heads[0].end][:80] else ""
+            if issuer.strip() and len(issuer.split()) <= 6:
+                self._own_names |= {fold(issuer.strip()), self._bare_name(issuer.strip())}
         self.att = SentenceAttributor(self.F, text, self.fmap, self.lex, self.reg)
 
     def _bare_name(self, name: str) -> str:
         """A folded name without its generic words (قناة, صحيفة, وكالة)."""
         return " ".join(w for w in fold(name).split() if w not in self.lex.generic_name_words)
+
+    def is_own_statement(self, m: Mention) -> bool:
+        """In a press release (its first line says so: "بيان صحفي"), "البيان" with no other
+        statement named before it is the release itself, i.e. the publisher's own voice."""
+        if not self.press_release or m.publisher or m.kind != SourceKind.DOCUMENT:
+            return False
+        return all(fold(n) in self.lex.statement_nouns for n in m.all_forms())
 
     def own_name(self, name: str) -> bool:
         return fold(name) in self._own_names or self._bare_name(name) in self._own_names
@@ -412,10 +428,14 @@ class _Ctx:
             parts = [s for s in (cue_span, speaker) if s]
             if parts:
                 evidence = (min(p[0] for p in parts), max(p[1] for p in parts))
-        elif mention.spans:
-            speaker = mention.spans[0]
+        elif mention.spans and not (self.unit.oped and mention is self.author and self.doc.lang == "ar" and not self._in_paragraph(mention.spans[0])):
+            speaker = mention.spans[0]  # (an op-ed's own text is its author's: the byline, when it opens this paragraph)
             evidence = speaker
         return Hop(mention, relation, modality, None, cue, cue_span, speaker, evidence, confidence)
+
+    def _in_paragraph(self, span: Span) -> bool:
+        para = next((p for p in self.doc.paras if p.index == self.unit.para), None)
+        return para is not None and para.start <= span[0] and span[1] <= para.end
 
     def _named_before(self, mention: Mention, cue_start: int) -> Span | None:
         """The last span naming ``mention`` in this paragraph before ``cue_start`` (a pro-drop
@@ -431,7 +451,7 @@ class _Ctx:
         hops = [origin]
 
         def add(h: Hop) -> None:
-            own = h.mention.publisher or any(doc.own_name(n) for n in h.mention.names)
+            own = h.mention.publisher or any(doc.own_name(n) for n in h.mention.names) or doc.is_own_statement(h.mention)
             if all(x.mention is not h.mention for x in hops) and not own:
                 hops.append(h)  # ("قال لـ«بوابة طرابلس»" in Tripoli Gate's own copy: no extra hop)
 
@@ -460,6 +480,10 @@ class _Ctx:
         return hops
 
     def _claim(self, span: Span, origin_mention: Mention, relation: Relation, frame: Frame | None, relays: list[Hop], *, distancing: bool, cue_mod: Modality | None) -> ExtractedClaim:
+        if self.doc.is_own_statement(origin_mention) or (
+            origin_mention.kind not in (SourceKind.PERSON, SourceKind.ANONYMOUS) and not origin_mention.publisher and any(self.doc.own_name(n) for n in origin_mention.names)
+        ):
+            origin_mention, relation = self.doc.publisher, Relation.PUBLISHED  # "وأشار البيان" in the release itself
         doc = self.doc
         fa, fb = doc.f(span[0]), doc.f(span[1])
         folded = doc.F[fa:fb]
@@ -534,7 +558,7 @@ class _Ctx:
         lead = next((f for f in relays_acc if f.leading and f.has_content), None)
         trail = next((f for f in relays_acc if f.trailing), None)
         carrier = lead or trail
-        if carrier is not None and not unit.oped:
+        if carrier is not None:  # in an op-ed too: "according to X" attributes to X, not the author
             if lead is not None:
                 cs, ce = lead.content
             else:

@@ -22,7 +22,8 @@ from sqlalchemy import and_, event, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from claims.errors import Invalid, NotFound
+from claims.db import stored
+from claims.errors import Invalid
 from claims.models import Job
 from claims.settings import get_settings
 from claims.vocabulary import JobStatus
@@ -105,10 +106,7 @@ def _forget_rolled_back(session: Session) -> None:
 
 
 def get(session: Session, job_id: uuid.UUID) -> Job:
-    job = session.get(Job, job_id)
-    if job is None:
-        raise NotFound(f"job {job_id} does not exist")
-    return job
+    return stored(session, Job, job_id, "job")
 
 
 def queued_count(session: Session) -> int:

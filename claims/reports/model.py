@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from claims.db import stored
 from claims.errors import NotFound
 from claims.history import history
 from claims.models import Claim, ClaimGroup, Document, RelayHop, Source
@@ -35,7 +36,7 @@ from claims.schemas import (
     SourceRef,
     Version,
 )
-from claims.serialize import document_summary
+from claims.serialize import claim_fields, document_summary
 
 #: Characters of document text shown on each side of an evidence span.
 CONTEXT_CHARS = 120
@@ -151,22 +152,7 @@ def claim_section(session: Session, claim: Claim, lang: str | None = None) -> Cl
     interface's language) every source carries its display name in it (``claims.names``)."""
     members = group_members(session, claim)
     return ClaimSection(
-        claim=ReportClaim(
-            id=claim.id,
-            key=claim.key,
-            text=claim.text,
-            start=claim.start_offset,
-            end=claim.end_offset,
-            lang=claim.lang,
-            modality=claim.modality,
-            stance=claim.stance,
-            speaker=source_ref(claim.speaker, lang),
-            group=GroupRef.model_validate(claim.group) if claim.group else None,
-            review_status=claim.review_status,
-            review_note=claim.review_note,
-            created_at=claim.created_at,
-            updated_at=claim.updated_at,
-        ),
+        claim=ReportClaim(**claim_fields(claim, source_ref(claim.speaker, lang))),
         document=document_summary(claim.document),
         origin=origin(claim, members, lang),
         chain=_hops(claim, lang),
@@ -180,30 +166,22 @@ def claim_section(session: Session, claim: Claim, lang: str | None = None) -> Cl
 def _subject(session: Session, kind: Kind, subject_id: uuid.UUID) -> tuple[str, dict[str, Any], Any]:
     """(title, subject record, claim query) for one subject; NotFound when it does not exist."""
     if kind == Kind.CLAIM:
-        claim = session.get(Claim, subject_id)
-        if claim is None:
-            raise NotFound(f"claim {subject_id} does not exist")
+        claim = stored(session, Claim, subject_id, "claim")
         title = f"Claim {claim.key or claim.id}"
         subject = {"id": str(claim.id), "key": claim.key, "text": claim.text, "lang": claim.lang}
         return title, subject, select(Claim).where(Claim.id == claim.id)
     if kind == Kind.CLAIM_GROUP:
-        group = session.get(ClaimGroup, subject_id)
-        if group is None:
-            raise NotFound(f"claim group {subject_id} does not exist")
+        group = stored(session, ClaimGroup, subject_id, "claim group")
         subject = {"id": str(group.id), "key": group.key, "label": group.label, "label_ar": group.label_ar}
         query = select(Claim).where(Claim.group_id == group.id).order_by(Claim.created_at, Claim.id)
         return f"Claim group {group.key}", subject, query
     if kind == Kind.DOCUMENT:
-        document = session.get(Document, subject_id)
-        if document is None:
-            raise NotFound(f"document {subject_id} does not exist")
+        document = stored(session, Document, subject_id, "document")
         subject = document_summary(document).model_dump(mode="json")
         query = select(Claim).where(Claim.document_id == document.id).order_by(Claim.start_offset, Claim.id)
         return f"Document {document.title or document.id}", subject, query
     if kind == Kind.SOURCE:
-        source = session.get(Source, subject_id)
-        if source is None:
-            raise NotFound(f"source {subject_id} does not exist")
+        source = stored(session, Source, subject_id, "source")
         subject = {
             "id": str(source.id),
             "key": source.key,

@@ -166,12 +166,23 @@ def test_training_script_is_deterministic_end_to_end(tmp_path, monkeypatch):
     outs = []
     for run in ("a", "b"):
         out = tmp_path / run
-        assert training.main(["--train", str(data), "--dev", str(dev), "--out", str(out), "--seed", "3", "--iterations", "15"]) == 0
+        assert training.main(["--train", str(data), "--dev", str(dev), "--out", str(out), "--seed", "3", "--iterations", "15", "--oof-folds", "3"]) == 0
         outs.append(out)
     for name in (training.CUE_FILE, training.ROLE_FILE, training.LEXICON_FILE):
         assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
     manifest = json.loads((outs[0] / training.MANIFEST_FILE).read_text())
     assert manifest["data"]["records"] == 12 and manifest["seed"] == 3 and "dev" in manifest
+    assert manifest["cue_rates_out_of_fold"] == 3
+    # one tagger retrained (here the cue tagger with other parameters): the other's file is kept
+    role_before = (outs[1] / training.ROLE_FILE).read_bytes()
+    before = json.loads((outs[1] / training.MANIFEST_FILE).read_text())
+    assert training.main(["--train", str(data), "--out", str(outs[1]), "--seed", "3", "--iterations", "10", "--only", "cue", "--oof-folds", "0"]) == 0
+    assert (outs[1] / training.ROLE_FILE).read_bytes() == role_before
+    kept = json.loads((outs[1] / training.MANIFEST_FILE).read_text())
+    assert kept["trained_parts"]["role"] == before["trained"] and kept["role_params"] == before["role_params"]
+    assert kept["params"]["max_iterations"] == 10 and kept["cue_rates_out_of_fold"] is None
+    with pytest.raises(ValueError):  # the kept tagger's cue lexicon would change under it
+        training.main(["--train", str(data), "--out", str(outs[1]), "--limit", "6", "--only", "cue"])
     monkeypatch.setenv(learned.ENV_VAR, str(outs[0]))
     learned.reset()
     try:
@@ -234,3 +245,38 @@ def test_a_model_speaker_that_is_a_clause_fragment_gives_way_to_the_rules():
     claim = next(c for c in out.claims if "curfew" in c.text)
     assert claim.hops[0].mention.display == "police spokesman"
     assert claim.hops[0].speaker_span == _find(text, "police spokesman") or "did" not in text[claim.hops[0].speaker_span[0] : claim.hops[0].speaker_span[1]]
+
+
+def test_out_of_fold_cue_rates_leave_each_article_out():
+    text_a = "Mina Park alleged that the dam was unsafe."
+    text_b = "Omar Lee said that the dam was safe. The river was calm."
+    text_c = "Ana Ruiz said that the vote was delayed."
+    attrs = lambda text, cue: [{"cue_span": list(_find(text, cue))}]  # noqa: E731
+    records = [
+        {"text": text_a, "attributions": attrs(text_a, "alleged")},
+        {"text": text_a, "attributions": attrs(text_a, "alleged")},  # a second annotator of the same article
+        {"text": text_b, "attributions": attrs(text_b, "said")},
+        {"text": text_c, "attributions": attrs(text_c, "said")},
+    ]
+    folds = training.out_of_fold_rates(records, 3, seed=1)
+    assert set(folds) == {text_a, text_b, text_c} and len({k for k, _ in folds.values()}) == 3
+    full = training.cue_rates(records, min_count=1)
+    assert full["alleged"] == 1.0
+    # "alleged" occurs only in text_a: its own features cannot learn it from itself
+    assert "alleged" not in folds[text_a][1]
+
+
+def test_cue_context_flags_on_a_team_sentence():
+    from claims.extraction.training import features as F
+
+    text = "Officials in Lagos said that the port would close: “Not yet,” she warned."
+    doc = F.tokenize(text)
+    flags = F.cue_context(doc)
+    at = {w: i for i, w in enumerate(doc.words)}
+    assert flags["nthat"][at["said"]] and not flags["nthat3"][at["said"]]
+    assert flags["nthat3"][at["lagos"]]  # "that" two tokens on
+    assert flags["capb"][at["said"]]  # "Lagos": a capitalised word that does not open the sentence
+    assert not flags["capb"][at["in"]]  # only "Officials" before it, which opens the sentence
+    assert flags["ncolon"][at["close"]] and flags["nq3"][at["close"]]
+    assert flags["prb"][at["warned"]] and flags["pq3"][at["warned"]]
+    assert flags["sq"].all()

@@ -21,7 +21,10 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
+
+import numpy as np
 
 from claims.extraction.segmentation import paragraphs, sentences
 
@@ -149,6 +152,10 @@ SENTENCE_EDGE = {
     -2: ("w-2=<s>",),
     2: ("w+2=</s>",),
 }
+#: what the cue tagger's tokens also take from further neighbours (``far_features``): the words
+#: three tokens away, the cue buckets of the words two away; in this order in the strings
+FAR_OFFSETS = (-3, 3, -2, 2)
+FAR_EDGE = {-3: ("w-3=<s>",), 3: ("w+3=</s>",), -2: ("cl-2=s",), 2: ("cl+2=s",)}
 #: per-token flags: in a quotation, inside the rules' cue, speaker, content
 TOKEN_FLAGS = ("iq", "rc", "rs", "rn")
 
@@ -172,6 +179,84 @@ def neighbour_features(surface: str, w: str, cue_rates: dict[str, float], offset
     if abs(offset) == 2:
         return ("w" + mark + "=" + w,)
     return ("w" + mark + "=" + w, "cl" + mark + "=" + _cue_bucket(cue_rates.get(w, 0.0)), "sh" + mark + "=" + _shape(surface), "st" + mark + "=" + stem(w))
+
+
+@lru_cache(maxsize=8)
+def _stems(words: frozenset[str]) -> frozenset[str]:
+    return frozenset(stem(w) for w in words)
+
+
+def cue_own_features(w: str, rule_cues: frozenset[str]) -> tuple[str, ...]:
+    """The cue tagger's features of a word beyond ``own_features``: its stem is a rule-lexicon
+    word's ("contends" for "contend")."""
+    return ("lxs",) if stem(w) in _stems(rule_cues) else ()
+
+
+#: the cue tagger's flags from a token's sentence context (``cue_context``)
+CUE_CONTEXT = ("nthat", "nthat3", "nq3", "pq3", "ncolon", "sq", "capb", "prb")
+_QUOTE_MARKS = OPEN_QUOTES | CLOSE_QUOTES | STRAIGHT_QUOTES
+
+
+def cue_context(doc: DocTokens) -> dict[str, np.ndarray]:
+    """Per-token context flags for the cue tagger, as boolean arrays (one implementation for the
+    feature strings and the compiled scorer): the next token is "that" (``nthat``), or "that"
+    is two or three tokens on (``nthat3``); a quotation mark within three tokens after
+    (``nq3``) or before (``pq3``); the next token is a colon (``ncolon``); the sentence has a
+    quotation mark (``sq``); a capitalised word that does not open the sentence within three
+    tokens before (``capb``: a name as the cue's subject); a pronoun within two before (``prb``)."""
+    words = doc.words
+    n = len(words)
+    if not n:
+        return {name: np.zeros(0, dtype=bool) for name in CUE_CONTEXT}
+    text = doc.text
+    sent = np.asarray(doc.sent, dtype=np.intp)
+    bounds = np.asarray(doc.sent_bounds, dtype=np.intp).reshape(-1, 2)
+    idx = np.arange(n)
+    before = idx - bounds[sent, 0]
+    after = bounds[sent, 1] - 1 - idx
+    that = np.array([w == "that" for w in words])
+    quote = np.array([w in _QUOTE_MARKS for w in words])
+    colon = np.array([w == ":" for w in words])
+    pron = np.array([w in PRONOUNS for w in words])
+    cap = np.array([text[s].isupper() for s, _ in doc.spans]) & (before > 0)
+
+    def at(flags: np.ndarray, off: int) -> np.ndarray:
+        """flags[i + off], False where i + off is outside i's sentence."""
+        out = np.zeros(n, dtype=bool)
+        if off > 0:
+            out[: n - off] = flags[off:]
+            out &= after >= off
+        else:
+            out[-off:] = flags[: n + off]
+            out &= before >= -off
+        return out
+
+    nthat = at(that, 1)
+    has_quote = np.zeros(len(bounds), dtype=bool)
+    np.logical_or.at(has_quote, sent, quote)
+    return {
+        "nthat": nthat,
+        "nthat3": ~nthat & (at(that, 2) | at(that, 3)),
+        "nq3": at(quote, 1) | at(quote, 2) | at(quote, 3),
+        "pq3": at(quote, -1) | at(quote, -2) | at(quote, -3),
+        "ncolon": at(colon, 1),
+        "sq": has_quote[sent],
+        "capb": at(cap, -1) | at(cap, -2) | at(cap, -3),
+        "prb": at(pron, -1) | at(pron, -2),
+    }
+
+
+def far_features(w: str, cue_rates: dict[str, float], offset: int) -> tuple[str, ...]:
+    """What a token at ``offset`` (one of ``FAR_OFFSETS``) gives the cue tagger's token."""
+    mark = ("-" if offset < 0 else "+") + str(abs(offset))
+    if abs(offset) == 3:
+        return ("w" + mark + "=" + w,)
+    return ("cl" + mark + "=" + _cue_bucket(cue_rates.get(w, 0.0)),)
+
+
+def trigram_feature(left: str, w: str, right: str) -> str:
+    """The cue tagger's word with its two neighbours ("<s>", "</s>" at the sentence's edges)."""
+    return "t=" + left + "|" + w + "|" + right
 
 
 def bigram_features(left: str, right: str) -> tuple[str, str]:
@@ -232,11 +317,21 @@ def base_features(doc: DocTokens, cue_rates: dict[str, float], rule_cues: frozen
         surface = text[s:e]
         static = cache.get(surface)
         if static is None:
-            static = (own_features(surface, w, cue_rates, rule_cues), {off: neighbour_features(surface, w, cue_rates, off) for off in NEIGHBOUR_OFFSETS})
+            static = (
+                own_features(surface, w, cue_rates, rule_cues),
+                {off: neighbour_features(surface, w, cue_rates, off) for off in NEIGHBOUR_OFFSETS},
+                cue_own_features(w, rule_cues),
+                {off: far_features(w, cue_rates, off) for off in FAR_OFFSETS},
+            )
             cache[surface] = static
         statics.append(static)
     doc.in_quote = quote_state(doc)
     base = [list(statics[i][0]) + token_flags(doc, i) for i in range(len(words))]
+    context = cue_context(doc)
+    flagged = [[] for _ in words]
+    for name in CUE_CONTEXT:
+        for i in np.flatnonzero(context[name]).tolist():
+            flagged[i].append(name)
     cue_feats = []
     for i, w in enumerate(words):
         sa, sb = doc.sent_bounds[doc.sent[i]]
@@ -244,9 +339,20 @@ def base_features(doc: DocTokens, cue_rates: dict[str, float], rule_cues: frozen
         for off in NEIGHBOUR_OFFSETS:
             j = i + off
             f.extend(statics[j][1][off] if sa <= j < sb else SENTENCE_EDGE[off])
-        f.append(bigram_features(words[i - 1] if i > sa else "<s>", w)[0])
-        f.append(bigram_features(w, words[i + 1] if i + 1 < sb else "</s>")[1])
+        left = words[i - 1] if i > sa else "<s>"
+        right = words[i + 1] if i + 1 < sb else "</s>"
+        f.append(bigram_features(left, w)[0])
+        f.append(bigram_features(w, right)[1])
         f.extend(position_features(i - sa))
+        for off in FAR_OFFSETS[:2]:
+            j = i + off
+            f.extend(statics[j][3][off] if sa <= j < sb else FAR_EDGE[off])
+        f.extend(flagged[i])
+        f.extend(statics[i][2])
+        for off in FAR_OFFSETS[2:]:
+            j = i + off
+            f.extend(statics[j][3][off] if sa <= j < sb else FAR_EDGE[off])
+        f.append(trigram_feature(left, w, right))
         cue_feats.append(f)
     doc.base = base
     doc.cue_feats = cue_feats
