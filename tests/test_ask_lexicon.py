@@ -10,6 +10,8 @@ on SQLite and PostgreSQL:
   make it a subject the answer must share;
 - a name no lexicon lists is heard across scripts ("Kounadis" ~ "كوناديس"): the English question
   naming the captain finds the Arabic claim; a name the claim does not hold does not;
+- the rest of a claim's sentence is its context only if it is not another claim ("..., while
+  the navy said tugs were hit" is the navy's claim, not the gunmen's attribution);
 - a proposition that opens by naming who said it ("... that Rahma Idris said the halt would
   ...") is asked of that speaker; "What did X say <clause>?" is a speaker question with a topic.
 """
@@ -20,8 +22,10 @@ import pytest
 from sqlalchemy.orm import Session
 
 from claims.entities import place_terms, subject_terms
+from claims.indexing import index_terms
 from claims.query import ask
 from claims.query.parse import parse_question
+from claims.query.support import context_terms
 from claims.query.vocabulary import Intent
 from tests.query_world import World
 
@@ -35,7 +39,8 @@ ARABIC = (
 ENGLISH = (
     "Grain loading halted at Sudan's main port\n"
     "PORT SUDAN, March 5 (Nile Bulletin) - Sudan halted grain loading on Monday, the Sea Ports Corporation said. "
-    'The halt at Port Sudan would last "at least a week", its director Rahma Idris said.'
+    'The halt at Port Sudan would last "at least a week", its director Rahma Idris said.\n'
+    "Gunmen said they fired on a tanker, while the navy said tugs were hit."
 )
 
 
@@ -47,6 +52,8 @@ def world(session: Session, mode) -> World:
     w.source("sea-ports", "Sea Ports Corporation", "organisation")
     w.source("idris", "Rahma Idris", "person", ("its director Rahma Idris", "en"))
     w.source("nile-bulletin", "Nile Bulletin", "outlet")
+    w.source("gunmen", "Unnamed gunmen", "anonymous", ("Gunmen", "en"))
+    w.source("navy", "Sudanese Navy", "government", ("the navy", "en", "anaphoric"))
     ar = w.document(ARABIC, "ar", outlet="south-coast", day=4)
     en = w.document(ENGLISH, "en", outlet="nile-bulletin", day=5)
     w.incident = w.claim(ar, "ناقلتها أبلغت عن حادث على بعد 40 ميلا بحريا جنوب عدن",
@@ -55,6 +62,8 @@ def world(session: Session, mode) -> World:
                      [("athens-shipping", "said"), ("south-coast", "published")])
     w.halt = w.claim(en, 'The halt at Port Sudan would last "at least a week"',
                      [("idris", "said"), ("nile-bulletin", "published")])
+    w.fired = w.claim(en, "they fired on a tanker", [("gunmen", "said"), ("nile-bulletin", "published")])
+    w.not_hit = w.claim(en, "tugs were hit", [("navy", "said"), ("nile-bulletin", "published")])
     session.flush()
     return w
 
@@ -105,3 +114,10 @@ def test_what_did_x_say_with_a_clause_is_a_speaker_question_with_a_topic(session
     assert parse_question("What did Rahma Idris say?").about_anything
     result = ask(session, "What did Rahma Idris say the halt at Port Sudan would last?")
     assert result.found and result.answers[0].claim.id == world.halt.id
+
+
+def test_the_rest_of_a_sentence_that_is_another_claim_is_not_context(session: Session, world: World):
+    assert not set(index_terms("navy tugs hit")) & context_terms(world.fired)
+    assert set(index_terms("gunmen")) <= context_terms(world.fired)  # its own attribution still is
+    result = ask(session, "Who said tugs were hit?")
+    assert result.found and result.answers[0].claim.id == world.not_hit.id

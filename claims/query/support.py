@@ -19,7 +19,7 @@ from dataclasses import replace
 
 from rapidfuzz import fuzz
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload, object_session, selectinload
 
 from claims.entities import PLACES, entity_terms, metonyms, subject_terms
 from claims.indexing import group_labels_indexed, index_terms
@@ -146,6 +146,21 @@ def _sentence_bounds(text: str, start: int, end: int, *, back: int = 1) -> tuple
 TRAILING_ATTRIBUTION_WORDS = 8
 
 
+def _another_claim_within(claim: Claim, start: int, end: int) -> bool:
+    """Whether another claim of the claim's document lies in ``[start, end)``: what follows "...
+    في البحر الأحمر، فيما" is CENTCOM's own claim ("تعرض أي سفينة للإصابة"), not the
+    attribution of this one."""
+    session = object_session(claim)
+    if session is None or end <= start:
+        return False
+    return session.scalar(
+        select(Claim.id).where(
+            Claim.document_id == claim.document_id, Claim.id != claim.id,
+            Claim.start_offset < end, Claim.end_offset > start,
+        ).limit(1)
+    ) is not None
+
+
 def context_terms(claim: Claim) -> set[str]:
     """Index terms of what a claim is said in, for the units its own span leaves out: the words
     of its sentence before it (the attribution "The electoral commission said it merely applied
@@ -158,7 +173,7 @@ def context_terms(claim: Claim) -> set[str]:
         lo, hi = _sentence_bounds(text, claim.start_offset, claim.end_offset, back=1)
         out.update(index_terms(text[lo : claim.start_offset]))
         trailing = text[claim.end_offset : hi]
-        if len(trailing.split()) <= TRAILING_ATTRIBUTION_WORDS:
+        if len(trailing.split()) <= TRAILING_ATTRIBUTION_WORDS and not _another_claim_within(claim, claim.end_offset, hi):
             out.update(index_terms(trailing))
         if not subject_terms(claim.text):
             # A quotation that names no subject of its own ('بلاده "تقترب ..."') may take it from
