@@ -43,6 +43,7 @@ _AR_ANNOUNCE = frozenset({"اعلان", "باعلان", "واعلان", "لاع�
 _AR_NOMINAL_CUES = frozenset({"اكد", "اكدت", "اكدا", "اكدوا", "جدد", "جددت", "نفي", "نفت", "اعلن", "اعلنت", "اعلنا", "نفوا", "نفيا", "دعا", "دعت", "دعوا", "لوح", "لوحت"})
 #: Nouns of the occasion after a speaker ("في مؤتمر صحفي", "في بيان"): not the speaker's affiliation.
 _AR_OCCASIONS = frozenset({"مؤتمر", "المؤتمر", "تصريح", "تصريحات", "بيان", "البيان", "حديث", "مقابله", "المقابله", "كلمه", "الكلمه", "تدوينه", "منشور", "رساله", "لقاء", "اللقاء", "اجتماع", "الاجتماع", "ختام", "اثناء", "تقرير", "التقرير", "حوار", "الحوار", "جلسه", "الجلسه", "مداخله", "تغريده", "اتصال", "مكالمه", "خطاب", "الخطاب", "وقت", "الوقت", "تصريحه", "حين", "حديثه"})
+_AR_OCCASIONS = frozenset(fold(w) for w in _AR_OCCASIONS)  # matched on folded tokens (مؤتمر -> موتمر)
 _AR_ADVERBIALS = frozenset({"جديد", "مجددا", "مره", "اخري", "الثلاثاء", "الاثنين", "الاربعاء", "الخميس", "الجمعه", "السبت", "الاحد", "امس", "اليوم"})
 #: Words that never open an Arabic speaker phrase: adverbials, prepositions, demonstratives.
 _AR_NOT_SPEAKER = frozenset({"فان", "فانه", "فانها", "وان", "لان", "هو", "هي", "وهو", "وهي", "هم", "وهم", "بعد", "قبل", "ذلك", "هذا", "هذه", "دون", "بدون", "عند", "عندما", "حين", "حيث", "لكن", "ثم", "اثر", "عقب", "خلال", "وسط", "رغم", "بسبب", "منذ", "حتي", "اذ", "اذا", "لو", "لما", "كما", "بينما", "فيما", "التي", "الذي", "الذين", "ما", "لا", "لم", "لن", "قد", "فقط"})
@@ -386,6 +387,8 @@ class SentenceAttributor:
                     c = toks[j].core
                     if c.startswith(("ال", "وال")) and c not in lex.np_stops:  # not "إلى"
                         j += 1
+                    elif c.startswith("ب") and len(c) > 3 and _entity_word(c[1:]):
+                        j += 1  # "تاجر في سوق الحوت ببنغازي": ب + a place the gazetteer knows
                     elif c in _AR_PLACE_WORDS and j + 1 < len(toks) and not toks[j].comma_after:
                         j += 1  # "في مخيم قرب مدينة بيدوا": a place noun or "near" before the place's name
                         nxt = toks[j].core
@@ -753,6 +756,30 @@ class SentenceAttributor:
             frames.append(frame)
         return frames, j
 
+    def _postposed(self, toks: list[Token], i: int, p: int, relation, cue_mod, form: str):
+        """A speaker after the quote ('"..."، هكذا قال X', '«...»، يقول X'): the quotation that
+        closes just before the cue (after a comma, with an optional هكذا) is the content."""
+        if toks[i].core != form or (i + 1 < len(toks) and toks[i + 1].core in _AR_PRONOUN_OBJECTS):
+            return None  # "، ودعا أنصاره" opens a new clause; "، خلص فيها إلى" continues the subject's
+        q_end = p - 1 if p >= 0 and toks[p].core in {"هكذا", "وهكذا"} else p
+        if q_end < 0 or not toks[q_end].quote_after or not (toks[q_end].comma_after or (q_end < p and toks[q_end].raw.rstrip().endswith(("،", ",")))):
+            return None
+        q = q_end
+        while q > 0 and not toks[q].quote_before and q_end - q < 60:
+            q -= 1
+        if not toks[q].quote_before or (q > 0 and toks[q - 1].core in {"بعنوان", "عنوان", "عنوانه", "شعار", "بشعار"}):
+            return None  # 'بعنوان "..."': a title, not a quotation
+        k = self._np_forward(toks, i + 1)
+        if k <= i + 1 or not self._arabic_np(toks[i + 1 : k]):
+            return None
+        mention, span, _, _ = self._mention(toks[i + 1 : k])
+        if mention is None:
+            return None
+        frame = Frame("verb", toks[q].s, (toks[i].cs, toks[i].ce), relation=relation, cue_modality=cue_mod, distancing=form in self.lex.distancing)
+        frame.mention, frame.speaker = mention, span
+        frame.content = (toks[q].s, toks[q_end].e)
+        return frame, k
+
     def _possessed_object(self, core: str) -> bool:
         """A lone indefinite noun with a possessive suffix ("أنصاره", "مؤيديها"), not a title
         or a name the document knows."""
@@ -785,6 +812,10 @@ class SentenceAttributor:
             frame = Frame("verb-prodrop", t.s, (t.cs, t.ce), relation=relation, cue_modality=cue_mod, mention=self.reg.last_speaker)
             frame.content = (toks[i + 1].s, e)
             return (frame, i + 1) if frame.mention is not None else (None, i + 1)
+        if not suffixed:
+            post = self._postposed(toks, i, i - 1, relation, cue_mod, form)
+            if post is not None:
+                return post
         opens = any(self._complementiser_at(toks, k) for k in range(i + 1, min(clause_end, i + 32))) or any(
             x.quote_before or x.raw.endswith(":") for x in ahead
         ) or any(x.core == "عن" for x in ahead[:6])

@@ -214,3 +214,17 @@ def test_unnamed_workers_and_places_in_an_affiliation():
     ship = claim_with(cs, "السفينة غادرت")
     assert speaker_of(text, ship) == "ضابط في الميناء"
     assert len(ship.hops) == 3
+
+
+def test_speaker_after_the_quote():
+    text = (
+        '"سنعيد فتح المعبر خلال أيام"، هكذا قال محافظ المدينة عادل يوسف الزين في مؤتمر صحفي.\n'
+        "«المياه لن تكفي الجميع هذا الصيف»، يقول الباحث في شؤون البيئة ماجد سعيد.\n"
+        'وقالت إن المدارس "ستفتح أبوابها"، ودعت الأهالي إلى الهدوء.\n'
+    )
+    cs = claims_of(text)
+    crossing = claim_with(cs, "سنعيد فتح المعبر")
+    assert speaker_of(text, crossing) == "محافظ المدينة عادل يوسف الزين"  # not "... في مؤتمر صحفي"
+    water = claim_with(cs, "المياه لن تكفي")
+    assert speaker_of(text, water) == "الباحث في شؤون البيئة ماجد سعيد"
+    assert all(c.hops[0].mention.display != "الأهالي" for c in cs)
