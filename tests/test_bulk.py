@@ -274,7 +274,7 @@ def test_statements_per_batch_do_not_grow_with_the_store(db, tmp_path):
             batches.append(statements[mark[0]:])
             mark[0] = len(statements)
 
-        report = bulk_load(db, path, batch=3, progress=progress)
+        report = bulk_load(db, path, batch=6, progress=progress)
         assert report.errors == [] and report.documents_created > 0
         # The first holds the load's start too (the alias table is read once per load); the
         # last call reports the end of the load, not a batch.
@@ -283,7 +283,7 @@ def test_statements_per_batch_do_not_grow_with_the_store(db, tmp_path):
     event.listen(db, "before_cursor_execute", count)
     try:
         archive = Archive(seed=11)  # one archive, three files: each load meets what the earlier ones stored
-        files = [_write(tmp_path / f"{n}.jsonl", list(archive.lines(60))) for n in range(3)]
+        files = [_write(tmp_path / f"{n}.jsonl", list(archive.lines(120))) for n in range(3)]
         loads = [per_batch(path) for path in files]
     finally:
         event.remove(db, "before_cursor_execute", count)
