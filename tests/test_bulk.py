@@ -245,3 +245,61 @@ def test_create_many_writes_the_orm_paths_audit_snapshots_in_one_batch(session, 
     assert len(versions) == 1 and len(versions[0].state.hops) == 2
     assert verify_chain(session).ok
     assert session.scalar(select(func.count()).select_from(SearchDocument).where(SearchDocument.claim_id == stored.id)) == 1
+
+
+def test_statements_per_batch_do_not_grow_with_the_store(db, tmp_path):
+    """A batch's work must not depend on how much is stored already (a 1M load has to run at
+    the rate of its first batches): the statements each batch sends are the same few whether
+    the store is empty or holds earlier loads, every batch lookup (a SELECT with a WHERE) is an
+    indexed search on SQLite, and no batch reads a whole table or counts rows. Counted with a
+    SQLAlchemy event, never timed."""
+    import re
+    import sys
+
+    from sqlalchemy import event
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from bench.synth import Archive
+
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    def per_batch(path: Path) -> list[list[str]]:
+        batches: list[list[str]] = []
+        mark = [len(statements)]
+
+        def progress(report) -> None:
+            batches.append(statements[mark[0]:])
+            mark[0] = len(statements)
+
+        report = bulk_load(db, path, batch=6, progress=progress)
+        assert report.errors == [] and report.documents_created > 0
+        # The first holds the load's start too (the alias table is read once per load); the
+        # last call reports the end of the load, not a batch.
+        return batches[1:-1]
+
+    event.listen(db, "before_cursor_execute", count)
+    try:
+        archive = Archive(seed=11)  # one archive, three files: each load meets what the earlier ones stored
+        files = [_write(tmp_path / f"{n}.jsonl", list(archive.lines(120))) for n in range(3)]
+        loads = [per_batch(path) for path in files]
+    finally:
+        event.remove(db, "before_cursor_execute", count)
+    sizes = [[len(b) for b in batches] for batches in loads]
+    assert all(sizes), sizes
+    assert max(max(s) for s in sizes) <= 14, sizes  # a handful per batch (12 now): lookups, one executemany per table
+    assert max(sizes[-1]) <= max(sizes[0]), sizes  # a fuller store costs no more statements
+    batch_sql = [sql for batches in loads for batch in batches for sql in batch]
+    assert not [sql for sql in batch_sql if "count(" in sql.lower()]
+    selects = {sql for sql in batch_sql if sql.lstrip().upper().startswith("SELECT") and re.search(r"\bFROM\b", sql, re.I)}
+    assert not [sql for sql in selects if not re.search(r"\b(WHERE|LIMIT)\b", sql, re.I)], selects
+    if db.dialect.name == "sqlite":
+        with db.connect() as conn:
+            for sql in selects:
+                if not re.search(r"\bWHERE\b", sql, re.I):
+                    continue
+                n = sql.count("?")
+                plan = " | ".join(r[-1] for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", (None,) * n))
+                assert "SEARCH" in plan and not plan.startswith("SCAN"), (sql, plan)
