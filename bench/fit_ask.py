@@ -55,7 +55,6 @@ GRID: dict[str, list[float]] = {
     "context_credit": [0.3, 0.45, 0.6, 0.8, 1.0],
     "unchecked_weight": [0.25, 0.5, 0.75, 1.0],
     "min_cross_lingual_coverage": [0.6, 0.7, 0.8, 0.9],
-    "related_cross_lingual_coverage": [0.4, 0.5, 0.6, 0.7, 0.8],
     "missing_concept_penalty": [0.0, 0.05, 0.1, 0.15, 0.2, 0.3],
     "headline_penalty": [0.0, 0.05, 0.1, 0.2],
 }

@@ -52,14 +52,6 @@ class AskParams:
     #: Across languages a claim must hold this share of what can be checked, or lexical
     #: evidence counts for nothing and the cosine decides.
     min_cross_lingual_coverage: float = 0.8
-    #: ... unless the sentence vectors say the two are related (cosine >= ``cos_floor``): then
-    #: this share is enough (a translation shares fewer checkable terms than a same-language
-    #: paraphrase). params.json's 0.5 was chosen by hand on the dev split and the seeds only
-    #: (issue 13; 0.5 and 0.6 behind the cosine gate scored the same): bench/heldout.py --split dev
-    #: curated 40 -> 41/44, ingested 24 -> 25/44, 0/19 false on both; bench/seed_questions.py
-    #: paraphrase 46 -> 47/50, core 36/36, 0/21 false. Lowering min_cross_lingual_coverage to
-    #: 0.7 or 0.6 without the gate cost seed answers (and at 0.6 one false "found").
-    related_cross_lingual_coverage: float = 0.8
     #: Fewer language-neutral units than this say too little on their own.
     min_neutral_units: int = 3
     # --- confidence (support.calibrated): support score -> share of such answers that were

@@ -59,15 +59,12 @@ def support(
 
 def cross_lingual_coverage(c: Candidate, result: HybridResult, params: AskParams = PARAMS) -> float:
     """Coverage of what can be checked across languages, discounted when the question has few
-    language-neutral units; 0 below ``min_cross_lingual_coverage`` (below
-    ``related_cross_lingual_coverage`` when the sentence vectors are related, cosine >= ``cos_floor``)."""
+    language-neutral units; 0 below ``min_cross_lingual_coverage``."""
     n = result.neutral_units
     if not n:
         return 0.0
     xl = c.neutral_coverage * min(1.0, n / params.min_neutral_units)
-    related = c.cosine is not None and c.cosine >= params.cos_floor
-    floor = min(params.min_cross_lingual_coverage, params.related_cross_lingual_coverage) if related else params.min_cross_lingual_coverage
-    return xl if xl >= floor else 0.0
+    return xl if xl >= params.min_cross_lingual_coverage else 0.0
 
 
 def calibrated(score: float, params: AskParams = PARAMS) -> float:
