@@ -133,8 +133,9 @@ _configured: tuple | None = None
 
 
 class _Lines:
-    """The structlog logger: each rendered line goes to whatever ``sys.stderr`` is now, written
-    by a background thread when it is a real file or pipe.
+    """The structlog logger: each rendered line goes to the ``sys.stderr`` of the moment it was
+    logged (a test's capture, a server's stream), written by a background thread when that
+    stream is a real file or pipe.
 
     Writing a line is a system call, which releases the GIL; under load the event loop then
     waits for a handler thread to give it back (up to the 5 ms switch interval) before it can
@@ -144,10 +145,9 @@ class _Lines:
     """
 
     def __init__(self) -> None:
-        self._queue: SimpleQueue[str] = SimpleQueue()
+        self._queue: SimpleQueue[tuple[Any, Any]] = SimpleQueue()
         self._writer: threading.Thread | None = None
         self._lock = threading.Lock()
-        self._writing = threading.Lock()
 
     def msg(self, message: str) -> None:
         stream = sys.stderr
@@ -155,7 +155,7 @@ class _Lines:
             stream.write(message + "\n")
             stream.flush()
             return
-        self._queue.put(message)
+        self._queue.put((stream, message))
         if self._writer is None or not self._writer.is_alive():  # first line, or after a fork
             with self._lock:
                 if self._writer is None or not self._writer.is_alive():
@@ -166,27 +166,41 @@ class _Lines:
 
     def _write_forever(self) -> None:
         while True:
-            first = self._queue.get()
-            with self._writing:
-                self._write([first])
+            self._write([self._queue.get()])
 
-    def _write(self, lines: list[str]) -> None:
+    def _write(self, items: list[tuple[Any, Any]]) -> None:
+        """Write ``items`` and whatever else is queued, each run of lines logged to one stream in
+        one call, in the order logged; a drain marker (stream None) is set once the lines before
+        it are written."""
         while True:
             try:
-                lines.append(self._queue.get_nowait())
+                items.append(self._queue.get_nowait())
             except Empty:
                 break
-        if not lines:
-            return
-        try:
-            sys.stderr.write("\n".join(lines) + "\n")
-            sys.stderr.flush()
-        except (OSError, ValueError):  # a closed stream: nothing to tell it
-            pass
+        start = 0
+        while start < len(items):
+            stream, end = items[start][0], start + 1
+            if stream is None:
+                items[start][1].set()
+                start = end
+                continue
+            while end < len(items) and items[end][0] is stream:
+                end += 1
+            try:
+                stream.write("\n".join(message for _, message in items[start:end]) + "\n")
+                stream.flush()
+            except (OSError, ValueError):  # a closed stream (a finished test's capture): nothing to tell it
+                pass
+            start = end
 
-    def drain(self) -> None:
-        """Write what is queued, after the batch being written (at exit)."""
-        with self._writing:
+    def drain(self, timeout: float = 5.0) -> None:
+        """Wait until every line logged so far is written (at exit): the writer thread reaches a
+        marker queued after them; with no writer running, write them here."""
+        if self._writer is not None and self._writer.is_alive():
+            written = threading.Event()
+            self._queue.put((None, written))
+            written.wait(timeout)
+        else:
             self._write([])
 
 
