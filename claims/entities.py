@@ -79,10 +79,17 @@ class Gazetteer:
         return found
 
 
+@lru_cache(maxsize=4)
+def _records(path: Path, section: str) -> dict[str, dict]:
+    """The entries of one gazetteer file, parsed once (every table below is built from them;
+    parsing entities.yaml takes about 60 ms). Read-only."""
+    return yaml.safe_load(path.read_text(encoding="utf-8"))[section]
+
+
 @lru_cache(maxsize=8)
 def _load(path: Path, section: str, literal: bool = False):
     """Folded forms → id (``literal``: the entry's own id, not the one it ``means``)."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))[section]
+    data = _records(path, section)
     table: dict[tuple[str, ...], str] = {}
     acronyms: list[tuple[re.Pattern[str], str]] = []
     for key, forms in data.items():
@@ -102,7 +109,7 @@ def _load(path: Path, section: str, literal: bool = False):
 def _stems(path: Path, section: str) -> dict[str, str]:
     """Stem (``claims.text.stem``, 3+ letters) of every one-word form → its id; a stem two ids
     share names neither."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))[section]
+    data = _records(path, section)
     out: dict[str, str | None] = {}
     for key, forms in data.items():
         for form in [*forms.get("en", []), *forms.get("ar", [])]:
@@ -151,15 +158,17 @@ PLACES = Gazetteer(ENTITY_FILE, "entities", literal=True)
 @lru_cache(maxsize=1)
 def metonyms() -> dict[str, str]:
     """Entity id → the id it stands for (``means``: a capital for its country)."""
-    data = yaml.safe_load(ENTITY_FILE.read_text(encoding="utf-8"))["entities"]
+    data = _records(ENTITY_FILE, "entities")
     return {key: forms["means"] for key, forms in data.items() if forms.get("means")}
+
+
 @lru_cache(maxsize=1)
 def place_terms() -> frozenset[str]:
     """Search terms of the entities marked ``place`` (a city, a field, a sea: where something
     happens, never who does it). A question naming one is checked by
     ``claims.query.support.lacks_place``; it is not a subject the answer must share, and a
     claim that names one has not named a subject of its own."""
-    data = yaml.safe_load(ENTITY_FILE.read_text(encoding="utf-8"))["entities"]
+    data = _records(ENTITY_FILE, "entities")
     return frozenset(f"@{key}" for key, forms in data.items() if forms.get("place"))
 
 

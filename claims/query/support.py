@@ -256,19 +256,23 @@ def _name_words(text: str, lang: str) -> list[str]:
     return words
 
 
-def names_by_sound(parsed: ParsedQuestion, result: HybridResult, claim: Claim) -> list[Unit]:
-    """The question's units that no lexicon carries across languages but that name, by sound,
-    a word of a claim in the other language: "Kaabi" ~ "الكعبي", "سعيد" ~ "Saied" (the same
-    phonetic key; the cased side must capitalise it). A rule, not fitted."""
-    if claim.lang == parsed.lang:
-        return []
+def asked_names(parsed: ParsedQuestion) -> dict[str, str]:
+    """The question's words that may be names (``_name_words``), as index term → phonetic key:
+    worked out once per question for ``names_by_sound``."""
     asked: dict[str, str] = {}
     for word in _name_words(parsed.proposition, parsed.lang):
         key = phonetic_key(word)
         if len(key) >= _NAME_KEY and " " not in key:
             for term in terms(word)[:1]:
                 asked.setdefault(term, key)
-    if not asked:
+    return asked
+
+
+def names_by_sound(asked: dict[str, str], question_lang: str, result: HybridResult, claim: Claim) -> list[Unit]:
+    """The question's units that no lexicon carries across languages but that name, by sound,
+    a word of a claim in the other language: "Kaabi" ~ "الكعبي", "سعيد" ~ "Saied" (the same
+    phonetic key, ``asked_names``; the cased side must capitalise it). A rule, not fitted."""
+    if claim.lang == question_lang or not asked:
         return []
     have = {phonetic_key(w) for w in _name_words(claim.text, claim.lang)}
     return [u for u in result.units if not u.neutral and asked.get(u.weight_term) in have]
@@ -412,6 +416,7 @@ def supported(
     asked_negated = frozenset(negated_terms(parsed.proposition))
     required = result.lexical.required
     asked_entities = frozenset(t for t in everything if t[:1] == "@")
+    question_names = asked_names(parsed)
     # Cheap tests first, on what the index says; a claim is loaded only if it would pass with
     # every unit it lacks held by its context (its sentence, its speaker, its modality).
     viable: list[tuple[float, Candidate]] = []
@@ -438,7 +443,7 @@ def supported(
             continue
         extra = frozenset(modality_terms(claim)) & everything
         context = frozenset(context_terms(claim)) & everything if params.context_credit > 0 else frozenset()
-        sounded = names_by_sound(parsed, result, claim)
+        sounded = names_by_sound(question_names, parsed.lang, result, claim)
         here = result
         if sounded:
             # a name heard in the other language's claim is held, and checked, like an entity
