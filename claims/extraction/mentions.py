@@ -7,7 +7,7 @@ title to the named person, so the title alone later means that person."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from claims.extraction.descriptions import describe
 from claims.extraction.lexicon import Lexicon
@@ -138,8 +138,9 @@ class Registry:
         name = " ".join(rest) or None
         return role, name
 
-    @property
+    @cached_property
     def _org_heads(self) -> frozenset[str]:
+        """Heads of organisation-like titles, worked out once per document (asked per word)."""
         kinds = self.lex.kind_heads
         return frozenset().union(*(kinds.get(k, frozenset()) for k in ("government", "organisation", "agency", "outlet")))
 

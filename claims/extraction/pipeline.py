@@ -433,14 +433,18 @@ class _Ctx:
             evidence = speaker
         return Hop(mention, relation, modality, None, cue, cue_span, speaker, evidence, confidence)
 
+    def _paragraph(self):
+        """The paragraph this sentence is in."""
+        return next((p for p in self.doc.paras if p.index == self.unit.para), None)
+
     def _in_paragraph(self, span: Span) -> bool:
-        para = next((p for p in self.doc.paras if p.index == self.unit.para), None)
+        para = self._paragraph()
         return para is not None and para.start <= span[0] and span[1] <= para.end
 
     def _named_before(self, mention: Mention, cue_start: int) -> Span | None:
         """The last span naming ``mention`` in this paragraph before ``cue_start`` (a pro-drop
         cue's speaker, as the gold convention finds it)."""
-        para = next((p for p in self.doc.paras if p.index == self.unit.para), None)
+        para = self._paragraph()
         if para is None:
             return None
         before = [sp for sp in mention.spans if para.start <= sp[0] and sp[1] <= cue_start]
