@@ -72,7 +72,7 @@ def source_ref(source: Source, lang: str | None = None) -> SourceRef:
     """A source as the contracts show it; with ``lang``, named for a reader of that language
     (the one display-name rule, ``claims.names.display_name``)."""
     return _SourceRef(id=source.id, name=source.name, kind=source.kind,
-                                     display_name=display_name(source, lang) if lang else None)
+                      display_name=display_name(source, lang) if lang else None)
 
 
 def chain(claim: Claim, lang: str | None = None) -> list[ChainHop]:
@@ -100,7 +100,7 @@ def chain(claim: Claim, lang: str | None = None) -> list[ChainHop]:
 
 def origin_of(source: Source, *, claim_id=None, lang: str | None = None) -> Origin:
     return _Origin(id=source.id, name=source.name, kind=source.kind, aliases=[a.text for a in source.aliases],
-                                  claim_id=claim_id, display_name=display_name(source, lang) if lang else None)
+                   claim_id=claim_id, display_name=display_name(source, lang) if lang else None)
 
 
 def hop_drift(claim: Claim) -> list[Drift]:
