@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from claims.extraction.lexicon import Lexicon
+from claims.extraction.lexicon import TITLE_PREPOSITIONS, Lexicon, is_given_name
 from claims.extraction.mentions import Registry, clean
 from claims.extraction.model import Mention, Span
 from claims.text import fold
@@ -305,12 +305,8 @@ class SentenceAttributor:
             j = self._through_given_name(toks, i, j)
         return j
 
-    _NAME_BRIDGE = frozenset({"في", "الي", "علي", "من", "لدي"})  # prepositions a title's phrase may hold
-
     def _given_name(self, t: Token) -> bool:
-        if t.core == "علي":  # fold merges على (the preposition) and علي (Ali)
-            return self.surface(t.cs, t.ce).endswith("ي")
-        return t.core in self.lex.given_names
+        return is_given_name(self.lex, t.core, self.surface(t.cs, t.ce))
 
     def _through_given_name(self, toks: list[Token], i: int, j: int) -> int:
         """A title's phrase that stopped at a preposition or adjective before a personal name
@@ -344,9 +340,9 @@ class SentenceAttributor:
             if self._given_name(t):
                 break
             c = t.core
-            if blocks(m) or (c in lex.np_stops and c not in self._NAME_BRIDGE):
+            if blocks(m) or (c in lex.np_stops and c not in TITLE_PREPOSITIONS):
                 return j
-            if not (c.startswith(("ال", "بال", "لل", "وال", "ل")) or c in self._NAME_BRIDGE):
+            if not (c.startswith(("ال", "بال", "لل", "وال", "ل")) or c in TITLE_PREPOSITIONS):
                 loose += 1
                 if loose > 2:
                     return j

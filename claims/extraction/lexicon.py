@@ -58,6 +58,16 @@ class Lexicon:
     given_names: frozenset[str] = frozenset()  # lexicons/<lang>_given_names.yaml, folded
 
 
+#: Prepositions (folded) a title's phrase may hold before the personal name it runs on to
+#: ("المبعوث الخاص إلى السودان توم ...", "وكيل وزارة المالية لدى ...").
+TITLE_PREPOSITIONS = frozenset({"في", "الي", "علي", "من", "لدي"})
+
+
+def is_given_name(lex: Lexicon, folded: str, surface: str) -> bool:
+    """A common given name (``lexicons/<lang>_given_names.yaml``); علي only when written with
+    ya (folding merges the preposition على with the name علي)."""
+    return folded in lex.given_names and (folded != "علي" or surface.endswith("ي"))
+
 def _folded(items) -> tuple[str, ...]:
     return tuple(fold(i) for i in items or [])
 

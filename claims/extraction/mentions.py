@@ -10,7 +10,7 @@ import re
 from functools import cached_property, lru_cache
 
 from claims.extraction.descriptions import describe
-from claims.extraction.lexicon import Lexicon
+from claims.extraction.lexicon import TITLE_PREPOSITIONS, Lexicon, is_given_name
 from claims.extraction.model import Mention, Span
 from claims.text import fold as _fold
 from claims.text import stem
@@ -114,9 +114,8 @@ class Registry:
                     i += 1 if fold(words[i + 1]).startswith("ال") else 2
                     continue
                 break
-            preps = {"في", "الي", "علي", "من", "لدي"}
-            after_prep = i > 0 and fold(words[i - 1]) in preps  # "إلى منطقة ...": the preposition's object
-            if i < len(words) and not self._given(words[i]) and (after_prep or fold(words[i]).startswith(("بال", "لل")) or fold(words[i]) in preps):
+            after_prep = i > 0 and fold(words[i - 1]) in TITLE_PREPOSITIONS  # "إلى منطقة ...": the preposition's object
+            if i < len(words) and not self._given(words[i]) and (after_prep or fold(words[i]).startswith(("بال", "لل")) or fold(words[i]) in TITLE_PREPOSITIONS):
                 # "المبعوثة الأممية بالإنابة | ستيفاني خوري": the title's phrase runs on to a given name
                 given = next((g for g in range(i + 1, len(words)) if self._given(words[g])), None)
                 if given is not None:
@@ -145,9 +144,8 @@ class Registry:
         return frozenset().union(*(kinds.get(k, frozenset()) for k in ("government", "organisation", "agency", "outlet")))
 
     def _given(self, word: str) -> bool:
-        """A common given name (lexicons/ar_given_names.yaml); علي only when written with ya."""
-        w = fold(word.strip(_PUNCT))
-        return w in self.lex.given_names and (w != "علي" or word.strip(_PUNCT).endswith("ي"))
+        surface = word.strip(_PUNCT)
+        return is_given_name(self.lex, fold(surface), surface)
 
     # ------------------------------------------------------------------ look-up
     def _match_name(self, name: str) -> Mention | None:
