@@ -191,13 +191,19 @@ def _snapshot(row: dict[str, Any], *, document: bool = False, parent: str | None
     document's text is represented by its hash; a row nested in its parent's event leaves out
     the parent's id). Values stay as they are: ``_canonical`` writes ids and times the way
     ``claims.audit._jsonable`` does, when the event is encoded."""
-    skipped = _skipped(document, parent)
+    skipped = _SKIPPED.get((document, parent)) or _skipped(document, parent)
     return {k: v for k, v in row.items() if k not in skipped}
 
 
-@lru_cache(maxsize=16)
 def _skipped(document: bool, parent: str | None) -> frozenset[str]:
-    return frozenset(_SKIPPED_COLUMNS | ({"text"} if document else set()) | ({parent} if parent else set()))
+    out = _SKIPPED[document, parent] = frozenset(
+        _SKIPPED_COLUMNS | ({"text"} if document else set()) | ({parent} if parent else set())
+    )
+    return out
+
+
+#: (document, parent) -> the keys a snapshot leaves out.
+_SKIPPED: dict[tuple[bool, str | None], frozenset[str]] = {}
 
 
 # --- names ----------------------------------------------------------------------------------
@@ -500,6 +506,8 @@ def _fast_insert(table: Table, dialect) -> _FastInsert:
 
 def _json_default(value: Any) -> Any:
     """What ``claims.audit._jsonable`` makes of a value JSON has no form for (ids, times)."""
+    if type(value) is uuid.UUID:
+        return str(value)
     out = _jsonable(value)
     if out is value:
         raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
