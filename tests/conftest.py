@@ -257,20 +257,21 @@ def _app(db: Engine, **settings):
     return create_app(Settings(database_url=db.url.render_as_string(hide_password=False), **settings), engine=db)
 
 
-def _shared_app(db: Engine):
+def _shared_app(db: Engine, **settings):
     """The ``client`` fixtures' API over ``db``: built once per worker (registering Litestar's
     routes costs ~0.1 s, paid by ~500 tests), with a new state every test, so no key check, limit
     or metric of an earlier test is seen. Not with Redis configured: its async client keeps the
-    event loop of the test that first used it. ``app_factory`` always builds a new app."""
+    event loop of the test that first used it. ``app_factory`` always builds a new app (for tests
+    of two servers)."""
     from api.app import app_state
     from claims.settings import Settings
 
-    wanted = Settings(database_url=db.url.render_as_string(hide_password=False))
+    wanted = Settings(database_url=db.url.render_as_string(hide_password=False), **settings)
     if wanted.redis_url:
-        return _app(db)
+        return _app(db, **settings)
     key = (id(db), repr(wanted.model_dump()))
     if key not in _APPS:
-        _APPS[key] = _app(db)
+        _APPS[key] = _app(db, **settings)
     else:
         _APPS[key].state.update(app_state(wanted, db))
     return _APPS[key]
@@ -283,6 +284,13 @@ _APPS: dict[tuple[int, str], object] = {}
 def app_factory(db: Engine):
     """``app_factory(**settings)``: the API over the test database with settings overridden."""
     return lambda **settings: _app(db, **settings)
+
+
+@pytest.fixture
+def shared_app(db: Engine):
+    """``shared_app(**settings)``: the API with settings overridden, built once per worker (see
+    ``_shared_app``); use ``app_factory`` when a test needs two separate apps."""
+    return lambda **settings: _shared_app(db, **settings)
 
 
 @pytest.fixture
