@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import synth  # noqa: E402
-from bench.scale import PG_DEFAULT, Database  # noqa: E402
+from bench.scale import PG_DEFAULT, Database, raw_copy  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,8 +32,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", default=os.environ.get("BENCH_POSTGRES_URL", PG_DEFAULT))
     parser.add_argument("--batch", type=int, default=None)
     parser.add_argument("--profile", type=Path, default=None,
-                        help="write a pyinstrument text profile of the last window here")
+                        help="write a cProfile text profile (by own time and cumulative) of the whole load here")
     parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--raw", action="store_true",
+                        help="also copy the loaded rows into a fresh database with bench/scale.py's raw executemany "
+                             "load and print the ratio (bulk / raw, wall and this process's CPU)")
     args = parser.parse_args(argv)
 
     os.environ.setdefault("CLAIMS_EMBEDDINGS", "off")
@@ -56,29 +59,48 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{report.claims_created:>9} claims  {windows[-1][1]:8.0f} claims/s  {windows[-1][2]:8.0f} claims/CPU-s",
                   flush=True)
             state["t"], state["cpu"], state["n"] = now, cpu, report.claims_created
-            if args.profile and state["profiler"] is None and report.claims_created + args.window >= args.claims:
-                from pyinstrument import Profiler
 
-                state["profiler"] = Profiler()
-                state["profiler"].start()
+    if args.profile:
+        import cProfile
 
-    started = time.perf_counter()
+        state["profiler"] = cProfile.Profile()
+        state["profiler"].enable()
+    started, started_cpu = time.perf_counter(), time.process_time()
+    raw_db = None
     try:
         report = bulk_load(db.engine, archive, batch=args.batch or DEFAULT_BATCH, actor="bench", progress=progress)
-        total = time.perf_counter() - started
+        total, total_cpu = time.perf_counter() - started, time.process_time() - started_cpu
         if state["profiler"] is not None:
-            state["profiler"].stop()
-            args.profile.write_text(state["profiler"].output_text(unicode=False, color=False, show_all=False))
+            import io
+            import pstats
+
+            state["profiler"].disable()
+            out = io.StringIO()
+            stats = pstats.Stats(state["profiler"], stream=out)
+            stats.sort_stats("tottime").print_stats(40)
+            stats.sort_stats("cumulative").print_stats(60)
+            args.profile.write_text(out.getvalue())
         assert not report.errors, report.errors[:3]
         (_, first, first_cpu), (_, last, last_cpu) = windows[0], windows[-1]
         print(f"{args.backend}: {report.claims_created} claims in {total:.1f} s ({report.claims_created / total:.0f}/s); "
               f"first window {first:.0f}/s ({first_cpu:.0f}/CPU-s), last {last:.0f}/s ({last_cpu:.0f}/CPU-s), "
-              f"last/first {last / first:.2f} wall, {last_cpu / first_cpu:.2f} CPU")
+              f"last/first {last / first:.2f} wall, {last_cpu / first_cpu:.2f} CPU; "
+              f"{report.claims_created / total_cpu:.0f} claims/CPU-s overall", flush=True)
+        if args.raw:
+            raw_db = Database(args.backend, workdir, args.database_url, f"raw_{args.claims}_{int(time.time())}")
+            cpu = time.process_time()
+            raw_s, raw_claims = raw_copy(db, raw_db)  # rows are read first, untimed (and not in the CPU figure)
+            raw_cpu = time.process_time() - cpu
+            print(f"raw executemany of the same rows: {raw_claims} claims in {raw_s:.1f} s; "
+                  f"bulk / raw = {total / raw_s:.2f} wall (CPU: bulk {total_cpu:.1f} s, raw incl. reading {raw_cpu:.1f} s)")
     finally:
-        db.drop()
-        if args.backend == "sqlite":
-            for suffix in ("", "-wal", "-shm"):
-                Path(db.url.split("///", 1)[1] + suffix).unlink(missing_ok=True)
+        for each in (db, raw_db):
+            if each is None:
+                continue
+            each.drop()
+            if args.backend == "sqlite":
+                for suffix in ("", "-wal", "-shm"):
+                    Path(each.url.split("///", 1)[1] + suffix).unlink(missing_ok=True)
     return 0
 
 

@@ -42,41 +42,86 @@ class Gazetteer:
 
     def mentions(self, text: str) -> list[str]:
         """Ids mentioned in ``text``, in order of first mention, without repeats."""
+        return list(_mentions(self, text))
+
+    def _scan(self, text: str) -> tuple[str, ...]:
+        """``mentions`` worked out (``_mentions`` caches it per distinct text)."""
         table, acronyms = self._tables
-        firsts, any_acronym = _prefilter(self.path, self.section, self.literal)
-        raw = words(text)
-        tokens = [_bare(w) for w in raw]
+        any_acronym = _prefilter(self.path, self.section, self.literal)[1]
+        raw = _words(text)
+        info, word_ = self._word_info, self._word
+        known = [info.get(w) or word_(w) for w in raw]
         found: list[str] = []
-        i = 0
-        while i < len(tokens):
+        i, end = 0, len(raw)
+        while i < end:
+            first = known[i]
             # Positions that cannot start a mention are skipped without the n-gram look-ups.
-            if (tokens[i] not in firsts and raw[i] not in firsts and _bare(tokens[i]) not in firsts
-                    and _unsuffixed(tokens[i]) not in firsts
-                    and not (self.by_stem and stem(raw[i]) in _stems(self.path, self.section))):
+            if not first[1]:
                 i += 1
                 continue
-            for n in range(min(_MAX_WORDS, len(tokens) - i), 0, -1):
-                key = table.get(tuple(tokens[i : i + n])) or table.get(tuple(raw[i : i + n]))
-                if key is None and n == 1:
-                    # A proclitic before the article or a name that starts like one (لبغداد, وبالعراق),
-                    # or a pronoun or plural ending (التزامهما), or (predicates) another inflection
-                    # with the same stem (ستسحب, committing).
-                    key = table.get((_bare(tokens[i]),)) or table.get((_unsuffixed(tokens[i]),))
-                    if key is None and self.by_stem:
-                        key = _stems(self.path, self.section).get(stem(raw[i]))
+            for n in range(min(first[3], _MAX_WORDS, end - i), 1, -1):
+                key = table.get(tuple(k[0] for k in known[i : i + n])) or table.get(tuple(raw[i : i + n]))
                 if key is not None:
-                    if key not in found:
-                        found.append(key)
-                    i += n
                     break
             else:
+                n, key = 1, first[2]
+            if key is not None:
+                if key not in found:
+                    found.append(key)
+                i += n
+            else:
                 i += 1
-        if any_acronym is None or not any_acronym.search(text):
-            return found
-        for pattern, key in acronyms:
-            if key not in found and pattern.search(text):
-                found.append(key)
-        return found
+        if any_acronym is not None and any_acronym.search(text):
+            for pattern, key in acronyms:
+                if key not in found and pattern.search(text):
+                    found.append(key)
+        return tuple(found)
+
+    @property
+    def _word_info(self) -> dict[str, tuple[str, bool, str | None, int]]:
+        cache = self.__dict__.get("_words")
+        if cache is None or len(cache) > _MAX_CACHED_WORDS:
+            cache = self.__dict__["_words"] = {}
+        return cache
+
+    def _word(self, word: str) -> tuple[str, bool, str | None, int]:
+        """What the scan needs of one folded word, worked out once per word: its bare form,
+        whether a mention can start at it, the id it names on its own (or None) and the most
+        words of a form that starts with it (bare or as written)."""
+        table = self._tables[0]
+        firsts, _, longest = _prefilter(self.path, self.section, self.literal)
+        token = _bare(word)
+        starts = (token in firsts or word in firsts or _bare(token) in firsts or _unsuffixed(token) in firsts
+                  or (self.by_stem and stem(word) in _stems(self.path, self.section)))
+        key = None
+        if starts:
+            key = table.get((token,)) or table.get((word,))
+            if key is None:
+                # A proclitic before the article or a name that starts like one (لبغداد, وبالعراق),
+                # or a pronoun or plural ending (التزامهما), or (predicates) another inflection
+                # with the same stem (ستسحب, committing).
+                key = table.get((_bare(token),)) or table.get((_unsuffixed(token),))
+                if key is None and self.by_stem:
+                    key = _stems(self.path, self.section).get(stem(word))
+        out = (token, starts, key, max(longest.get(token, 1), longest.get(word, 1)))
+        self._word_info[word] = out
+        return out
+
+
+#: Bounds of the caches below (a long load meets many distinct texts and words).
+_MAX_CACHED_WORDS = 500_000
+
+
+@lru_cache(maxsize=8)
+def _words(text: str) -> list[str]:
+    """``claims.text.words`` of the last few texts (entity and concept terms of one text fold it once). Read-only."""
+    return words(text)
+
+
+@lru_cache(maxsize=200_000)
+def _mentions(gazetteer: Gazetteer, text: str) -> tuple[str, ...]:
+    """``Gazetteer.mentions`` per distinct text (archives repeat names, outlets and sentences)."""
+    return gazetteer._scan(text)
 
 
 @lru_cache(maxsize=4)
@@ -123,11 +168,16 @@ def _stems(path: Path, section: str) -> dict[str, str]:
 
 
 @lru_cache(maxsize=8)
-def _prefilter(path: Path, section: str, literal: bool = False) -> tuple[frozenset[str], re.Pattern[str] | None]:
-    """First words of every entry, and one pattern any acronym matches."""
+def _prefilter(path: Path, section: str, literal: bool = False
+               ) -> tuple[frozenset[str], re.Pattern[str] | None, dict[str, int]]:
+    """First words of every entry, one pattern any acronym matches, and first word → the most
+    words of an entry that starts with it."""
     table, acronyms = _load(path, section, literal)
     either = re.compile("|".join(f"(?:{p.pattern})" for p, _ in acronyms)) if acronyms else None
-    return frozenset(key[0] for key in table), either
+    longest: dict[str, int] = {}
+    for key in table:
+        longest[key[0]] = max(longest.get(key[0], 0), len(key))
+    return frozenset(longest), either, longest
 
 
 @lru_cache(maxsize=200_000)

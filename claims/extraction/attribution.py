@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from claims.extraction.lexicon import TITLE_PREPOSITIONS, Lexicon, is_given_name
+from claims.extraction.lexicon import PLACE_HEADS, TITLE_PREPOSITIONS, Lexicon, is_given_name
 from claims.extraction.mentions import Registry, clean
 from claims.extraction.model import Mention, Span
 from claims.text import fold
@@ -51,6 +51,7 @@ _AR_NAMED_BY_QUOTE = frozenset({"صحيفه", "جريده", "وكاله", "قن�
 _AR_BROADCAST = frozenset({"بثته", "بثه", "بثها", "بثتها", "نشرته", "نشره", "نشرها", "نشرتها", "اوردته", "اورده", "اوردها", "اوردتها", "نقلته", "نقله", "نقلها", "نقلتها", "اصدرته", "اصدره", "اصدرها", "اصدرتها"})
 _AR_PRONOUN_OBJECTS = frozenset({"عليه", "عليها", "عليهم", "له", "لها", "لهم", "به", "بها", "اليه", "اليها", "فيه", "فيها", "لي", "لنا"})
 #: "أصدر مركز X تقريرا": X publishes a report that later sentences quote ("وأورد التقرير").
+_AR_ISSUED_BY = frozenset({"اصدره", "اصدرها", "اصدرته", "اصدرتها", "اعده", "اعدها", "اعدته", "اعدتها", "نشره", "نشرها", "نشرته", "نشرتها"})  # "دراسة أصدرها مركز X"
 _AR_PUBLISH = frozenset({"اصدر", "اصدرت", "نشر", "نشرت", "واصدر", "واصدرت", "ونشر", "ونشرت"})
 _AR_PLACE_WORDS = frozenset({"قرب", "بالقرب", "مدينه", "بلده", "قريه", "محافظه", "ولايه", "اقليم", "منطقه", "مخيم", "حي", "ميناء", "مطار"})
 _AR_ISSUED = frozenset({"صادر", "الصادر", "صادره", "الصادره"})
@@ -60,6 +61,9 @@ _AR_QUANTIFIED_OBJECTS = frozenset({"جميع", "كل", "كافه", "الجمي�
 _AR_AUTHOR_NOUNS = frozenset({"معدو", "معدي", "معد", "معده", "واضعو", "واضعي", "كاتبو", "كاتبي", "مؤلفو", "مؤلفي"})
 _AR_DATA_NOUNS = frozenset({"بيانات", "البيانات", "ارقام", "الارقام", "احصاءات", "الاحصاءات", "احصائيات", "معطيات", "المعطيات"})
 _AR_REPORTED_SPEECH = frozenset({"قوله", "قولها", "قولهم", "قولهما"})
+# honorifics that open a name after a title and a comma ("وزير البترول، المهندس عادل ...")
+_AR_HONORIFICS = frozenset(fold(w) for w in ["المهندس", "المهندسة", "الدكتور", "الدكتورة", "د.", "السفير", "السفيرة", "النائب", "النائبة", "اللواء", "العميد", "العقيد", "الفريق", "المستشار", "المستشارة", "القاضي", "القاضية", "الشيخ", "الشيخة", "الأستاذ", "الأستاذة", "السيد", "السيدة", "الأمير", "الأميرة", "البروفيسور"])
+_AR_TITLE_TAILS = frozenset(fold(w) for w in ["بالإنابة", "بالوكالة", "السابق", "السابقة", "الحالي", "الحالية"])
 _RELAY_KINDS = (SourceKind.AGENCY, SourceKind.OUTLET, SourceKind.DOCUMENT, SourceKind.ORGANISATION)
 
 
@@ -240,6 +244,15 @@ class SentenceAttributor:
                 det_start = toks[0].s if toks and toks[0].core in {"a", "an"} and len(toks) > 1 else None
                 if toks and toks[0].core in {"a", "an"}:
                     toks = toks[1:]
+        bracket_end = None
+        if self.lex.lang == "ar" and len(toks) > 1 and ")" in toks[-1].raw:
+            b = len(toks) - 1
+            while b > 0 and not toks[b].raw.startswith("(") and len(toks) - b < 3:
+                b -= 1
+            if b > 0 and toks[b].raw.startswith("("):
+                bracket_end = self.orig(toks[-1].s, toks[-1].e)[1]  # "(إيجاس)" stays in the span
+                bracket_end = self.text.rfind(")", 0, bracket_end) + 1 or bracket_end
+                toks = toks[:b]
         if not toks:
             return None, None, report, translation  # type: ignore[return-value]
         fs, fe = toks[0].s, toks[-1].e
@@ -259,6 +272,8 @@ class SentenceAttributor:
         span = (a, a + len(phrase)) if a >= 0 else self._trim_span(span)
         if self.lex.lang == "en" and not report and not translation and det_start is not None:
             span = (self.orig(det_start, det_start + 1)[0], span[1])  # PolNeAR keeps "a"/"an" in the speaker
+        if bracket_end is not None and bracket_end > span[1]:
+            span = (span[0], bracket_end)
         mention = self.reg.get(phrase, span, kind=kind, speaker=speaker)
         if report and self.lex.lang == "ar" and all_toks is not toks and all_toks[0].core in lex.report_nouns and all_toks[0].core not in _AR_DATA_NOUNS and len(all_toks) > 1 and not all_toks[1].core.startswith("ل"):
             # "تقرير مركز دراسات الحرب" keeps the report; "بيانات البنك المركزي" is the bank's
@@ -294,7 +309,7 @@ class SentenceAttributor:
             break
         # a quotation opened inside the phrase closes with it: 'مصدر في "غازبروم"', not '..."غازبروم'
         inner = text[a:b]
-        if b < len(text) and ((text[b] == '"' and inner.count('"') % 2 == 1) or (text[b] == "»" and inner.count("«") > inner.count("»")) or (text[b] == "”" and inner.count("“") > inner.count("”"))):
+        if b < len(text) and ((text[b] == '"' and inner.count('"') % 2 == 1) or (text[b] == ")" and inner.count("(") > inner.count(")")) or (text[b] == "»" and inner.count("«") > inner.count("»")) or (text[b] == "”" and inner.count("“") > inner.count("”"))):
             b += 1
         return a, b
 
@@ -364,6 +379,7 @@ class SentenceAttributor:
     def _np_forward_core(self, toks: list[Token], i: int, limit: int = 8) -> int:
         lex = self.lex
         j = i
+        affiliated = False
         if self.lex.lang == "ar" and i < len(toks) and self._head_word(toks[i].core) in lex.role_heads:
             limit = max(limit, 13)  # "المتحدث الرسمي باسم القوات المسلحة العميد الركن نبيل عبد الله"
         while j < len(toks) and j - i < limit:
@@ -383,6 +399,11 @@ class SentenceAttributor:
                     c = toks[j].core
                     if c.startswith(("ال", "وال")) and c not in lex.np_stops:  # not "إلى"
                         j += 1
+                    elif c.startswith("لل") and len(c) > 4 and toks[j - 1].core.startswith(("ال", "لل")) and not self._recipient(c):
+                        j += 1  # "مسؤول في منظمة الأمم المتحدة للطفولة": the organisation's genitive
+                    elif toks[j].raw.startswith("(") and ")" in toks[j].raw:
+                        j += 1  # "(يونيسف)": its acronym closes the phrase
+                        break
                     elif c.startswith("ب") and len(c) > 3 and _entity_word(c[1:]):
                         j += 1  # "تاجر في سوق الحوت ببنغازي": ب + a place the gazetteer knows
                     elif c in _AR_PLACE_WORDS and j + 1 < len(toks) and not toks[j].comma_after:
@@ -402,8 +423,17 @@ class SentenceAttributor:
                 if j == i + 1 and _strip_w(toks[i].core) in _AR_AUTHOR_NOUNS and core in lex.report_nouns:
                     j += 1  # "معدو التقرير": the authors of the report
                 break  # "التقرير بإنشاء", "مركز X تقريرا": the report noun ends the phrase
+            if self.lex.lang == "ar" and j > i and core in _AR_ISSUED_BY and toks[i].core in lex.report_nouns:
+                break  # "دراسة جديدة أصدرها مركز X": the issuer follows (see _issuer)
             if self.lex.lang == "ar" and j > i and t.raw.startswith("("):
-                break  # "وكالة الأنباء القطرية (قنا)": the acronym in brackets is not read on
+                # "وكالة الأنباء القطرية (قنا)": the acronym in brackets closes the phrase (its
+                # span, not its name: _mention reads the name without it)
+                m = j
+                while m < len(toks) and m - j < 3 and ")" not in toks[m].raw:
+                    m += 1
+                if m < len(toks) and m - j < 3 and ")" in toks[m].raw and not any(x.quote_before for x in toks[j : m + 1]):
+                    j = m + 1
+                break
             if self.lex.lang == "ar" and j > i and core == "نقلا":
                 break
             if self.lex.lang == "ar" and j > i and t.quote_before and toks[j - 1].core in _AR_NAMED_BY_QUOTE:
@@ -423,6 +453,15 @@ class SentenceAttributor:
                 break  # (علي written with ya is the name Ali, not the preposition على)
             if self._complementiser_at(toks, j):
                 break
+            if self.lex.lang == "ar" and j == i + 1 and core.startswith("بال") and len(core) > 5 and _strip_w(toks[i].core) in lex.anonymous_heads and not toks[i].comma_after and not self._recipient(core):
+                j += 1  # "مصادر بالشركة القابضة", "مسؤول بالوزارة": the unnamed source's affiliation
+                affiliated = True
+                continue
+            if self.lex.lang == "ar" and j > i and core.startswith("لل") and affiliated and toks[j - 1].core.startswith(("ال", "بال")):
+                j += 1  # "مصادر بالشركة القابضة للغازات الطبيعية": the affiliation's genitive
+                if t.comma_after or t.ends_sentence:
+                    break
+                continue
             if self.lex.lang == "ar" and j > i and (core.startswith(("بال", "لل", "كال")) or self._recipient(core)):
                 head = self._head_word(toks[i].core)
                 head = head[2:] if head.startswith("ال") and len(head) > 4 else head
@@ -442,7 +481,8 @@ class SentenceAttributor:
                     break  # "شهود عيان تحدثوا": a plural verb, not a name
                 if names >= 2 and not described and core.startswith("ب") and core != "بن" and not core.startswith("بن ") and toks[j - 1].core.startswith("ال") and not self._given_name(t):
                     break  # "سعد بن شريدة الكعبي بوقف الشحنات": a ب-object after the family name
-                if names >= 2 and not described and ((_entity_word(core) and not core.endswith(("ي", "يه"))) or (core[:1] == "ت" and len(core) >= 4 and not self._known_name_token(core))):
+                construct = toks[j - 1].core in _AR_PLACE_WORDS or toks[j - 1].core in PLACE_HEADS  # "حكومة إقليم كردستان"
+                if names >= 2 and not described and ((_entity_word(core) and not core.endswith(("ي", "يه")) and not construct) or (core[:1] == "ت" and len(core) >= 4 and not self._known_name_token(core))):
                     break  # "محمد شياع السوداني تلقي بغداد": the name ends before the verbal noun
             if self.lex.lang == "ar" and j - i >= 1 and (core in lex.nominal_objects or _noun_base(core) in lex.nominal_objects):
                 break  # "خالد العمر صحة الأنباء", "امدو وجود": the object of a denial, not the name
@@ -776,6 +816,71 @@ class SentenceAttributor:
         frame.content = (toks[q].s, toks[q_end].e)
         return frame, k
 
+    def _comma_apposition(self, toks: list[Token], j: int, k: int) -> tuple[int, int] | None:
+        """The name apposed after a title and a comma ("حاكم المصرف بالإنابة، وسام عون، إن",
+        "المتحدث باسم الحكومة، السفير ياسر فهمي، بأن"): the token range of the name (an optional
+        honorific, then a given name and up to three more words) when the title opens with a
+        title word and the name is closed by a comma, a complementiser or a quotation."""
+        if self.lex.lang != "ar" or k >= len(toks) or self._head_word(toks[j].core) not in self.lex.role_heads:
+            return None
+        end = k
+        while end < len(toks) and end - k < 2 and not toks[end - 1].comma_after and (toks[end].core in _AR_TITLE_TAILS or toks[end].core.startswith(("بال", "لل", "ال"))):
+            end += 1  # "حاكم مصرف لبنان بالإنابة،", "مدير الإعلام في الوزارة بالإقليم،"
+        if not toks[end - 1].comma_after or end >= len(toks):
+            return None
+        a = end
+        n = a
+        while n < len(toks) and n - a < 2 and toks[n].core in _AR_HONORIFICS and not toks[n].comma_after:
+            n += 1
+        if n >= len(toks):
+            return None
+        ali = toks[n].core in {"علي", "الي"} and self.surface(toks[n].cs, toks[n].ce).endswith("ي")  # the name Ali, not على
+        if toks[n].core.startswith("ال") or (toks[n].core in self.lex.np_stops and not ali) or toks[n].quote_before or self._verb(toks[n].core) is not None:
+            return None
+        b = n + 1
+        while b < len(toks) and b - n < 4 and not (toks[b - 1].comma_after or toks[b - 1].ends_sentence or toks[b - 1].quote_after):
+            c = toks[b].core
+            if toks[b].quote_before or self._complementiser_at(toks, b) or self._verb(c) is not None or c in self.lex.np_stops or c in _AR_OCCASIONS or c in _AR_REPORTED_SPEECH:
+                break
+            b += 1
+        closed = toks[b - 1].comma_after or (b < len(toks) and (self._complementiser_at(toks, b) or toks[b].quote_before))
+        named = any(self._given_name(x) for x in toks[n:b]) or (b - n >= 2 and all(self._known_name_token(x.core) for x in toks[n:b]))
+        return (a, b) if closed and named else None
+
+    def _passive_vowelled(self, t: Token) -> bool:
+        """A verb written with the passive's damma on its first letter ("يُتوقع", "ويُعتقد",
+        "ذُكر"): the text itself says nobody is the subject."""
+        word = self.surface(t.cs, t.ce)
+        word = word[1:] if word[:1] in "وف" and len(word) > 3 and word[1:2] != "\u064f" else word
+        return len(word) > 2 and word[1] == "\u064f"
+
+    def _issuer(self, toks: list[Token], j: int, k: int) -> tuple[int, int] | None:
+        """The issuer named after a report noun and a relative verb ("دراسة (جديدة) أصدرها
+        مركز X", "تقرير أعدّته المنظمة"): its token range."""
+        if self.lex.lang != "ar" or k >= len(toks) or toks[j].core not in self.lex.report_nouns or toks[k].core not in _AR_ISSUED_BY:
+            return None
+        b = self._np_forward(toks, k + 1)
+        return (k + 1, b) if b > k + 1 and self._arabic_np(toks[k + 1 : b]) else None
+
+    def _topic(self, toks: list[Token], i: int) -> list[Token] | None:
+        """The topic of "أما X، فـ(قد) VERB" before a verb with no subject of its own: the
+        words between أما and the comma, when they make a noun phrase."""
+        p = i - 1
+        if self.lex.lang != "ar" or p < 2 or toks[p].core not in {"فقد", "فانه", "فانها", "فهي", "فهو"}:
+            return None
+        q = p - 1
+        if not toks[q].comma_after:
+            return None
+        a = q
+        while a >= 0 and q - a < 8 and toks[a].core not in {"اما", "واما"}:
+            if a < q and (toks[a].comma_after or toks[a].ends_sentence):
+                return None
+            a -= 1
+        if a < 0 or toks[a].core not in {"اما", "واما"} or a == q:
+            return None
+        topic = toks[a + 1 : q + 1]
+        return topic if self._arabic_np(topic) else None
+
     def _possessed_object(self, core: str) -> bool:
         """A lone indefinite noun with a possessive suffix ("أنصاره", "مؤيديها"), not a title
         or a name the document knows."""
@@ -849,7 +954,33 @@ class SentenceAttributor:
                 k = j  # "ودعا أنصاره إلى", "ودعت جميع الأطراف إلى": the object of a pro-drop call
             elif k > j + 1 and form in _AR_OBJECT_CUES:
                 k = next((n for n in range(j + 1, k) if toks[n].core in _AR_QUANTIFIED_OBJECTS), k)  # "دعت النقابة | جميع العمال"
-            if k > j:
+            app = self._comma_apposition(toks, j, k) if k > j else None
+            issuer = self._issuer(toks, j, k) if k > j else None
+            if issuer is not None:
+                # "خلصت دراسة جديدة أصدرها مركز X إلى أن": the study's issuer speaks
+                a, b = issuer
+                mention, span, _, _ = self._mention(toks[a:b])
+                if mention is None:
+                    return None, i + 1
+                mention.report = True
+                frame.mention, frame.speaker = mention, span
+                k = b
+            elif app is not None:
+                # "نفى مدير دائرة الإعلام في الوزارة، هوشيار صالح عمر، وجود ...": the title, a
+                # comma, then the name: one speaker, named by the name (the title its role)
+                a, b = app
+                tail = a
+                while tail > j and toks[tail - 1].core in _AR_TITLE_TAILS:
+                    tail -= 1
+                title = self.surface(toks[j].cs, toks[tail - 1].ce)
+                span = self._own_span(toks[a:b])
+                name = self.text[span[0] : span[1]]
+                mention = self.reg.get(name, span)
+                if mention.kind == SourceKind.PERSON and clean(title) not in mention.roles:
+                    mention.roles.append(clean(title))
+                frame.mention, frame.speaker = mention, span
+                k = b
+            elif k > j:
                 subject = toks[j:k]
                 if subject[0].core in lex.participants:
                     frame.mention = None
@@ -878,8 +1009,16 @@ class SentenceAttributor:
                 if frame.mention is None:
                     return None, i + 1
             else:
-                frame.mention = self.reg.last_speaker
-                frame.kind = "verb-prodrop"
+                topic = self._topic(toks, i)
+                if topic is not None:
+                    # "أما جمعية المصارف، فقد حذّرت في بيان من أن": the topic is the subject
+                    mention, span, _, _ = self._mention(topic)
+                    frame.mention, frame.speaker = mention, span
+                else:
+                    if self._passive_vowelled(t):
+                        return None, i + 1  # "ويُتوقع أن ...": an impersonal passive has no speaker
+                    frame.mention = self.reg.last_speaker
+                    frame.kind = "verb-prodrop"
             j = k
             if j + 1 < len(toks) and toks[j].core == "نقلا" and toks[j + 1].core == "عن":
                 j += 1  # "ذكرت صحيفة X نقلا عن مصادر": the outlet relays the sources

@@ -153,6 +153,13 @@ def detect(text: str, folded: str, fmap: list[int], paras: list[Paragraph], lex:
                 else:
                     fur.dateline_outlets.append(outlet)  # "طرابلس - بوابة طرابلس": the publisher itself
             continue
+        if p.index <= 3 and n_words <= 10:
+            m = any_match("masthead", line)
+            if m and "|" in raw:
+                # "مركز شبه الجزيرة للدراسات | ملخص دراسة": the site's own name over the story
+                fur.dateline_outlets.append(raw.split("|", 1)[0].strip())
+                fur.skip_paragraphs.add(p.index)
+                continue
         if p.index <= 3 and p.index not in fur.prefixes:
             m = any_match("dateline_prefix", line)
             if m and m.end() < len(line) and len(line[: m.end()].split()) <= 6:

@@ -61,6 +61,8 @@ class Lexicon:
 #: Prepositions (folded) a title's phrase may hold before the personal name it runs on to
 #: ("المبعوث الخاص إلى السودان توم ...", "وكيل وزارة المالية لدى ...").
 TITLE_PREPOSITIONS = frozenset({"في", "الي", "علي", "من", "لدي"})
+# folded nouns whose genitive is a place's name ("حكومة إقليم كردستان", "ولاية نهر النيل"), inside a title
+PLACE_HEADS = frozenset({"اقليم", "حكومه", "دوله", "جمهوريه", "مملكه", "سلطنه", "اماره", "ولايه", "محافظه", "بلديه", "عاصمه"})
 
 
 def is_given_name(lex: Lexicon, folded: str, surface: str) -> bool:

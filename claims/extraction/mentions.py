@@ -10,7 +10,7 @@ import re
 from functools import cached_property, lru_cache
 
 from claims.extraction.descriptions import describe
-from claims.extraction.lexicon import TITLE_PREPOSITIONS, Lexicon, is_given_name
+from claims.extraction.lexicon import PLACE_HEADS, TITLE_PREPOSITIONS, Lexicon, is_given_name
 from claims.extraction.model import Mention, Span
 from claims.text import fold as _fold
 from claims.text import stem
@@ -105,7 +105,7 @@ class Registry:
             i = 1
             while i < len(words):
                 w = fold(words[i])
-                if w.startswith(("ال", "وال")) or w in {"لدي", "عام", "باسم"} or (i > 0 and fold(words[i - 1]) in {"لدي", "باسم"}) or (w in self._org_heads and i + 1 < len(words) and fold(words[i + 1]).startswith("ال")):
+                if w.startswith(("ال", "وال")) or w in {"لدي", "عام", "باسم"} or (i > 0 and fold(words[i - 1]) in {"لدي", "باسم"}) or (fold(words[i - 1]) in PLACE_HEADS and not self._given(words[i])) or (w in self._org_heads and i + 1 < len(words) and fold(words[i + 1]).startswith("ال")):
                     # ("وكيل وزارة المالية | أسامة ...": the ministry is the title's genitive)
                     i += 1
                     continue
