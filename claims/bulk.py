@@ -429,13 +429,25 @@ class _FastInsert:
     ``executemany`` on the session's connection (same transaction). Values are converted the
     way the column types would (UUID bytes on SQLite, UTC timestamps in SQLite's text form) but
     once per distinct value: advanced-alchemy's GUID and DateTimeUTC and SQLAlchemy's per-row
-    parameter processing cost more than the insert itself at this volume."""
+    parameter processing cost more than the insert itself at this volume.
+
+    On PostgreSQL the rows go in with one ``COPY ... FROM STDIN`` instead (psycopg adapts the
+    values; the server runs the same constraints, triggers and index updates): psycopg's
+    executemany sends one INSERT per row, and the server's per-statement work made the load
+    about 1,000 claims/s by wall clock whatever the client did. The COPY is announced to
+    ``before_cursor_execute`` listeners like any statement, and its errors are raised as
+    SQLAlchemy's ``DBAPIError`` subclasses, as an executemany's would be."""
 
     def __init__(self, table: Table, dialect) -> None:
         compiled = insert(table).compile(dialect=dialect, column_keys=[c.name for c in table.columns])
         self.sql = str(compiled)
         self.positional = compiled.positional
         self.names = list(compiled.positiontup) if compiled.positional else [c.name for c in table.columns]
+        self.copy = None
+        if dialect.name == "postgresql":
+            quote = dialect.identifier_preparer
+            self.copy = (f"COPY {quote.format_table(table)} ({', '.join(quote.quote(n) for n in self.names)}) "
+                         "FROM STDIN")
         sqlite = dialect.name == "sqlite"
         self.uuids = {c.name for c in table.columns if sqlite and isinstance(c.type, GUID)}
         self.times = {c.name: c.type._cached_bind_processor(dialect) for c in table.columns
@@ -464,7 +476,21 @@ class _FastInsert:
         return out
 
     def execute(self, connection, rows: list[dict]) -> None:
-        connection.exec_driver_sql(self.sql, self.params(rows))
+        if self.copy is None:
+            connection.exec_driver_sql(self.sql, self.params(rows))
+            return
+        names = self.names
+        raw = connection.connection.driver_connection
+        with raw.cursor() as cursor:
+            if connection._has_events:
+                connection.dispatch.before_cursor_execute(connection, cursor, self.copy, rows, None, True)
+            try:
+                with cursor.copy(self.copy) as copy:
+                    write = copy.write_row
+                    for row in rows:
+                        write(list(map(row.get, names)))
+            except raw.Error as exc:  # what an executemany through SQLAlchemy would raise
+                raise DBAPIError.instance(self.copy, None, exc, type(raw).Error) from exc
 
 
 @lru_cache(maxsize=32)
