@@ -21,7 +21,7 @@ from api.controllers.sources import SourceController
 from api.controllers.web import WEB_ROUTES, swagger_plugin
 from api.dependencies import provide_pagination, provide_session
 from api.errors import EXCEPTION_HANDLERS
-from api.observability import Metrics, metrics_endpoint, metrics_of
+from api.observability import Metrics, metrics_endpoint
 from api.openapi import OPENAPI_PATH
 from api.pages import SESSION_STORE, session_store
 from claims import __version__
@@ -34,7 +34,6 @@ from claims.settings import Settings, get_settings
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Litestar:
     settings = settings or get_settings()
     engine = engine or get_engine(settings.database_url)
-    read_sessions, write_sessions = session_factory(engine), session_factory(engine, write=True)
     app = Litestar(
         route_handlers=[
             *WEB_ROUTES, health, ready, *([metrics_endpoint] if settings.metrics_enabled else []),
@@ -47,18 +46,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         },
         guards=[_request_guard],
         exception_handlers=EXCEPTION_HANDLERS,
-        state=State(
-            {
-                "session_factory": read_sessions,
-                "write_session_factory": write_sessions,
-                "engine": engine,
-                "settings": settings,
-                "authenticator": Authenticator(read_sessions, write_sessions),
-                "rate_limiter": RateLimiter(settings, buckets_for(settings, engine)),
-                "metrics": Metrics(),
-                "openapi_path": OPENAPI_PATH,
-            }
-        ),
+        state=app_state(settings, engine),
         stores={SESSION_STORE: session_store(settings)},
         request_max_body_size=2 * settings.max_text_chars * 4,
         openapi_config=OpenAPIConfig(
@@ -76,8 +64,27 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     openapi.install(app, settings)
     observability.install(app, settings)
-    metrics_of(app).track_queue("jobs", lambda: _queued_jobs(read_sessions))
     return app
+
+
+def app_state(settings: Settings, engine: Engine) -> State:
+    """What the handlers read from ``app.state``: sessions, key checks, limits, metrics. Kept apart
+    from the routes so a new state can be given to a built app (routing is the costly part)."""
+    read_sessions, write_sessions = session_factory(engine), session_factory(engine, write=True)
+    metrics = Metrics()
+    metrics.track_queue("jobs", lambda: _queued_jobs(read_sessions))
+    return State(
+        {
+            "session_factory": read_sessions,
+            "write_session_factory": write_sessions,
+            "engine": engine,
+            "settings": settings,
+            "authenticator": Authenticator(read_sessions, write_sessions),
+            "rate_limiter": RateLimiter(settings, buckets_for(settings, engine)),
+            "metrics": metrics,
+            "openapi_path": OPENAPI_PATH,
+        }
+    )
 
 
 async def _request_guard(connection, handler) -> None:

@@ -257,6 +257,29 @@ def _app(db: Engine, **settings):
     return create_app(Settings(database_url=db.url.render_as_string(hide_password=False), **settings), engine=db)
 
 
+def _shared_app(db: Engine, **settings):
+    """The ``client`` fixtures' API over ``db``: built once per worker (registering Litestar's
+    routes costs ~0.1 s, paid by ~500 tests), with a new state every test, so no key check, limit
+    or metric of an earlier test is seen. Not with Redis configured: its async client keeps the
+    event loop of the test that first used it. ``app_factory`` always builds a new app (for tests
+    of two servers)."""
+    from api.app import app_state
+    from claims.settings import Settings
+
+    wanted = Settings(database_url=db.url.render_as_string(hide_password=False), **settings)
+    if wanted.redis_url:
+        return _app(db, **settings)
+    key = (id(db), repr(wanted.model_dump()))
+    if key not in _APPS:
+        _APPS[key] = _app(db, **settings)
+    else:
+        _APPS[key].state.update(app_state(wanted, db))
+    return _APPS[key]
+
+
+_APPS: dict[tuple[int, str], object] = {}
+
+
 @pytest.fixture
 def app_factory(db: Engine):
     """``app_factory(**settings)``: the API over the test database with settings overridden."""
@@ -264,11 +287,18 @@ def app_factory(db: Engine):
 
 
 @pytest.fixture
+def shared_app(db: Engine):
+    """``shared_app(**settings)``: the API with settings overridden, built once per worker (see
+    ``_shared_app``); use ``app_factory`` when a test needs two separate apps."""
+    return lambda **settings: _shared_app(db, **settings)
+
+
+@pytest.fixture
 def client(db: Engine):
     """An anonymous client: reads work, writes get 401 (use ``admin_client`` to write)."""
     from litestar.testing import TestClient
 
-    with TestClient(app=_app(db)) as test_client:
+    with TestClient(app=_shared_app(db)) as test_client:
         yield test_client
 
 
@@ -277,7 +307,7 @@ def admin_client(db: Engine, admin_headers):
     """A client whose every request carries an admin key."""
     from litestar.testing import TestClient
 
-    with TestClient(app=_app(db)) as test_client:
+    with TestClient(app=_shared_app(db)) as test_client:
         test_client.headers.update(admin_headers)
         yield test_client
 

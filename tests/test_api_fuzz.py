@@ -67,9 +67,9 @@ def no_fetching(monkeypatch):
 
 
 @pytest.fixture
-def fuzz_client(app_factory, admin_headers, no_fetching):
+def fuzz_client(shared_app, admin_headers, no_fetching):
     """An admin client, without a rate limit, over a small record so lists are not empty."""
-    with TestClient(app=app_factory(rate_limit_per_minute=0)) as client:
+    with TestClient(app=shared_app(rate_limit_per_minute=0)) as client:
         client.headers.update(admin_headers)  # for the set-up below; call() sends what each case sends
         client.key_headers = dict(admin_headers)
         outlet = client.post("/api/v1/sources", json={"name": "Daily Planet", "kind": "outlet"}).json()

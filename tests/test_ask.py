@@ -222,14 +222,17 @@ def test_speaker_named_in_the_other_script_is_resolved(s):
 
 
 def test_seed_question_accuracy(s, mode, record_property, capsys):
-    """All curated questions (core + paraphrase, both languages, unanswerable ones included).
-    Core questions must all be right, nothing unanswerable may be 'found', and the overall
-    accuracy is reported (and must not fall below what this version reaches: on SQLite, with
-    vectors, paraphrase 44/50 and 0/21 false 'found'; rules only, paraphrase 32/50 and 0/21)."""
-    right = {"core": 0, "paraphrase": 0}
-    total = {"core": 0, "paraphrase": 0}
+    """The curated paraphrase questions (both languages, unanswerable ones included): nothing
+    unanswerable may be 'found', and the accuracy is reported (and must not fall below what this
+    version reaches: on SQLite, with vectors, paraphrase 44/50; rules only, 32/50). Core questions,
+    answerable and unanswerable, are each a test of their own above
+    (``test_core_seed_questions``), so they are not asked a second time here."""
+    right = {"paraphrase": 0}
+    total = {"paraphrase": 0}
     false_found = unanswerable = 0
     for q in QUESTIONS:
+        if q["tier"] == "core":
+            continue
         result = ask(s, q["q"])
         ok = result.found is q["found"]
         if ok and q["found"]:
@@ -243,12 +246,11 @@ def test_seed_question_accuracy(s, mode, record_property, capsys):
         if not q["found"]:
             unanswerable += 1
             false_found += result.found
-    accuracy = (right["core"] + right["paraphrase"]) / len(QUESTIONS)
+    accuracy = right["paraphrase"] / total["paraphrase"]
     record_property("accuracy", accuracy)
     with capsys.disabled():
-        print(f"\n[{mode}] seed questions: core {right['core']}/{total['core']}, paraphrase {right['paraphrase']}/{total['paraphrase']}, "
-              f"overall {accuracy:.1%}; false 'found' {false_found}/{unanswerable}")
-    assert right["core"] >= total["core"] - len(KNOWN_CORE_MISSES)
+        print(f"\n[{mode}] seed questions: paraphrase {right['paraphrase']}/{total['paraphrase']} ({accuracy:.1%}); "
+              f"false 'found' {false_found}/{unanswerable}")
     assert false_found <= MAX_FALSE_FOUND
     assert right["paraphrase"] >= PARAPHRASE_FLOOR[mode]
 

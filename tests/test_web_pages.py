@@ -57,8 +57,8 @@ def _csrf(html: str) -> str:
 
 
 @pytest.fixture
-def pages(seeded, app_factory):
-    with TestClient(app=app_factory()) as test_client:
+def pages(seeded, shared_app):
+    with TestClient(app=shared_app()) as test_client:
         yield test_client
 
 
