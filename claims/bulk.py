@@ -5,8 +5,9 @@ character spans with the speaker and relay chain named. Names are resolved throu
 table (``SourceNames``: exact folded alias, then the one name matcher ``claims.names`` that
 ``SourceService.resolve`` and ingest use) and sources are created when new.
 
-Rows are written with SQLAlchemy Core in batches (``executemany``; insertmanyvalues on both
-databases), not through the ORM unit of work: the ORM path costs ~1 ms per row. Everything the
+Rows are written in batches with statements SQLAlchemy Core compiles (``executemany`` on
+SQLite, one ``COPY FROM STDIN`` per table on PostgreSQL: ``_FastInsert``), not through the ORM
+unit of work: the ORM path costs ~1 ms per row. Everything the
 ORM path leaves behind is still written: the search documents and ``term_count``, and the
 audit trail, as one hash-chained ``create`` event per document (its claims and hops inside the
 event) and one per new source or alias, so ``claims audit verify`` walks the same chain.
