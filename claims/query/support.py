@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, object_session, selectinload
 
-from claims.entities import PLACES, entity_terms, metonyms, subject_terms
+from claims.entities import PLACES, containers, entity_terms, metonyms, subject_terms
 from claims.indexing import group_labels_indexed, index_terms
 from claims.languages import for_word
 from claims.models import Claim, Document, RelayHop, Source
@@ -269,10 +269,11 @@ def holds_place(place: Place, text: str) -> bool:
     """Whether ``text`` names the place: a gazetteer place by its id in either language (a
     country also by a city that stands for it: "Baghdad" holds Iraq; a city never by its
     country: "American" does not hold Washington); another name by sound, any of its words
-    ("El Fasher" ~ "الفاشر", "Sharara" ~ "الشرارة")."""
+    ("El Fasher" ~ "الفاشر", "Sharara" ~ "الشرارة"). A country is also held by a place within it
+    (``claims.entities.containers``: "Port Sudan" holds Sudan)."""
     if place.entity is not None:
         named = PLACES.mentions(text)
-        return place.entity in named or place.entity in {metonyms().get(e) for e in named}
+        return place.entity in named or place.entity in {metonyms().get(e) for e in named} | {containers().get(e) for e in named}
     wanted = [t for t in phonetic_key(place.name).split() if t]
     if not wanted:
         return True
@@ -341,6 +342,19 @@ def lacks_place(claim: Claim, places: tuple[Place, ...]) -> bool:
         if elsewhere:
             return True
     return False
+
+
+def countries_by_place(claim: Claim, places: tuple[Place, ...], lacking: set[str] | frozenset[str]) -> frozenset[str]:
+    """The entity terms of countries the question names after a locative ("in Sudan") that the
+    claim lacks but holds through a place within them in its sentence ("in Port Sudan"): the
+    country is where, and the claim says where."""
+    wanted = [p for p in places if p.entity is not None and f"@{p.entity}" in lacking]
+    if not wanted:
+        return frozenset()
+    _, sentence = _place_texts(claim)
+    named = PLACES.mentions(sentence)
+    within = {containers().get(e) for e in named}
+    return frozenset(f"@{p.entity}" for p in wanted if p.entity in within)
 
 
 def in_headline(claim: Claim) -> bool:
@@ -492,7 +506,7 @@ def supported(
             continue
         if lacks_place(claim, parsed.places):
             continue
-        extra = frozenset(modality_terms(claim)) & everything
+        extra = (frozenset(modality_terms(claim)) | countries_by_place(claim, parsed.places, required - cand.matched)) & everything
         context = frozenset(context_terms(claim)) & everything if params.context_credit > 0 else frozenset()
         sounded = names_by_sound(question_names, parsed.lang, result, claim)
         here = result
