@@ -40,7 +40,7 @@ _EN_DISCOURSE_SECOND = frozenset(p.split()[1] for p in _EN_DISCOURSE)  # a cheap
 _EN_CLAUSE_BREAK = frozenset(["that", "and", "but", "while", "because", "as", "when", "after", "before", "if", "although", "though"])
 _AR_CONTENT_Q = re.compile(r"[\"“«]")
 _AR_ANNOUNCE = frozenset({"اعلان", "باعلان", "واعلان", "لاعلان"})
-_AR_NOMINAL_CUES = frozenset({"اكد", "اكدت", "اكدا", "اكدوا", "جدد", "جددت", "نفي", "نفت", "اعلن", "اعلنت", "اعلنا", "نفوا", "نفيا", "دعا", "دعت", "دعوا", "لوح", "لوحت"})
+_AR_NOMINAL_CUES = frozenset({"اكد", "اكدت", "اكدا", "اكدوا", "جدد", "جددت", "نفي", "نفت", "اعلن", "اعلنت", "اعلنا", "نفوا", "نفيا", "دعا", "دعت", "دعوا", "لوح", "لوحت", "طالب", "طالبت", "طالبوا"})
 #: Nouns of the occasion after a speaker ("في مؤتمر صحفي", "في بيان"): not the speaker's affiliation.
 _AR_OCCASIONS = frozenset({"مؤتمر", "المؤتمر", "تصريح", "تصريحات", "بيان", "البيان", "حديث", "مقابله", "المقابله", "كلمه", "الكلمه", "تدوينه", "منشور", "رساله", "لقاء", "اللقاء", "اجتماع", "الاجتماع", "ختام", "اثناء", "تقرير", "التقرير", "حوار", "الحوار", "جلسه", "الجلسه", "مداخله", "تغريده", "اتصال", "مكالمه", "خطاب", "الخطاب", "وقت", "الوقت", "تصريحه", "حين", "حديثه"})
 _AR_OCCASIONS = frozenset(fold(w) for w in _AR_OCCASIONS)  # matched on folded tokens (مؤتمر -> موتمر)
@@ -51,6 +51,9 @@ _AR_NAMED_BY_QUOTE = frozenset({"صحيفه", "جريده", "وكاله", "قن�
 _AR_BROADCAST = frozenset({"بثته", "بثه", "بثها", "بثتها", "نشرته", "نشره", "نشرها", "نشرتها", "اوردته", "اورده", "اوردها", "اوردتها", "نقلته", "نقله", "نقلها", "نقلتها", "اصدرته", "اصدره", "اصدرها", "اصدرتها"})
 _AR_PRONOUN_OBJECTS = frozenset({"عليه", "عليها", "عليهم", "له", "لها", "لهم", "به", "بها", "اليه", "اليها", "فيه", "فيها", "لي", "لنا"})
 #: "أصدر مركز X تقريرا": X publishes a report that later sentences quote ("وأورد التقرير").
+_AR_POSSESSED_OCCASIONS = frozenset({"حديثه", "حديثها", "كلمته", "كلمتها", "تصريحه", "تصريحها", "تصريحاته", "تصريحاتها", "خطابه", "خطابها", "مداخلته", "مداخلتها", "بيانه", "بيانها"})
+_AR_DEMAND_CUES = frozenset({"طالب", "طالبت", "طالبوا", "لوح", "لوحت"})
+_AR_MASDAR = re.compile(r"^(?:است\w\wا\w|ا\wت\wا\w|ان\w\wا\w)$")  # استهداف، اعتقال، انسحاب
 _AR_ISSUED_BY = frozenset({"اصدره", "اصدرها", "اصدرته", "اصدرتها", "اعده", "اعدها", "اعدته", "اعدتها", "نشره", "نشرها", "نشرته", "نشرتها"})  # "دراسة أصدرها مركز X"
 _AR_PUBLISH = frozenset({"اصدر", "اصدرت", "نشر", "نشرت", "واصدر", "واصدرت", "ونشر", "ونشرت"})
 _AR_PLACE_WORDS = frozenset({"قرب", "بالقرب", "مدينه", "بلده", "قريه", "محافظه", "ولايه", "اقليم", "منطقه", "مخيم", "حي", "ميناء", "مطار"})
@@ -59,11 +62,10 @@ _AR_TIME_WORDS = frozenset({"الشهر", "الاسبوع", "العام", "ال�
 _AR_OBJECT_CUES = frozenset({"دعا", "دعت", "دعوا"})  # calls: "دعا (X) أنصاره إلى ..."
 _AR_QUANTIFIED_OBJECTS = frozenset({"جميع", "كل", "كافه", "الجميع", "الاطراف", "الطرفين"})
 _AR_AUTHOR_NOUNS = frozenset({"معدو", "معدي", "معد", "معده", "واضعو", "واضعي", "كاتبو", "كاتبي", "مؤلفو", "مؤلفي"})
-_AR_DATA_NOUNS = frozenset({"بيانات", "البيانات", "ارقام", "الارقام", "احصاءات", "الاحصاءات", "احصائيات", "معطيات", "المعطيات"})
+_AR_DATA_NOUNS = frozenset({"بيانات", "البيانات", "ارقام", "الارقام", "احصاءات", "الاحصاءات", "احصائيات", "معطيات", "المعطيات", "تقديرات", "التقديرات"})
 _AR_REPORTED_SPEECH = frozenset({"قوله", "قولها", "قولهم", "قولهما"})
 # honorifics that open a name after a title and a comma ("وزير البترول، المهندس عادل ...")
 _AR_HONORIFICS = frozenset(fold(w) for w in ["المهندس", "المهندسة", "الدكتور", "الدكتورة", "د.", "السفير", "السفيرة", "النائب", "النائبة", "اللواء", "العميد", "العقيد", "الفريق", "المستشار", "المستشارة", "القاضي", "القاضية", "الشيخ", "الشيخة", "الأستاذ", "الأستاذة", "السيد", "السيدة", "الأمير", "الأميرة", "البروفيسور"])
-_AR_TITLE_TAILS = frozenset(fold(w) for w in ["بالإنابة", "بالوكالة", "السابق", "السابقة", "الحالي", "الحالية"])
 _RELAY_KINDS = (SourceKind.AGENCY, SourceKind.OUTLET, SourceKind.DOCUMENT, SourceKind.ORGANISATION)
 
 
@@ -210,6 +212,8 @@ class SentenceAttributor:
                 toks = toks[1:]
             if toks and toks[0].core in {"له", "لها"}:  # "في تقرير له": the subject wrote it
                 toks = []
+            if report and toks and toks[0].core in {"غير", "اوليه", "رسميه", "متداوله", "حديثه", "جديده"}:
+                toks = []  # "بحسب تقديرات غير رسمية": described, not sourced
             if not toks and report and len(words) == 1 and words[0].startswith("ال"):
                 anaphor = self.reg.latest(report=True, noun=words[0])
                 if anaphor is not None:
@@ -278,8 +282,9 @@ class SentenceAttributor:
         if report and self.lex.lang == "ar" and all_toks is not toks and all_toks[0].core in lex.report_nouns and all_toks[0].core not in _AR_DATA_NOUNS and len(all_toks) > 1 and not all_toks[1].core.startswith("ل"):
             # "تقرير مركز دراسات الحرب" keeps the report; "بيانات البنك المركزي" is the bank's
             span = (self.orig(all_toks[0].cs, all_toks[0].ce)[0], span[1])
-        if report and not mention.report and mention.kind != SourceKind.PERSON:
-            mention.report = True
+        data_only = self.lex.lang == "ar" and all(w in _AR_DATA_NOUNS for w in words[: len(all_toks) - len(toks)]) and len(all_toks) > len(toks)
+        if report and not mention.report and mention.kind != SourceKind.PERSON and not data_only:
+            mention.report = True  # (figures, "تقديرات X", are not a report that keeps speaking)
         if report and mention.kind == SourceKind.PERSON:
             mention.report = True
         return mention, span, report, translation
@@ -604,6 +609,8 @@ class SentenceAttributor:
             j += 1
         if j < len(toks) and toks[j].core == "ما" and j + 1 < len(toks):
             j += 2  # "وفق ما يختم التقرير", "حسبما أعلن"
+        if self.lex.lang == "ar" and j < len(toks) and toks[j].core in {"به", "بها", "عنه", "عنها"} and j > i + 1 and toks[j - 2].core == "ما":
+            j += 1  # "وحسب ما أفادت به مصادر": the verb's preposition, not the source
         if j >= len(toks):
             return None
         k = j
@@ -824,8 +831,8 @@ class SentenceAttributor:
         if self.lex.lang != "ar" or k >= len(toks) or self._head_word(toks[j].core) not in self.lex.role_heads:
             return None
         end = k
-        while end < len(toks) and end - k < 2 and not toks[end - 1].comma_after and (toks[end].core in _AR_TITLE_TAILS or toks[end].core.startswith(("بال", "لل", "ال"))):
-            end += 1  # "حاكم مصرف لبنان بالإنابة،", "مدير الإعلام في الوزارة بالإقليم،"
+        while end < len(toks) and end - k < 3 and not toks[end - 1].comma_after and self._title_tail(toks, end):
+            end += 1  # "حاكم مصرف لبنان بالإنابة،", "مدير الإعلام في الوزارة بالإقليم،", "... بمدينة أدري،"
         if not toks[end - 1].comma_after or end >= len(toks):
             return None
         a = end
@@ -844,8 +851,100 @@ class SentenceAttributor:
                 break
             b += 1
         closed = toks[b - 1].comma_after or (b < len(toks) and (self._complementiser_at(toks, b) or toks[b].quote_before))
-        named = any(self._given_name(x) for x in toks[n:b]) or (b - n >= 2 and all(self._known_name_token(x.core) for x in toks[n:b]))
+        # a name the lists know, or two or three plain words between two commas ("، كلير دوبوا،")
+        named = self._has_given_name(toks, n, b) or (toks[b - 1].comma_after and 2 <= b - n <= 3 and not any(x.core.startswith("ال") for x in toks[n:b]))
         return (a, b) if closed and named else None
+
+    def _apposed_mention(self, toks: list[Token], j: int, app: tuple[int, int]) -> tuple[Mention, Span, int]:
+        """The mention of a name apposed after the title that starts at ``j`` (the title
+        becomes its role), its span and the index after the name."""
+        a, b = app
+        title = clean(self.surface(toks[j].cs, toks[a - 1].ce))
+        span = self._own_span(toks[a:b])
+        mention = self.reg.get(self.text[span[0] : span[1]], span)
+        if mention.kind == SourceKind.PERSON and title not in mention.roles:
+            mention.roles.append(title)
+        return mention, span, b
+
+    def _title_tail(self, toks: list[Token], n: int) -> bool:
+        """A word that can still belong to a title before its comma: not a verb, complementiser,
+        quotation, stop word, occasion or reported-speech noun."""
+        c = toks[n].core
+        return not (
+            toks[n].quote_before
+            or self._complementiser_at(toks, n)
+            or self._verb(c) is not None
+            or (c in self.lex.np_stops and c not in TITLE_PREPOSITIONS)
+            or c in _AR_OCCASIONS
+            or c in _AR_REPORTED_SPEECH
+            or c in _AR_POSSESSED_OCCASIONS
+        )
+
+    def _has_given_name(self, toks: list[Token], x: int, y: int) -> bool:
+        """A given name among toks[x:y], "عبد" + a divine name ("عبد الحميد") counting as one."""
+        for n in range(x, y):
+            if self._given_name(toks[n]) or (toks[n].core == "عبد" and n + 1 < y and toks[n + 1].core.startswith("ال")):
+                return True
+        return False
+
+    def _apposed_subject(self, toks: list[Token], i: int, p: int) -> tuple[tuple[int, int], tuple[int, int]] | None:
+        """Before the verb at ``i`` (``p`` the last word before it): "NAME، TITLE، VERB" or
+        "TITLE، NAME، VERB" opening the clause; returns the name's and the title's token ranges."""
+        lex = self.lex
+        if lex.lang != "ar" or p < 1 or not toks[p].comma_after:
+            return None
+        q = p
+        while q > 0 and p - q < 8 and not toks[q - 1].comma_after:
+            if toks[q - 1].ends_sentence:
+                return None
+            q -= 1
+        if q == 0 or not toks[q - 1].comma_after:
+            return None
+        a = q - 1
+        while a > 0 and q - a < 6 and not toks[a - 1].comma_after and not toks[a - 1].ends_sentence:
+            a -= 1
+        if q - a >= 6:
+            return None
+        while a < q - 1 and (toks[a].core in lex.clause_openers or toks[a].core in {"لكن", "ولكن", "غير", "بينما"} or (a > 0 and toks[a].core == "ان" and toks[a - 1].core == "غير")):
+            a += 1
+        first, second = (a, q), (q, p + 1)
+
+        def name_like(rng: tuple[int, int]) -> bool:
+            x, y = rng
+            while x < y and toks[x].core in _AR_HONORIFICS:
+                x += 1
+            if x >= y or y - x > 5 or toks[x].core.startswith("ال") or toks[x].core in lex.np_stops:
+                return False
+            if any(self._verb(t.core) is not None or self._complementiser_at(toks, n) for n, t in enumerate(toks[x:y], start=x)):
+                return False
+            return self._has_given_name(toks, x, y) or (2 <= y - x <= 3 and not any(t.core.startswith("ال") for t in toks[x:y]))
+
+        def title_like(rng: tuple[int, int]) -> bool:
+            x, y = rng
+            return self._head_word(toks[x].core) in lex.role_heads and toks[x].core not in _AR_HONORIFICS and self._arabic_np(toks[x:y])
+
+        if name_like(first) and title_like(second):
+            return first, second
+        if title_like(first) and name_like(second):
+            return second, first
+        return None
+
+    def _cut_subject(self, toks: list[Token], j: int, k: int, form: str) -> int:
+        """Where a subject after the verb really ends: before an occasion with a possessive
+        ("واختتم X حديثه بالقول"), before a demand's ب-object ("طالبت منظمة X بفتح ممرات") and,
+        after a cue that takes a nominal object, before a derived verbal noun ("نفى المتحدث
+        باسم قوات X استهداف المدنيين": استفعال، افتعال، انفعال)."""
+        if self.lex.lang != "ar":
+            return k
+        for n in range(j + 1, k):
+            c = toks[n].core
+            if c in _AR_POSSESSED_OCCASIONS and toks[n - 1].core not in self.lex.report_nouns | self.lex.statement_nouns:
+                return n  # (not "دراسة حديثة", a recent study)
+            if form in _AR_DEMAND_CUES and c.startswith("ب") and len(c) > 3 and c not in {"بن", "بنت"} and not c.startswith("بال") and not self._given_name(toks[n]):
+                return n
+            if form in _AR_NOMINAL_CUES and n - j >= 2 and _AR_MASDAR.match(c) and not self._given_name(toks[n]) and not self._known_name_token(c):
+                return n
+        return k
 
     def _passive_vowelled(self, t: Token) -> bool:
         """A verb written with the passive's damma on its first letter ("يُتوقع", "ويُعتقد",
@@ -866,9 +965,14 @@ class SentenceAttributor:
         """The topic of "أما X، فـ(قد) VERB" before a verb with no subject of its own: the
         words between أما and the comma, when they make a noun phrase."""
         p = i - 1
-        if self.lex.lang != "ar" or p < 2 or toks[p].core not in {"فقد", "فانه", "فانها", "فهي", "فهو"}:
+        if self.lex.lang != "ar" or p < 1:
             return None
-        q = p - 1
+        if toks[i].core.startswith("ف") and toks[p].comma_after:
+            q = p  # "أما الديوان ...، فأكد في بيان"
+        elif p >= 2 and toks[p].core in {"فقد", "فانه", "فانها", "فهي", "فهو"}:
+            q = p - 1
+        else:
+            return None
         if not toks[q].comma_after:
             return None
         a = q
@@ -946,7 +1050,19 @@ class SentenceAttributor:
             frame.mention = self.reg.last_speaker
             frame.content = (toks[j].s, e) if j < len(toks) else None
             return frame, j
-        if vso:
+        apposed = self._apposed_subject(toks, i, p) if vso else None
+        if apposed is not None:
+            # "عبد الحميد سايح، وزير الفلاحة، قال", "لكن الخبير، الدكتور عمر بوزيد، يرى": a
+            # name and a title apposed before the verb are its one subject
+            (a, b), (ta, tb) = apposed
+            span = self._own_span(toks[a:b])
+            mention = self.reg.get(self.text[span[0] : span[1]], span)
+            title = clean(self.surface(toks[ta].cs, toks[tb - 1].ce))
+            if mention.kind == SourceKind.PERSON and title not in mention.roles:
+                mention.roles.append(title)
+            frame.mention, frame.speaker = mention, span
+            frame.clause_start = toks[min(a, ta)].s
+        elif vso:
             while j < len(toks) - 1 and toks[j].core in _AR_PRONOUN_OBJECTS:
                 j += 1  # "ردّت عليه الهيئة": the pronoun object comes before the subject
             k = self._np_forward(toks, j)
@@ -954,6 +1070,7 @@ class SentenceAttributor:
                 k = j  # "ودعا أنصاره إلى", "ودعت جميع الأطراف إلى": the object of a pro-drop call
             elif k > j + 1 and form in _AR_OBJECT_CUES:
                 k = next((n for n in range(j + 1, k) if toks[n].core in _AR_QUANTIFIED_OBJECTS), k)  # "دعت النقابة | جميع العمال"
+            k = self._cut_subject(toks, j, k, form)
             app = self._comma_apposition(toks, j, k) if k > j else None
             issuer = self._issuer(toks, j, k) if k > j else None
             if issuer is not None:
@@ -968,18 +1085,7 @@ class SentenceAttributor:
             elif app is not None:
                 # "نفى مدير دائرة الإعلام في الوزارة، هوشيار صالح عمر، وجود ...": the title, a
                 # comma, then the name: one speaker, named by the name (the title its role)
-                a, b = app
-                tail = a
-                while tail > j and toks[tail - 1].core in _AR_TITLE_TAILS:
-                    tail -= 1
-                title = self.surface(toks[j].cs, toks[tail - 1].ce)
-                span = self._own_span(toks[a:b])
-                name = self.text[span[0] : span[1]]
-                mention = self.reg.get(name, span)
-                if mention.kind == SourceKind.PERSON and clean(title) not in mention.roles:
-                    mention.roles.append(clean(title))
-                frame.mention, frame.speaker = mention, span
-                k = b
+                frame.mention, frame.speaker, k = self._apposed_mention(toks, j, app)
             elif k > j:
                 subject = toks[j:k]
                 if subject[0].core in lex.participants:
@@ -1025,7 +1131,17 @@ class SentenceAttributor:
             if (form in {"نقل", "نقلت"} or toks[j - 1].core == "نقلا") and j < len(toks) and toks[j].core == "عن" and frame.mention is not None:
                 # "نقلت وكالة رويترز عن مسؤول أمني (قوله) إن": the agency relays the official
                 k2 = self._np_forward(toks, j + 1)
-                if k2 > j + 1:
+                app = self._comma_apposition(toks, j + 1, k2) if k2 > j + 1 else None
+                if app is not None:  # "عن منسقة الطوارئ في المفوضية، كلير دوبوا، قولها"
+                    origin, ospan, k2 = self._apposed_mention(toks, j + 1, app)
+                    if origin is not frame.mention:
+                        frame.relays.append((frame.mention, Relation.REPORTED, frame.speaker))
+                        frame.mention, frame.speaker = origin, ospan
+                        frame.relation = Relation.SAID
+                        j = k2
+                        while j < len(toks) and toks[j].core in _AR_REPORTED_SPEECH:
+                            j += 1
+                elif k2 > j + 1:
                     origin, ospan, _, _ = self._mention(toks[j + 1 : k2])
                     if origin is not None and origin is not frame.mention:
                         frame.relays.append((frame.mention, Relation.REPORTED, frame.speaker))
@@ -1059,6 +1175,9 @@ class SentenceAttributor:
         # report ("في تقرير له"), a date; then the complementiser
         k = j
         in_relative = False
+        o = j + 2 if j + 2 < clause_end and toks[j].core == "في" and toks[j + 1].core in _AR_OCCASIONS else j  # "، في بيان، وجود"
+        if form in _AR_NOMINAL_CUES and o < clause_end and (toks[o].core in lex.nominal_objects or _noun_base(toks[o].core) in lex.nominal_objects or _AR_MASDAR.match(toks[o].core)):
+            k, j = clause_end, o  # "نفى X، Y، وجود أي تأخير في ... "سومو"": the object opens the content, not the quote in it
         while k < clause_end and (k - j < 10 or (in_relative and k - j < 30)):
             if k == j and toks[k - 1].comma_after:
                 in_relative = True  # "بيان مشترك ...، صدر عقب ...، إلى أن": a relative clause first

@@ -205,6 +205,11 @@ class Registry:
                 for m in reversed(self.mentions):
                     if m.kind == SourceKind.ANONYMOUS and any(head[2:] in fold(n) for n in m.all_forms()):
                         return m
+            if len(words) == 1 and head.startswith("ال") and head[2:] in self._org_heads:
+                # "ولفتت الوزارة", "وأضافت الوكالة": the organisation of that kind named last
+                for m in reversed(self.mentions):
+                    if m.kind not in (SourceKind.PERSON, SourceKind.ANONYMOUS) and any(fold(n).split()[:1] == [head[2:]] for n in m.names):
+                        return m
         return None
 
     def latest(self, *, report: bool = False, noun: str | None = None) -> Mention | None:

@@ -89,6 +89,19 @@ class _Doc:
             return False
         return all(fold(n) in self.lex.statement_nouns for n in m.all_forms())
 
+    def sounds_like_publisher(self, m: Mention) -> bool:
+        """An outlet relay whose name is the publisher's in the other script ("قالت لـ"صدى
+        الجنوب"" in Sada al-Janoub's own copy): no extra hop."""
+        if m.kind not in (SourceKind.OUTLET, SourceKind.AGENCY) or m.publisher:
+            return False
+        from claims.names import same_name  # (claims.names reads the lexicons: imported late)
+
+        def arabic(name: str) -> bool:
+            return any("\u0600" <= ch <= "\u06ff" for ch in name)
+
+        # across scripts only: within one script the publisher's own forms are known exactly
+        return any(arabic(n) != arabic(p) and same_name(n, p) for n in m.names for p in self.publisher.names)
+
     def own_name(self, name: str) -> bool:
         return fold(name) in self._own_names or self._bare_name(name) in self._own_names
 
@@ -455,13 +468,17 @@ class _Ctx:
         hops = [origin]
 
         def add(h: Hop) -> None:
-            own = h.mention.publisher or any(doc.own_name(n) for n in h.mention.names) or doc.is_own_statement(h.mention)
+            own = h.mention.publisher or any(doc.own_name(n) for n in h.mention.names) or doc.is_own_statement(h.mention) or doc.sounds_like_publisher(h.mention)
             if all(x.mention is not h.mention for x in hops) and not own:
                 hops.append(h)  # ("قال لـ«بوابة طرابلس»" in Tripoli Gate's own copy: no extra hop)
 
         for r in relays:
             add(r)
-        if self.region is not None and not self.unit.oped:
+        direct_person = len(hops) == 1 and origin.mention.kind == SourceKind.PERSON and bool(origin.mention.names) and not origin.mention.report
+        if self.region is not None and not self.unit.oped and not direct_person:
+            # (a named person quoted directly between a report's mentions speaks for themself:
+            # "وقالت الباحثة في المعهد الدكتورة X" in a summary of the institute's study; one
+            # the report relays through others keeps it: "قال X لوسائل الإعلام الروسية")
             add(self._hop(self.region, Relation.REPORTED, modality, confidence=conf.INHERITED))
         if self.translator is not None and any(h.mention.report for h in hops) and not self.unit.oped:
             hops.append(self._hop(self.translator, Relation.TRANSLATED, modality, confidence=conf.PAGE_RELAY))

@@ -153,3 +153,122 @@ def test_vowelled_passive_has_no_speaker_and_a_trailing_source_carries_it():
     )
     c = claim_with(claims_of(text), "جولة جديدة")
     assert chain(c) == ["صحيفة المسار", OUTLET]
+
+
+# ----------------------------------------------------------------- found on dev h56-h59
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "origin"),
+    [
+        (
+            'كمال الدين حسن، رئيس هيئة الموانئ، قال خلال جولة في الميناء إن الأرصفة "جاهزة".',
+            "كمال الدين حسن",
+            "كمال الدين حسن",
+        ),
+        (
+            'غير أن المحلل الاقتصادي، الدكتور سامر يوسف، يرى أن الأرقام "مبالغ فيها".',
+            "الدكتور سامر يوسف",
+            "سامر يوسف",
+        ),
+    ],
+)
+def test_name_and_title_apposed_before_the_verb(text, speaker, origin):
+    c = claims_of(text)[0]
+    assert speaker_of(text, c) == speaker
+    assert chain(c)[0] == origin
+
+
+def test_relayed_origin_with_a_comma_apposed_name():
+    text = 'ونقلت وكالة الأنباء الألمانية عن مديرة المستشفى الميداني بمدينة رفح، آنا شميت، قولها إن الأدوية "نفدت".'
+    c = claims_of(text)[0]
+    assert speaker_of(text, c) == "آنا شميت"
+    assert chain(c) == ["آنا شميت", "وكالة الأنباء الألمانية", OUTLET]
+
+
+def test_demand_with_a_ba_object_and_its_participle():
+    text = (
+        'طالبت نقابة الأطباء بزيادة رواتب المقيمين، مؤكدة أن العجز "بلغ 40 في المائة".\n'
+        'وقال النقيب إن الإضراب "سيستمر"، مطالباً الوزارة بفتح حوار جاد.'
+    )
+    cl = claims_of(text)
+    c = claim_with(cl, "بزيادة رواتب")
+    assert speaker_of(text, c) == "نقابة الأطباء"
+    assert chain(claim_with(cl, "العجز"))[0] == "نقابة الأطباء"
+    assert claim_with(cl, "الوزارة بفتح حوار").attributed
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "content"),
+    [
+        (
+            "نفى المتحدث باسم قوات حرس الحدود اعتقال الصيادين، مؤكداً أنهم أُفرج عنهم.",
+            "المتحدث باسم قوات حرس الحدود",
+            "اعتقال الصيادين",
+        ),
+        (
+            'نفت إدارة الميناء، في بيان، وجود أي تسرب نفطي قرب رصيف "الحاويات".',
+            "إدارة الميناء",
+            "وجود أي تسرب نفطي",
+        ),
+    ],
+)
+def test_denial_object_ends_the_speaker_and_opens_the_content(text, speaker, content):
+    c = claims_of(text)[0]
+    assert speaker_of(text, c) == speaker
+    assert c.text.startswith(content)
+
+
+def test_closing_remarks_by_the_phrase_bil_qawl():
+    text = 'قال الوزير مراد حسن إن الخطة "جاهزة".\nواختتم حسن كلمته بالقول إن "التنفيذ يبدأ غداً".'
+    c = claim_with(claims_of(text), "التنفيذ")
+    assert speaker_of(text, c) == "حسن"
+
+
+def test_topic_with_a_fa_verb():
+    text = 'أما اتحاد المزارعين، فأكد في بيان نشره أمس أن الموسم "تأثر بالجفاف".'
+    c = claims_of(text)[-1]
+    assert speaker_of(text, c) == "اتحاد المزارعين"
+
+
+def test_according_to_what_x_said_skips_the_verbs_preposition():
+    text = "وحسب ما أدلت به مصادر بالبلدية، فإن الطريق سيغلق يومين."
+    c = claim_with(claims_of(text), "الطريق")
+    assert speaker_of(text, c) == "مصادر بالبلدية"
+
+
+def test_estimates_of_a_named_body_and_unsourced_estimates():
+    text = (
+        "وتشير تقديرات منظمة العمل الدولية إلى أن البطالة سترتفع العام المقبل.\n"
+        "ويُعتقد أن الخسائر تجاوزت ملياري دولار، بحسب تقديرات غير رسمية."
+    )
+    cl = claims_of(text)
+    assert speaker_of(text, claim_with(cl, "البطالة")) == "منظمة العمل الدولية"
+    assert chain(claim_with(cl, "الخسائر")) == [OUTLET]
+
+
+def test_the_ministry_refers_back_to_the_issuing_ministry_of_a_press_release():
+    text = (
+        "بيان صحفي\n"
+        "وزارة النقل: افتتاح الطريق الدائري الشهر المقبل\n"
+        "أعلنت وزارة النقل اليوم عن افتتاح الطريق الدائري الجديد الشهر المقبل.\n"
+        "ولفتت الوزارة إلى أن كلفة المشروع بلغت 200 مليون دولار."
+    )
+    c = claim_with(claims_of(text, outlet="Ministry of Transport"), "كلفة المشروع")
+    assert len(c.hops) == 1
+
+
+def test_telling_the_publisher_in_the_other_script_adds_no_relay():
+    text = 'وقال أحد السكان لـ"صدى الوادي" إن المياه "مقطوعة منذ أسبوع".'
+    c = claims_of(text, outlet="Sada al-Wadi")[0]
+    assert chain(c) == ["أحد السكان", "Sada al-Wadi"]
+
+
+def test_a_person_quoted_directly_in_a_study_summary_is_not_relayed_by_the_study():
+    text = (
+        'أصدر معهد الرافدين للدراسات دراسة جديدة خلص فيها إلى أن الفقر "ارتفع".\n'
+        'وقال الباحث في المعهد الدكتور علي حسين إن الأرقام "مقلقة".\n'
+        'ويرى المعهد أن الحل "يبقى سياسياً".'
+    )
+    c = claim_with(claims_of(text), "مقلقة")
+    assert chain(c) == ["علي حسين", OUTLET]
