@@ -66,6 +66,8 @@ from claims.text import fold_name as _fold_name
 from claims.vocabulary import AuditAction, Modality, Relation, SourceKind, Stance
 
 DEFAULT_BATCH = 500
+#: Distinct claim texts whose index terms a load keeps (``BulkWriter.indexed``).
+_MAX_CACHED_TEXTS = 200_000
 
 
 @lru_cache(maxsize=100_000)
@@ -191,13 +193,19 @@ def _snapshot(row: dict[str, Any], *, document: bool = False, parent: str | None
     document's text is represented by its hash; a row nested in its parent's event leaves out
     the parent's id). Values stay as they are: ``_canonical`` writes ids and times the way
     ``claims.audit._jsonable`` does, when the event is encoded."""
-    skipped = _skipped(document, parent)
+    skipped = _SKIPPED.get((document, parent)) or _skipped(document, parent)
     return {k: v for k, v in row.items() if k not in skipped}
 
 
-@lru_cache(maxsize=16)
 def _skipped(document: bool, parent: str | None) -> frozenset[str]:
-    return frozenset(_SKIPPED_COLUMNS | ({"text"} if document else set()) | ({parent} if parent else set()))
+    out = _SKIPPED[document, parent] = frozenset(
+        _SKIPPED_COLUMNS | ({"text"} if document else set()) | ({parent} if parent else set())
+    )
+    return out
+
+
+#: (document, parent) -> the keys a snapshot leaves out.
+_SKIPPED: dict[tuple[bool, str | None], frozenset[str]] = {}
 
 
 # --- names ----------------------------------------------------------------------------------
@@ -275,6 +283,7 @@ class BulkWriter:
         self.defaults = {t: _defaults(t) for t in (Source.__table__, SourceAlias.__table__, ClaimGroup.__table__,
                                                    Document.__table__, Claim.__table__, RelayHop.__table__)}
         self.claim_columns = set(Claim.__table__.c.keys())
+        self.index_cache: dict[str, tuple[int, str | None]] = {}
         self.hop_columns = set(RelayHop.__table__.c.keys())
 
     # -- sources and groups
@@ -355,10 +364,22 @@ class BulkWriter:
                 raise LineError(number, f"{where}: this span is already recorded as a claim by this speaker")
             spans.add(key)
 
-    def add(self, number: int, line: BulkLine, digest: str) -> tuple[int, int]:
-        """Queue the rows of one checked, new document; returns (claims, hops)."""
+    def indexed(self, text: str) -> tuple[int, str | None]:
+        """(term count, ``search_document.terms`` or None when there are none) of a claim's
+        searchable text, worked out once per distinct text (archives repeat sentences)."""
         from claims.indexing import document_terms, index_terms
 
+        known = self.index_cache.get(text)
+        if known is None:
+            counts = Counter(index_terms(text))
+            known = (sum(counts.values()), document_terms(counts) if counts else None)
+            if len(self.index_cache) >= _MAX_CACHED_TEXTS:
+                self.index_cache.clear()
+            self.index_cache[text] = known
+        return known
+
+    def add(self, number: int, line: BulkLine, digest: str) -> tuple[int, int]:
+        """Queue the rows of one checked, new document; returns (claims, hops)."""
         now = _utcnow()
         doc = line.document
         doc_id = _new_id()
@@ -368,6 +389,9 @@ class BulkWriter:
                     "content_hash": digest, "created_at": now, "updated_at": now}
         claim_events = []
         n_hops = 0
+        claim_defaults, hop_defaults = self.defaults[Claim.__table__], self.defaults[RelayHop.__table__]
+        claim_confidence, hop_confidence = "confidence" in self.claim_columns, "confidence" in self.hop_columns
+        hops_out, claims_out, terms_out = self.pending.hops, self.pending.claims, self.pending.terms
         for item in line.claims:
             chain = item.chain or [BulkHop(source=item.speaker, relation=Relation.SAID)]
             hop_ids = [
@@ -378,28 +402,28 @@ class BulkWriter:
             text = doc.text[item.start : item.end]
             group_id = self.group_id(item.group, now) if item.group else None
             searchable = "\n".join([text, *self.group_labels.get(group_id, [])]) if group_id else text
-            counts = Counter(index_terms(searchable))
-            claim = {**self.defaults[Claim.__table__], "id": claim_id, "key": None, "document_id": doc_id,
+            term_count, terms = self.indexed(searchable)
+            claim = {**claim_defaults, "id": claim_id, "key": None, "document_id": doc_id,
                      "group_id": group_id, "speaker_id": hop_ids[0], "text": text, "start_offset": item.start,
                      "end_offset": item.end, "lang": doc.lang, "modality": item.modality,
-                     "stance": item.stance or Stance.AFFIRM.value, "term_count": sum(counts.values()),
+                     "stance": item.stance or Stance.AFFIRM.value, "term_count": term_count,
                      "created_at": now, "updated_at": now}
-            if "confidence" in self.claim_columns:  # every row of a batch has the same columns
-                claim["confidence"] = item.confidence if item.confidence is not None else self.defaults[Claim.__table__].get("confidence")
+            if claim_confidence:  # every row of a batch has the same columns
+                claim["confidence"] = item.confidence if item.confidence is not None else claim_defaults.get("confidence")
             hop_events: list[dict] = []
             for position, (hop, source_id) in enumerate(zip(chain, hop_ids, strict=True)):
-                row = {**self.defaults[RelayHop.__table__], "id": _new_id(), "claim_id": claim_id, "position": position,
+                row = {**hop_defaults, "id": _new_id(), "claim_id": claim_id, "position": position,
                        "source_id": source_id, "relation": hop.relation, "lang": hop.lang, "modality": hop.modality,
                        "cue": hop.cue, "evidence_start": hop.evidence[0] if hop.evidence else None,
                        "evidence_end": hop.evidence[1] if hop.evidence else None, "created_at": now, "updated_at": now}
-                if "confidence" in self.hop_columns:
-                    row["confidence"] = hop.confidence if hop.confidence is not None else self.defaults[RelayHop.__table__].get("confidence")
-                self.pending.hops.append(row)
+                if hop_confidence:
+                    row["confidence"] = hop.confidence if hop.confidence is not None else hop_defaults.get("confidence")
+                hops_out.append(row)
                 hop_events.append(_snapshot(row, parent="claim_id"))
             n_hops += len(chain)
-            self.pending.claims.append(claim)
-            if counts:
-                self.pending.terms.append({"claim_id": claim_id, "terms": document_terms(counts)})
+            claims_out.append(claim)
+            if terms is not None:
+                terms_out.append({"claim_id": claim_id, "terms": terms})
             claim_events.append({**_snapshot(claim, parent="document_id"), "hops": hop_events})
         self.pending.documents.append(document)
         self.pending.events.append(("document", str(doc_id), {**_snapshot(document, document=True), "claims": claim_events}))
@@ -500,6 +524,8 @@ def _fast_insert(table: Table, dialect) -> _FastInsert:
 
 def _json_default(value: Any) -> Any:
     """What ``claims.audit._jsonable`` makes of a value JSON has no form for (ids, times)."""
+    if type(value) is uuid.UUID:
+        return str(value)
     out = _jsonable(value)
     if out is value:
         raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")

@@ -66,6 +66,19 @@ def phonetic_key(name: str) -> str:
     return " ".join(tokens)
 
 
+#: One-letter Arabic proclitics a name can be written behind ("لأوتينو": to Otieno; "بسعيد").
+_PROCLITICS = "لبكفو"
+
+
+def name_forms(word: str) -> list[str]:
+    """One word of a name as written and, for an Arabic word behind a one-letter proclitic
+    (``_PROCLITICS``; the article is ``phonetic_key``'s), without it: "لأوتينو" → ["لأوتينو",
+    "أوتينو"]. The key of either may be the name's."""
+    if len(word) >= 4 and word[0] in _PROCLITICS and "\u0621" <= word[1] <= "\u064a":
+        return [word, word[1:]]
+    return [word]
+
+
 def _literal(name: str) -> str:
     """A name as written (folded), without its generic words: "قناة العربية" → "العربيه"."""
     return " ".join(w for w in fold_name(name).split() if w not in _generic_words())

@@ -21,11 +21,11 @@ from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, object_session, selectinload
 
-from claims.entities import PLACES, entity_terms, metonyms, subject_terms
+from claims.entities import PLACES, containers, entity_terms, metonyms, subject_terms
 from claims.indexing import group_labels_indexed, index_terms
 from claims.languages import for_word
 from claims.models import Claim, Document, RelayHop, Source
-from claims.names import phonetic_key
+from claims.names import name_forms, phonetic_key
 from claims.query import languages
 from claims.query.params import PARAMS, AskParams
 from claims.query.parse import ParsedQuestion, Place, question_places
@@ -57,14 +57,52 @@ def support(
     return max(lexical, blended)
 
 
-def cross_lingual_coverage(c: Candidate, result: HybridResult, params: AskParams = PARAMS) -> float:
+def cross_lingual_coverage(
+    c: Candidate, result: HybridResult, params: AskParams = PARAMS, *, agreed: bool = False, checked: int = 0
+) -> float:
     """Coverage of what can be checked across languages, discounted when the question has few
-    language-neutral units; 0 below ``min_cross_lingual_coverage``."""
+    language-neutral units (``checked``: how many more the claim was checked on elsewhere, a
+    named speaker); 0 below ``min_cross_lingual_coverage`` (below
+    ``agreed_cross_lingual_coverage`` when the question's named actors agree with the claim,
+    ``actors_agree``)."""
     n = result.neutral_units
     if not n:
         return 0.0
-    xl = c.neutral_coverage * min(1.0, n / params.min_neutral_units)
-    return xl if xl >= params.min_cross_lingual_coverage else 0.0
+    xl = c.neutral_coverage * min(1.0, (n + checked) / params.min_neutral_units)
+    floor = min(params.min_cross_lingual_coverage, params.agreed_cross_lingual_coverage) if agreed else params.min_cross_lingual_coverage
+    return xl if xl >= floor else 0.0
+
+
+def unheard_names(parsed: ParsedQuestion, result: HybridResult, held: set[str] | frozenset[str]) -> list[str]:
+    """The names of a question in a cased script (its capitalised words, ``_name_words``) whose
+    unit the claim holds in none of its terms (``held``: its text, context and the names heard
+    by sound): "Papadakis" in a question answered by a claim about Kounadis. An uncased script
+    cannot tell a name from a word, so it has none."""
+    if not languages.get(parsed.lang).cased:
+        return []
+    by_term = {u.weight_term: u for u in result.units}
+    out = []
+    for word in _name_words(parsed.proposition, parsed.lang):
+        for term in terms(word)[:1]:
+            unit = by_term.get(term)
+            if unit is not None and not unit.terms & held:
+                out.append(word)
+    return out
+
+
+def actors_agree(
+    parsed: ParsedQuestion, result: HybridResult, speaker: Source | None, sounded: list[Unit], held: set[str] | frozenset[str]
+) -> bool:
+    """Whether the question's named actors agree with a claim in the other language: the claim
+    is attributed to the speaker the question names (``supported`` has checked it) or names a
+    person the question names by sound ("قيس سعيد" ~ "Saied"; a yes/no question's speaker
+    alone is not enough: it asks for a proposition, not a topic), and the question names no one
+    the claim lacks (``unheard_names``). A rule, not fitted: it lets a translation that shares
+    fewer checkable terms than a paraphrase count (``agreed_cross_lingual_coverage``)."""
+    if (speaker is None or parsed.yes_no) and not sounded:
+        # "Did X say P?" asks for P: X's claims about something else do not agree with it
+        return False
+    return not unheard_names(parsed, result, held)
 
 
 def calibrated(score: float, params: AskParams = PARAMS) -> float:
@@ -231,10 +269,11 @@ def holds_place(place: Place, text: str) -> bool:
     """Whether ``text`` names the place: a gazetteer place by its id in either language (a
     country also by a city that stands for it: "Baghdad" holds Iraq; a city never by its
     country: "American" does not hold Washington); another name by sound, any of its words
-    ("El Fasher" ~ "الفاشر", "Sharara" ~ "الشرارة")."""
+    ("El Fasher" ~ "الفاشر", "Sharara" ~ "الشرارة"). A country is also held by a place within it
+    (``claims.entities.containers``: "Port Sudan" holds Sudan)."""
     if place.entity is not None:
         named = PLACES.mentions(text)
-        return place.entity in named or place.entity in {metonyms().get(e) for e in named}
+        return place.entity in named or place.entity in {metonyms().get(e) for e in named} | {containers().get(e) for e in named}
     wanted = [t for t in phonetic_key(place.name).split() if t]
     if not wanted:
         return True
@@ -256,26 +295,28 @@ def _name_words(text: str, lang: str) -> list[str]:
     return words
 
 
-def asked_names(parsed: ParsedQuestion) -> dict[str, str]:
-    """The question's words that may be names (``_name_words``), as index term → phonetic key:
-    worked out once per question for ``names_by_sound``."""
-    asked: dict[str, str] = {}
+def asked_names(parsed: ParsedQuestion) -> dict[str, frozenset[str]]:
+    """The question's words that may be names (``_name_words``), as index term → phonetic keys
+    (of the word, and of it without a proclitic: ``claims.names.name_forms``): worked out once
+    per question for ``names_by_sound``."""
+    asked: dict[str, frozenset[str]] = {}
     for word in _name_words(parsed.proposition, parsed.lang):
-        key = phonetic_key(word)
-        if len(key) >= _NAME_KEY and " " not in key:
+        keys = frozenset(k for k in map(phonetic_key, name_forms(word)) if len(k) >= _NAME_KEY and " " not in k)
+        if keys:
             for term in terms(word)[:1]:
-                asked.setdefault(term, key)
+                asked.setdefault(term, keys)
     return asked
 
 
-def names_by_sound(asked: dict[str, str], question_lang: str, result: HybridResult, claim: Claim) -> list[Unit]:
+def names_by_sound(asked: dict[str, frozenset[str]], question_lang: str, result: HybridResult, claim: Claim) -> list[Unit]:
     """The question's units that no lexicon carries across languages but that name, by sound,
-    a word of a claim in the other language: "Kaabi" ~ "الكعبي", "سعيد" ~ "Saied" (the same
-    phonetic key, ``asked_names``; the cased side must capitalise it). A rule, not fitted."""
+    a word of a claim in the other language: "Kaabi" ~ "الكعبي", "سعيد" ~ "Saied", "لأوتينو"
+    ~ "Otieno" (the same phonetic key, ``asked_names``; the cased side must capitalise it). A
+    rule, not fitted."""
     if claim.lang == question_lang or not asked:
         return []
-    have = {phonetic_key(w) for w in _name_words(claim.text, claim.lang)}
-    return [u for u in result.units if not u.neutral and asked.get(u.weight_term) in have]
+    have = {phonetic_key(f) for w in _name_words(claim.text, claim.lang) for f in name_forms(w)}
+    return [u for u in result.units if not u.neutral and asked.get(u.weight_term, frozenset()) & have]
 
 
 #: A name is matched by sound only when its phonetic key has this many letters.
@@ -303,6 +344,19 @@ def lacks_place(claim: Claim, places: tuple[Place, ...]) -> bool:
     return False
 
 
+def countries_by_place(claim: Claim, places: tuple[Place, ...], lacking: set[str] | frozenset[str]) -> frozenset[str]:
+    """The entity terms of countries the question names after a locative ("in Sudan") that the
+    claim lacks but holds through a place within them in its sentence ("in Port Sudan"): the
+    country is where, and the claim says where."""
+    wanted = [p for p in places if p.entity is not None and f"@{p.entity}" in lacking]
+    if not wanted:
+        return frozenset()
+    _, sentence = _place_texts(claim)
+    named = PLACES.mentions(sentence)
+    within = {containers().get(e) for e in named}
+    return frozenset(f"@{p.entity}" for p in wanted if p.entity in within)
+
+
 def in_headline(claim: Claim) -> bool:
     """The claim lies in its document's first line: a headline summarises the story; the body's
     attributed telling of the same thing is the evidence to show."""
@@ -324,7 +378,7 @@ def _passes_cover(cand: Candidate, needed: int, params: AskParams) -> bool:
 
 
 def _optimistic(cand: Candidate, result: HybridResult, bonus: float, params: AskParams) -> float:
-    xl = cross_lingual_coverage(cand, result, params)
+    xl = cross_lingual_coverage(cand, result, params, agreed=True, checked=int(bonus > 0))
     return max(support(cand, params, speaker_bonus=bonus), support(cand, params, lexical=xl, speaker_bonus=bonus))
 
 
@@ -410,13 +464,19 @@ def supported(
     session: Session, parsed: ParsedQuestion, result: HybridResult, speaker: Source | None, params: AskParams = PARAMS
 ) -> list[tuple[float, Claim]]:
     """The claims that support the question, best first, with their support score."""
-    needed = min(2, len(set(result.lexical.query_terms)))
+    # at least two of the question's terms; the speaker of "what did X say about Y" is one (its
+    # claims are checked on it), not that of "did X say P" (it asks for all of P)
+    needed = max(1, min(2, len(set(result.lexical.query_terms))) - (speaker is not None and not parsed.yes_no))
     bonus = params.speaker_bonus if speaker else 0.0
     everything = _all_unit_terms(result)
     asked_negated = frozenset(negated_terms(parsed.proposition))
     required = result.lexical.required
     asked_entities = frozenset(t for t in everything if t[:1] == "@")
     question_names = asked_names(parsed)
+    # The question as it would read to a claim in the other language that hears every name it
+    # may hold by sound (``names_by_sound`` needs the claim's text, loaded below).
+    heard = frozenset(t for u in result.units if not u.neutral and u.weight_term in question_names for t in u.terms)
+    hearable = replace(result, units=[replace(u, neutral=True) if u.terms & heard else u for u in result.units]) if heard else None
     # Cheap tests first, on what the index says; a claim is loaded only if it would pass with
     # every unit it lacks held by its context (its sentence, its speaker, its modality).
     viable: list[tuple[float, Candidate]] = []
@@ -427,7 +487,12 @@ def supported(
         if not hopeful.entities_ok:
             continue
         best = _optimistic(hopeful, result, bonus, params)
-        if best >= params.min_support or _cross_possible(cand, bonus, params):
+        if best >= params.min_support or _cross_possible(cand, bonus, params) or (
+            hearable is not None and _optimistic(_with_context(cand, hearable, everything, params, extra=heard), hearable, bonus, params)
+            >= params.min_support
+        ):
+            # (one that passes only if the names it may hear are heard keeps the lower bound: it
+            # is loaded after the others)
             viable.append((best, cand))
     own = _attributed(session, [c.claim_id for _, c in viable], speaker) if speaker is not None else set()
     viable.sort(key=lambda bc: (bc[1].claim_id not in own, -bc[0], str(bc[1].claim_id)))
@@ -441,7 +506,7 @@ def supported(
             continue
         if lacks_place(claim, parsed.places):
             continue
-        extra = frozenset(modality_terms(claim)) & everything
+        extra = (frozenset(modality_terms(claim)) | countries_by_place(claim, parsed.places, required - cand.matched)) & everything
         context = frozenset(context_terms(claim)) & everything if params.context_credit > 0 else frozenset()
         sounded = names_by_sound(question_names, parsed.lang, result, claim)
         here = result
@@ -460,7 +525,8 @@ def supported(
         if claim.lang == parsed.lang:
             score = support(cand, params, speaker_bonus=bonus)
         else:
-            xl = cross_lingual_coverage(cand, here, params)
+            agreed = actors_agree(parsed, here, speaker, sounded, cand.matched | context | extra)
+            xl = cross_lingual_coverage(cand, here, params, agreed=agreed, checked=int(agreed and speaker is not None))
             score = support(cand, params, lexical=max(cand.coverage, xl), speaker_bonus=bonus,
                             cross_lingual=_other_language_only(claim, parsed.lang))
         score *= (1 - params.missing_concept_penalty) ** _missing_concepts(cand, here, context)
