@@ -54,6 +54,7 @@ _AR_PRONOUN_OBJECTS = frozenset({"عليه", "عليها", "عليهم", "له",
 _AR_POSSESSED_OCCASIONS = frozenset({"حديثه", "حديثها", "كلمته", "كلمتها", "تصريحه", "تصريحها", "تصريحاته", "تصريحاتها", "خطابه", "خطابها", "مداخلته", "مداخلتها", "بيانه", "بيانها"})
 _AR_DEMAND_CUES = frozenset({"طالب", "طالبت", "طالبوا", "لوح", "لوحت"})
 _AR_MASDAR = re.compile(r"^(?:است\w\wا\w|ا\wت\wا\w|ان\w\wا\w)$")  # استهداف، اعتقال، انسحاب
+_AR_SAYING = frozenset({"قايلا", "قايله", "قائلا", "قائله"})
 _AR_RECEIVED = frozenset({"تلقت", "تلقي", "تلقينا", "حصلت", "اطلعت", "وصلت", "وصل"})
 _AR_ISSUED_BY = frozenset({"اصدره", "اصدرها", "اصدرته", "اصدرتها", "اعده", "اعدها", "اعدته", "اعدتها", "نشره", "نشرها", "نشرته", "نشرتها"})  # "دراسة أصدرها مركز X"
 _AR_PUBLISH = frozenset({"اصدر", "اصدرت", "نشر", "نشرت", "واصدر", "واصدرت", "ونشر", "ونشرت"})
@@ -919,9 +920,9 @@ class SentenceAttributor:
         if q == 0 or not toks[q - 1].comma_after:
             return None
         a = q - 1
-        while a > 0 and q - a < 6 and not toks[a - 1].comma_after and not toks[a - 1].ends_sentence:
+        while a > 0 and q - a < 9 and not toks[a - 1].comma_after and not toks[a - 1].ends_sentence:
             a -= 1
-        if q - a >= 6:
+        if q - a >= 9:
             return None
         while a < q - 1 and (toks[a].core in lex.clause_openers or toks[a].core in {"لكن", "ولكن", "غير", "بينما"} or (a > 0 and toks[a].core == "ان" and toks[a - 1].core == "غير")):
             a += 1
@@ -1052,6 +1053,9 @@ class SentenceAttributor:
         opens = any(self._complementiser_at(toks, k) for k in range(i + 1, min(clause_end, i + 32))) or any(
             x.quote_before or x.raw.endswith(":") for x in ahead
         ) or any(x.core == "عن" for x in ahead[:6])
+        # "وحذر X، قائلاً: «...»": the participle after the comma carries this speaker's words
+        saying_next = not opens and not suffixed and clause_end < len(toks) and toks[clause_end].core in _AR_SAYING
+        opens = opens or saying_next
         nominal = False
         if not opens and not suffixed:
             if form not in _AR_NOMINAL_CUES:
@@ -1266,6 +1270,9 @@ class SentenceAttributor:
             k += 1
         if frame.mention is None and frame.kind != "participant":
             return None, i + 1
+        if saying_next:
+            frame.content = None  # the participle's frame takes the content, and this speaker
+            return frame, clause_end
         if nominal:
             while j < len(toks) and (toks[j].core in lex.np_stops or toks[j].core in _AR_ADVERBIALS):
                 if toks[j].core == "في" and j + 1 < len(toks) and toks[j + 1].core in _AR_OCCASIONS:

@@ -331,3 +331,27 @@ def test_writer_notes_disclaimers_app_lines_and_captions_are_furniture(line):
     )
     start = text.index(line)
     assert any(a <= start and start + len(line) <= b for a, b in furniture_spans(text, lang="ar"))
+
+
+# ----------------------------------------------------------------- found on dev h62
+
+
+def test_long_title_apposed_before_the_name_and_the_verb():
+    text = 'وزير الزراعة والثروة الحيوانية في الحكومة الانتقالية، كريم فؤاد عمران، قال إن الموسم "جيد".'
+    c = claims_of(text)[0]
+    assert speaker_of(text, c) == "كريم فؤاد عمران"
+
+
+def test_warning_with_qailan_after_a_comma_apposed_name():
+    text = (
+        'قال وزير الصحة إن "المستشفيات جاهزة".\n'
+        "وحذر رئيس نقابة الممرضين، سامي خليل، قائلاً: «الأقسام تعمل بنصف طاقمها. الوضع خطير»."
+    )
+    c = claim_with(claims_of(text), "الأقسام")
+    assert chain(c)[0] == "سامي خليل"
+
+
+def test_a_saying_participle_is_not_a_name_after_a_title():
+    text = "وقال مدير المستشفى قائلاً: «نحتاج إلى الوقود فوراً»."
+    c = claims_of(text)[0]
+    assert "قائلاً" not in chain(c)[0]
