@@ -22,7 +22,15 @@ from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, object_session, selectinload
 
-from claims.entities import PLACES, containers, entity_terms, metonyms, subject_terms
+from claims.entities import (
+    PLACES,
+    concept_terms,
+    containers,
+    entity_terms,
+    metonyms,
+    place_terms,
+    subject_terms,
+)
 from claims.indexing import group_labels_indexed, index_terms
 from claims.languages import for_word
 from claims.models import Claim, Document, RelayHop, Source
@@ -238,15 +246,43 @@ def context_terms(claim: Claim) -> set[str]:
         trailing = text[claim.end_offset : hi]
         if len(trailing.split()) <= TRAILING_ATTRIBUTION_WORDS and not _another_claim_within(claim, claim.end_offset, hi):
             out.update(index_terms(trailing))
+        lo2, _ = _sentence_bounds(text, claim.start_offset, claim.end_offset, back=2)
+        out.update(antecedent_terms(claim.text, text[lo2:lo], claim.lang))
         if not subject_terms(claim.text):
             # A quotation that names no subject of its own ('بلاده "تقترب ..."') may take it from
             # the sentence before; one that names its own ("US forces ...") does not.
-            lo2, _ = _sentence_bounds(text, claim.start_offset, claim.end_offset, back=2)
             out.update(entity_terms(text[lo2:lo]))
     speaker = claim.speaker
     if speaker is not None:
         for name in [speaker.name, *(a.text for a in speaker.aliases)]:
             out.update(entity_terms(name))
+    return out
+
+
+#: Where the clause of an antecedent's mention ends ("..., which it blamed on the RSF").
+_CLAUSE_END = re.compile(r"[,،;:؛]")
+
+
+def antecedent_terms(text: str, before: str, lang: str) -> set[str]:
+    """What a claim's definite noun refers back to: "The RSF denied responsibility for the
+    strikes", after "... drone strikes on Port Sudan last week, which ...", is about drone
+    strikes on Port Sudan. For each definite noun of ``text`` (the language's ``definite``
+    pattern) that is a key noun (``~concept``) mentioned in ``before`` (the sentence before), the
+    concepts and the places (never a subject: ``place_terms``) of that mention's clause."""
+    language = languages.get(lang)
+    if language.definite is None or not before.strip():
+        return set()
+    wanted: set[str] = set()
+    for m in language.definite.finditer(fold(text) if language.fold_question else text):
+        wanted.update(concept_terms(m.group(1)))
+    if not wanted:
+        return set()
+    places = place_terms()
+    out: set[str] = set()
+    for clause in _CLAUSE_END.split(before):
+        if wanted & set(concept_terms(clause)):
+            out.update(concept_terms(clause))
+            out.update(t for t in entity_terms(clause) if t in places)
     return out
 
 
