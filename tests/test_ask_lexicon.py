@@ -137,3 +137,22 @@ def test_whom_a_statement_was_made_to_is_a_listener_not_the_speaker_or_the_propo
 def test_what_did_x_tell_an_outlet_answers_what_x_said(session: Session, world: World):
     result = ask(session, "What did Rahma Idris tell the Nile Bulletin?")
     assert result.found and result.answers[0].claim.id == world.halt.id
+
+
+def test_the_other_claims_of_a_document_are_read_once_per_question(session: Session, world: World):
+    from sqlalchemy import event
+
+    from claims.query import support
+
+    expected = context_terms(world.fired)
+    token = support._SPANS.set(support._document_spans(session, {world.fired.document_id}))
+    statements = []
+    listen = lambda *args, **kwargs: statements.append(args[2])  # noqa: E731
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        assert context_terms(world.fired) == expected  # the navy's claim still ends its context
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+        support._SPANS.reset(token)
+    assert statements == []

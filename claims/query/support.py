@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import re
 import uuid
+from contextvars import ContextVar
 from dataclasses import replace
 
 from rapidfuzz import fuzz
@@ -184,12 +185,36 @@ def _sentence_bounds(text: str, start: int, end: int, *, back: int = 1) -> tuple
 TRAILING_ATTRIBUTION_WORDS = 8
 
 
+#: The spans of the claims of the documents ``supported`` is checking, by document id (set by
+#: ``_document_spans`` for the duration of one call): ``_another_claim_within`` then reads them
+#: instead of querying once per claim.
+_SPANS: ContextVar[dict[uuid.UUID, list[tuple[uuid.UUID, int, int]]] | None] = ContextVar("claim_spans", default=None)
+
+
+def _document_spans(session: Session, document_ids: set[uuid.UUID]) -> dict[uuid.UUID, list[tuple[uuid.UUID, int, int]]]:
+    """Every claim's (id, start, end) in these documents (one query per 500 documents)."""
+    out: dict[uuid.UUID, list[tuple[uuid.UUID, int, int]]] = {d: [] for d in document_ids}
+    ids = list(document_ids)
+    for i in range(0, len(ids), 500):
+        rows = session.execute(
+            select(Claim.document_id, Claim.id, Claim.start_offset, Claim.end_offset).where(Claim.document_id.in_(ids[i : i + 500]))
+        )
+        for document_id, claim_id, start, end in rows:
+            out[document_id].append((claim_id, start, end))
+    return out
+
+
 def _another_claim_within(claim: Claim, start: int, end: int) -> bool:
     """Whether another claim of the claim's document lies in ``[start, end)``: what follows "...
     في البحر الأحمر، فيما" is CENTCOM's own claim ("تعرض أي سفينة للإصابة"), not the
     attribution of this one."""
+    if end <= start:
+        return False
+    spans = _SPANS.get()
+    if spans is not None and claim.document_id in spans:
+        return any(other != claim.id and s < end and e > start for other, s, e in spans[claim.document_id])
     session = object_session(claim)
-    if session is None or end <= start:
+    if session is None:
         return False
     return session.scalar(
         select(Claim.id).where(
@@ -498,42 +523,46 @@ def supported(
     viable.sort(key=lambda bc: (bc[1].claim_id not in own, -bc[0], str(bc[1].claim_id)))
     viable = [c for _, c in viable[:MAX_LOADED]]
     loaded = _prefetch(session, [c.claim_id for c in viable], relays_named=speaker is not None)
-    claims: dict[uuid.UUID, Claim] = {}
-    scored: list[tuple[float, Candidate]] = []
-    for cand in viable:
-        claim = claims[cand.claim_id] = session.get(Claim, cand.claim_id)
-        if speaker is not None and not _mentions_source(claim, speaker):
-            continue
-        if lacks_place(claim, parsed.places):
-            continue
-        extra = (frozenset(modality_terms(claim)) | countries_by_place(claim, parsed.places, required - cand.matched)) & everything
-        context = frozenset(context_terms(claim)) & everything if params.context_credit > 0 else frozenset()
-        sounded = names_by_sound(question_names, parsed.lang, result, claim)
-        here = result
-        if sounded:
-            # a name heard in the other language's claim is held, and checked, like an entity
-            here = replace(result, units=[replace(u, neutral=True) if u in sounded else u for u in result.units])
-            extra |= frozenset(t for u in sounded for t in u.terms)
-        # A word the question asserts and the claim only negates ("a fire broke out" / "a splash,
-        # but no fire"): the claim says the opposite, it is no support (a rule, not fitted).
-        if (negated_terms(claim.text) & cand.matched) - asked_negated:
-            continue
-        if extra or context - cand.matched:
-            cand = _with_context(cand, here, context, params, extra=extra)
-        if not cand.entities_ok or not _subject_lent(claim, cand, required, asked_entities):
-            continue  # the subject must agree: a claim about Russia never answers a question about Iran
-        if claim.lang == parsed.lang:
-            score = support(cand, params, speaker_bonus=bonus)
-        else:
-            agreed = actors_agree(parsed, here, speaker, sounded, cand.matched | context | extra)
-            xl = cross_lingual_coverage(cand, here, params, agreed=agreed, checked=int(agreed and speaker is not None))
-            score = support(cand, params, lexical=max(cand.coverage, xl), speaker_bonus=bonus,
-                            cross_lingual=_other_language_only(claim, parsed.lang))
-        score *= (1 - params.missing_concept_penalty) ** _missing_concepts(cand, here, context)
-        if in_headline(claim):
-            score *= 1 - params.headline_penalty
-        if score >= params.min_support:
-            scored.append((score, cand))
-    scored.sort(key=lambda sc: (-sc[0], -sc[1].bm25))
-    del loaded
-    return [(sc, claims[c.claim_id]) for sc, c in scored]
+    token = _SPANS.set(_document_spans(session, {c.document_id for c in loaded}) if loaded else None)
+    try:
+        claims: dict[uuid.UUID, Claim] = {}
+        scored: list[tuple[float, Candidate]] = []
+        for cand in viable:
+            claim = claims[cand.claim_id] = session.get(Claim, cand.claim_id)
+            if speaker is not None and not _mentions_source(claim, speaker):
+                continue
+            if lacks_place(claim, parsed.places):
+                continue
+            extra = (frozenset(modality_terms(claim)) | countries_by_place(claim, parsed.places, required - cand.matched)) & everything
+            context = frozenset(context_terms(claim)) & everything if params.context_credit > 0 else frozenset()
+            sounded = names_by_sound(question_names, parsed.lang, result, claim)
+            here = result
+            if sounded:
+                # a name heard in the other language's claim is held, and checked, like an entity
+                here = replace(result, units=[replace(u, neutral=True) if u in sounded else u for u in result.units])
+                extra |= frozenset(t for u in sounded for t in u.terms)
+            # A word the question asserts and the claim only negates ("a fire broke out" / "a splash,
+            # but no fire"): the claim says the opposite, it is no support (a rule, not fitted).
+            if (negated_terms(claim.text) & cand.matched) - asked_negated:
+                continue
+            if extra or context - cand.matched:
+                cand = _with_context(cand, here, context, params, extra=extra)
+            if not cand.entities_ok or not _subject_lent(claim, cand, required, asked_entities):
+                continue  # the subject must agree: a claim about Russia never answers a question about Iran
+            if claim.lang == parsed.lang:
+                score = support(cand, params, speaker_bonus=bonus)
+            else:
+                agreed = actors_agree(parsed, here, speaker, sounded, cand.matched | context | extra)
+                xl = cross_lingual_coverage(cand, here, params, agreed=agreed, checked=int(agreed and speaker is not None))
+                score = support(cand, params, lexical=max(cand.coverage, xl), speaker_bonus=bonus,
+                                cross_lingual=_other_language_only(claim, parsed.lang))
+            score *= (1 - params.missing_concept_penalty) ** _missing_concepts(cand, here, context)
+            if in_headline(claim):
+                score *= 1 - params.headline_penalty
+            if score >= params.min_support:
+                scored.append((score, cand))
+        scored.sort(key=lambda sc: (-sc[0], -sc[1].bm25))
+        del loaded
+        return [(sc, claims[c.claim_id]) for sc, c in scored]
+    finally:
+        _SPANS.reset(token)
