@@ -355,3 +355,36 @@ def test_a_saying_participle_is_not_a_name_after_a_title():
     text = "وقال مدير المستشفى قائلاً: «نحتاج إلى الوقود فوراً»."
     c = claims_of(text)[0]
     assert "قائلاً" not in chain(c)[0]
+
+
+# ----------------------------------------------------------------- English furniture (dev h01-h10)
+
+
+@pytest.mark.parametrize(
+    ("text", "furniture"),
+    [
+        (
+            "Port strike ends after three days\nBy Ann Lee\nLAGOS/ABUJA, June 9 (Coast Wire) - Dockworkers said on Monday they would return to work.\n",
+            "LAGOS/ABUJA, June 9 (Coast Wire) - ",
+        ),
+        (
+            "Port strike ends\nDockworkers said on Monday they would return to work, union leaders said.\nPhoto: Cranes at the port of Lagos in 2022. (Coast Wire/File)\nMore text follows here, officials said.\n",
+            "Photo: Cranes at the port of Lagos in 2022. (Coast Wire/File)",
+        ),
+        (
+            "Port strike ends\nDockworkers said on Monday they would return to work, union leaders said.\nShare: Facebook | X | WhatsApp\n",
+            "Share: Facebook | X | WhatsApp",
+        ),
+    ],
+)
+def test_english_datelines_photo_lines_and_share_bars_are_furniture(text, furniture):
+    from claims.extraction.pipeline import furniture_spans
+
+    start = text.index(furniture)
+    assert any(a <= start and start + len(furniture) <= b for a, b in furniture_spans(text, lang="en"))
+    speakers = [
+        text[c.hops[0].speaker_span[0] : c.hops[0].speaker_span[1]]
+        for c in extract(text, lang="en", outlet="Coast Wire").claims
+        if c.hops[0].speaker_span
+    ]
+    assert not any(s.startswith(("LAGOS", "Photo", "Share")) for s in speakers)
