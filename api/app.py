@@ -27,6 +27,7 @@ from api.pages import SESSION_STORE, session_store
 from claims import __version__
 from claims.db import get_engine, session_factory
 from claims.jobs.store import queued_count
+from claims.query.warmup import BackgroundWarmUp
 from claims.ratelimit import buckets_for
 from claims.settings import Settings, get_settings
 
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         },
         guards=[_request_guard],
         exception_handlers=EXCEPTION_HANDLERS,
+        on_startup=[_start_warm_up],
         state=app_state(settings, engine),
         stores={SESSION_STORE: session_store(settings)},
         request_max_body_size=2 * settings.max_text_chars * 4,
@@ -67,6 +69,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     return app
 
 
+def _start_warm_up(app: Litestar) -> None:
+    if app.state.warm_up is not None:
+        app.state.warm_up.start()
+
+
 def app_state(settings: Settings, engine: Engine) -> State:
     """What the handlers read from ``app.state``: sessions, key checks, limits, metrics. Kept apart
     from the routes so a new state can be given to a built app (routing is the costly part)."""
@@ -83,6 +90,7 @@ def app_state(settings: Settings, engine: Engine) -> State:
             "rate_limiter": RateLimiter(settings, buckets_for(settings, engine)),
             "metrics": metrics,
             "openapi_path": OPENAPI_PATH,
+            "warm_up": BackgroundWarmUp(read_sessions) if settings.warm_up else None,
         }
     )
 

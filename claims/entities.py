@@ -213,6 +213,13 @@ def metonyms() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def containers() -> dict[str, str]:
+    """Place id → the id of the country it lies in (``within``: Port Sudan in Sudan)."""
+    data = _records(ENTITY_FILE, "entities")
+    return {key: forms["within"] for key, forms in data.items() if forms.get("within")}
+
+
+@lru_cache(maxsize=1)
 def place_terms() -> frozenset[str]:
     """Search terms of the entities marked ``place`` (a city, a field, a sea: where something
     happens, never who does it). A question naming one is checked by

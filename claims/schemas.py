@@ -173,7 +173,9 @@ class Readiness(Schema):
     database: str
     revision: str | None
     head: str | None
-    checks: dict[str, str] = Field(description="database, migrations, index: 'ok...' or what is wrong")
+    checks: dict[str, str] = Field(
+        description="database, migrations, index and (with CLAIMS_WARM_UP) warm-up: 'ok...' or what is wrong or still running"
+    )
 
 
 # --- sources -----------------------------------------------------------------------------

@@ -60,6 +60,10 @@ class Settings(BaseSettings):
     log_level: str = Field(default="info", description="debug, info, warning or error")
     log_json: bool = Field(default=True, description="One JSON object per log line (false: readable console lines)")
     metrics_enabled: bool = Field(default=True, description="Serve Prometheus metrics at /metrics")
+    warm_up: bool = Field(
+        default=True,
+        description="At start, load in the background what the first question needs (lexicons, encoder, vector index)",
+    )
 
     # Fetching articles and feeds from the web (claims.fetch)
     fetch_enabled: bool = Field(

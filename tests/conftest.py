@@ -31,6 +31,9 @@ from claims.settings import SEEDS_DIR
 from tests import factories
 
 PG_ENV = "CLAIMS_TEST_POSTGRES_URL"
+# no background warm-up in the apps and servers tests start (each test's app would ask its two
+# questions); tests/test_operations.py turns it on where it is what is tested
+os.environ.setdefault("CLAIMS_WARM_UP", "false")
 
 register(factories.SourceFactory)
 register(factories.DocumentFactory)

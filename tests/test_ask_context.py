@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from claims.query import ask
 from claims.query.params import PARAMS, PARAMS_FILE, AskParams, load
 from claims.query.retrieve import resolve_speaker
-from claims.query.support import calibrated, context_terms, modality_terms, negated_terms
+from claims.query.support import antecedent_terms, calibrated, context_terms, modality_terms, negated_terms
 from tests.query_world import World
 
 ARTICLE = (
@@ -129,3 +129,35 @@ def test_confidence_is_monotone_in_support():
     values = [calibrated(x / 100) for x in range(0, 101)]
     assert values == sorted(values)
     assert all(0.0 <= v <= 0.99 for v in values)
+
+
+#: Team-written: a denial whose definite noun ("the shelling") refers back to the sentence before.
+SHELLING = (
+    "Market shelled in Benghazi\n"
+    "BENGHAZI, May 4 (Cyrene Post) - Libyan artillery shelling hit a crowded market in Benghazi on Sunday, residents said. "
+    "The brigade denied responsibility for the shelling.\n"
+)
+
+
+def test_a_definite_noun_takes_what_it_refers_back_to_from_the_sentence_before():
+    before = "Libyan artillery shelling hit a crowded market in Benghazi on Sunday, residents said."
+    got = antecedent_terms("The brigade denied responsibility for the shelling", before, "en")
+    assert {"~attack", "@benghazi"} <= got
+    assert "@libya" not in got  # a subject is never lent this way, only where
+    assert antecedent_terms("The brigade denied responsibility", before, "en") == set()  # no definite noun mentioned before
+    got = antecedent_terms("نفى مسؤوليته عن القصف", "قصف مدفعي على بنغازي أصاب سوقا شعبيا يوم الأحد", "ar")
+    assert {"~attack", "@benghazi"} <= got
+
+
+def test_a_denial_of_the_shelling_answers_a_question_about_the_shelling_in_benghazi(session: Session, mode):
+    w = World(session)
+    w.source("brigade", "Tariq Brigade", "organisation", ("the brigade", "en", "anaphoric"))
+    w.source("cyrene", "Cyrene Post", "outlet")
+    doc = w.document(SHELLING, "en", outlet="cyrene", day=4)
+    denial = w.claim(doc, "The brigade denied responsibility for the shelling", [("brigade", "said"), ("cyrene", "published")],
+                     modality="denied", stance="deny")
+    session.flush()
+    result = ask(session, "من نفى مسؤوليته عن القصف على بنغازي؟")
+    assert result.found and result.answers[0].claim.id == denial.id
+    result = ask(session, "من نفى مسؤوليته عن القصف على صنعاء؟")
+    assert all(a.claim.id != denial.id for a in result.answers)

@@ -121,3 +121,38 @@ def test_the_rest_of_a_sentence_that_is_another_claim_is_not_context(session: Se
     assert set(index_terms("gunmen")) <= context_terms(world.fired)  # its own attribution still is
     result = ask(session, "Who said tugs were hit?")
     assert result.found and result.answers[0].claim.id == world.not_hit.id
+
+
+def test_whom_a_statement_was_made_to_is_a_listener_not_the_speaker_or_the_proposition():
+    for question in ("What did Rahma Idris tell the Nile Bulletin?", "What did Rahma Idris say to reporters?",
+                     "What did Rahma Idris tell Coastal Radio?"):
+        parsed = parse_question(question)
+        assert (parsed.intent, parsed.speaker, parsed.about_anything) == (Intent.SPEAKER, "Rahma Idris", True), question
+    assert parse_question("What did Rahma Idris tell the Nile Bulletin about the halt?").proposition == "the halt"
+    for question in ("Who told the Nile Bulletin the halt would last a week?", "Who told reporters that the halt would last a week?"):
+        parsed = parse_question(question)
+        assert (parsed.intent, parsed.proposition) == (Intent.WHO_SAID, "the halt would last a week"), question
+
+
+def test_what_did_x_tell_an_outlet_answers_what_x_said(session: Session, world: World):
+    result = ask(session, "What did Rahma Idris tell the Nile Bulletin?")
+    assert result.found and result.answers[0].claim.id == world.halt.id
+
+
+def test_the_other_claims_of_a_document_are_read_once_per_question(session: Session, world: World):
+    from sqlalchemy import event
+
+    from claims.query import support
+
+    expected = context_terms(world.fired)
+    token = support._SPANS.set(support._document_spans(session, {world.fired.document_id}))
+    statements = []
+    listen = lambda *args, **kwargs: statements.append(args[2])  # noqa: E731
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        assert context_terms(world.fired) == expected  # the navy's claim still ends its context
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+        support._SPANS.reset(token)
+    assert statements == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
+from claims.entities import place_terms, subject_terms
 from claims.query import ask
 from claims.query.parse import Place, question_places
 from claims.query.support import holds_place
@@ -75,3 +76,27 @@ def test_the_right_place_is_answered_in_either_language(session: Session, world:
     assert result.found and result.answers[0].claim.id == world.round.id
     assert question_places("جولة ثانية ستعقد في ميناء صلالة", "ar") == (Place("صلالة"),)
     assert holds_place(Place("صلالة"), world.round.text)
+
+
+def test_a_country_is_held_by_a_place_within_it_and_cities_are_places():
+    assert holds_place(Place("Sudan", "sudan"), "drones struck fuel depots in Port Sudan")
+    assert holds_place(Place("السودان", "sudan"), "قصفت مسيرات مستودعات الوقود في بورتسودان")
+    assert not holds_place(Place("Port Sudan", "port-sudan"), "drones struck fuel depots in Sudan")  # never the reverse
+    assert holds_place(Place("Iraq", "iraq"), "rockets hit the airport in Erbil")
+    assert {"@erbil", "@basra"} <= place_terms()
+    assert subject_terms("rockets hit the airport in Erbil") == []  # a claim naming Erbil names no subject
+
+
+def test_a_question_asking_about_the_country_finds_the_claim_in_its_city(session: Session):
+    w = World(session)
+    w.source("port-authority", "Red Sea Ports Authority", "organisation")
+    w.source("coast-daily", "Coast Daily", "outlet")
+    doc = w.document("Depots burn\nFuel depots burned for ten hours in Port Sudan after the strike, the ports authority said.",
+                     "en", outlet="coast-daily", day=9)
+    burned = w.claim(doc, "Fuel depots burned for ten hours in Port Sudan after the strike",
+                     [("port-authority", "said"), ("coast-daily", "published")])
+    session.flush()
+    result = ask(session, "Who said fuel depots burned for ten hours in Sudan?")
+    assert result.found and result.answers[0].claim.id == burned.id
+    result = ask(session, "Who said fuel depots burned for ten hours in Libya?")
+    assert all(a.claim.id != burned.id for a in result.answers)

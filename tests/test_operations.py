@@ -96,6 +96,55 @@ def test_health_ready_metrics(admin_client):
     assert "claims_http_request_duration_seconds_bucket" in text
 
 
+def test_warm_up_runs_at_start_and_ready_waits_for_it(seeded, app_factory, monkeypatch):
+    """With CLAIMS_WARM_UP the app asks its two warm-up questions in a background thread at
+    start; /ready is 503 ("warm-up: running") until they are done, then 200, and the warm-up
+    wrote nothing (the questions only read)."""
+    import threading
+
+    from sqlalchemy import func, select
+
+    from claims.models import AuditEvent
+    from claims.query import warmup
+
+    release = threading.Event()
+    asked: list[str] = []
+    real_ask = warmup.ask
+
+    def slow_ask(session, question):
+        release.wait(30)  # held until the test has seen /ready say "running"
+        asked.append(question)
+        return real_ask(session, question)
+
+    monkeypatch.setattr(warmup, "ask", slow_ask)
+    with session_factory(seeded)() as s:
+        events = s.scalar(select(func.count()).select_from(AuditEvent))
+    with TestClient(app=app_factory(warm_up=True)) as c:
+        running = c.get("/ready")
+        assert running.status_code == 503 and running.json()["checks"]["warm-up"] == "running"
+        release.set()
+        assert c.app.state.warm_up.wait(60).startswith("ok (")
+        done = c.get("/ready")
+        assert done.status_code == 200 and done.json()["checks"]["warm-up"].startswith("ok (")
+    assert asked == list(warmup.QUESTIONS)
+    with session_factory(seeded)() as s:
+        assert s.scalar(select(func.count()).select_from(AuditEvent)) == events
+
+
+def test_a_failed_warm_up_is_reported_not_raised(db, app_factory, monkeypatch):
+    from claims.query import warmup
+
+    def broken(session, question):
+        raise RuntimeError("no lexicon")
+
+    monkeypatch.setattr(warmup, "ask", broken)
+    with TestClient(app=app_factory(warm_up=True)) as c:
+        assert c.app.state.warm_up.wait(30) == "failed: RuntimeError"
+        r = c.get("/ready")
+        assert r.status_code == 503 and "warm-up: failed: RuntimeError" in r.json()["detail"]
+        assert c.get("/health").status_code == 200
+
+
 def test_queue_depth_hook(client):
     metrics = client.app.state.metrics
     metrics.track_queue("ingest", lambda: 7)

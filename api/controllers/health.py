@@ -28,7 +28,7 @@ def health() -> Health:
 
 @get(
     "/ready",
-    summary="Readiness: database reachable, migrations at head, search index loaded",
+    summary="Readiness: database reachable, migrations at head, search index loaded, warmed up",
     tags=["operations"],
     sync_to_thread=True,
     opt=_OPS,
@@ -51,10 +51,12 @@ def ready(request: Request, db_session: NamedDependency[Session]) -> Response[Re
             checks["index"] = f"ok ({len(index)} vectors)"
         else:
             checks["index"] = "ok (full-text only)"
+        if (warming := request.app.state.warm_up) is not None:
+            checks["warm-up"] = warming.state
     except Exception as exc:  # noqa: BLE001 - readiness reports what failed instead of failing
         log.warning("not ready", check=stage, error=repr(exc))
         checks[stage] = f"failed: {type(exc).__name__}"
-    ok = all(v.startswith("ok") for v in checks.values()) and len(checks) == 3
+    ok = all(v.startswith("ok") for v in checks.values()) and len(checks) == (3 if request.app.state.warm_up is None else 4)
     body = Readiness(
         status="ready" if ok else "not ready",
         version=__version__,

@@ -54,6 +54,8 @@ _AR_PRONOUN_OBJECTS = frozenset({"عليه", "عليها", "عليهم", "له",
 _AR_POSSESSED_OCCASIONS = frozenset({"حديثه", "حديثها", "كلمته", "كلمتها", "تصريحه", "تصريحها", "تصريحاته", "تصريحاتها", "خطابه", "خطابها", "مداخلته", "مداخلتها", "بيانه", "بيانها"})
 _AR_DEMAND_CUES = frozenset({"طالب", "طالبت", "طالبوا", "لوح", "لوحت"})
 _AR_MASDAR = re.compile(r"^(?:است\w\wا\w|ا\wت\wا\w|ان\w\wا\w)$")  # استهداف، اعتقال، انسحاب
+_AR_SAYING = frozenset({"قايلا", "قايله", "قائلا", "قائله"})
+_AR_RECEIVED = frozenset({"تلقت", "تلقي", "تلقينا", "حصلت", "اطلعت", "وصلت", "وصل"})
 _AR_ISSUED_BY = frozenset({"اصدره", "اصدرها", "اصدرته", "اصدرتها", "اعده", "اعدها", "اعدته", "اعدتها", "نشره", "نشرها", "نشرته", "نشرتها"})  # "دراسة أصدرها مركز X"
 _AR_PUBLISH = frozenset({"اصدر", "اصدرت", "نشر", "نشرت", "واصدر", "واصدرت", "ونشر", "ونشرت"})
 _AR_PLACE_WORDS = frozenset({"قرب", "بالقرب", "مدينه", "بلده", "قريه", "محافظه", "ولايه", "اقليم", "منطقه", "مخيم", "حي", "ميناء", "مطار"})
@@ -183,6 +185,9 @@ class SentenceAttributor:
         # first words of the two-word cue verbs ("pointed out"): a cheap test before the pair's
         self._two_word_first = frozenset(k.split()[0] for k in lex.cue_verbs if len(k.split()) == 2)
         self._head_vocab = _head_vocab(lex)
+        kinds = lex.kind_heads
+        # heads a ل-genitive names the issuer by ("تقرير لصحيفة X", "بلاغ لرئاسة الحكومة")
+        self._genitive_heads = frozenset().union(*(kinds.get(k, frozenset()) for k in ("outlet", "agency", "document", "government", "organisation")))
 
     def orig(self, fs: int, fe: int) -> Span:
         return self.fmap[fs], self.fmap[fe - 1] + 1
@@ -206,6 +211,9 @@ class SentenceAttributor:
                 anaphor = self.reg.latest(report=True, noun=toks[1].core)
                 if anaphor is not None:
                     return anaphor, self._own_span(toks), True, False
+            if len(toks) > 1 and toks[0].core in lex.statement_nouns and toks[1].core.startswith("ل") and not toks[1].core.startswith("لل") and (toks[1].core[1:] in self._head_vocab or "ال" + toks[1].core[1:] in self._head_vocab):
+                report = True  # "بلاغ لرئاسة الحكومة", "بيان لوزارة الخارجية": the issuer's
+                toks = toks[1:]
             while toks and toks[0].core in lex.report_nouns | lex.translation_nouns:
                 report |= toks[0].core in lex.report_nouns
                 translation |= toks[0].core in lex.translation_nouns
@@ -267,7 +275,7 @@ class SentenceAttributor:
             f0 = toks[0].core
             if f0.startswith("لل"):
                 phrase = "ال" + first[0][2:] + (" " + first[1] if len(first) > 1 else "")
-            elif (f0.startswith("ل") and f0[1:] in (lex.kind_heads.get("outlet", frozenset()) | lex.kind_heads.get("agency", frozenset()) | lex.kind_heads.get("document", frozenset()))):
+            elif f0.startswith("ل") and (f0[1:] in self._genitive_heads or "ال" + f0[1:] in self._genitive_heads):
                 phrase = first[0][1:] + (" " + first[1] if len(first) > 1 else "")
         else:
             phrase = re.sub(r"^\w+[’']s\s+(?=[A-Z])", "", phrase)
@@ -428,6 +436,14 @@ class SentenceAttributor:
                 if j == i + 1 and _strip_w(toks[i].core) in _AR_AUTHOR_NOUNS and core in lex.report_nouns:
                     j += 1  # "معدو التقرير": the authors of the report
                 break  # "التقرير بإنشاء", "مركز X تقريرا": the report noun ends the phrase
+            if self.lex.lang == "ar" and j > i and core in lex.participles:
+                break  # "وتابع بنعلي قائلاً إن": the participle opens the content
+            if self.lex.lang == "ar" and j == i + 1 and core == "من" and j + 1 < len(toks) and _strip_w(toks[i].core) in lex.anonymous_heads and not toks[i].comma_after and self._home_town(toks, j + 1):
+                j += 2  # "تاجر فواكه من درعا": an unnamed source's home town
+                continue
+            if self.lex.lang == "ar" and j == i + 2 and core == "من" and j + 1 < len(toks) and _strip_w(toks[i].core) in lex.anonymous_heads and not toks[j - 1].comma_after and not toks[j - 1].core.startswith("ال") and self._home_town(toks, j + 1):
+                j += 2
+                continue
             if self.lex.lang == "ar" and j > i and core in _AR_ISSUED_BY and toks[i].core in lex.report_nouns:
                 break  # "دراسة جديدة أصدرها مركز X": the issuer follows (see _issuer)
             if self.lex.lang == "ar" and j > i and t.raw.startswith("("):
@@ -609,6 +625,8 @@ class SentenceAttributor:
             j += 1
         if j < len(toks) and toks[j].core == "ما" and j + 1 < len(toks):
             j += 2  # "وفق ما يختم التقرير", "حسبما أعلن"
+        elif self.lex.lang == "ar" and j < len(toks) and toks[j - 1].core.endswith("ما") and (self._verb(toks[j].core) is not None or toks[j].core in _AR_BROADCAST) and j + 1 < len(toks):
+            j += 1  # "وحسبما أوردته صحيفة X": the verb after حسبما
         if self.lex.lang == "ar" and j < len(toks) and toks[j].core in {"به", "بها", "عنه", "عنها"} and j > i + 1 and toks[j - 2].core == "ما":
             j += 1  # "وحسب ما أفادت به مصادر": the verb's preposition, not the source
         if j >= len(toks):
@@ -617,8 +635,8 @@ class SentenceAttributor:
         timed = None
         while k < len(toks) and k - j < 9:
             t = toks[k]
-            if k > j and (t.core in {"فان", "فانه", "ان", "that"} or t.core in self.lex.relative_openers):
-                break
+            if k > j and (t.core in {"فان", "فانه", "ان", "that"} or t.core in self.lex.relative_openers or t.core in _AR_RECEIVED):
+                break  # (and "بلاغ لرئاسة الحكومة تلقت X نسخة منه": the copy received ends the source)
             if k > j and self.lex.lang == "ar" and (t.core in _AR_TIME_WORDS or t.core in _AR_ADVERBIALS):
                 timed = k  # "بحسب تقرير صادر عن البنك الدولي الشهر الماضي": a date ends the source
                 break
@@ -658,7 +676,7 @@ class SentenceAttributor:
             return None
         # trailing: the phrase ends the sentence, or only a relative clause about the source follows
         # ("بحسب وكالة تسنيم القريبة من فيلق القدس", "according to Tasnim, which is close to ...")
-        trailing = k >= len(toks) or toks[k].core in self.lex.relative_openers
+        trailing = k >= len(toks) or toks[k].core in self.lex.relative_openers or toks[k].core in _AR_RECEIVED
         leading = (i == 0 or self._opener_before(toks, i)) and not (trailing and i > 0)
         frame = Frame(
             "according",
@@ -714,6 +732,7 @@ class SentenceAttributor:
                 frame = Frame("participle", t.s if not toks[i - 1].comma_after else toks[i - 1].ce, (t.cs, t.ce))
                 frame.content = (toks[j + n].s, e) if j + n < len(toks) else None
                 frame.speaker = None
+                frame.mention = self.reg.last_speaker  # the speaker so far ("رحبت الغرفة بالقرار، معتبرة أنه")
                 frames.append(frame)
                 i = j + n
                 continue
@@ -740,7 +759,7 @@ class SentenceAttributor:
                     continue
             exp = t.core[1:] if len(t.core) > 3 and t.core[0] in "وف" else t.core
             lead_acc = bool(frames) and frames[-1].kind == "according" and frames[-1].leading and i == frames[-1].content_start_index
-            if (exp in lex.expressive or t.core in lex.expressive) and (i == 0 or lead_acc):
+            if (exp in lex.expressive or t.core in lex.expressive) and (i == 0 or lead_acc or (i <= 2 and toks[i - 1].comma_after)):
                 j = self._np_forward(toks, i + 1, limit=4)
                 if j > i + 1:
                     mention, span, _, _ = self._mention(toks[i + 1 : j])
@@ -852,7 +871,7 @@ class SentenceAttributor:
             b += 1
         closed = toks[b - 1].comma_after or (b < len(toks) and (self._complementiser_at(toks, b) or toks[b].quote_before))
         # a name the lists know, or two or three plain words between two commas ("، كلير دوبوا،")
-        named = self._has_given_name(toks, n, b) or (toks[b - 1].comma_after and 2 <= b - n <= 3 and not any(x.core.startswith("ال") for x in toks[n:b]))
+        named = self._has_given_name(toks, n, b) or (toks[b - 1].comma_after and 2 <= b - n <= 3 and not toks[n].core.startswith("ال"))
         return (a, b) if closed and named else None
 
     def _apposed_mention(self, toks: list[Token], j: int, app: tuple[int, int]) -> tuple[Mention, Span, int]:
@@ -874,7 +893,7 @@ class SentenceAttributor:
             toks[n].quote_before
             or self._complementiser_at(toks, n)
             or self._verb(c) is not None
-            or (c in self.lex.np_stops and c not in TITLE_PREPOSITIONS)
+            or (c in self.lex.np_stops and c not in TITLE_PREPOSITIONS and c != "عن")  # "النائبة عن فريق المعارضة،"
             or c in _AR_OCCASIONS
             or c in _AR_REPORTED_SPEECH
             or c in _AR_POSSESSED_OCCASIONS
@@ -901,9 +920,9 @@ class SentenceAttributor:
         if q == 0 or not toks[q - 1].comma_after:
             return None
         a = q - 1
-        while a > 0 and q - a < 6 and not toks[a - 1].comma_after and not toks[a - 1].ends_sentence:
+        while a > 0 and q - a < 9 and not toks[a - 1].comma_after and not toks[a - 1].ends_sentence:
             a -= 1
-        if q - a >= 6:
+        if q - a >= 9:
             return None
         while a < q - 1 and (toks[a].core in lex.clause_openers or toks[a].core in {"لكن", "ولكن", "غير", "بينما"} or (a > 0 and toks[a].core == "ان" and toks[a - 1].core == "غير")):
             a += 1
@@ -945,6 +964,16 @@ class SentenceAttributor:
             if form in _AR_NOMINAL_CUES and n - j >= 2 and _AR_MASDAR.match(c) and not self._given_name(toks[n]) and not self._known_name_token(c):
                 return n
         return k
+
+    def _home_town(self, toks: list[Token], n: int) -> bool:
+        """After "من": a place (the gazetteer's, or a place noun), or one word followed by the
+        medium told, a complementiser or a colon ("تاجر فواكه من درعا لـ"X":")."""
+        c = toks[n].core
+        if _entity_word(c) or c in _AR_PLACE_WORDS:
+            return True
+        if c.startswith("ال") or c in self.lex.np_stops or self._verb(c) is not None or toks[n].quote_before:
+            return False
+        return toks[n].raw.endswith(":") or (n + 1 < len(toks) and (self._recipient(toks[n + 1].core) or bool(self._complementiser_at(toks, n + 1))))
 
     def _passive_vowelled(self, t: Token) -> bool:
         """A verb written with the passive's damma on its first letter ("يُتوقع", "ويُعتقد",
@@ -1024,6 +1053,9 @@ class SentenceAttributor:
         opens = any(self._complementiser_at(toks, k) for k in range(i + 1, min(clause_end, i + 32))) or any(
             x.quote_before or x.raw.endswith(":") for x in ahead
         ) or any(x.core == "عن" for x in ahead[:6])
+        # "وحذر X، قائلاً: «...»": the participle after the comma carries this speaker's words
+        saying_next = not opens and not suffixed and clause_end < len(toks) and toks[clause_end].core in _AR_SAYING
+        opens = opens or saying_next
         nominal = False
         if not opens and not suffixed:
             if form not in _AR_NOMINAL_CUES:
@@ -1214,7 +1246,12 @@ class SentenceAttributor:
                     continue
             if self._recipient(toks[k].core):
                 m = k + 1
-                while m < len(toks) and m - k < 4 and toks[m].core.startswith("ال") and not toks[m].comma_after:
+                if m < len(toks) and toks[m].quote_before and not toks[k].comma_after:
+                    # 'لصحيفة "وول ستريت جورنال"': the quoted name of the medium told
+                    while m < len(toks) - 1 and m - k < 7 and not toks[m].quote_after:
+                        m += 1
+                    m += 1
+                while m < len(toks) and m - k < 4 and toks[m].core.startswith("ال") and not toks[m].comma_after and not toks[m - 1].quote_after:
                     m += 1
                 if m < len(toks) and toks[m].core.startswith("ال") and m - k < 4:
                     m += 1
@@ -1233,6 +1270,9 @@ class SentenceAttributor:
             k += 1
         if frame.mention is None and frame.kind != "participant":
             return None, i + 1
+        if saying_next:
+            frame.content = None  # the participle's frame takes the content, and this speaker
+            return frame, clause_end
         if nominal:
             while j < len(toks) and (toks[j].core in lex.np_stops or toks[j].core in _AR_ADVERBIALS):
                 if toks[j].core == "في" and j + 1 < len(toks) and toks[j + 1].core in _AR_OCCASIONS:

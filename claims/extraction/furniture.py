@@ -6,6 +6,8 @@
 - source lines ("المصدر: الحرة") name the outlet the story above was taken from: a relay;
 - bylines ("بقلم: فاروق يوسف", "By Jane Doe") name the author of what follows (an op-ed);
 - a short last line without sentence punctuation that names an outlet is its signature;
+- a writer's note after an op-ed ("* X: كاتب ...") and a views disclaimer ("المقالات المنشورة
+  تعبر عن رأي كتابها", "The views expressed ...") are skipped;
 - reporter credits ("كتب : ...", "Reporting by ..."), datelines ("عواصم - وكالات"), interface
   strings ("تم نسخ الرابط بنجاح", "Share this"), photo captions ending with the photo agency
   ("... during military drills AFP") are skipped; a dateline opening a paragraph ("بغداد -
@@ -135,6 +137,8 @@ def detect(text: str, folded: str, fmap: list[int], paras: list[Paragraph], lex:
             or (n_words <= 6 and any_match("dateline", line))
             or (n_words <= 6 and any_match("ui_string", line))
             or (n_words <= 30 and unpunctuated and any_match("caption", line))
+            or (n_words <= 30 and any_match("disclaimer", line))
+            or (n_words <= 25 and p.index > 2 and any_match("author_note", line))
         ):
             fur.skip_paragraphs.add(p.index)  # reporter credit, dateline, interface text, photo caption
             if any_match("dateline", line) and p.index <= 4:

@@ -389,7 +389,22 @@ def _merge(ex: Extraction, rule_claims: list[ExtractedClaim], predictions: list[
     decided: set[int] = set()  # rule claims kept as the rules made them (see _rule_decides)
     rule_index = _SpanIndex([_extent(c.start, c.end, c.hops[0].cue_span) for c in rule_claims])
     relay_index = _SpanIndex(relay_cues)
+    furniture = sorted(ex.furniture or [])
+
+    def past_furniture(span: Span | None) -> Span | None:
+        """A span that starts inside a dateline or other furniture starts after it."""
+        if span is None:
+            return None
+        a, b = span
+        for fa, fb in furniture:
+            if fa <= a < fb < b:
+                a = fb
+        while a < b and text[a].isspace():
+            a += 1
+        return (a, b) if a < b else None
+
     for p in predictions:
+        p.speaker = past_furniture(p.speaker)
         if relay_index.overlapping(*p.cue):
             continue  # "according to X" that the rules read as a relay of another speaker's claim
         if en_discourse_marker(text, p.cue):

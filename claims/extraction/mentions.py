@@ -288,7 +288,7 @@ class Registry:
                     k = j
                     while k < len(toks) and k - j < 5:
                         t = fold(toks[k][2])
-                        if t in "،,.:؛\"“”«»()" or t in self.lex.np_stops or t.startswith(("ال", "بال", "لل", "وال", *self.lex.recipient_media)):
+                        if t in "،,.:؛\"“”«»()" or t in self.lex.np_stops or t in self.lex.participles or t.startswith(("ال", "بال", "لل", "وال", *self.lex.recipient_media)):
                             break
                         k += 1
                     if k < len(toks) and k > j:

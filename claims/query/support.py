@@ -15,13 +15,22 @@ from __future__ import annotations
 import bisect
 import re
 import uuid
+from contextvars import ContextVar
 from dataclasses import replace
 
 from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, object_session, selectinload
 
-from claims.entities import PLACES, entity_terms, metonyms, subject_terms
+from claims.entities import (
+    PLACES,
+    concept_terms,
+    containers,
+    entity_terms,
+    metonyms,
+    place_terms,
+    subject_terms,
+)
 from claims.indexing import group_labels_indexed, index_terms
 from claims.languages import for_word
 from claims.models import Claim, Document, RelayHop, Source
@@ -184,12 +193,36 @@ def _sentence_bounds(text: str, start: int, end: int, *, back: int = 1) -> tuple
 TRAILING_ATTRIBUTION_WORDS = 8
 
 
+#: The spans of the claims of the documents ``supported`` is checking, by document id (set by
+#: ``_document_spans`` for the duration of one call): ``_another_claim_within`` then reads them
+#: instead of querying once per claim.
+_SPANS: ContextVar[dict[uuid.UUID, list[tuple[uuid.UUID, int, int]]] | None] = ContextVar("claim_spans", default=None)
+
+
+def _document_spans(session: Session, document_ids: set[uuid.UUID]) -> dict[uuid.UUID, list[tuple[uuid.UUID, int, int]]]:
+    """Every claim's (id, start, end) in these documents (one query per 500 documents)."""
+    out: dict[uuid.UUID, list[tuple[uuid.UUID, int, int]]] = {d: [] for d in document_ids}
+    ids = list(document_ids)
+    for i in range(0, len(ids), 500):
+        rows = session.execute(
+            select(Claim.document_id, Claim.id, Claim.start_offset, Claim.end_offset).where(Claim.document_id.in_(ids[i : i + 500]))
+        )
+        for document_id, claim_id, start, end in rows:
+            out[document_id].append((claim_id, start, end))
+    return out
+
+
 def _another_claim_within(claim: Claim, start: int, end: int) -> bool:
     """Whether another claim of the claim's document lies in ``[start, end)``: what follows "...
     في البحر الأحمر، فيما" is CENTCOM's own claim ("تعرض أي سفينة للإصابة"), not the
     attribution of this one."""
+    if end <= start:
+        return False
+    spans = _SPANS.get()
+    if spans is not None and claim.document_id in spans:
+        return any(other != claim.id and s < end and e > start for other, s, e in spans[claim.document_id])
     session = object_session(claim)
-    if session is None or end <= start:
+    if session is None:
         return False
     return session.scalar(
         select(Claim.id).where(
@@ -213,15 +246,43 @@ def context_terms(claim: Claim) -> set[str]:
         trailing = text[claim.end_offset : hi]
         if len(trailing.split()) <= TRAILING_ATTRIBUTION_WORDS and not _another_claim_within(claim, claim.end_offset, hi):
             out.update(index_terms(trailing))
+        lo2, _ = _sentence_bounds(text, claim.start_offset, claim.end_offset, back=2)
+        out.update(antecedent_terms(claim.text, text[lo2:lo], claim.lang))
         if not subject_terms(claim.text):
             # A quotation that names no subject of its own ('بلاده "تقترب ..."') may take it from
             # the sentence before; one that names its own ("US forces ...") does not.
-            lo2, _ = _sentence_bounds(text, claim.start_offset, claim.end_offset, back=2)
             out.update(entity_terms(text[lo2:lo]))
     speaker = claim.speaker
     if speaker is not None:
         for name in [speaker.name, *(a.text for a in speaker.aliases)]:
             out.update(entity_terms(name))
+    return out
+
+
+#: Where the clause of an antecedent's mention ends ("..., which it blamed on the RSF").
+_CLAUSE_END = re.compile(r"[,،;:؛]")
+
+
+def antecedent_terms(text: str, before: str, lang: str) -> set[str]:
+    """What a claim's definite noun refers back to: "The RSF denied responsibility for the
+    strikes", after "... drone strikes on Port Sudan last week, which ...", is about drone
+    strikes on Port Sudan. For each definite noun of ``text`` (the language's ``definite``
+    pattern) that is a key noun (``~concept``) mentioned in ``before`` (the sentence before), the
+    concepts and the places (never a subject: ``place_terms``) of that mention's clause."""
+    language = languages.get(lang)
+    if language.definite is None or not before.strip():
+        return set()
+    wanted: set[str] = set()
+    for m in language.definite.finditer(fold(text) if language.fold_question else text):
+        wanted.update(concept_terms(m.group(1)))
+    if not wanted:
+        return set()
+    places = place_terms()
+    out: set[str] = set()
+    for clause in _CLAUSE_END.split(before):
+        if wanted & set(concept_terms(clause)):
+            out.update(concept_terms(clause))
+            out.update(t for t in entity_terms(clause) if t in places)
     return out
 
 
@@ -269,10 +330,11 @@ def holds_place(place: Place, text: str) -> bool:
     """Whether ``text`` names the place: a gazetteer place by its id in either language (a
     country also by a city that stands for it: "Baghdad" holds Iraq; a city never by its
     country: "American" does not hold Washington); another name by sound, any of its words
-    ("El Fasher" ~ "الفاشر", "Sharara" ~ "الشرارة")."""
+    ("El Fasher" ~ "الفاشر", "Sharara" ~ "الشرارة"). A country is also held by a place within it
+    (``claims.entities.containers``: "Port Sudan" holds Sudan)."""
     if place.entity is not None:
         named = PLACES.mentions(text)
-        return place.entity in named or place.entity in {metonyms().get(e) for e in named}
+        return place.entity in named or place.entity in {metonyms().get(e) for e in named} | {containers().get(e) for e in named}
     wanted = [t for t in phonetic_key(place.name).split() if t]
     if not wanted:
         return True
@@ -341,6 +403,19 @@ def lacks_place(claim: Claim, places: tuple[Place, ...]) -> bool:
         if elsewhere:
             return True
     return False
+
+
+def countries_by_place(claim: Claim, places: tuple[Place, ...], lacking: set[str] | frozenset[str]) -> frozenset[str]:
+    """The entity terms of countries the question names after a locative ("in Sudan") that the
+    claim lacks but holds through a place within them in its sentence ("in Port Sudan"): the
+    country is where, and the claim says where."""
+    wanted = [p for p in places if p.entity is not None and f"@{p.entity}" in lacking]
+    if not wanted:
+        return frozenset()
+    _, sentence = _place_texts(claim)
+    named = PLACES.mentions(sentence)
+    within = {containers().get(e) for e in named}
+    return frozenset(f"@{p.entity}" for p in wanted if p.entity in within)
 
 
 def in_headline(claim: Claim) -> bool:
@@ -484,42 +559,46 @@ def supported(
     viable.sort(key=lambda bc: (bc[1].claim_id not in own, -bc[0], str(bc[1].claim_id)))
     viable = [c for _, c in viable[:MAX_LOADED]]
     loaded = _prefetch(session, [c.claim_id for c in viable], relays_named=speaker is not None)
-    claims: dict[uuid.UUID, Claim] = {}
-    scored: list[tuple[float, Candidate]] = []
-    for cand in viable:
-        claim = claims[cand.claim_id] = session.get(Claim, cand.claim_id)
-        if speaker is not None and not _mentions_source(claim, speaker):
-            continue
-        if lacks_place(claim, parsed.places):
-            continue
-        extra = frozenset(modality_terms(claim)) & everything
-        context = frozenset(context_terms(claim)) & everything if params.context_credit > 0 else frozenset()
-        sounded = names_by_sound(question_names, parsed.lang, result, claim)
-        here = result
-        if sounded:
-            # a name heard in the other language's claim is held, and checked, like an entity
-            here = replace(result, units=[replace(u, neutral=True) if u in sounded else u for u in result.units])
-            extra |= frozenset(t for u in sounded for t in u.terms)
-        # A word the question asserts and the claim only negates ("a fire broke out" / "a splash,
-        # but no fire"): the claim says the opposite, it is no support (a rule, not fitted).
-        if (negated_terms(claim.text) & cand.matched) - asked_negated:
-            continue
-        if extra or context - cand.matched:
-            cand = _with_context(cand, here, context, params, extra=extra)
-        if not cand.entities_ok or not _subject_lent(claim, cand, required, asked_entities):
-            continue  # the subject must agree: a claim about Russia never answers a question about Iran
-        if claim.lang == parsed.lang:
-            score = support(cand, params, speaker_bonus=bonus)
-        else:
-            agreed = actors_agree(parsed, here, speaker, sounded, cand.matched | context | extra)
-            xl = cross_lingual_coverage(cand, here, params, agreed=agreed, checked=int(agreed and speaker is not None))
-            score = support(cand, params, lexical=max(cand.coverage, xl), speaker_bonus=bonus,
-                            cross_lingual=_other_language_only(claim, parsed.lang))
-        score *= (1 - params.missing_concept_penalty) ** _missing_concepts(cand, here, context)
-        if in_headline(claim):
-            score *= 1 - params.headline_penalty
-        if score >= params.min_support:
-            scored.append((score, cand))
-    scored.sort(key=lambda sc: (-sc[0], -sc[1].bm25))
-    del loaded
-    return [(sc, claims[c.claim_id]) for sc, c in scored]
+    token = _SPANS.set(_document_spans(session, {c.document_id for c in loaded}) if loaded else None)
+    try:
+        claims: dict[uuid.UUID, Claim] = {}
+        scored: list[tuple[float, Candidate]] = []
+        for cand in viable:
+            claim = claims[cand.claim_id] = session.get(Claim, cand.claim_id)
+            if speaker is not None and not _mentions_source(claim, speaker):
+                continue
+            if lacks_place(claim, parsed.places):
+                continue
+            extra = (frozenset(modality_terms(claim)) | countries_by_place(claim, parsed.places, required - cand.matched)) & everything
+            context = frozenset(context_terms(claim)) & everything if params.context_credit > 0 else frozenset()
+            sounded = names_by_sound(question_names, parsed.lang, result, claim)
+            here = result
+            if sounded:
+                # a name heard in the other language's claim is held, and checked, like an entity
+                here = replace(result, units=[replace(u, neutral=True) if u in sounded else u for u in result.units])
+                extra |= frozenset(t for u in sounded for t in u.terms)
+            # A word the question asserts and the claim only negates ("a fire broke out" / "a splash,
+            # but no fire"): the claim says the opposite, it is no support (a rule, not fitted).
+            if (negated_terms(claim.text) & cand.matched) - asked_negated:
+                continue
+            if extra or context - cand.matched:
+                cand = _with_context(cand, here, context, params, extra=extra)
+            if not cand.entities_ok or not _subject_lent(claim, cand, required, asked_entities):
+                continue  # the subject must agree: a claim about Russia never answers a question about Iran
+            if claim.lang == parsed.lang:
+                score = support(cand, params, speaker_bonus=bonus)
+            else:
+                agreed = actors_agree(parsed, here, speaker, sounded, cand.matched | context | extra)
+                xl = cross_lingual_coverage(cand, here, params, agreed=agreed, checked=int(agreed and speaker is not None))
+                score = support(cand, params, lexical=max(cand.coverage, xl), speaker_bonus=bonus,
+                                cross_lingual=_other_language_only(claim, parsed.lang))
+            score *= (1 - params.missing_concept_penalty) ** _missing_concepts(cand, here, context)
+            if in_headline(claim):
+                score *= 1 - params.headline_penalty
+            if score >= params.min_support:
+                scored.append((score, cand))
+        scored.sort(key=lambda sc: (-sc[0], -sc[1].bm25))
+        del loaded
+        return [(sc, claims[c.claim_id]) for sc, c in scored]
+    finally:
+        _SPANS.reset(token)

@@ -272,3 +272,119 @@ def test_a_person_quoted_directly_in_a_study_summary_is_not_relayed_by_the_study
     )
     c = claim_with(claims_of(text), "مقلقة")
     assert chain(c) == ["علي حسين", OUTLET]
+
+
+# ----------------------------------------------------------------- found on dev h60-h61
+
+
+def test_statement_of_a_body_received_by_the_publisher_is_the_bodys():
+    text = 'وافق المجلس على الميزانية الجديدة، وفق بلاغ لوزارة المالية تلقت "الصحيفة" نسخة منه.'
+    c = claims_of(text)[0]
+    assert speaker_of(text, c) == "وزارة المالية"
+    assert chain(c) == ["وزارة المالية", OUTLET]
+
+
+def test_participle_after_a_welcoming_organisation():
+    text = 'قال الوزير إن "القرار نهائي".\nمن جهتها، رحبت نقابة الناقلين بالقرار، معتبرة أنه "يخفض الكلفة".'
+    c = claim_with(claims_of(text), "يخفض الكلفة")
+    assert chain(c)[0] == "نقابة الناقلين"
+
+
+def test_unnamed_source_from_a_town_telling_a_newspaper_quoted_name():
+    text = 'وقال مزارع من كفرنبل لصحيفة "الوطن" إن المحصول "تضرر".'
+    c = claims_of(text)[0]
+    assert speaker_of(text, c) == "مزارع من كفرنبل"
+    assert chain(c) == ["مزارع من كفرنبل", "صحيفة الوطن", OUTLET]
+
+
+def test_feminine_title_with_an_an_affiliation_then_the_name():
+    text = 'في حين اعتبرت النائبة عن كتلة الوسط، هدى سليم، أن القانون "منقوص".'
+    assert speaker_of(text, claims_of(text)[0]) == "هدى سليم"
+
+
+def test_participle_opens_the_content_after_the_name():
+    text = 'وتابع حداد قائلاً إن "الخطة تحتاج إلى تمويل".'
+    assert speaker_of(text, claims_of(text)[0]) == "حداد"
+
+
+def test_hasabama_and_its_verb_before_the_source():
+    text = 'وحسبما نشرته مجلة "الاقتصاد"، فإن الأسعار سترتفع في الربع الأخير.'
+    assert speaker_of(text, claims_of(text)[0]) == 'مجلة "الاقتصاد"'
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "* هالة منصور: كاتبة وباحثة في شؤون التعليم.",
+        "المقالات المنشورة تعبر عن آراء كتابها فقط.",
+        "تابعوا الصحيفة على تطبيق واتساب",
+        "عمال يصلحون خط الكهرباء في الحي (رويترز)",
+    ],
+)
+def test_writer_notes_disclaimers_app_lines_and_captions_are_furniture(line):
+    from claims.extraction.pipeline import furniture_spans
+
+    text = (
+        "رأي | التعليم أولاً\nبقلم: هالة منصور\nأعتقد أن التعليم هو الأساس.\nوفي رأيي، لا إصلاح بلا مدرسة.\n"
+        + line
+        + "\n"
+    )
+    start = text.index(line)
+    assert any(a <= start and start + len(line) <= b for a, b in furniture_spans(text, lang="ar"))
+
+
+# ----------------------------------------------------------------- found on dev h62
+
+
+def test_long_title_apposed_before_the_name_and_the_verb():
+    text = 'وزير الزراعة والثروة الحيوانية في الحكومة الانتقالية، كريم فؤاد عمران، قال إن الموسم "جيد".'
+    c = claims_of(text)[0]
+    assert speaker_of(text, c) == "كريم فؤاد عمران"
+
+
+def test_warning_with_qailan_after_a_comma_apposed_name():
+    text = (
+        'قال وزير الصحة إن "المستشفيات جاهزة".\n'
+        "وحذر رئيس نقابة الممرضين، سامي خليل، قائلاً: «الأقسام تعمل بنصف طاقمها. الوضع خطير»."
+    )
+    c = claim_with(claims_of(text), "الأقسام")
+    assert chain(c)[0] == "سامي خليل"
+
+
+def test_a_saying_participle_is_not_a_name_after_a_title():
+    text = "وقال مدير المستشفى قائلاً: «نحتاج إلى الوقود فوراً»."
+    c = claims_of(text)[0]
+    assert "قائلاً" not in chain(c)[0]
+
+
+# ----------------------------------------------------------------- English furniture (dev h01-h10)
+
+
+@pytest.mark.parametrize(
+    ("text", "furniture"),
+    [
+        (
+            "Port strike ends after three days\nBy Ann Lee\nLAGOS/ABUJA, June 9 (Coast Wire) - Dockworkers said on Monday they would return to work.\n",
+            "LAGOS/ABUJA, June 9 (Coast Wire) - ",
+        ),
+        (
+            "Port strike ends\nDockworkers said on Monday they would return to work, union leaders said.\nPhoto: Cranes at the port of Lagos in 2022. (Coast Wire/File)\nMore text follows here, officials said.\n",
+            "Photo: Cranes at the port of Lagos in 2022. (Coast Wire/File)",
+        ),
+        (
+            "Port strike ends\nDockworkers said on Monday they would return to work, union leaders said.\nShare: Facebook | X | WhatsApp\n",
+            "Share: Facebook | X | WhatsApp",
+        ),
+    ],
+)
+def test_english_datelines_photo_lines_and_share_bars_are_furniture(text, furniture):
+    from claims.extraction.pipeline import furniture_spans
+
+    start = text.index(furniture)
+    assert any(a <= start and start + len(furniture) <= b for a, b in furniture_spans(text, lang="en"))
+    speakers = [
+        text[c.hops[0].speaker_span[0] : c.hops[0].speaker_span[1]]
+        for c in extract(text, lang="en", outlet="Coast Wire").claims
+        if c.hops[0].speaker_span
+    ]
+    assert not any(s.startswith(("LAGOS", "Photo", "Share")) for s in speakers)

@@ -9,6 +9,8 @@ A language file gives, under these keys:
 - ``hint_verb`` and ``hedges`` (how the question itself hedges or hints), ``denial``, ``yes_no``;
 - ``nested_speaker`` (optional): a proposition that opens by naming who said it ("Kaabi said
   Qatar would ..."), groups ``speaker``/``speaker2`` and ``prop``/``prop2``;
+- ``definite`` (optional): a definite noun of a claim, which may refer back to the sentence
+  before (``claims.query.support.antecedent_terms``);
 - ``places``: the words that introduce a place (``claims.query.parse.question_places``);
 - ``phrasing``: the templates ``claims.query.phrasing`` fills for every intent's answer.
 
@@ -56,6 +58,8 @@ class QueryLanguage:
     place_nouns: frozenset[str]
     #: Names are capitalised in this script.
     cased: bool
+    #: A definite noun (group 1) that may refer back to the sentence before (None: no rule).
+    definite: re.Pattern[str] | None = None
     phrasing: dict[str, Any] = field(default_factory=dict)
 
     def modality(self, value: str | None) -> str:
@@ -93,6 +97,7 @@ def load(path: Path) -> QueryLanguage:
         place_nouns=frozenset(fold(w) for w in places["place_nouns"]),
         cased=bool(places["cased"]),
         phrasing=data["phrasing"],
+        definite=compile_(data["definite"]) if data.get("definite") else None,
     )
 
 
