@@ -1126,13 +1126,7 @@ class SentenceAttributor:
                 elif not self._arabic_np(subject):
                     return None, i + 1
                 else:
-                    parts = self._joint_parts(subject)
-                    mention, span, report, _ = self._mention(parts[0])
-                    frame.mention, frame.speaker = mention, span
-                    for part in parts[1:]:
-                        other, ospan, _, _ = self._mention(part)
-                        if other is not None and other is not mention:
-                            frame.co_speakers.append((other, ospan))
+                    self._subject_speakers(frame, subject)
             elif form == "نقل" and toks[i].core in {"نقل", "ونقل"} and j < len(toks) and toks[j].core == "عن":
                 # "ونُقل عن سكان أن ...": the passive (no subject before عن) names no relayer
                 k2 = self._np_forward(toks, j + 1)
@@ -1195,13 +1189,7 @@ class SentenceAttributor:
             if subject[0].core in lex.participants:
                 frame.kind = "participant"
             else:
-                parts = self._joint_parts(subject)
-                mention, span, _, _ = self._mention(parts[0])
-                frame.mention, frame.speaker = mention, span
-                for part in parts[1:]:
-                    other, ospan, _, _ = self._mention(part)
-                    if other is not None and other is not mention:
-                        frame.co_speakers.append((other, ospan))
+                self._subject_speakers(frame, subject)
             frame.clause_start = subject[0].s
         # between the subject and the content: a medium told ("لوسائل الإعلام الروسية"), a
         # report ("في تقرير له"), a date; then the complementiser
@@ -1515,6 +1503,17 @@ class SentenceAttributor:
         if self._given_name(t):
             return True
         return not (c.startswith(("ال", "لل", "ل", "و", "ب")) or self._head_word(c) in self.lex.role_heads or c in self.lex.np_stops)
+
+    def _subject_speakers(self, frame: Frame, subject: list[Token]) -> None:
+        """The subject's first party speaks; the others of a joint subject ("X وY") are its
+        co-speakers."""
+        parts = self._joint_parts(subject)
+        mention, span, _, _ = self._mention(parts[0])
+        frame.mention, frame.speaker = mention, span
+        for part in parts[1:]:
+            other, ospan, _, _ = self._mention(part)
+            if other is not None and other is not mention:
+                frame.co_speakers.append((other, ospan))
 
     def _joint_parts(self, subject: list[Token]) -> list[list[Token]]:
         """Two named parties ("Ukraine and Poland said", "وأكد الوزير X ونظيره Y"): one part
