@@ -1158,24 +1158,18 @@ class SentenceAttributor:
                 # "نقلت وكالة رويترز عن مسؤول أمني (قوله) إن": the agency relays the official
                 k2 = self._np_forward(toks, j + 1)
                 app = self._comma_apposition(toks, j + 1, k2) if k2 > j + 1 else None
+                origin = None
                 if app is not None:  # "عن منسقة الطوارئ في المفوضية، كلير دوبوا، قولها"
                     origin, ospan, k2 = self._apposed_mention(toks, j + 1, app)
-                    if origin is not frame.mention:
-                        frame.relays.append((frame.mention, Relation.REPORTED, frame.speaker))
-                        frame.mention, frame.speaker = origin, ospan
-                        frame.relation = Relation.SAID
-                        j = k2
-                        while j < len(toks) and toks[j].core in _AR_REPORTED_SPEECH:
-                            j += 1
                 elif k2 > j + 1:
                     origin, ospan, _, _ = self._mention(toks[j + 1 : k2])
-                    if origin is not None and origin is not frame.mention:
-                        frame.relays.append((frame.mention, Relation.REPORTED, frame.speaker))
-                        frame.mention, frame.speaker = origin, ospan
-                        frame.relation = Relation.SAID
-                        j = k2
-                        while j < len(toks) and toks[j].core in _AR_REPORTED_SPEECH:
-                            j += 1
+                if origin is not None and origin is not frame.mention:
+                    frame.relays.append((frame.mention, Relation.REPORTED, frame.speaker))
+                    frame.mention, frame.speaker = origin, ospan
+                    frame.relation = Relation.SAID
+                    j = k2
+                    while j < len(toks) and toks[j].core in _AR_REPORTED_SPEECH:
+                        j += 1
         else:
             # SV: the subject runs from the clause start to the verb
             start = p
