@@ -6,27 +6,13 @@ from __future__ import annotations
 import pytest
 
 from claims.extraction import extract
+from tests.extraction.helpers import chain, claim_with, speaker_of
 
 OUTLET = "جريدة الوادي"
 
 
 def claims_of(text: str, outlet: str = OUTLET):
     return extract(text, lang="ar", outlet=outlet).claims
-
-
-def claim_with(claims, fragment: str):
-    found = [c for c in claims if fragment in c.text]
-    assert found, f"no claim contains {fragment!r}: {[c.text for c in claims]}"
-    return found[0]
-
-
-def speaker_of(text: str, claim) -> str | None:
-    span = claim.hops[0].speaker_span
-    return text[span[0] : span[1]] if span else None
-
-
-def chain(claim) -> list[str]:
-    return [h.mention.display for h in claim.hops]
 
 
 @pytest.mark.parametrize(

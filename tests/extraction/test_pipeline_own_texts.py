@@ -9,6 +9,7 @@ import pytest
 
 from claims.extraction import extract
 from claims.vocabulary import Modality, Relation, SourceKind, Stance
+from tests.extraction.helpers import chain, claim_with
 
 OUTLET = "Harbour Gazette"
 
@@ -19,16 +20,6 @@ pytestmark = pytest.mark.usefixtures("attribution_path")
 
 def claims_of(text: str, lang: str):
     return extract(text, lang=lang, outlet=OUTLET).claims
-
-
-def claim_with(claims, fragment: str):
-    found = [c for c in claims if fragment in c.text]
-    assert found, f"no claim contains {fragment!r}: {[c.text for c in claims]}"
-    return found[0]
-
-
-def chain(claim) -> list[str]:
-    return [h.mention.display for h in claim.hops]
 
 
 def test_report_inheritance_in_arabic_until_the_text_moves_on():

@@ -11,6 +11,7 @@ import pytest
 
 from claims.extraction import extract
 from claims.vocabulary import Modality, Relation, SourceKind
+from tests.extraction.helpers import chain, claim_with
 
 #: English through the trained model and through the rules alone (tests/extraction/conftest.py).
 pytestmark = pytest.mark.usefixtures("attribution_path")
@@ -18,16 +19,6 @@ pytestmark = pytest.mark.usefixtures("attribution_path")
 
 def claims_of(text: str, lang: str, outlet: str = "Harbour Gazette"):
     return extract(text, lang=lang, outlet=outlet).claims
-
-
-def claim_with(claims, fragment: str):
-    found = [c for c in claims if fragment in c.text]
-    assert found, f"no claim contains {fragment!r}: {[c.text for c in claims]}"
-    return found[0]
-
-
-def chain(claim) -> list[str]:
-    return [h.mention.display for h in claim.hops]
 
 
 def speakers(claims) -> list[str]:
