@@ -521,6 +521,14 @@ _RELAY_SOURCES = (selectinload(Claim.hops).joinedload(RelayHop.source).lazyload(
 _RELAY_ALIASES = (selectinload(Claim.hops).joinedload(RelayHop.source).selectinload(Source.aliases),)
 
 
+def best_first(scored: list[tuple[float, Candidate]]) -> list[tuple[float, Candidate]]:
+    """Best support first; of equal support (a coverage every candidate reaches in full), the
+    one whose sentence vector is closer to the question, then the higher BM25 score: "we want
+    to keep supporting X" and "the partnership with X continues" hold the same words of "what
+    did he say about continuing the partnership", but only one says it."""
+    return sorted(scored, key=lambda sc: (-sc[0], -(sc[1].cosine or 0.0), -sc[1].bm25))
+
+
 def supported(
     session: Session, parsed: ParsedQuestion, result: HybridResult, speaker: Source | None, params: AskParams = PARAMS
 ) -> list[tuple[float, Claim]]:
@@ -597,8 +605,7 @@ def supported(
                 score *= 1 - params.headline_penalty
             if score >= params.min_support:
                 scored.append((score, cand))
-        scored.sort(key=lambda sc: (-sc[0], -sc[1].bm25))
         del loaded
-        return [(sc, claims[c.claim_id]) for sc, c in scored]
+        return [(sc, claims[c.claim_id]) for sc, c in best_first(scored)]
     finally:
         _SPANS.reset(token)
