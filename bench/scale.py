@@ -106,9 +106,13 @@ def bulk(db: Database, path: Path) -> float:
     return seconds
 
 
-def raw_copy(src: Database, dst: Database) -> tuple[float, int]:
+def raw_copy(src: Database, dst: Database, *, fts_once: bool = False) -> tuple[float, int]:
     """Copy every row of ``src`` into ``dst`` with the driver's executemany (rows read first,
-    not timed): the raw load of the same rows. Returns (seconds, claims)."""
+    not timed): the raw load of the same rows. Returns (seconds, claims).
+
+    ``fts_once`` (SQLite): fill the FTS5 index with one ``INSERT ... SELECT`` after the search
+    documents, with the per-row insert trigger dropped meanwhile (in the same transaction), as
+    ``claims.bulk`` does; without it every search document goes through the trigger."""
     from claims.models import metadata
 
     rows: dict[str, tuple[list[str], list[tuple]]] = {}
@@ -127,11 +131,20 @@ def raw_copy(src: Database, dst: Database) -> tuple[float, int]:
     p = "?" if dst.backend == "sqlite" else "%s"
     started = time.perf_counter()
     cur = conn.cursor()
+    trigger = None
+    if fts_once and dst.backend == "sqlite":
+        trigger = cur.execute("SELECT sql FROM sqlite_master WHERE name = 'search_document_ai'").fetchone()[0]
     for table in TABLES:
         names, data = rows[table]
         sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join([p] * len(names))})"
+        if trigger and table == "search_document":
+            cur.execute("BEGIN")
+            cur.execute("DROP TRIGGER search_document_ai")
         for i in range(0, len(data), 10_000):
             cur.executemany(sql, data[i : i + 10_000])
+        if trigger and table == "search_document":
+            cur.execute("INSERT INTO search_fts(rowid, terms) SELECT id, terms FROM search_document ORDER BY id")
+            cur.execute(trigger)
         conn.commit()
     seconds = time.perf_counter() - started
     conn.close()

@@ -40,13 +40,13 @@ _EN_DISCOURSE_SECOND = frozenset(p.split()[1] for p in _EN_DISCOURSE)  # a cheap
 _EN_CLAUSE_BREAK = frozenset(["that", "and", "but", "while", "because", "as", "when", "after", "before", "if", "although", "though"])
 _AR_CONTENT_Q = re.compile(r"[\"“«]")
 _AR_ANNOUNCE = frozenset({"اعلان", "باعلان", "واعلان", "لاعلان"})
-_AR_NOMINAL_CUES = frozenset({"اكد", "اكدت", "اكدا", "اكدوا", "جدد", "جددت", "نفي", "نفت", "اعلن", "اعلنت", "اعلنا", "نفوا", "نفيا", "دعا", "دعت", "دعوا", "لوح", "لوحت", "طالب", "طالبت", "طالبوا"})
+_AR_NOMINAL_CUES = frozenset({"اكد", "اكدت", "اكدا", "اكدوا", "جدد", "جددت", "نفي", "نفت", "اعلن", "اعلنت", "اعلنا", "نفوا", "نفيا", "دعا", "دعت", "دعوا", "لوح", "لوحت", "طالب", "طالبت", "طالبوا", "ينفي", "تنفي", "اتهم", "اتهمت", "اتهموا"})
 #: Nouns of the occasion after a speaker ("في مؤتمر صحفي", "في بيان"): not the speaker's affiliation.
 _AR_OCCASIONS = frozenset({"مؤتمر", "المؤتمر", "تصريح", "تصريحات", "بيان", "البيان", "حديث", "مقابله", "المقابله", "كلمه", "الكلمه", "تدوينه", "منشور", "رساله", "لقاء", "اللقاء", "اجتماع", "الاجتماع", "ختام", "اثناء", "تقرير", "التقرير", "حوار", "الحوار", "جلسه", "الجلسه", "مداخله", "تغريده", "اتصال", "مكالمه", "خطاب", "الخطاب", "وقت", "الوقت", "تصريحه", "حين", "حديثه"})
 _AR_OCCASIONS = frozenset(fold(w) for w in _AR_OCCASIONS)  # matched on folded tokens (مؤتمر -> موتمر)
 _AR_ADVERBIALS = frozenset({"جديد", "مجددا", "مره", "اخري", "الثلاثاء", "الاثنين", "الاربعاء", "الخميس", "الجمعه", "السبت", "الاحد", "امس", "اليوم"})
 #: Words that never open an Arabic speaker phrase: adverbials, prepositions, demonstratives.
-_AR_NOT_SPEAKER = frozenset({"فان", "فانه", "فانها", "وان", "لان", "هو", "هي", "وهو", "وهي", "هم", "وهم", "بعد", "قبل", "ذلك", "هذا", "هذه", "دون", "بدون", "عند", "عندما", "حين", "حيث", "لكن", "ثم", "اثر", "عقب", "خلال", "وسط", "رغم", "بسبب", "منذ", "حتي", "اذ", "اذا", "لو", "لما", "كما", "بينما", "فيما", "التي", "الذي", "الذين", "ما", "لا", "لم", "لن", "قد", "فقط"})
+_AR_NOT_SPEAKER = frozenset({"فان", "فانه", "فانها", "وان", "لان", "هو", "هي", "وهو", "وهي", "هم", "وهم", "بعد", "قبل", "ذلك", "هذا", "هذه", "دون", "بدون", "عند", "عندما", "حين", "حيث", "لكن", "ثم", "اثر", "عقب", "خلال", "وسط", "رغم", "بسبب", "منذ", "حتي", "اذ", "اذا", "لو", "لما", "كما", "بينما", "فيما", "التي", "الذي", "الذين", "ما", "لا", "لم", "لن", "قد", "فقط", "لكنه", "لكنها", "لكنهم", "ولكنه", "ولكنها", "ولكنهم"})
 _AR_NAMED_BY_QUOTE = frozenset({"صحيفه", "جريده", "وكاله", "قناه", "موقع", "مجله", "شركه", "منصه", "اذاعه", "شبكه", "مركز", "معهد", "منظمه", "حركه", "جماعه", "تلفزيون", "لصحيفه", "لوكاله", "لقناه", "لموقع", "مجموعه", "حزب"})
 _AR_BROADCAST = frozenset({"بثته", "بثه", "بثها", "بثتها", "نشرته", "نشره", "نشرها", "نشرتها", "اوردته", "اورده", "اوردها", "اوردتها", "نقلته", "نقله", "نقلها", "نقلتها", "اصدرته", "اصدره", "اصدرها", "اصدرتها"})
 _AR_PRONOUN_OBJECTS = frozenset({"عليه", "عليها", "عليهم", "له", "لها", "لهم", "به", "بها", "اليه", "اليها", "فيه", "فيها", "لي", "لنا"})
@@ -66,6 +66,9 @@ _AR_QUANTIFIED_OBJECTS = frozenset({"جميع", "كل", "كافه", "الجمي�
 _AR_AUTHOR_NOUNS = frozenset({"معدو", "معدي", "معد", "معده", "واضعو", "واضعي", "كاتبو", "كاتبي", "مؤلفو", "مؤلفي"})
 _AR_DATA_NOUNS = frozenset({"بيانات", "البيانات", "ارقام", "الارقام", "احصاءات", "الاحصاءات", "احصائيات", "معطيات", "المعطيات", "تقديرات", "التقديرات"})
 _AR_REPORTED_SPEECH = frozenset({"قوله", "قولها", "قولهم", "قولهما"})
+_AR_ACCUSATIONS = frozenset({"اتهم", "اتهمت", "اتهموا"})  # "اتهم X Y بـ...": Y accused of the charge
+_AR_IMPERFECT_DENIALS = frozenset({"ينفي", "تنفي"})  # cues only verb-first ("ينفي المتهم كل التهم")
+_AR_ONLINE_HEADS = frozenset({"صفحات", "صفحه", "حسابات", "حساب", "منشورات", "مدونون", "مدونين"})  # accounts "على" a platform
 # honorifics that open a name after a title and a comma ("وزير البترول، المهندس عادل ...")
 _AR_HONORIFICS = frozenset(fold(w) for w in ["المهندس", "المهندسة", "الدكتور", "الدكتورة", "د.", "السفير", "السفيرة", "النائب", "النائبة", "اللواء", "العميد", "العقيد", "الفريق", "المستشار", "المستشارة", "القاضي", "القاضية", "الشيخ", "الشيخة", "الأستاذ", "الأستاذة", "السيد", "السيدة", "الأمير", "الأميرة", "البروفيسور"])
 _RELAY_KINDS = (SourceKind.AGENCY, SourceKind.OUTLET, SourceKind.DOCUMENT, SourceKind.ORGANISATION)
@@ -400,7 +403,8 @@ class SentenceAttributor:
             core = t.core
             if j > i and t.quote_before and self.lex.lang == "ar" and toks[j - 1].core not in _AR_NAMED_BY_QUOTE:
                 break
-            if core == "في" and self.lex.lang == "ar" and j > i and j + 1 < len(toks) and not toks[j - 1].comma_after and toks[j + 1].core not in _AR_OCCASIONS and self._affiliated_head(toks[i:j]):
+            online = core == "علي" and j == i + 1 and _strip_w(toks[i].core) in _AR_ONLINE_HEADS  # "صفحات على مواقع التواصل"
+            if (core == "في" or online) and self.lex.lang == "ar" and j > i and j + 1 < len(toks) and not toks[j - 1].comma_after and toks[j + 1].core not in _AR_OCCASIONS and self._affiliated_head(toks[i:j]):
                 # "مسؤول في الميناء", "الخبير في شؤون الطاقة", "مصدر في «غازبروم»": the affiliation
                 j += 1
                 if toks[j].quote_before:
@@ -438,6 +442,8 @@ class SentenceAttributor:
                 break  # "التقرير بإنشاء", "مركز X تقريرا": the report noun ends the phrase
             if self.lex.lang == "ar" and j > i and core in lex.participles:
                 break  # "وتابع بنعلي قائلاً إن": the participle opens the content
+            if self.lex.lang == "ar" and core in lex.manner:
+                break  # "وأضاف X مستدركاً أن", "وأضافت مستدركةً:": how it was said, not who said it
             if self.lex.lang == "ar" and j == i + 1 and core == "من" and j + 1 < len(toks) and _strip_w(toks[i].core) in lex.anonymous_heads and not toks[i].comma_after and self._home_town(toks, j + 1):
                 j += 2  # "تاجر فواكه من درعا": an unnamed source's home town
                 continue
@@ -550,7 +556,7 @@ class SentenceAttributor:
         )
         looks_like_verb = (
             self._verb(head) is not None
-            or (bare.endswith("ت") and not self._known_name_token(bare))
+            or (bare.endswith("ت") and not (len(bare) >= 5 and bare.endswith("ات")) and not self._known_name_token(bare))  # (not a plural: صفحات)
             or (bare[:1] in "يت" and len(bare) >= 4 and not self._known_name_token(bare))
         )
         return not (lone_unknown_word and looks_like_verb)
@@ -749,6 +755,8 @@ class SentenceAttributor:
                     if mention is not None:
                         mention.report = True  # its report is what "التقرير" refers back to
             verb = self._verb(t.core)
+            if verb is None and t.core == "ورد" and i + 1 < len(toks) and toks[i + 1].core.startswith("ال"):
+                verb = ("رد", False)  # "وردّ المحامي قائلاً": و + ردّ (replied), not ورد (was mentioned)
             needs_an = verb is not None and (verb[0] in {"عبر", "عبرت"} or (verb[0] in {"نقل", "نقلت"} and not verb[1]))
             if verb and not (needs_an and not any(x.core == "عن" for x in toks[i + 1 : i + (6 if verb[0] in {"عبر", "عبرت"} else 10)])):
                 # "عبّر عن", "نقل عن": without عن they are the nouns "crossing" and "transport"
@@ -963,7 +971,25 @@ class SentenceAttributor:
                 return n
             if form in _AR_NOMINAL_CUES and n - j >= 2 and _AR_MASDAR.match(c) and not self._given_name(toks[n]) and not self._known_name_token(c):
                 return n
+            if form in _AR_ACCUSATIONS and self._object_after_name(toks, j, n, k):
+                return n  # "اتهم المتحدث خالد يونس الميليشيا بـ": the name ends before the object
         return k
+
+    def _object_after_name(self, toks: list[Token], j: int, n: int, k: int) -> bool:
+        """After an accusation's personal name ("خالد يونس"), a definite noun that the ب of
+        the charge follows ("الميليشيا بـ"): the accused, not a family name (family names
+        that are nisbas, السوداني, or follow عبد/أبو/بن never are)."""
+        c = toks[n].core
+        if n - j < 2 or not c.startswith("ال") or c.endswith(("ي", "يه", "يين", "يون")) or toks[n - 1].comma_after:
+            return False
+        if not any(x.core.startswith("ب") and not x.core.startswith("بال") for x in toks[n + 1 : min(len(toks), k + 4)]):
+            return False
+        for g in (n - 2, n - 3):
+            if g < j or not self._given_name(toks[g]) or (g > j and toks[g].core == "باسم"):
+                continue  # ("المتحدث باسم جهاز ...": باسم is "for", not the name Basim)
+            plain = all(not x.core.startswith("ال") and x.core not in {"عبد", "ابو", "بن", "بنت", "ابن", "ام"} and x.core not in self.lex.np_stops and not x.comma_after for x in toks[g:n])
+            return plain and not self._known_name_token(c)
+        return False
 
     def _home_town(self, toks: list[Token], n: int) -> bool:
         """After "من": a place (the gazetteer's, or a place noun), or one word followed by the
@@ -1076,8 +1102,18 @@ class SentenceAttributor:
             head = head[1:] if head[:1] in "وف" and len(head) > 3 and head[1:] in lex.np_stops | _AR_NOT_SPEAKER else head
             if head in _AR_NOT_SPEAKER or head in _AR_ADVERBIALS or (head in lex.np_stops and head not in {"ان", "الي"}):
                 vso = True
+        if not vso and form in _AR_IMPERFECT_DENIALS:
+            return None, i + 1  # "الجيش ينفي المشاركة": a headline's summary, not a cue with its subject
         frame = Frame("verb", t.s, (t.cs, t.ce), relation=relation, cue_modality=cue_mod, distancing=form in lex.distancing)
         j = i + 1
+        if suffixed and i >= 2 and toks[i - 1].core == "ما" and toks[i - 2].core in {"وهو", "وهي", "هو", "هي"}:
+            # "، وهو ما نفته المديرية": a reply to the statement before, which ends at the comma
+            k = self._np_forward(toks, j)
+            mention = self._mention(toks[j:k])[0] if k > j and self._arabic_np(toks[j:k]) else None
+            if mention is None:
+                return None, i + 1
+            frame.mention, frame.clause_start, frame.content = mention, toks[i - 2].s, None
+            return frame, k
         if suffixed:
             frame.mention = self.reg.last_speaker
             frame.content = (toks[j].s, e) if j < len(toks) else None
@@ -1176,7 +1212,7 @@ class SentenceAttributor:
             while start > 0 and not toks[start - 1].comma_after and not toks[start - 1].ends_sentence and p - start < 8:
                 start -= 1
             subject = toks[start : p + 1]
-            while subject and (subject[0].core in lex.clause_openers or subject[0].core in {"وكانت", "وكان", "كانت", "كان", "الي", "ان", "بان"}):
+            while subject and (subject[0].core in lex.clause_openers or subject[0].core in {"وكانت", "وكان", "كانت", "كان", "الي", "ان", "بان", "اما", "واما"}):
                 subject = subject[1:]
             if not subject or len(subject) > 8 or not self._arabic_np(subject):
                 return None, i + 1

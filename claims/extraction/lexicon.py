@@ -56,6 +56,7 @@ class Lexicon:
     reportedly_re: re.Pattern
     opinion_re: re.Pattern | None
     given_names: frozenset[str] = frozenset()  # lexicons/<lang>_given_names.yaml, folded
+    manner: frozenset[str] = frozenset()  # participles of manner after a cue ("مستدركاً"), not names
 
 
 #: Prepositions (folded) a title's phrase may hold before the personal name it runs on to
@@ -117,4 +118,5 @@ def load(lang: str) -> Lexicon:
         reportedly_re=re.compile(_alt(data.get("reportedly"), prefix=boundary_l, suffix=boundary_r)),
         opinion_re=re.compile(_alt(mod.get("opinion"), prefix=boundary_l, suffix=boundary_r)) if mod.get("opinion") else None,
         given_names=frozenset(fold(n) for names in (given or {}).values() for n in names),
+        manner=frozenset(_folded(data.get("manner_participles"))),
     )

@@ -331,8 +331,12 @@ def test_sigkill_mid_job_loses_nothing(db, jobs_env, tmp_path, broker):
 @pytest.mark.parametrize("broker", ["database", "redis"])
 def test_two_workers_drain_one_queue_without_duplicates(db, jobs_env, tmp_path, broker):
     """Two `claims worker` processes on one queue (the database's own: SQLite file or PostgreSQL
-    SKIP LOCKED; or Redis): every job runs exactly once, and both workers take part."""
-    env = _broker_env(jobs_env, broker)
+    SKIP LOCKED; or Redis): every job runs exactly once, and both workers take part.
+
+    The lease is long here: with the fixture's 2 s, a loaded machine can hold a worker's claim or
+    finish behind SQLite's write lock past its lease, and another worker then rightly takes the
+    job over (attempts 2) — the lease protocol at work, not a duplicate message."""
+    env = {**_broker_env(jobs_env, broker), "CLAIMS_JOBS_LEASE_SECONDS": "30"}
     count = 40
     ids = [_submit(db, "ping", {"seconds": "0.05"}) for _ in range(count)]
     logs = [tmp_path / "a.log", tmp_path / "b.log"]

@@ -1,0 +1,81 @@
+"""Arabic attribution classes found on the fourth round of held-out dev articles (issue 14,
+h63-h70: a sports desk, a court report, a parliamentary session, a UN briefing, a health desk,
+a translated interview, a press release, a TV site), each tested on sentences written for this
+file (not taken from any article)."""
+
+from __future__ import annotations
+
+import pytest
+
+from claims.extraction import extract
+from claims.vocabulary import Modality
+from tests.extraction.helpers import chain, claim_with, speaker_of
+
+OUTLET = "صحيفة الميزان"
+
+
+def claims_of(text: str, outlet: str = OUTLET):
+    return extract(text, lang="ar", outlet=outlet).claims
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "speaker"),
+    [
+        # a question put by an MP, a hint written with shadda (لمّحت), an accusation with its object
+        ("وتساءل النائب سالم العنزي: «أين ذهبت أموال الصندوق؟».", "أين ذهبت", "سالم العنزي"),
+        ("ولمّحت الوزيرة هدى السالم إلى أن الرسوم قد ترتفع.", "الرسوم قد ترتفع", "هدى السالم"),
+        ('واتهم المتحدث باسم الجيش خالد يونس الميليشيا بـ"قصف الأحياء السكنية".', "الميليشيا", "خالد يونس"),
+        ('واتهم مندوب ليبيا لدى الأمم المتحدة، طاهر السني، الحكومة الموازية بـ"عرقلة الانتخابات".', "الحكومة الموازية", "طاهر السني"),
+        # a standing denial in the imperfect, verb first
+        ("بالمقابل، ينفي المتهم الأول كل التهم الموجهة إليه.", "كل التهم", "المتهم الأول"),
+        # a topic with أما and a ف-verb without a comma: أما is not part of the speaker
+        ('أما الباحث أحمد الكبيسي فاعتبر أن القرار "متسرع".', "متسرع", "أحمد الكبيسي"),
+        # pages on social media: the platform belongs to the source; the plural in ـات is no verb
+        ("ادعت صفحات على مواقع التواصل الاجتماعي أن عدد الوفيات تجاوز العشرين.", "عدد الوفيات", "صفحات على مواقع التواصل الاجتماعي"),
+    ],
+)
+def test_new_cues_and_their_speakers(text, fragment, speaker):
+    c = claim_with(claims_of(text), fragment)
+    assert chain(c)[0] == speaker
+
+
+def test_accused_object_opens_the_content():
+    text = 'واتهم المتحدث باسم الجيش خالد يونس الميليشيا بـ"قصف الأحياء السكنية".'
+    c = claim_with(claims_of(text), "الميليشيا")
+    assert c.text.startswith("الميليشيا")
+    assert speaker_of(text, c) == "المتحدث باسم الجيش خالد يونس"
+
+
+def test_imperfect_denial_in_a_headline_is_no_cue():
+    text = "الجيش ينفي المشاركة في المحادثات\nقال المتحدث باسم الجيش إن الوفد \"لن يسافر\".\n"
+    head = claim_with(claims_of(text), "ينفي المشاركة")
+    assert not head.attributed
+
+
+def test_manner_participle_is_not_part_of_the_speaker():
+    text = 'قال الوزير سامي الحداد إن الطريق "آمن".\nوأضاف الحداد مستدركاً أن "الحذر واجب".\nوأضاف مستدركاً: «لا نريد مفاجآت».\n'
+    cs = claims_of(text)
+    second = claim_with(cs, "الحذر واجب")
+    assert speaker_of(text, second) == "الحداد"
+    third = claim_with(cs, "لا نريد مفاجآت")
+    assert chain(third)[0] == "سامي الحداد"
+
+
+def test_but_he_said_follows_the_earlier_speaker():
+    text = 'قال الوزير سامي الحداد إن الطريق "آمن"، لكنه قال إن الجسر "يحتاج إلى صيانة".\n'
+    c = claim_with(claims_of(text), "يحتاج إلى صيانة")
+    assert chain(c)[0] == "سامي الحداد"
+
+
+def test_replied_with_wa_and_a_three_letter_verb():
+    text = 'وأكد ممثل النيابة أن الفواتير "مضخمة".\nورد المحامي قائلاً: «الخبرة أُنجزت في غيابنا».\n'
+    c = claim_with(claims_of(text), "الخبرة أُنجزت")
+    assert chain(c)[0] == "المحامي"
+
+
+def test_relative_reply_ends_the_claim_it_answers():
+    text = "ادعت حسابات على منصات التواصل أن المصنع أغلق، وهو ما نفته إدارة المصنع جملة وتفصيلاً.\n"
+    cs = claims_of(text)
+    c = claim_with(cs, "المصنع أغلق")
+    assert "نفته" not in c.text and c.modality != Modality.DENIED
+    assert not any(x.attributed and "جملة" in x.text and chain(x)[0] != "إدارة المصنع" for x in cs)
