@@ -10,6 +10,8 @@ import pytest
 from sqlalchemy.orm import Session
 
 from claims.entities import concept_terms
+from claims.ingest import IngestService
+from claims.models import Claim
 from claims.names import NameIndex, phonetic_key
 from claims.query import ask
 from claims.query.retrieve import Candidate
@@ -56,6 +58,41 @@ def test_an_ambassador_is_a_diplomat_in_both_languages(envoy: World):
     out = ask(envoy.session, "Who said the Turkish ambassador met senior officials in Jordan?")
     assert out.found and out.answers[0].claim.id == envoy.met.id
     assert not ask(envoy.session, "Who said the Turkish ambassador met senior officials in Egypt?").found
+
+
+#: Team-written: a strike at a port, its lede, the union leader's account, and a later sentence
+#: in the writer's voice that shares words with her next claim but says something else.
+PORT_STRIKE = (
+    "أنهى عمال ميناء كيلدون إضرابهم يوم الثلاثاء بعد اتفاق على الأجور.\n"
+    "وقالت رئيسة النقابة مارتا كويل إن عمال ميناء كيلدون أنهوا إضرابهم يوم الثلاثاء بعد أن وافقت "
+    "سلطة الميناء على اتفاق الأجور.\n"
+    "وقالت كويل إن جهود إدارة الرصيف الجنوبي في كيلدون تتركز على تدريب العمال الجدد على قواعد السلامة.\n"
+    "ويوجد في الرصيف الجنوبي بكيلدون حاليا 3000 موظف، تتركز مهامهم على تفريغ سفن الحبوب.\n"
+)
+
+
+def test_a_lede_joins_the_telling_after_it_not_an_earlier_one(session: Session, monkeypatch):
+    """Inside one document a sentence in the publisher's voice joins an attributed claim's group
+    only as its lede (before it): the head count after the union leader's training remark is
+    the writer's own point, and grouped with it the count would be shown as hers."""
+    from claims.extraction import grouping
+
+    monkeypatch.setenv("CLAIMS_EMBEDDINGS", "off")
+    grouping.embedder.cache_clear()
+    try:
+        claims = IngestService(session).ingest(PORT_STRIKE, lang="ar").claims
+    finally:
+        grouping.embedder.cache_clear()
+
+    def claim(words: str) -> Claim:
+        return next(c for c in claims if words in c.text)
+
+    lede, account = claim("أنهى عمال ميناء"), claim("أنهوا إضرابهم")
+    training, count = claim("تدريب العمال الجدد"), claim("3000 موظف")
+    assert len(lede.hops) == 1 and len(account.hops) > 1
+    assert lede.group_id is not None and lede.group_id == account.group_id
+    assert len(count.hops) == 1 and len(training.hops) > 1
+    assert count.group_id is None or count.group_id != training.group_id
 
 
 def test_equal_support_goes_to_the_closer_sentence_vector():
