@@ -104,3 +104,37 @@ def test_equal_support_goes_to_the_closer_sentence_vector():
     assert [c for _, c in best_first([(0.80, said), (0.86, other)])] == [other, said]
     plain, louder = Candidate(uuid.uuid4(), bm25=3.0), Candidate(uuid.uuid4(), bm25=4.0)
     assert [c for _, c in best_first([(0.86, plain), (0.86, louder)])] == [louder, plain]
+
+
+#: Team-written: an elliptical claim ("as Jordan does") after the clause it stands for.
+ELLIPSIS = (
+    "Farm groups protest pesticide rules\n"
+    "Farmers marched in Irbid on Friday. The pesticide is already under pressure, given that Egypt "
+    "bans it in public parks and school grounds, as Jordan does."
+)
+
+
+@pytest.fixture
+def elliptic(session: Session, mode) -> World:
+    w = World(session)
+    w.source("desk", "Valley Farm Desk", "outlet")
+    doc = w.document(ELLIPSIS, "en", outlet="desk", day=6)
+    w.egypt = w.claim(doc, "Egypt bans it in public parks and school grounds", [("desk", "published")])
+    w.jordan = w.claim(doc, "as Jordan does", [("desk", "published")])
+    session.flush()
+    return w
+
+
+def test_an_elliptical_claim_says_the_predicate_of_the_clause_before_it(elliptic: World):
+    """"as Jordan does" says Jordan bans it in public parks and school grounds: it holds those
+    words in full (not at the credit of mere context), and never the clause's own subject."""
+    from claims.query.pipeline import retrieve
+    from claims.query.support import elided_terms, supported
+
+    held = elided_terms(elliptic.jordan)
+    assert {"ban", "park", "school"} <= held and not any(t.startswith("@") or t == "egypt" for t in held)
+    assert elided_terms(elliptic.egypt) == set()
+    got = retrieve(elliptic.session, "Does Jordan ban the pesticide in public parks and school grounds?")
+    scores = {claim.id: score for score, claim in supported(elliptic.session, got.parsed, got.result, got.speaker)}
+    assert scores.get(elliptic.jordan.id, 0.0) >= 0.85
+    assert not ask(elliptic.session, "Does Turkey ban the pesticide in public parks and school grounds?").found

@@ -286,6 +286,29 @@ def antecedent_terms(text: str, before: str, lang: str) -> set[str]:
     return out
 
 
+def elided_terms(claim: Claim) -> set[str]:
+    """What an elliptical claim says: "as the EU does", after "..., given that the US considers
+    it a terrorist organization", says the EU considers it one. When the claim is such an
+    ellipsis (the language's ``ellipsis`` pattern), the words and concepts of the clause before
+    it in its sentence; never that clause's names or entities (the ellipsis keeps its own
+    subject: the EU, not the US)."""
+    language = languages.get(claim.lang)
+    document = claim.document
+    if language.ellipsis is None or document is None or not document.text:
+        return set()
+    text = claim.text.strip()
+    if not language.ellipsis.match(fold(text) if language.fold_question else text):
+        return set()
+    lo, _ = _sentence_bounds(document.text, claim.start_offset, claim.end_offset, back=1)
+    clauses = [c for c in _CLAUSE_END.split(document.text[lo : claim.start_offset]) if c.strip()]
+    out: set[str] = set()
+    for word in _WORD.findall(light(clauses[-1])) if clauses else []:
+        if (language.cased and word[:1].isupper()) or entity_terms(word):
+            continue
+        out.update(t for t in index_terms(word) if t[:1] != "@")
+    return out
+
+
 #: A word is negated when one of the words this far before it is a negator ("but no fire"); one
 #: word only: "لم يكن قرار الميليشيات ..." negates the copula, not the decision.
 NEGATION_REACH = 1
@@ -577,7 +600,10 @@ def supported(
                 continue
             if lacks_place(claim, parsed.places):
                 continue
-            extra = (frozenset(modality_terms(claim)) | countries_by_place(claim, parsed.places, required - cand.matched)) & everything
+            extra = (
+                frozenset(modality_terms(claim)) | frozenset(elided_terms(claim))
+                | countries_by_place(claim, parsed.places, required - cand.matched)
+            ) & everything
             context = frozenset(context_terms(claim)) & everything if params.context_credit > 0 else frozenset()
             sounded = names_by_sound(question_names, parsed.lang, result, claim)
             here = result
