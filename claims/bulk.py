@@ -291,6 +291,10 @@ class BulkWriter:
         self.index_cache: dict[str, tuple[int, str | None]] = {}
         self.hop_columns = set(RelayHop.__table__.c.keys())
         self.unsafe = {t: _unsafe_columns(t) for t in self.defaults}
+        # What a nested claim's (hop's) snapshot keeps of the defaults, and its columns to make safe.
+        skipped = {Claim.__table__: _skipped(False, "document_id"), RelayHop.__table__: _skipped(False, "claim_id")}
+        self.snap_defaults = {t: {k: v for k, v in self.defaults[t].items() if k not in out} for t, out in skipped.items()}
+        self.snap_unsafe = {t: tuple(n for n in self.unsafe[t] if n not in out) for t, out in skipped.items()}
         self.fts_trigger: str | None = None
         if session.get_bind().dialect.name == "sqlite":
             found = session.scalar(sql_text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = :name"),
@@ -415,6 +419,8 @@ class BulkWriter:
         claim_table, hop_table = Claim.__table__, RelayHop.__table__
         claim_defaults, hop_defaults = self.defaults[claim_table], self.defaults[hop_table]
         claim_confidence, hop_confidence = "confidence" in self.claim_columns, "confidence" in self.hop_columns
+        claim_snap, hop_snap = self.snap_defaults[claim_table], self.snap_defaults[hop_table]
+        claim_unsafe, hop_unsafe = self.snap_unsafe[claim_table], self.snap_unsafe[hop_table]
         hops_out, claims_out, terms_out = self.pending.hops, self.pending.claims, self.pending.terms
         for item in line.claims:
             chain = item.chain or [BulkHop(source=item.speaker, relation=Relation.SAID)]
@@ -427,28 +433,37 @@ class BulkWriter:
             group_id = self.group_id(item.group, now) if item.group else None
             searchable = "\n".join([text, *self.group_labels.get(group_id, [])]) if group_id else text
             term_count, terms = self.indexed(searchable)
-            claim = {**claim_defaults, "id": claim_id, "key": None, "document_id": doc_id,
-                     "group_id": group_id, "speaker_id": hop_ids[0], "text": text, "start_offset": item.start,
-                     "end_offset": item.end, "lang": doc.lang, "modality": item.modality,
-                     "stance": item.stance or Stance.AFFIRM.value, "term_count": term_count,
-                     "created_at": now, "updated_at": now}
+            # Each row's snapshot is built first (what ``snap`` would leave of the row), then the
+            # row from it: cheaper than filtering the row's columns once per row.
+            snapshot = {**claim_snap, "id": claim_id, "key": None, "group_id": group_id, "speaker_id": hop_ids[0],
+                        "text": text, "start_offset": item.start, "end_offset": item.end, "lang": doc.lang,
+                        "modality": item.modality, "stance": item.stance or Stance.AFFIRM.value}
             if claim_confidence:  # every row of a batch has the same columns
-                claim["confidence"] = item.confidence if item.confidence is not None else claim_defaults.get("confidence")
+                snapshot["confidence"] = item.confidence if item.confidence is not None else claim_defaults.get("confidence")
+            claims_out.append({**claim_defaults, **snapshot, "document_id": doc_id, "term_count": term_count,
+                               "created_at": now, "updated_at": now})
+            for name in claim_unsafe:
+                if (value := snapshot.get(name)) is not None:
+                    snapshot[name] = _fast_safe(value)
             hop_events: list[dict] = []
             for position, (hop, source_id) in enumerate(zip(chain, hop_ids, strict=True)):
-                row = {**hop_defaults, "id": _new_id(), "claim_id": claim_id, "position": position,
-                       "source_id": source_id, "relation": hop.relation, "lang": hop.lang, "modality": hop.modality,
-                       "cue": hop.cue, "evidence_start": hop.evidence[0] if hop.evidence else None,
-                       "evidence_end": hop.evidence[1] if hop.evidence else None, "created_at": now, "updated_at": now}
+                evidence = hop.evidence
+                hop_snapshot = {**hop_snap, "id": _new_id(), "position": position, "source_id": source_id,
+                                "relation": hop.relation, "lang": hop.lang, "modality": hop.modality, "cue": hop.cue,
+                                "evidence_start": evidence[0] if evidence else None,
+                                "evidence_end": evidence[1] if evidence else None}
                 if hop_confidence:
-                    row["confidence"] = hop.confidence if hop.confidence is not None else hop_defaults.get("confidence")
-                hops_out.append(row)
-                hop_events.append(self.snap(hop_table, row, parent="claim_id"))
+                    hop_snapshot["confidence"] = hop.confidence if hop.confidence is not None else hop_defaults.get("confidence")
+                hops_out.append({**hop_defaults, **hop_snapshot, "claim_id": claim_id, "created_at": now, "updated_at": now})
+                for name in hop_unsafe:
+                    if (value := hop_snapshot.get(name)) is not None:
+                        hop_snapshot[name] = _fast_safe(value)
+                hop_events.append(hop_snapshot)
             n_hops += len(chain)
-            claims_out.append(claim)
             if terms is not None:
                 terms_out.append({"claim_id": claim_id, "terms": terms})
-            claim_events.append({**self.snap(claim_table, claim, parent="document_id"), "hops": hop_events})
+            snapshot["hops"] = hop_events
+            claim_events.append(snapshot)
         self.pending.documents.append(document)
         self.pending.events.append(("document", str(doc_id), _canonical_fast(
             {**self.snap(Document.__table__, document, document=True), "claims": claim_events})))
@@ -787,7 +802,11 @@ _TIMESTAMP = TypeAdapter(Timestamp)
 
 @lru_cache(maxsize=4096)
 def _timestamp(value: str) -> datetime.datetime:
-    return _TIMESTAMP.validate_python(value)
+    """pydantic's ``Timestamp`` of the string, with its offset as a ``datetime.timezone``: the
+    same instant and the same ``isoformat()``, which is ~50 times faster than with pydantic's
+    own tzinfo (the audit snapshot writes it)."""
+    out = _TIMESTAMP.validate_python(value)
+    return out.replace(tzinfo=datetime.timezone(out.utcoffset()))
 
 
 def _name_ok(value: str, max_length: int) -> bool:

@@ -165,7 +165,10 @@ class NameIndex:
         folded = fold_name(text)
         if not folded:
             return
-        self.exact.setdefault(folded, []).append(entry)
+        same = self.exact.setdefault(folded, [])
+        if entry in same:  # the same name of the same source, added again: nothing new to match
+            return
+        same.append(entry)
         if role:
             return
         key = phonetic_key(text)
@@ -182,10 +185,14 @@ class NameIndex:
                     self.by_token.setdefault(token, set()).add(key)
             self.phonetic.setdefault(key, []).append(entry)
 
-    def match(self, names: list[str], roles: list[str] = (), *, kind: str | None = None) -> uuid.UUID | None:
-        """The source these names (longest first), or failing names these roles, denote."""
+    def match(self, names: list[str], roles: list[str] = (), *, kind: str | None = None,
+              exclude: frozenset[uuid.UUID] = frozenset()) -> uuid.UUID | None:
+        """The source these names (longest first), or failing names these roles, denote; sources
+        in ``exclude`` (found gone by the caller) are passed over."""
 
         def ok(entry: _Entry) -> bool:
+            if entry.source_id in exclude:
+                return False
             if kind == SourceKind.ANONYMOUS or entry.kind == SourceKind.ANONYMOUS:
                 return kind == entry.kind
             return True

@@ -314,7 +314,8 @@ def test_the_msgspec_reader_gives_what_pydantic_gives_or_leaves_the_line_to_it()
 
     def plain(line):
         doc, claims = line.document, line.claims
-        return ({k: getattr(doc, k) for k in ("title", "lang", "outlet", "url", "published_at", "text")},
+        when = doc.published_at and (doc.published_at.isoformat(), doc.published_at.utcoffset())
+        return ({k: getattr(doc, k) for k in ("title", "lang", "outlet", "url", "text")}, when,
                 [({k: getattr(c, k) for k in ("start", "end", "speaker", "modality", "stance", "group", "confidence")},
                   [{k: getattr(h, k) for k in ("source", "relation", "lang", "modality", "cue", "evidence", "kind",
                                                 "confidence")} for h in c.chain]) for c in claims])
@@ -323,6 +324,7 @@ def test_the_msgspec_reader_gives_what_pydantic_gives_or_leaves_the_line_to_it()
     variants = [json.loads(json.dumps(base)) for _ in range(14)]
     variants[1]["document"]["published_at"] = "2024-05-01T10:00:00.123456+02:00"
     variants[2]["document"]["published_at"] = "2024-05-01T10:00:00"
+    variants[6]["document"]["published_at"] = "2016-12-31t23:59:60.123456789-05:30"
     variants[3]["claims"][0]["confidence"] = 1
     variants[4]["claims"][0]["chain"][0]["confidence"] = 0.00001
     del variants[5]["claims"][0]["modality"], variants[5]["claims"][0]["chain"]
