@@ -52,6 +52,7 @@ _AR_BROADCAST = frozenset({"بثته", "بثه", "بثها", "بثتها", "نش
 _AR_PRONOUN_OBJECTS = frozenset({"عليه", "عليها", "عليهم", "له", "لها", "لهم", "به", "بها", "اليه", "اليها", "فيه", "فيها", "لي", "لنا"})
 #: "أصدر مركز X تقريرا": X publishes a report that later sentences quote ("وأورد التقرير").
 _AR_POSSESSED_OCCASIONS = frozenset({"حديثه", "حديثها", "كلمته", "كلمتها", "تصريحه", "تصريحها", "تصريحاته", "تصريحاتها", "خطابه", "خطابها", "مداخلته", "مداخلتها", "بيانه", "بيانها"})
+_AR_POSSESSED_REPORTS = frozenset({"تقريره", "تقريرها", "دراسته", "دراستها", "نشرته", "نشرتها", "تقييمه", "تقييمها", "توقعاته", "توقعاتها"})
 _AR_DEMAND_CUES = frozenset({"طالب", "طالبت", "طالبوا", "لوح", "لوحت"})
 _AR_MASDAR = re.compile(r"^(?:است\w\wا\w|ا\wت\wا\w|ان\w\wا\w)$")  # استهداف، اعتقال، انسحاب
 _AR_SAYING = frozenset({"قايلا", "قايله", "قائلا", "قائله"})
@@ -66,6 +67,12 @@ _AR_QUANTIFIED_OBJECTS = frozenset({"جميع", "كل", "كافه", "الجمي�
 _AR_AUTHOR_NOUNS = frozenset({"معدو", "معدي", "معد", "معده", "واضعو", "واضعي", "كاتبو", "كاتبي", "مؤلفو", "مؤلفي"})
 _AR_DATA_NOUNS = frozenset({"بيانات", "البيانات", "ارقام", "الارقام", "احصاءات", "الاحصاءات", "احصائيات", "معطيات", "المعطيات", "تقديرات", "التقديرات"})
 _AR_REPORTED_SPEECH = frozenset({"قوله", "قولها", "قولهم", "قولهما"})
+_AR_CLOSE_TO = frozenset({"مقرب", "مقربه", "مقربون", "مقربين", "قريب", "قريبه", "قريبون", "قريبين", "المقرب", "المقربه", "المقربون", "المقربين", "القريب", "القريبه"})  # "مصادر مقربة من X"
+_AR_PLURAL_TITLES = frozenset({"النواب", "الوزراء", "الخبراء", "الباحثون", "المحللون", "الناشطون", "القاده", "المسؤولون", "النائبان", "الوزيران", "السفراء", "الاعضاء", "القضاه", "المحامون"})  # before a list of names
+_AR_BAYYANA = frozenset({"بين", "بينت"})  # بيّن/بيّنت, see _bayyana
+_AR_A_STATEMENT = frozenset({"بيان", "بيانا", "بلاغ", "بلاغا"})
+_AR_THE_STATEMENT = frozenset({"البيان", "للبيان", "بالبيان", "البلاغ", "للبلاغ", "وللبيان"})  # back to the statement's issuer
+_AR_TRANSLATED_BY = frozenset({"ترجمها", "ترجمه", "ترجمته", "ترجمتها"})  # "التي ترجمها X"
 _AR_ACCUSATIONS = frozenset({"اتهم", "اتهمت", "اتهموا"})  # "اتهم X Y بـ...": Y accused of the charge
 _AR_IMPERFECT_DENIALS = frozenset({"ينفي", "تنفي"})  # cues only verb-first ("ينفي المتهم كل التهم")
 _AR_ONLINE_HEADS = frozenset({"صفحات", "صفحه", "حسابات", "حساب", "منشورات", "مدونون", "مدونين"})  # accounts "على" a platform
@@ -223,6 +230,8 @@ class SentenceAttributor:
                 toks = toks[1:]
             if toks and toks[0].core in {"له", "لها"}:  # "في تقرير له": the subject wrote it
                 toks = []
+            if len(toks) == 1 and toks[0].core in _AR_THE_STATEMENT and self.reg.statement_issuer is not None:
+                return self.reg.statement_issuer, self._own_span(toks), True, False  # "ووفقاً للبيان", "وأشار البيان"
             if report and toks and toks[0].core in {"غير", "اوليه", "رسميه", "متداوله", "حديثه", "جديده"}:
                 toks = []  # "بحسب تقديرات غير رسمية": described, not sourced
             if not toks and report and len(words) == 1 and words[0].startswith("ال"):
@@ -414,7 +423,14 @@ class SentenceAttributor:
                 loose = 0
                 while j < len(toks) and not toks[j - 1].comma_after and not toks[j - 1].quote_after and j - i < limit + 4:
                     c = toks[j].core
-                    if c.startswith(("ال", "وال")) and c not in lex.np_stops:  # not "إلى"
+                    if toks[j].quote_before and toks[j - 1].core in _AR_NAMED_BY_QUOTE:
+                        while j < len(toks) - 1 and j - i < limit + 6 and not toks[j].quote_after:
+                            j += 1  # 'مصدر في شركة "كار" المشغلة للحقل': the company's quoted name
+                        j += 1
+                        while j < len(toks) and j - i < limit + 8 and not toks[j - 1].comma_after and toks[j].core.startswith(("ال", "لل")) and toks[j].core not in lex.np_stops and not self._recipient(toks[j].core):
+                            j += 1  # and what describes it
+                        break
+                    elif c.startswith(("ال", "وال")) and c not in lex.np_stops:  # not "إلى"
                         j += 1
                     elif c.startswith("لل") and len(c) > 4 and toks[j - 1].core.startswith(("ال", "لل")) and not self._recipient(c):
                         j += 1  # "مسؤول في منظمة الأمم المتحدة للطفولة": the organisation's genitive
@@ -475,7 +491,18 @@ class SentenceAttributor:
                 continue
             if core == "الي" and self.lex.lang == "ar" and j > i and self._head_word(toks[i].core) in lex.role_heads and j + 1 < len(toks) and _entity_word(toks[j + 1].core):
                 j += 2  # "المبعوث الأمريكي الخاص إلى السودان توم بيرييلو"
+                if toks[j - 1].comma_after:
+                    break  # "... إلى ليبيا، يان كوبيش،": the name is apposed (see _comma_apposition)
                 continue
+            if self.lex.lang == "ar" and core == "من" and j > i and toks[j - 1].core in _AR_CLOSE_TO and not toks[j - 1].comma_after and j + 1 < len(toks):
+                j += 1  # "مصادر مقربة من اللاعب": whom the unnamed source is close to
+                while j < len(toks) and j - i < limit + 3 and toks[j].core.startswith(("ال", "لل")) and toks[j].core not in lex.np_stops:
+                    j += 1
+                    if toks[j - 1].comma_after or toks[j - 1].ends_sentence:
+                        break
+                if j < len(toks) and not toks[j - 1].comma_after and not toks[j].core.startswith("ال") and self._complementiser_at(toks, j) == 0 and toks[j - 1].core == "من":
+                    j += 1  # "مقربة من حماس": a name without the article
+                break
             if core in lex.np_stops and not (core in {"علي", "الي"} and j > i and self.surface(t.cs, t.ce).endswith("ي")):
                 break  # (علي written with ya is the name Ali, not the preposition على)
             if self._complementiser_at(toks, j):
@@ -559,7 +586,7 @@ class SentenceAttributor:
             or (bare.endswith("ت") and not (len(bare) >= 5 and bare.endswith("ات")) and not self._known_name_token(bare))  # (not a plural: صفحات)
             or (bare[:1] in "يت" and len(bare) >= 4 and not self._known_name_token(bare))
         )
-        return not (lone_unknown_word and looks_like_verb)
+        return not (lone_unknown_word and looks_like_verb and not self._known_name_token(head))  # (فيريرا: a known name, not ف + a verb)
 
     def _complementiser_at(self, toks: list[Token], j: int) -> int:
         """Number of tokens of a complementiser starting at ``j`` (0 if none)."""
@@ -757,6 +784,8 @@ class SentenceAttributor:
             verb = self._verb(t.core)
             if verb is None and t.core == "ورد" and i + 1 < len(toks) and toks[i + 1].core.startswith("ال"):
                 verb = ("رد", False)  # "وردّ المحامي قائلاً": و + ردّ (replied), not ورد (was mentioned)
+            if verb is not None and verb[0] in _AR_BAYYANA and not self._bayyana(toks, i):
+                verb = None  # بين "between"
             needs_an = verb is not None and (verb[0] in {"عبر", "عبرت"} or (verb[0] in {"نقل", "نقلت"} and not verb[1]))
             if verb and not (needs_an and not any(x.core == "عن" for x in toks[i + 1 : i + (6 if verb[0] in {"عبر", "عبرت"} else 10)])):
                 # "عبّر عن", "نقل عن": without عن they are the nouns "crossing" and "transport"
@@ -858,7 +887,7 @@ class SentenceAttributor:
         if self.lex.lang != "ar" or k >= len(toks) or self._head_word(toks[j].core) not in self.lex.role_heads:
             return None
         end = k
-        while end < len(toks) and end - k < 3 and not toks[end - 1].comma_after and self._title_tail(toks, end):
+        while end < len(toks) and end - k < 5 and not toks[end - 1].comma_after and self._title_tail(toks, end):
             end += 1  # "حاكم مصرف لبنان بالإنابة،", "مدير الإعلام في الوزارة بالإقليم،", "... بمدينة أدري،"
         if not toks[end - 1].comma_after or end >= len(toks):
             return None
@@ -965,6 +994,8 @@ class SentenceAttributor:
             return k
         for n in range(j + 1, k):
             c = toks[n].core
+            if toks[n - 1].core == "في" and n - 1 > j and c in _AR_POSSESSED_OCCASIONS | _AR_POSSESSED_REPORTS:
+                return n - 1  # "وذكر صندوق النقد الدولي في تقريره الأخير أن": the occasion, not the source
             if c in _AR_POSSESSED_OCCASIONS and toks[n - 1].core not in self.lex.report_nouns | self.lex.statement_nouns:
                 return n  # (not "دراسة حديثة", a recent study)
             if form in _AR_DEMAND_CUES and c.startswith("ب") and len(c) > 3 and c not in {"بن", "بنت"} and not c.startswith("بال") and not self._given_name(toks[n]):
@@ -974,6 +1005,20 @@ class SentenceAttributor:
             if form in _AR_ACCUSATIONS and self._object_after_name(toks, j, n, k):
                 return n  # "اتهم المتحدث خالد يونس الميليشيا بـ": the name ends before the object
         return k
+
+    def _bayyana(self, toks: list[Token], i: int) -> bool:
+        """بيّن "explained" (folded like بين "between"): first in its clause, a subject that is
+        not a conjoined pair, and a complementiser within eight words."""
+        first = i == 0 or toks[i - 1].comma_after or toks[i - 1].ends_sentence
+        pair = i + 2 < len(toks) and toks[i + 2].core.startswith("و")
+        return first and not pair and any(self._complementiser_at(toks, n) for n in range(i + 1, min(len(toks), i + 9)))
+
+    def _plural_object(self, toks: list[Token], j: int, n: int) -> bool:
+        """A definite masculine plural in the accusative ("المواطنين", "المستثمرين") right after
+        a definite one-word subject of a call ("ودعت الوزارة المواطنين إلى"): the object. An
+        adjective of that subject would agree with it, and a plural subject is nominative (ـون)."""
+        c, prev = toks[n].core, toks[n - 1].core
+        return n == j + 1 and prev.startswith("ال") and not prev.endswith(("ين", "يين")) and c.startswith("ال") and c.endswith("ين") and not c.endswith(("يين", "ثنين")) and len(c) > 5
 
     def _object_after_name(self, toks: list[Token], j: int, n: int, k: int) -> bool:
         """After an accusation's personal name ("خالد يونس"), a definite noun that the ب of
@@ -1011,7 +1056,12 @@ class SentenceAttributor:
     def _issuer(self, toks: list[Token], j: int, k: int) -> tuple[int, int] | None:
         """The issuer named after a report noun and a relative verb ("دراسة (جديدة) أصدرها
         مركز X", "تقرير أعدّته المنظمة"): its token range."""
-        if self.lex.lang != "ar" or k >= len(toks) or toks[j].core not in self.lex.report_nouns or toks[k].core not in _AR_ISSUED_BY:
+        if self.lex.lang != "ar" or k >= len(toks):
+            return None
+        relative = toks[j].core in self.lex.report_nouns and toks[k].core in _AR_ISSUED_BY
+        # "كشف تقرير صادر عن منظمة X", "أورد بيان صادر عن مكتب X": X (after عن) issued it
+        issued = toks[j].core in self.lex.report_nouns | self.lex.statement_nouns and k - 1 > j and toks[k - 1].core in _AR_ISSUED and toks[k].core == "عن"
+        if not (relative or issued):
             return None
         b = self._np_forward(toks, k + 1)
         return (k + 1, b) if b > k + 1 and self._arabic_np(toks[k + 1 : b]) else None
@@ -1137,7 +1187,7 @@ class SentenceAttributor:
             if k > j and form in _AR_OBJECT_CUES and ((k == j + 1 and self._possessed_object(toks[j].core)) or toks[j].core in _AR_QUANTIFIED_OBJECTS):
                 k = j  # "ودعا أنصاره إلى", "ودعت جميع الأطراف إلى": the object of a pro-drop call
             elif k > j + 1 and form in _AR_OBJECT_CUES:
-                k = next((n for n in range(j + 1, k) if toks[n].core in _AR_QUANTIFIED_OBJECTS), k)  # "دعت النقابة | جميع العمال"
+                k = next((n for n in range(j + 1, k) if toks[n].core in _AR_QUANTIFIED_OBJECTS or self._plural_object(toks, j, n)), k)  # "دعت النقابة | جميع العمال"
             k = self._cut_subject(toks, j, k, form)
             app = self._comma_apposition(toks, j, k) if k > j else None
             issuer = self._issuer(toks, j, k) if k > j else None
@@ -1253,6 +1303,15 @@ class SentenceAttributor:
                 frame.relays.append((mention, Relation.REPORTED, inner))
                 k = m + 1
                 continue
+            if toks[k].core in _AR_TRANSLATED_BY and toks[k - 1].core in {"التي", "الذي"} and k + 1 < len(toks):
+                # "في الإحاطة التي ترجمها مكتب الأمم المتحدة للإعلام": the translator is a hop
+                m = self._np_forward(toks, k + 1, limit=6)
+                if m > k + 1:
+                    translator, tspan, _, _ = self._mention(toks[k + 1 : m], speaker=False)
+                    if translator is not None and translator is not frame.mention:
+                        frame.relays.append((translator, Relation.TRANSLATED, tspan))
+                    k = m
+                    continue
             if toks[k].core in _AR_BROADCAST and k + 1 < len(toks):
                 # "في بيان بثته قناة المسيرة": the channel that carried the statement relays it
                 m = self._np_forward(toks, k + 1, limit=5)
@@ -1282,6 +1341,8 @@ class SentenceAttributor:
             if toks[k].core in lex.report_nouns and frame.mention is not None:
                 frame.mention.report = True
                 frame.report_intro = True
+            if lex.lang == "ar" and toks[k].core in _AR_A_STATEMENT and k > j and toks[k - 1].core == "في" and frame.mention is not None:
+                self.reg.statement_issuer = frame.mention  # "أعلن البنك، في بيان صحفي، أن": what "البيان" later refers to
             if toks[k].quote_before or toks[k - 1].raw.endswith(":"):
                 frame.content = (toks[k].s, e)
                 return frame, k
@@ -1541,9 +1602,19 @@ class SentenceAttributor:
         mention, span, _, _ = self._mention(parts[0])
         frame.mention, frame.speaker = mention, span
         for part in parts[1:]:
-            other, ospan, _, _ = self._mention(part)
+            if self.lex.lang == "ar" and subject[0].core in _AR_PLURAL_TITLES and part[0].core.startswith("و") and self._name_like_w(part[0]):
+                ospan = self._own_span(part)
+                ospan = (ospan[0] + 1, ospan[1]) if self.text[ospan[0]] == "و" else ospan  # "ومبارك الحريص": the name without و
+                other = self.reg.get(self.text[ospan[0] : ospan[1]], ospan)
+            else:
+                other, ospan, _, _ = self._mention(part)
             if other is not None and other is not mention:
                 frame.co_speakers.append((other, ospan))
+
+    def _name_like_w(self, t: Token) -> bool:
+        """A name after the conjunction و ("ومبارك", "وعبدالله"): not a title, a cue or an article word."""
+        bare = t.core[1:]
+        return not bare.startswith("ال") and bare not in self.lex.role_heads and self._verb(bare) is None and bare not in self.lex.np_stops
 
     def _joint_parts(self, subject: list[Token]) -> list[list[Token]]:
         """Two named parties ("Ukraine and Poland said", "وأكد الوزير X ونظيره Y"): one part
@@ -1559,6 +1630,14 @@ class SentenceAttributor:
             if named(left) and named(right) and self.surface(right[0].cs, right[0].ce)[:1].isupper() or (named(left) and right[0].core in {"the"} and named(right[1:])):
                 return [left, right]
             return [subject]
+        if subject[0].core in _AR_PLURAL_TITLES and len(subject) >= 4:
+            # "النواب فهد العتيبي ومبارك الحريص وعبدالله المضف": each named member speaks
+            body = subject[1:]
+            cuts = [n for n, x in enumerate(body) if n > 1 and x.core.startswith("و") and len(x.core) > 3 and body[n - 1].core not in {"عبد", "بن", "ابو"}]
+            cuts = [n for a, n in zip([0, *cuts], cuts, strict=False) if n - a >= 2]  # every member named by two words or more
+            if cuts and len(body) - cuts[-1] >= 2 and self._has_given_name(body, 0, cuts[0]):
+                bounds = [0, *cuts, len(body)]
+                return [body[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
         for n, x in enumerate(subject):
             if n == 0 or not x.core.startswith("و") or len(x.core) < 4:
                 continue

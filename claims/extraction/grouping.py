@@ -354,13 +354,15 @@ class Grouper:
                 if new[i].id not in best or score > best[new[i].id][0]:
                     best[new[i].id] = (score, others[j])
         # inside the document: a lede in the publisher's voice restating an attributed claim
-        # ("وصل قاآني ..." / "وكشف مصدر ... أن قاآني وصل ...") is the same proposition
+        # ("وصل قاآني ..." / "وكشف مصدر ... أن قاآني وصل ...") is the same proposition. A lede
+        # comes before the telling it sums up: a later sentence in the publisher's voice that
+        # shares words with an earlier attributed claim is the writer's own next point.
         single = [c for c in new if len(by_id[c.id].hops) == 1]
         sourced = [c for c in new if len(by_id[c.id].hops) > 1]
         for a in single:
             if a.id in best:
                 continue
-            scored = [(_containment(a.rep.terms, b.rep.terms), b) for b in sourced]
+            scored = [(_containment(a.rep.terms, b.rep.terms), b) for b in sourced if b.start > a.start]
             if scored:
                 score, b = max(scored, key=lambda x: x[0])
                 if score >= SAME_DOC_THRESHOLD and b.id not in best:

@@ -66,6 +66,7 @@ class Registry:
         self.mentions: list[Mention] = []
         self.last_speaker: Mention | None = None
         self.last_person: Mention | None = None
+        self.statement_issuer: Mention | None = None  # who issued the statement "البيان" refers back to
         self.countries = list  # () -> entity ids the document names, most often first
 
     # ------------------------------------------------------------------ classification

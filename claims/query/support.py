@@ -286,6 +286,29 @@ def antecedent_terms(text: str, before: str, lang: str) -> set[str]:
     return out
 
 
+def elided_terms(claim: Claim) -> set[str]:
+    """What an elliptical claim says: "as the EU does", after "..., given that the US considers
+    it a terrorist organization", says the EU considers it one. When the claim is such an
+    ellipsis (the language's ``ellipsis`` pattern), the words and concepts of the clause before
+    it in its sentence; never that clause's names or entities (the ellipsis keeps its own
+    subject: the EU, not the US)."""
+    language = languages.get(claim.lang)
+    document = claim.document
+    if language.ellipsis is None or document is None or not document.text:
+        return set()
+    text = claim.text.strip()
+    if not language.ellipsis.match(fold(text) if language.fold_question else text):
+        return set()
+    lo, _ = _sentence_bounds(document.text, claim.start_offset, claim.end_offset, back=1)
+    clauses = [c for c in _CLAUSE_END.split(document.text[lo : claim.start_offset]) if c.strip()]
+    out: set[str] = set()
+    for word in _WORD.findall(light(clauses[-1])) if clauses else []:
+        if (language.cased and word[:1].isupper()) or entity_terms(word):
+            continue
+        out.update(t for t in index_terms(word) if t[:1] != "@")
+    return out
+
+
 #: A word is negated when one of the words this far before it is a negator ("but no fire"); one
 #: word only: "لم يكن قرار الميليشيات ..." negates the copula, not the decision.
 NEGATION_REACH = 1
@@ -521,6 +544,14 @@ _RELAY_SOURCES = (selectinload(Claim.hops).joinedload(RelayHop.source).lazyload(
 _RELAY_ALIASES = (selectinload(Claim.hops).joinedload(RelayHop.source).selectinload(Source.aliases),)
 
 
+def best_first(scored: list[tuple[float, Candidate]]) -> list[tuple[float, Candidate]]:
+    """Best support first; of equal support (a coverage every candidate reaches in full), the
+    one whose sentence vector is closer to the question, then the higher BM25 score: "we want
+    to keep supporting X" and "the partnership with X continues" hold the same words of "what
+    did he say about continuing the partnership", but only one says it."""
+    return sorted(scored, key=lambda sc: (-sc[0], -(sc[1].cosine or 0.0), -sc[1].bm25))
+
+
 def supported(
     session: Session, parsed: ParsedQuestion, result: HybridResult, speaker: Source | None, params: AskParams = PARAMS
 ) -> list[tuple[float, Claim]]:
@@ -569,7 +600,10 @@ def supported(
                 continue
             if lacks_place(claim, parsed.places):
                 continue
-            extra = (frozenset(modality_terms(claim)) | countries_by_place(claim, parsed.places, required - cand.matched)) & everything
+            extra = (
+                frozenset(modality_terms(claim)) | frozenset(elided_terms(claim))
+                | countries_by_place(claim, parsed.places, required - cand.matched)
+            ) & everything
             context = frozenset(context_terms(claim)) & everything if params.context_credit > 0 else frozenset()
             sounded = names_by_sound(question_names, parsed.lang, result, claim)
             here = result
@@ -597,8 +631,7 @@ def supported(
                 score *= 1 - params.headline_penalty
             if score >= params.min_support:
                 scored.append((score, cand))
-        scored.sort(key=lambda sc: (-sc[0], -sc[1].bm25))
         del loaded
-        return [(sc, claims[c.claim_id]) for sc, c in scored]
+        return [(sc, claims[c.claim_id]) for sc, c in best_first(scored)]
     finally:
         _SPANS.reset(token)

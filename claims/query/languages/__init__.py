@@ -11,6 +11,8 @@ A language file gives, under these keys:
   Qatar would ..."), groups ``speaker``/``speaker2`` and ``prop``/``prop2``;
 - ``definite`` (optional): a definite noun of a claim, which may refer back to the sentence
   before (``claims.query.support.antecedent_terms``);
+- ``ellipsis`` (optional): a claim that stands for the predicate of the clause before it ("as
+  the EU does"; ``claims.query.support.elided_terms``);
 - ``places``: the words that introduce a place (``claims.query.parse.question_places``);
 - ``phrasing``: the templates ``claims.query.phrasing`` fills for every intent's answer.
 
@@ -60,6 +62,8 @@ class QueryLanguage:
     cased: bool
     #: A definite noun (group 1) that may refer back to the sentence before (None: no rule).
     definite: re.Pattern[str] | None = None
+    #: A claim whose predicate is elided, said by the clause before it (None: no rule).
+    ellipsis: re.Pattern[str] | None = None
     phrasing: dict[str, Any] = field(default_factory=dict)
 
     def modality(self, value: str | None) -> str:
@@ -98,6 +102,7 @@ def load(path: Path) -> QueryLanguage:
         cased=bool(places["cased"]),
         phrasing=data["phrasing"],
         definite=compile_(data["definite"]) if data.get("definite") else None,
+        ellipsis=compile_(data["ellipsis"]) if data.get("ellipsis") else None,
     )
 
 
