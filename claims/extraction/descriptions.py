@@ -68,11 +68,28 @@ def describe(phrase: str, context_countries) -> tuple[list[str], SourceKind] | N
             continue
         if entry.names is not None:
             return list(entry.names), entry.kind
+        named = _named_in(keys, entry.by_country)
+        if named is not None:  # "the state-run Anadolu Agency": the agency the phrase names
+            return list(named), entry.kind
         in_phrase = [e for e in mentions(phrase) if e in entry.by_country]
         for country in [*in_phrase, *(context_countries() if not in_phrase else [])]:
             if country in entry.by_country:
                 return list(entry.by_country[country]), entry.kind
     return None
+
+
+def _named_in(keys: frozenset[str], table: dict[str, tuple[str, ...]]) -> tuple[str, ...] | None:
+    """The table's sources one of whose names (four letters or more: not "واع", "قنا") the
+    phrase contains word for word."""
+    for names in table.values():
+        for name in names:
+            name_keys = _keys(name)
+            if name_keys and name_keys <= keys and len(fold(name).replace(" ", "")) >= 4 and not name_keys <= _GENERIC:
+                return names
+    return None
+
+
+_GENERIC = _keys("news agency state television official وكالة الأنباء التلفزيون الرسمي")
 
 
 def countries(text: str) -> list[str]:
