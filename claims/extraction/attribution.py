@@ -38,6 +38,18 @@ _EN_NEGATION = frozenset(["not", "never", "didn't", "doesn't", "don't", "won't",
 _EN_DISCOURSE = frozenset(["that said", "having said", "needless to", "so to", "strange to", "truth be", "suffice to"])
 _EN_DISCOURSE_SECOND = frozenset(p.split()[1] for p in _EN_DISCOURSE)  # a cheap test before the pair's
 _EN_CLAUSE_BREAK = frozenset(["that", "and", "but", "while", "because", "as", "when", "after", "before", "if", "although", "though"])
+#: A medium the speaker spoke to, set off by commas between the subject and its verb ("A
+#: diplomat, speaking to AFP, said"): a relay hop, as "told Reuters" is.
+_EN_RELAY_ASIDES = frozenset(["speaking to", "talking to", "speaking with", "talking with", "in an interview with", "quoted by", "cited by"])
+#: A participle inside the subject that names the medium relaying it ("A Gazprom source quoted
+#: by the daily Kommersant said"): the subject ends before it, the medium is a relay hop.
+_EN_RELAYED_BY = frozenset(["quoted", "cited"])
+#: The medium that carried the statement in the verb's prepositional tail ("said in a statement
+#: carried by the state news agency that"): a relay hop.
+_EN_CARRIERS = frozenset(["carried", "broadcast", "aired", "published", "run"])
+#: Relative pronouns that open a non-restrictive clause after the speaker ("The official, who
+#: spoke on condition of anonymity, said"): the clause is not the speaker.
+_EN_RELATIVES = frozenset(["who", "whose"])
 _AR_CONTENT_Q = re.compile(r"[\"“«]")
 _AR_ANNOUNCE = frozenset({"اعلان", "باعلان", "واعلان", "لاعلان"})
 _AR_NOMINAL_CUES = frozenset({"اكد", "اكدت", "اكدا", "اكدوا", "جدد", "جددت", "نفي", "نفت", "اعلن", "اعلنت", "اعلنا", "نفوا", "نفيا", "دعا", "دعت", "دعوا", "لوح", "لوحت", "طالب", "طالبت", "طالبوا", "ينفي", "تنفي", "اتهم", "اتهمت", "اتهموا"})
@@ -195,6 +207,9 @@ class SentenceAttributor:
         # first words of the two-word cue verbs ("pointed out"): a cheap test before the pair's
         self._two_word_first = frozenset(k.split()[0] for k in lex.cue_verbs if len(k.split()) == 2)
         self._head_vocab = _head_vocab(lex)
+        # the person an English sentence without a speaker opened with ("Health Minister Lina Farah
+        # visited ..."): the antecedent of a later "she said" until another sentence names a speaker
+        self._en_subject: list[Token] | None = None
         kinds = lex.kind_heads
         # heads a ل-genitive names the issuer by ("تقرير لصحيفة X", "بلاغ لرئاسة الحكومة")
         self._genitive_heads = frozenset().union(*(kinds.get(k, frozenset()) for k in ("outlet", "agency", "document", "government", "organisation")))
@@ -1437,6 +1452,8 @@ class SentenceAttributor:
             form = two if two in lex.cue_verbs else core if core in lex.cue_verbs else None
             if form and i > 0 and self.surface(t.cs, t.ce)[:1].isupper():
                 form = None  # "the United States", "Post Reports": a name, not a verb
+            if form and i + 1 < len(toks) and toks[i + 1].core == "by" and " " not in form and i > 0 and not toks[i - 1].comma_after:
+                form = None  # "a source quoted by the daily X": a passive participle, the relay of a later cue
             if form and i > used_until and not (i > 0 and toks[i - 1].core in _EN_PASSIVE and form != "said"):
                 frame, nxt = self._english_verb(toks, i, form, s, e)
                 if frame:
@@ -1456,7 +1473,44 @@ class SentenceAttributor:
                         frame.content = (subj[0].s, e)
                         frames.append(frame)
             i += 1
+        if any(f.mention is not None for f in frames):
+            self._en_subject = None
+        else:
+            self._en_subject = self._en_opening_person(toks) or self._en_subject
         return frames
+
+    def _en_opening_person(self, toks: list[Token]) -> list[Token] | None:
+        """The titled person a sentence opens with ("Health Minister Lina Farah", "The army's
+        spokesman, Brig Gen Nabil Abdallah,", "Mark Ellis, the ship's master,"): two or more
+        capitalised words followed by a lower-case word or a comma, with a title (a role head or a
+        title abbreviation) in the name, in a title phrase before it or in an apposition after it."""
+        lex = self.lex
+
+        def titled(part: list[Token]) -> bool:
+            return any(x.core.rstrip(".") in lex.role_heads or x.core.rstrip(".") in _EN_TITLES for x in part)
+
+        def upper(x: Token) -> bool:
+            return self.surface(x.cs, x.ce)[:1].isupper() or x.core in _NAME_LINKS_EN
+
+        start, title = 0, False
+        comma = next((n for n, x in enumerate(toks[:6]) if x.comma_after), None)
+        if comma is not None and comma + 1 < len(toks) and titled(toks[: comma + 1]) and not all(upper(x) for x in toks[: comma + 1]):
+            start, title = comma + 1, True  # "The army's spokesman, Brig Gen Nabil Abdallah,"
+        end = start
+        while end < len(toks) and end - start < 6 and upper(toks[end]) and toks[end].core not in {"the", "a", "an"}:
+            end += 1
+            if toks[end - 1].comma_after or toks[end - 1].ends_sentence:
+                break
+        name = toks[start:end]
+        if len(name) < 2 or end >= len(toks) or name[-1].ends_sentence:
+            return None
+        if not name[-1].comma_after and upper(toks[end]):
+            return None
+        if not title and not titled(name):
+            after = toks[end : end + 5] if name[-1].comma_after else []
+            if not (after and after[0].core in {"the", "a", "an"} and titled(after)):
+                return None  # "Mark Ellis, the ship's master," has its title after the name
+        return name
 
     def _english_verb(self, toks, i, form, s, e):
         lex = self.lex
@@ -1475,6 +1529,20 @@ class SentenceAttributor:
             return None, i + 1  # "did not say which ...", "declined to say": no statement
         if p >= 0 and toks[p].core in {"who", "which", "that"}:
             return None, i + 1
+        aside_relay = None
+        if p >= 0 and toks[p].comma_after:
+            q = self._comma_aside(toks, p)
+            if q is not None:
+                head = " ".join(x.core for x in toks[q : q + 4])
+                lead = next((a for a in _EN_RELAY_ASIDES if head == a or head.startswith(a + " ")), None)
+                if lead is not None and q + len(lead.split()) <= p:
+                    # "A diplomat, speaking to AFP, said": the medium relays, the subject is before the aside
+                    rmention, rspan, _, _ = self._mention(toks[q + len(lead.split()) : p + 1], speaker=False)
+                    if rmention is not None and rmention.kind in (SourceKind.OUTLET, SourceKind.AGENCY):
+                        aside_relay = (rmention, rspan)
+                    p = q - 1
+                elif toks[q].core in _EN_RELATIVES:
+                    p = q - 1  # "The official, who spoke on condition of anonymity, said": the relative clause is not the speaker
         start = p
         while start >= 0 and i - start <= 12:
             tk = toks[start]
@@ -1497,7 +1565,15 @@ class SentenceAttributor:
             subject = []
         if len(subject) > 10:
             return None, i + 1
+        cut = next((n for n in range(1, len(subject) - 2) if subject[n].core in _EN_RELAYED_BY and subject[n + 1].core == "by"), None)
+        if cut is not None and aside_relay is None:
+            rmention, rspan, _, _ = self._mention(subject[cut + 2 :], speaker=False)
+            if rmention is not None and rmention.kind in (SourceKind.OUTLET, SourceKind.AGENCY):
+                aside_relay = (rmention, rspan)
+                subject = subject[:cut]
         frame = Frame("verb", t.s, (t.cs, cue_end), relation=relation, cue_modality=cue_mod, distancing=form in lex.distancing)
+        if aside_relay is not None:
+            frame.relays.append((aside_relay[0], Relation.REPORTED, aside_relay[1]))
         rest = after
         ends_soon = len(rest) <= 7 and (not rest or rest[-1].ends_sentence or rest[-1] is toks[-1])
         before_comma = start > 0 and (toks[start - 1].comma_after or toks[start - 1].quote_after)
@@ -1560,6 +1636,11 @@ class SentenceAttributor:
                 span = (span[0], self._trim_span(self.orig(subject[0].s, subject[-1].e))[1])
             subject = name + subject
         elif title is None:
+            if len(subject) == 1 and subject[0].core in {"he", "she"} and self._en_subject is not None:
+                # '"...," she said' after "Health Minister Lina Farah visited ...": the person the
+                # sentences since the last speaker named is the pronoun's antecedent
+                self._mention(self._en_subject, speaker=False)
+                self._en_subject = None
             parts = self._joint_parts(subject)
             mention, span, _, _ = self._mention(parts[0])
             for part in parts[1:]:
@@ -1579,6 +1660,8 @@ class SentenceAttributor:
             frame.content = (s, toks[start - 1].ce)
             return frame, len(toks)
         # skip a prepositional tail ("in a statement", "on Sunday") before the content
+        if j < len(toks) and toks[j].core in {"in", "on"}:
+            j = self._carried_tail(toks, j, frame)
         if j < len(toks) and toks[j].core in {"in", "on"} and any(x.core == "that" for x in toks[j : j + 6]):
             while j < len(toks) and toks[j].core != "that":
                 j += 1
@@ -1670,6 +1753,31 @@ class SentenceAttributor:
         for n, x in enumerate(title):
             x.i = first + n
         return title
+
+    def _comma_aside(self, toks: list[Token], p: int) -> int | None:
+        """The first token of a comma-delimited aside that ends at ``p`` (its comma after ``p``)
+        and follows a comma itself, up to eight tokens long; None when there is none."""
+        q = p
+        while q > 0 and p - q < 8 and not toks[q - 1].comma_after and not toks[q - 1].ends_sentence:
+            q -= 1
+        return q if q > 0 and q < p + 1 and toks[q - 1].comma_after else None
+
+    def _carried_tail(self, toks: list[Token], j: int, frame: Frame) -> int:
+        """A prepositional tail with the medium that carried the statement ("in a statement
+        carried by the state news agency that ..."): the medium is a relay; returns the index of
+        the complementiser, or ``j`` when the tail has no carrier."""
+        k = j
+        while k < len(toks) and k - j < 14 and toks[k].core != "that" and not toks[k].ends_sentence:
+            k += 1
+        if k >= len(toks) or toks[k].core != "that":
+            return j
+        for n in range(j + 1, k - 1):
+            if toks[n].core in _EN_CARRIERS and toks[n + 1].core == "by" and n + 2 < k:
+                rmention, rspan, _, _ = self._mention(toks[n + 2 : k], speaker=False)
+                if rmention is not None and rmention.kind in (SourceKind.OUTLET, SourceKind.AGENCY):
+                    frame.relays.append((rmention, Relation.REPORTED, rspan))
+                    return k
+        return j
 
     def _told(self, toks: list[Token], j: int, frame: Frame) -> int:
         """After "told": a medium told ("told Reuters", "told The Washington Post") is a relay;
