@@ -1530,6 +1530,7 @@ class SentenceAttributor:
         if p >= 0 and toks[p].core in {"who", "which", "that"}:
             return None, i + 1
         aside_relay = None
+        reach = i  # the subject starts at most 12 tokens before this (before the aside when there is one)
         if p >= 0 and toks[p].comma_after:
             q = self._comma_aside(toks, p)
             if q is not None:
@@ -1540,11 +1541,11 @@ class SentenceAttributor:
                     rmention, rspan, _, _ = self._mention(toks[q + len(lead.split()) : p + 1], speaker=False)
                     if rmention is not None and rmention.kind in (SourceKind.OUTLET, SourceKind.AGENCY):
                         aside_relay = (rmention, rspan)
-                    p = q - 1
+                    p = reach = q - 1
                 elif toks[q].core in _EN_RELATIVES:
-                    p = q - 1  # "The official, who spoke on condition of anonymity, said": the relative clause is not the speaker
+                    p = reach = q - 1  # "The official, who spoke on condition of anonymity, said": the relative clause is not the speaker
         start = p
-        while start >= 0 and i - start <= 12:
+        while start >= 0 and reach - start <= 12:
             tk = toks[start]
             if tk.core in _EN_CLAUSE_BREAK and start != p:
                 start += 1
@@ -1595,7 +1596,8 @@ class SentenceAttributor:
             frame.clause_start = t.s
             frame.content = (s, (toks[i - 1].ce if i > 0 else t.s))
             return frame, k
-        if any(x.core in _EN_NOT_IN_SPEAKER for x in subject) or (len(subject) == 1 and subject[0].core in lex.cue_verbs):
+        opens_with_cue = subject[0].core in lex.cue_verbs and not self.surface(subject[0].cs, subject[0].ce)[:1].isupper()
+        if any(x.core in _EN_NOT_IN_SPEAKER for x in subject) or opens_with_cue:  # "said the tanker continued": a clause
             return None, i + 1  # a clause fragment, not a noun phrase
         if subject and start >= 2 and toks[start - 1].core == "and" and self.surface(subject[0].cs, subject[0].ce)[:1].isupper():
             # "Ukraine and Poland said": the clause break was the coordination of two parties
@@ -1655,6 +1657,12 @@ class SentenceAttributor:
         rest = toks[j:]
         ends_soon = len(rest) <= 7 and (not rest or rest[-1].ends_sentence or rest[-1] is toks[-1])
         quote_follows = bool(rest) and rest[0].quote_before and toks[j - 1].comma_after
+        # '"...," the official said, asking not to be named': a participial aside, not content
+        aside_follows = bool(rest) and toks[j - 1].comma_after and rest[0].core.endswith("ing") and rest[0].core not in lex.participles
+        if before_comma and toks[start - 1].quote_after and aside_follows:
+            frame.kind = "post"
+            frame.content = (s, toks[start - 1].ce)
+            return frame, len(toks)
         if before_comma and ends_soon and not (rest and rest[0].core == "that") and not quote_follows:
             frame.kind = "post"
             frame.content = (s, toks[start - 1].ce)
@@ -1756,9 +1764,10 @@ class SentenceAttributor:
 
     def _comma_aside(self, toks: list[Token], p: int) -> int | None:
         """The first token of a comma-delimited aside that ends at ``p`` (its comma after ``p``)
-        and follows a comma itself, up to eight tokens long; None when there is none."""
+        and follows a comma itself, up to sixteen tokens long ("who spoke on condition of anonymity
+        because they were not authorised to speak to the media"); None when there is none."""
         q = p
-        while q > 0 and p - q < 8 and not toks[q - 1].comma_after and not toks[q - 1].ends_sentence:
+        while q > 0 and p - q < 16 and not toks[q - 1].comma_after and not toks[q - 1].ends_sentence:
             q -= 1
         return q if q > 0 and q < p + 1 and toks[q - 1].comma_after else None
 

@@ -356,13 +356,19 @@ def _rule_decides(text: str, claims: list[ExtractedClaim]) -> bool:
     return False
 
 
+#: What a relative clause after an unnamed speaker says about its anonymity: such a clause
+#: explains why the source is unnamed, it does not name it. Only these: PolNeAR's source spans
+#: include other relative clauses (cutting every ", who ..." cost 0.003 speaker F1 on its dev).
+_ANONYMITY_CLAUSES = ("condition of anonymity", "not to be named", "to be identified", "not authorised", "not authorized", "requested anonymity")
+
+
 def _relative_tail(text: str, speaker: Span, rule_speakers: list[Span | None]) -> bool:
-    """The model's speaker is a rule speaker followed by a non-restrictive relative clause
+    """The model's speaker is a rule speaker followed by a relative clause about its anonymity
     (", who spoke on condition of anonymity,"): the clause describes the speaker, it is not it."""
     for rs in rule_speakers:
         if rs is not None and rs[0] == speaker[0] and rs[1] < speaker[1]:
-            tail = text[rs[1] : speaker[1]].lstrip()
-            if tail.startswith(",") and tail[1:].lstrip().lower().startswith(("who ", "whose ")):
+            tail = text[rs[1] : speaker[1]].lstrip().lower()
+            if tail.startswith(",") and tail[1:].lstrip().startswith(("who ", "whose ")) and any(a in tail for a in _ANONYMITY_CLAUSES):
                 return True
     return False
 

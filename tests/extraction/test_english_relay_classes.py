@@ -55,3 +55,26 @@ def test_a_pronoun_after_a_quote_follows_the_titled_person_the_text_named_last()
     c = claim_with(extract(text, lang="en", outlet="Zambezi Post").claims, "sending more doctors")
     assert chain(c)[0] == "Lina Farah"
 
+
+
+def test_a_long_relative_clause_is_not_the_speaker_nor_its_verb_a_cue():
+    text = (
+        "A port source told Reuters that a crane had collapsed on the quay. "
+        "The source, who spoke on condition of anonymity because they were not allowed to brief the press, "
+        "said the ship continued towards the harbour mouth.\n"
+    )
+    cs = extract(text, lang="en", outlet="Zambezi Post").claims
+    c = claim_with(cs, "ship continued towards")
+    assert speaker_of(text, c) == "The source"
+    assert not any(speaker_of(text, x) and speaker_of(text, x).startswith("said") for x in cs if x.attributed)
+
+
+def test_a_quote_before_the_speaker_and_a_participial_aside_is_the_content():
+    text = (
+        "A senior harbour official told Reuters the port had reopened. "
+        '"The cranes are working again," the official said, asking not to be named because he was not allowed to brief the press.\n'
+    )
+    cs = extract(text, lang="en", outlet="Zambezi Post").claims
+    c = claim_with(cs, "cranes are working again")
+    assert speaker_of(text, c) == "the official"
+    assert all("asking not to be named" not in x.text for x in cs if x.attributed)
