@@ -15,7 +15,7 @@ from claims.extraction import grouping
 from claims.ingest import IngestService
 from claims.models import Claim, Document, Source
 from claims.schemas import SourceIn
-from claims.services import DocumentService, SourceService
+from claims.services import DocumentService, SourceService, free_key
 
 PORT = (
     "Port authority sets date for container terminal\n\n"
@@ -137,3 +137,25 @@ def test_a_deleted_document_drops_out_of_the_grouping_cache(db):
     with session_factory(db)() as s:
         claims = list(s.scalars(select(Claim).where(Claim.document_id == second_doc)))
         assert claims and all(c.group_id is None for c in claims)
+
+
+def test_a_free_key_takes_a_bounded_number_of_look_ups_however_many_namesakes():
+    taken = {"a-spokesman", *(f"a-spokesman-{n}" for n in range(2, 500))}
+    asked: list[str] = []
+
+    def is_taken(key: str) -> bool:
+        asked.append(key)
+        return key in taken
+
+    key = free_key("a-spokesman", is_taken)
+    assert key not in taken and key.startswith("a-spokesman-")
+    assert len(asked) <= 6  # counting up to the first free number asked 500 times
+
+
+def test_namesake_sources_get_distinct_keys(db):
+    with session_factory(db)() as s:
+        s.info["actor"] = "test"
+        service = SourceService(s)
+        keys = {service.create(SourceIn(name="A spokesman", kind="anonymous")).key for _ in range(7)}
+        s.commit()
+    assert len(keys) == 7 and {"a-spokesman", "a-spokesman-2"} <= keys

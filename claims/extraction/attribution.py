@@ -47,7 +47,7 @@ _AR_OCCASIONS = frozenset(fold(w) for w in _AR_OCCASIONS)  # matched on folded t
 _AR_ADVERBIALS = frozenset({"جديد", "مجددا", "مره", "اخري", "الثلاثاء", "الاثنين", "الاربعاء", "الخميس", "الجمعه", "السبت", "الاحد", "امس", "اليوم"})
 #: Words that never open an Arabic speaker phrase: adverbials, prepositions, demonstratives.
 _AR_NOT_SPEAKER = frozenset({"فان", "فانه", "فانها", "وان", "لان", "هو", "هي", "وهو", "وهي", "هم", "وهم", "بعد", "قبل", "ذلك", "هذا", "هذه", "دون", "بدون", "عند", "عندما", "حين", "حيث", "لكن", "ثم", "اثر", "عقب", "خلال", "وسط", "رغم", "بسبب", "منذ", "حتي", "اذ", "اذا", "لو", "لما", "كما", "بينما", "فيما", "التي", "الذي", "الذين", "ما", "لا", "لم", "لن", "قد", "فقط", "لكنه", "لكنها", "لكنهم", "ولكنه", "ولكنها", "ولكنهم"})
-_AR_NAMED_BY_QUOTE = frozenset({"صحيفه", "جريده", "وكاله", "قناه", "موقع", "مجله", "شركه", "منصه", "اذاعه", "شبكه", "مركز", "معهد", "منظمه", "حركه", "جماعه", "تلفزيون", "لصحيفه", "لوكاله", "لقناه", "لموقع", "مجموعه", "حزب"})
+_AR_NAMED_BY_QUOTE = frozenset({"بنك", "مصرف", "جامعه", "مستشفي", "نادي", "صحيفه", "جريده", "وكاله", "قناه", "موقع", "مجله", "شركه", "منصه", "اذاعه", "شبكه", "مركز", "معهد", "منظمه", "حركه", "جماعه", "تلفزيون", "لصحيفه", "لوكاله", "لقناه", "لموقع", "مجموعه", "حزب"})
 _AR_BROADCAST = frozenset({"بثته", "بثه", "بثها", "بثتها", "نشرته", "نشره", "نشرها", "نشرتها", "اوردته", "اورده", "اوردها", "اوردتها", "نقلته", "نقله", "نقلها", "نقلتها", "اصدرته", "اصدره", "اصدرها", "اصدرتها"})
 _AR_PRONOUN_OBJECTS = frozenset({"عليه", "عليها", "عليهم", "له", "لها", "لهم", "به", "بها", "اليه", "اليها", "فيه", "فيها", "لي", "لنا"})
 #: "أصدر مركز X تقريرا": X publishes a report that later sentences quote ("وأورد التقرير").
@@ -517,14 +517,14 @@ class SentenceAttributor:
                     break
                 continue
             if self.lex.lang == "ar" and j > i and (core.startswith(("بال", "لل", "كال")) or self._recipient(core)):
-                head = self._head_word(toks[i].core)
+                head = self._head_word(toks[i + 1].core if toks[i].core in _AR_DATA_NOUNS and j > i + 1 else toks[i].core)  # "بيانات الهيئة العامة للإحصاء"
                 head = head[2:] if head.startswith("ال") and len(head) > 4 else head
                 organisation = any(head in heads or "ال" + head in heads for heads in lex.kind_heads.values()) or self._head_word(toks[i].core) in lex.role_heads
                 if not core.startswith("لل") or self._recipient(core) or not (organisation or fold(toks[j - 1].core) in {"التابع", "التابعه", "الرسميه", "المقرب", "المقربه", "القريبه", "القريب", "الموالي", "المواليه", "الناطقه", "الناطق"}):
                     break  # but "وكالة الأنباء التابعة للنظام", "الهيئة العليا للانتخابات": a genitive of the name
             if self.lex.lang == "ar" and j - i >= 2 and core in _AR_REPORTED_SPEECH:
                 break
-            if self.lex.lang == "ar" and j - i >= 2 and core.startswith("ال") and not core.endswith(("ي", "يه", "يين", "يون", "ين")) and toks[j - 1].core.startswith("ال") and toks[j - 1].core.endswith(("يه", "ي")) and self._head_word(toks[i].core) not in lex.role_heads and not any(x.core.startswith("لل") for x in toks[i:j]):
+            if self.lex.lang == "ar" and j - i >= 2 and core.startswith("ال") and not core.endswith(("ي", "يه", "يين", "يون", "ين")) and toks[j - 1].core.startswith("ال") and toks[j - 1].core.endswith(("يه", "ي")) and toks[j - 1].core not in self._head_vocab and toks[j - 1].core[2:] not in self._head_vocab and self._head_word(toks[i].core) not in lex.role_heads and not any(x.core.startswith("لل") for x in toks[i:j]):
                 break  # "البحرية الأوكرانية الاتهامات": a definite noun after the adjective is the object
             if self.lex.lang == "ar" and j - i >= 2 and not core.startswith("ال"):
                 names = sum(1 for x in toks[i:j] if not x.core.startswith(("ال", "و")) and x.core not in lex.role_heads)
@@ -660,7 +660,7 @@ class SentenceAttributor:
             j += 2  # "وفق ما يختم التقرير", "حسبما أعلن"
         elif self.lex.lang == "ar" and j < len(toks) and toks[j - 1].core.endswith("ما") and (self._verb(toks[j].core) is not None or toks[j].core in _AR_BROADCAST) and j + 1 < len(toks):
             j += 1  # "وحسبما أوردته صحيفة X": the verb after حسبما
-        if self.lex.lang == "ar" and j < len(toks) and toks[j].core in {"به", "بها", "عنه", "عنها"} and j > i + 1 and toks[j - 2].core == "ما":
+        if self.lex.lang == "ar" and j < len(toks) and toks[j].core in {"به", "بها", "عنه", "عنها"} and j > i + 1 and toks[j - 2].core.endswith("ما"):
             j += 1  # "وحسب ما أفادت به مصادر": the verb's preposition, not the source
         if j >= len(toks):
             return None
@@ -1025,9 +1025,14 @@ class SentenceAttributor:
         the charge follows ("الميليشيا بـ"): the accused, not a family name (family names
         that are nisbas, السوداني, or follow عبد/أبو/بن never are)."""
         c = toks[n].core
-        if n - j < 2 or not c.startswith("ال") or c.endswith(("ي", "يه", "يين", "يون")) or toks[n - 1].comma_after:
+        if n - j < 2 or toks[n - 1].comma_after or not any(x.core.startswith("ب") and not x.core.startswith("بال") for x in toks[n + 1 : min(len(toks), k + 4)]):
             return False
-        if not any(x.core.startswith("ب") and not x.core.startswith("بال") for x in toks[n + 1 : min(len(toks), k + 4)]):
+        prev = toks[n - 1].core
+        if prev.startswith("ال") and not self._given_name(toks[n]) and not self._known_name_token(c) and c not in self.lex.np_stops and not c.startswith(("ال", "لل", "بال")) and _entity_word(c):
+            return True  # "اتهم حزب X اللبناني إسرائيل بـ": a named country or party after the subject
+        if prev.startswith("ال") and c.startswith("ال") and not c.endswith(("ي", "يه", "يين", "يون")) and not self._known_name_token(c):
+            return True  # "اتهمت وزارة الصحة النقابة بـ": a second definite noun, not an adjective
+        if not c.startswith("ال") or c.endswith(("ي", "يه", "يين", "يون")):
             return False
         for g in (n - 2, n - 3):
             if g < j or not self._given_name(toks[g]) or (g > j and toks[g].core == "باسم"):
@@ -1078,8 +1083,8 @@ class SentenceAttributor:
             q = p - 1
         else:
             return None
-        if not toks[q].comma_after:
-            return None
+        if not toks[q].comma_after and toks[p].core not in {"فقد", "فانه", "فانها"}:
+            return None  # ("أما الاتحاد فقد عبّر": the ف itself closes the topic)
         a = q
         while a >= 0 and q - a < 8 and toks[a].core not in {"اما", "واما"}:
             if a < q and (toks[a].comma_after or toks[a].ends_sentence):

@@ -114,6 +114,25 @@ def actors_agree(
     return not unheard_names(parsed, result, held)
 
 
+#: A proposition or claim "opens on" an entity named within its first this many words, after a
+#: leading adverbial of at most three words set off by a comma ("However,", "وبناء عليه،").
+OPENING_WORDS = 2
+_LEADING_ADVERBIAL = re.compile(r"^\W*(?:\S+\s+){0,2}\S+[,،]\s+")
+
+
+def same_subject(proposition: str, text: str) -> bool:
+    """The question's proposition and the claim open on the same subject entity (a non-place
+    entity in their first ``OPENING_WORDS`` words): "Russia will fill the vacuum" and "يمكن
+    لروسيا أن تستغل الفراغ" are about what Russia does; "there are 2500 American soldiers" opens
+    on no one. A rule, not fitted."""
+
+    def opening(text: str) -> list[str]:
+        return subject_terms(" ".join(_WORD.findall(light(_LEADING_ADVERBIAL.sub("", text)))[:OPENING_WORDS]))
+
+    asked = opening(proposition)
+    return bool(asked) and asked[0] in opening(text)
+
+
 def calibrated(score: float, params: AskParams = PARAMS) -> float:
     """Confidence reported to clients (0..0.99): the share of answers with this support score
     that were right on the fitting questions (``params.calibration``, a monotone curve
@@ -622,7 +641,9 @@ def supported(
             if claim.lang == parsed.lang:
                 score = support(cand, params, speaker_bonus=bonus)
             else:
-                agreed = actors_agree(parsed, here, speaker, sounded, cand.matched | context | extra)
+                agreed = actors_agree(parsed, here, speaker, sounded, cand.matched | context | extra) or (
+                    not parsed.yes_no and same_subject(parsed.proposition, claim.text) and not unheard_names(parsed, here, cand.matched | context | extra)
+                )
                 xl = cross_lingual_coverage(cand, here, params, agreed=agreed, checked=int(agreed and speaker is not None))
                 score = support(cand, params, lexical=max(cand.coverage, xl), speaker_bonus=bonus,
                                 cross_lingual=_other_language_only(claim, parsed.lang))

@@ -140,3 +140,41 @@ def test_a_known_name_beginning_with_fa_is_not_a_verb():
     text = 'قال مدرب الفريق جواو فيريرا إن الفريق "جاهز".\nوأضاف فيريرا مستدركاً أن "الإدارة تقرر".\n'
     c = claim_with(claims_of(text), "الإدارة تقرر")
     assert speaker_of(text, c) == "فيريرا"
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "speaker"),
+    [
+        ('ونوّه المحلل الاقتصادي سالم بدر إلى أن الأسعار "ستستقر".', "ستستقر", "المحلل الاقتصادي سالم بدر"),
+        # the accused after an organisation subject, before the ب of the charge
+        ('اتهمت هيئة الدفاع النيابة بـ"تجاهل الأدلة".', "تجاهل الأدلة", "هيئة الدفاع"),
+        # a confirmation's nominal object (استعداد + suffix)
+        ("أكدت المنظمة الدولية للهجرة استعدادها لإجلاء العالقين.", "لإجلاء العالقين", "المنظمة الدولية للهجرة"),
+        # المكلفة as a title before an apposed name
+        ('وأوضحت المكلفة بالاتصال في البلدية، سناء قاسم، أن المياه "ستعود غداً".', "ستعود غداً", "سناء قاسم"),
+        # a feminine unnamed source with her affiliation, and a relative clause between commas
+        ('وقالت ممرضة في مستشفى المدينة، طلبت عدم ذكر اسمها، إن الأدوية "نفدت".', "نفدت", "ممرضة في مستشفى المدينة"),
+        # حسبما + verb + به
+        ("وحسبما أفاد به عضو في اللجنة، فإن الاجتماع سيعقد الأحد.", "الاجتماع سيعقد", "عضو في اللجنة"),
+        # a topic with أما closed by فقد without a comma
+        ('أما النقابة الوطنية للصحفيين فقد عبرت عن "قلقها البالغ" من القرار.', "قلقها البالغ", "النقابة الوطنية للصحفيين"),
+        # statistics: the data noun, then the authority with its genitive
+        ("كشفت بيانات الهيئة الوطنية للإحصاء أن البطالة تراجعت.", "البطالة تراجعت", "الهيئة الوطنية للإحصاء"),
+        # a bank's quoted name inside the analysts' affiliation
+        ('ونقلت وكالة رويترز عن محللين في بنك "غولدمان ساكس" قولهم إن النمو "سيتباطأ".', "سيتباطأ", 'محللين في بنك "غولدمان ساكس"'),
+    ],
+)
+def test_speaker_phrases_of_the_fourth_round_second_batch(text, fragment, speaker):
+    c = claim_with(claims_of(text), fragment)
+    assert speaker_of(text, c) == speaker
+
+
+def test_a_title_s_genitive_and_a_spokesman_for_her_stay_in_the_title():
+    text = (
+        'يقول رئيس الجمعية الوطنية للمزارعين سالم العبيدي إن الموسم "صعب".\n'
+        'أعلنت الوزارة على لسان المتحدث باسمها سامي الكعبي أن المعبر "سيفتح".\n'
+        'وأعرب الكعبي عن أمله في أن يستمر الهدوء.\n'
+    )
+    cs = claims_of(text)
+    assert chain(claim_with(cs, "صعب"))[0] == "سالم العبيدي"
+    assert chain(claim_with(cs, "يستمر الهدوء"))[0] == "سامي الكعبي"
