@@ -173,3 +173,26 @@ def test_a_claim_opening_on_the_questions_subject_needs_less_checked_vocabulary(
     out = ask(forecast.session, "Who said Egypt will send more gas to Jordan in winter?")
     assert out.found and out.answers[0].claim.id == forecast.exports.id
     assert not ask(forecast.session, "Who said Turkey will send more gas to Jordan in winter?").found
+
+
+#: Team-written: a state of affairs said with an active participle ("مستمرة": ongoing).
+ONGOING = "عمان، 14 أيار (نشرة الشرق) - قال المتحدث باسم الخارجية الأردنية إن المحادثات بين مصر والأردن مستمرة."
+
+
+@pytest.fixture
+def ongoing(session: Session, mode) -> World:
+    w = World(session)
+    w.source("jordan-fm", "Jordanian Foreign Ministry", "government", ("المتحدث باسم الخارجية الأردنية", "ar"))
+    w.source("sharq", "Nashrat al-Sharq", "outlet", ("نشرة الشرق", "ar"))
+    doc = w.document(ONGOING, "ar", outlet="sharq", day=14)
+    w.talks = w.claim(doc, "المحادثات بين مصر والأردن مستمرة", [("jordan-fm", "said"), ("sharq", "published")])
+    session.flush()
+    return w
+
+
+def test_a_participle_carries_its_verbs_concept(ongoing: World):
+    """"مستمرة" (ongoing) is the participle of استمر, "continue": an English question about the
+    talks continuing meets the Arabic claim on every checkable unit."""
+    assert "~continue" in concept_terms("مستمرة") and "~continue" in concept_terms("ongoing")
+    out = ask(ongoing.session, "Who said the talks between Egypt and Jordan are continuing?")
+    assert out.found and out.answers[0].claim.id == ongoing.talks.id
