@@ -173,3 +173,56 @@ def test_a_claim_opening_on_the_questions_subject_needs_less_checked_vocabulary(
     out = ask(forecast.session, "Who said Egypt will send more gas to Jordan in winter?")
     assert out.found and out.answers[0].claim.id == forecast.exports.id
     assert not ask(forecast.session, "Who said Turkey will send more gas to Jordan in winter?").found
+
+
+#: Team-written: a state of affairs said with an active participle ("مستمرة": ongoing).
+ONGOING = "عمان، 14 أيار (نشرة الشرق) - قال المتحدث باسم الخارجية الأردنية إن المحادثات بين مصر والأردن مستمرة."
+
+
+@pytest.fixture
+def ongoing(session: Session, mode) -> World:
+    w = World(session)
+    w.source("jordan-fm", "Jordanian Foreign Ministry", "government", ("المتحدث باسم الخارجية الأردنية", "ar"))
+    w.source("sharq", "Nashrat al-Sharq", "outlet", ("نشرة الشرق", "ar"))
+    doc = w.document(ONGOING, "ar", outlet="sharq", day=14)
+    w.talks = w.claim(doc, "المحادثات بين مصر والأردن مستمرة", [("jordan-fm", "said"), ("sharq", "published")])
+    session.flush()
+    return w
+
+
+def test_a_participle_carries_its_verbs_concept(ongoing: World):
+    """"مستمرة" (ongoing) is the participle of استمر, "continue": an English question about the
+    talks continuing meets the Arabic claim on every checkable unit."""
+    assert "~continue" in concept_terms("مستمرة") and "~continue" in concept_terms("ongoing")
+    out = ask(ongoing.session, "Who said the talks between Egypt and Jordan are continuing?")
+    assert out.found and out.answers[0].claim.id == ongoing.talks.id
+
+
+def test_an_unnamed_publisher_is_judged_by_role_only_when_asked(db, tmp_path, monkeypatch):
+    """bench/ask_seed_questions.py ingests without outlet names: an answer whose origin is its
+    article's publisher, which the text does not name, is right when that article's annotated
+    outlet is the expected origin (``role``), and only then; by name alone it cannot be."""
+    from claims import qa_eval
+
+    monkeypatch.setenv("CLAIMS_EMBEDDINGS", "off")
+    article = "Harbour workers in Keldon ended their strike on Tuesday after a pay deal.\n"
+    (tmp_path / "annotations").mkdir()
+    (tmp_path / "a1.txt").write_text(article, encoding="utf-8")
+    (tmp_path / "sources.yaml").write_text(
+        "sources:\n  - {key: desk, name: Keldon Harbour Desk, kind: outlet, aliases: []}\n"
+        "  - {key: other, name: Other Desk, kind: outlet, aliases: []}\n", encoding="utf-8")
+    (tmp_path / "annotations" / "a1.yaml").write_text(
+        "file: a1.txt\nlang: en\noutlet: desk\nclaims:\n  - key: a1-strike\n"
+        "    text: 'Harbour workers in Keldon ended their strike on Tuesday after a pay deal.'\n"
+        "    hops: [{source: desk, relation: published, lang: en, modality: asserted}]\n", encoding="utf-8")
+    (tmp_path / "questions.yaml").write_text(
+        "questions:\n  - {q: 'Who said harbour workers in Keldon ended their strike on Tuesday?', lang: en, found: true,"
+        " claim: a1-strike, origin: desk}\n  - {q: 'Who said harbour workers in Keldon ended their strike on Tuesday after a pay deal?',"
+        " lang: en, found: true, claim: a1-strike, origin: other}\n", encoding="utf-8")
+    corpus = qa_eval.load_corpus(tmp_path)
+    qa_eval.load_ingested(db, corpus, outlet_names=False)
+    strict = qa_eval.judge(db, corpus, corpus.questions, by_key=False)
+    by_role = qa_eval.judge(db, corpus, corpus.questions, by_key=False, role=True)
+    assert [j.claim_ok for j in strict.judgements] == [True, True]
+    assert [j.correct_origin for j in strict.judgements] == [False, False]
+    assert [(j.correct_origin, j.by_role) for j in by_role.judgements] == [(True, True), (False, False)]
