@@ -9,11 +9,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from claims.entities import _bare, mentions
 from claims.text import fold
 from claims.vocabulary import SourceKind
+from claims.yamlfile import read_yaml
 
 DESCRIPTION_FILE = Path(__file__).resolve().parent.parent / "data" / "descriptions.yaml"
 
@@ -41,7 +40,7 @@ class _Entry:
 
 @lru_cache(maxsize=1)
 def _entries() -> tuple[_Entry, ...]:
-    data = yaml.safe_load(DESCRIPTION_FILE.read_text(encoding="utf-8"))
+    data = read_yaml(DESCRIPTION_FILE)
     out: list[_Entry] = []
     for item in data.get("named") or []:
         for form in [*(item.get("en") or []), *(item.get("ar") or [])]:

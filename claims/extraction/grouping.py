@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -40,6 +39,7 @@ from claims.indexing import index_claims
 from claims.models import Claim, ClaimGroup, Document
 from claims.services import ClaimService
 from claims.text import STOPWORDS_EN, fold, is_stopword, stem, terms, words
+from claims.yamlfile import read_yaml
 
 SAME_LANG_THRESHOLD = 0.5
 SAME_DOC_THRESHOLD = 0.35
@@ -91,7 +91,7 @@ def gloss_keys(word: str) -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _glossary() -> tuple[dict[str, str], list[tuple[tuple[frozenset[str], ...], str]]]:
-    data = yaml.safe_load((Path(__file__).parent / "lexicons" / "glossary.yaml").read_text(encoding="utf-8"))
+    data = read_yaml(Path(__file__).parent / "lexicons" / "glossary.yaml")
     single: dict[str, str] = {}
     multi: list[tuple[tuple[frozenset[str], ...], str]] = []
     for concept, forms in data["concepts"].items():

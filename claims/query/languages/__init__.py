@@ -30,10 +30,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from claims.query.vocabulary import Intent
 from claims.text import fold
+from claims.yamlfile import read_yaml
 
 HERE = Path(__file__).parent
 _MACRO = re.compile(r"\{([A-Z_]+)\}")
@@ -76,7 +75,7 @@ def _expand(text: str, macros: dict[str, str]) -> str:
 
 
 def load(path: Path) -> QueryLanguage:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = read_yaml(path)
     flags = re.IGNORECASE if data.get("ignore_case") else 0
     macros: dict[str, str] = {}
     for name, value in (data.get("macros") or {}).items():
