@@ -282,11 +282,14 @@ class _Doc:
 
     def _carry_relays(self, units: list[_Unit]) -> None:
         """A statement continued ("قال X، في بيان بثته قناة Y، إن ... وأضاف X أن ...", "X said
-        ..., according to Interfax. / Kubrakov added that ...") keeps the medium that carried it:
-        a continuation cue of the same speaker, in the same paragraph or opening the next one,
-        takes the relays of the speaker's previous statement (its own relays, or the agency or
-        outlet its sentence was attributed to)."""
-        carry: tuple[int, int, Mention, list] | None = None  # (paragraph, unit, speaker, relays)
+        ..., according to Interfax. / Kubrakov added that ...", "An official told Reuters ...
+        The official, who ..., said ...") keeps the medium that carried it: a continuation cue
+        or a back-reference (``_back_reference``) to the same speaker, in the same paragraph or
+        opening the next one, with no medium of its own, takes the relays of the speaker's
+        previous statement (its own relays, or the agency or outlet its sentence was
+        attributed to). Another speaker, or a sentence attributed only to another medium,
+        ends the carry."""
+        carry: tuple[int, int, Mention, list, Span | None] | None = None  # (paragraph, unit, speaker, relays, content)
         first_in_para: set[int] = set()
         for ui, unit in enumerate(units):
             acc = [
@@ -294,6 +297,8 @@ class _Doc:
                 for f in unit.frames
                 if f.kind == "according" and f.mention is not None and not f.translation and not f.report_intro and f.mention.kind in (SourceKind.AGENCY, SourceKind.OUTLET)
             ]
+            if acc and carry is not None and not any(f.kind in _SPEAKER_KINDS and f.mention is not None for f in unit.frames):
+                carry = None  # "According to AP, ...": the text changed medium
             for fr in unit.frames:
                 if fr.mention is None or fr.kind not in _SPEAKER_KINDS:
                     continue
@@ -302,10 +307,23 @@ class _Doc:
                 own = list(fr.relays) or [r for r in acc if r[0] is not fr.mention]
                 follows = carry is not None and fr.mention is carry[2] and (carry[0] == unit.para or (carry[0] + 1 == unit.para and opens_para))
                 cue = fold(self.F[fr.cue[0] : fr.cue[1]]) if fr.cue else ""
-                if follows and not own and cue in _CONTINUATION_CUES and carry[1] != ui:
+                if follows and not own and (cue in _CONTINUATION_CUES or self._back_reference(fr)) and carry[1] != ui:
                     fr.relays = list(carry[3])
+                    carry = (unit.para, ui, fr.mention, carry[3], fr.content)
                     continue
-                carry = (unit.para, ui, fr.mention, own) if own else None
+                if carry is not None and carry[1] == ui and carry[4] and fr.cue and carry[4][0] <= fr.cue[0] < carry[4][1]:
+                    continue  # "X told Reuters that the crew had reported ...": quoted inside X's statement
+                carry = (unit.para, ui, fr.mention, own, fr.content) if own else None
+
+    def _back_reference(self, fr: Frame) -> bool:
+        """The speaker was found by back-reference, not named again: pro-drop, a pronoun, a
+        title, an unnamed head or a surname ("the minister", "The source", "وأشار الوزير"). The
+        name the speaker was introduced with, repeated, is not one: the writer may be quoting
+        another occasion."""
+        if fr.speaker is None:
+            return True
+        names = fr.mention.names
+        return not names or fold(names[0]) not in fold(self.text[fr.speaker[0] : fr.speaker[1]])
 
     def _title_colon(self, units: list[_Unit], claims: list[ExtractedClaim]) -> None:
         """A headline "X: Y" where X is a source named again in the body attributes Y to X."""
