@@ -9,7 +9,8 @@ from litestar.openapi import OpenAPIConfig
 from sqlalchemy import Engine
 
 from api import observability, openapi
-from api.auth import PUBLIC, Authenticator, RateLimiter, api_key_guard, security_components
+from api.auth import PUBLIC, Authenticator, RateLimiter, security_components
+from api.checks import request_checks
 from api.controllers.ask import AskController
 from api.controllers.claims import ClaimController
 from api.controllers.documents import DocumentController
@@ -45,7 +46,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             "db_session": Provide(provide_session),
             "pagination": Provide(provide_pagination, sync_to_thread=False),
         },
-        guards=[_request_guard],
+        before_request=request_checks,
         exception_handlers=EXCEPTION_HANDLERS,
         on_startup=[_start_warm_up],
         state=app_state(settings, engine),
@@ -93,13 +94,6 @@ def app_state(settings: Settings, engine: Engine) -> State:
             "warm_up": BackgroundWarmUp(read_sessions) if settings.warm_up else None,
         }
     )
-
-
-async def _request_guard(connection, handler) -> None:
-    """The app's guards as one (Litestar copies the handler for every guard it calls): the key,
-    rate limit and scope, then the declared query parameters."""
-    await api_key_guard(connection, handler)
-    await openapi.known_query_guard(connection, handler)
 
 
 def _queued_jobs(sessions) -> int:

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import yaml
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import MediaType, Request, Response
 from litestar.connection import ASGIConnection
@@ -40,6 +39,7 @@ from claims.names import display_name
 from claims.settings import PROJECT_ROOT, Settings
 from claims.vocabulary import Scope
 from claims.wording import drift_phrase, gloss, language_name
+from claims.yamlfile import read_yaml
 
 WEB_DIR = PROJECT_ROOT / "web"
 UI_LANGS = ("en", "ar")
@@ -48,7 +48,7 @@ LANG_COOKIE = "claims_ui"
 SESSION_IDLE_SECONDS = 8 * 3600
 SESSION_STORE = "web_sessions"
 
-_MESSAGES: dict[str, Any] = yaml.safe_load((WEB_DIR / "messages.yaml").read_text(encoding="utf-8"))
+_MESSAGES: dict[str, Any] = read_yaml(WEB_DIR / "messages.yaml")
 _RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 _RTL_LANGS = frozenset({"ar", "fa", "he", "ur", "ps", "yi"})
 

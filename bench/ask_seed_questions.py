@@ -10,7 +10,9 @@ of seeds/questions.yaml is scored (claims/qa_eval.py has the rules):
 - found: false → right when ask answers "not found" (so answering nothing scores these);
 - found: true → right when the top answer's claim overlaps a claim of the expected group (or the
   expected claim) and its origin is the expected source (by key in the curated database; by
-  name/alias, with the resolution rules, in the ingested one). The few answerable questions
+  name/alias, with the resolution rules, in the ingested one; there, told no outlet names, the
+  publisher of the answer's document, unnamed, counts as the outlet annotated for it, and the
+  count says how many were right only that way). The few answerable questions
   without an expected origin are judged on the claim alone, and counted separately.
 
 Also printed: the stricter origin+chain count (the chain shown must be an expected claim's
@@ -50,7 +52,7 @@ def main() -> None:
                 load_curated(engine, SEEDS_DIR)
             else:
                 load_ingested(engine, corpus, outlet_names=False)
-            results[path] = judge(engine, corpus, questions, by_key=path == "curated")
+            results[path] = judge(engine, corpus, questions, by_key=path == "curated", role=path == "ingested")
 
     total = len(questions)
     unanswerable = sum(1 for q in questions if not q.get("found"))
@@ -66,6 +68,7 @@ def main() -> None:
             "correct": sum(j.correct_origin for j in score.judgements),
             "correct_with_chain": sum(j.correct for j in score.judgements),
             "false_answers": sum(j.found for j in score.unanswerable),
+            "origin_by_role": sum(j.by_role and j.correct_origin for j in score.judgements),
             "by_tier": {
                 tier: f"{sum(j.correct_origin for j in score.judgements if j.question.get('tier') == tier)}/"
                 f"{sum(1 for q in questions if q.get('tier') == tier)}"
@@ -86,7 +89,8 @@ def main() -> None:
         r = out[path]
         print(
             f"answered correctly {label}: {r['correct']}/{total} (tiers {r['by_tier']}; false answers "
-            f"{r['false_answers']}/{unanswerable}; origin+chain {r['correct_with_chain']}/{total})"
+            f"{r['false_answers']}/{unanswerable}; origin+chain {r['correct_with_chain']}/{total}"
+            + (f"; {r['origin_by_role']} of them by role: the origin is the unnamed publisher of the right document)" if r["origin_by_role"] else ")")
         )
     if args.verbose:
         for path in results:

@@ -1,9 +1,10 @@
 """Provenance requests/s of ``claims serve`` from two or more code trees against the minimal
-endpoint (``bench/minimal_app.py``), on one SQLite database, same wrk client and concurrency,
+endpoint (``bench/minimal_app.py``), on one database (SQLite or PostgreSQL), same wrk client and concurrency,
 interleaved rounds; prints each round and the medians of the ratios (req/s, and the server's CPU
 per request, which a loaded machine distorts less). Not a test.
 
     bench/serve_ab.py sqlite:////tmp/x.db ROUNDS NAME=ROOT[:ENV~VALUE...] NAME=ROOT ...
+    bench/serve_ab.py postgresql+psycopg://postgres@127.0.0.1:5432/DB ROUNDS ...
 
 ROOT is a checkout (e.g. ``git archive COMMIT | tar -x -C DIR``); the minimal endpoint runs
 from the first one.
@@ -75,6 +76,18 @@ def _serve(url: str, name: str, root: str, extra: dict[str, str], ids: list[uuid
     return proc, base, paths
 
 
+def _sample_ids(url: str) -> list[uuid.UUID]:
+    """200 claim ids in an order unrelated to insertion (the same ones for every variant)."""
+    sample = "SELECT id FROM claim ORDER BY substr(text, 4), id LIMIT 200"
+    if url.startswith("sqlite"):
+        with sqlite3.connect(url.split("///", 1)[1]) as conn:
+            return [uuid.UUID(bytes=r[0]) for r in conn.execute(sample)]
+    import psycopg
+
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
+        return [r[0] for r in conn.execute(sample)]
+
+
 def main(argv: list[str]) -> int:
     url, rounds = argv[0], int(argv[1])
     variants: dict[str, tuple[str, dict[str, str]]] = {}
@@ -83,8 +96,7 @@ def main(argv: list[str]) -> int:
         root, *envs = rest.split(":")
         variants[name] = (root, dict(e.split("~", 1) for e in envs))
     variants["minimal"] = (next(iter(variants.values()))[0], {})
-    with sqlite3.connect(url.split("///", 1)[1]) as conn:
-        ids = [uuid.UUID(bytes=r[0]) for r in conn.execute("SELECT id FROM claim ORDER BY substr(text, 4) LIMIT 200")]
+    ids = _sample_ids(url)
     results: dict[str, list[tuple[float, float]]] = {name: [] for name in variants}
     for r in range(rounds):
         for name, (root, extra) in variants.items():
@@ -96,7 +108,7 @@ def main(argv: list[str]) -> int:
                 proc.terminate()
                 proc.wait()
         m_rps, m_cpu = results["minimal"][-1]
-        print(f"round {r + 1}: " + "; ".join(
+        print(f"round {r + 1} (load {os.getloadavg()[0]:.1f}): " + "; ".join(
             f"{k} {v[-1][0]:.0f} req/s {v[-1][1]:.2f} ms CPU (ratio req/s {v[-1][0] / m_rps:.2f}, CPU {m_cpu / v[-1][1]:.2f})"
             for k, v in results.items()), flush=True)
     minimal = results["minimal"]

@@ -66,7 +66,7 @@ from claims.models import (
 )
 from claims.names import NameIndex
 from claims.schemas import MAX_OFFSET, NOT_BLANK, ArticleText, HttpUrl, LangCode, Timestamp
-from claims.services import content_hash, slugify
+from claims.services import content_hash, free_key, slugify
 from claims.text import fold_name as _fold_name
 from claims.vocabulary import AuditAction, Modality, Relation, SourceKind, Stance
 
@@ -247,11 +247,7 @@ class SourceNames:
         return found, False
 
     def unique_key(self, name: str) -> str:
-        wanted = slugify(name)
-        key, n = wanted, 1
-        while key in self.keys:
-            n += 1
-            key = f"{wanted}-{n}"
+        key = free_key(slugify(name), self.keys.__contains__)
         self.keys.add(key)
         return key
 

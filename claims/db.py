@@ -6,10 +6,14 @@ sync handlers in its thread pool.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+import time
+import uuid
+import weakref
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -19,6 +23,7 @@ from sqlalchemy.pool import StaticPool
 from claims.settings import get_settings
 
 RecordT = TypeVar("RecordT")
+CacheT = TypeVar("CacheT")
 
 #: Execution option naming how a SQLite transaction begins (see ``writer``).
 SQLITE_BEGIN = "claims_sqlite_begin"
@@ -115,3 +120,69 @@ def stored(session: Session, model: type[RecordT], record_id: object, noun: str)
     if record is None:
         raise NotFound(f"{noun} {record_id} does not exist")
     return record
+
+
+class StoredSince:
+    """Reads only the rows stored since the previous read, for in-process caches of a table.
+
+    Keys are UUIDv7, whose first 48 bits are the time they were made, and both databases compare
+    them by their bytes, so "since" is a primary-key range: a cache kept current this way costs
+    each request what was stored since, not what the store holds. The range reaches
+    ``SLACK_MS`` back, for rows committed a little after their keys were made; a row committed
+    later than that (a transaction held open longer) is not seen until the cache is rebuilt.
+    """
+
+    SLACK_MS = 10_000
+
+    def __init__(self) -> None:
+        self._seen_ms: int | None = None
+
+    def rows(self, session: Session, query, key) -> list:
+        """``query`` limited to keys made since the last call (everything the first time)."""
+        now_ms = time.time_ns() // 1_000_000
+        if self._seen_ms is not None:
+            query = query.where(key >= uuid7_floor(self._seen_ms - self.SLACK_MS))
+        found = session.execute(query).all()
+        self._seen_ms = now_ms
+        return found
+
+    @classmethod
+    def is_recent(cls, key: uuid.UUID) -> bool:
+        """Whether ``key`` was made within the slack: its row may not be committed yet."""
+        return uuid7_ms(key) >= time.time_ns() // 1_000_000 - cls.SLACK_MS
+
+
+def uuid7_ms(key: uuid.UUID) -> int:
+    """The creation time (Unix ms) a UUIDv7 key carries in its first 48 bits."""
+    return key.int >> 80
+
+
+def uuid7_floor(ms: int) -> uuid.UUID:
+    """The smallest key made at or after ``ms``."""
+    return uuid.UUID(int=max(ms, 0) << 80)
+
+
+class PerEngine(Generic[CacheT]):
+    """One in-process cache object per database engine (a name index, a grouping cache), made
+    on first use; ``forget`` drops it when the database was emptied or restored under us."""
+
+    def __init__(self, make: Callable[[], CacheT]) -> None:
+        self._make = make
+        self._caches: weakref.WeakKeyDictionary[Engine, CacheT] = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()
+
+    def of(self, session: Session) -> CacheT:
+        bind = session.get_bind()
+        engine = getattr(bind, "engine", bind)
+        with self._lock:
+            cache = self._caches.get(engine)
+            if cache is None:
+                cache = self._caches[engine] = self._make()
+            return cache
+
+    def forget(self, engine: Engine | None = None) -> None:
+        with self._lock:
+            if engine is None:
+                self._caches.clear()
+            else:
+                self._caches.pop(engine, None)

@@ -13,9 +13,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from claims.text import fold, light, stem, words
+from claims.yamlfile import read_yaml
 
 ENTITY_FILE = Path(__file__).parent / "data" / "entities.yaml"
 CONCEPT_FILE = Path(__file__).parent / "data" / "concepts.yaml"
@@ -128,7 +127,7 @@ def _mentions(gazetteer: Gazetteer, text: str) -> tuple[str, ...]:
 def _records(path: Path, section: str) -> dict[str, dict]:
     """The entries of one gazetteer file, parsed once (every table below is built from them;
     parsing entities.yaml takes about 60 ms). Read-only."""
-    return yaml.safe_load(path.read_text(encoding="utf-8"))[section]
+    return read_yaml(path)[section]
 
 
 @lru_cache(maxsize=8)

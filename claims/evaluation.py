@@ -25,12 +25,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from claims.extraction import extract, learned
 from claims.extraction.model import ExtractedClaim
 from claims.extraction.resolution import same_name
 from claims.seeding import locate
+from claims.yamlfile import read_yaml
 
 Span = tuple[int, int]
 
@@ -69,7 +68,7 @@ def export_seeds(seeds_dir: Path, *, files: set[str] | None = None, split: str =
     """The curated annotations of a corpus directory (the seeds, or another directory with the
     same layout) as PolNeAR-style records (plus ``claims`` with chains); ``files`` keeps only
     the annotations of those article files, ``split`` labels the records."""
-    sources = {s["key"]: s for s in yaml.safe_load((seeds_dir / "sources.yaml").read_text(encoding="utf-8"))["sources"]}
+    sources = {s["key"]: s for s in read_yaml(seeds_dir / "sources.yaml")["sources"]}
 
     def forms(key: str) -> list[str]:
         entry = sources[key]
@@ -77,7 +76,7 @@ def export_seeds(seeds_dir: Path, *, files: set[str] | None = None, split: str =
 
     records = []
     for path in sorted((seeds_dir / "annotations").glob("*.yaml")):
-        ann = yaml.safe_load(path.read_text(encoding="utf-8"))
+        ann = read_yaml(path)
         if files is not None and ann["file"] not in files:
             continue
         text = (seeds_dir / ann["file"]).read_text(encoding="utf-8")

@@ -19,9 +19,11 @@ from claims import syndication
 from claims.articles import Article, decode, extract_article
 from claims.errors import Invalid, Unresolvable
 from claims.extraction import extract
-from claims.extraction.grouping import Grouper
+from claims.extraction.grouping import Grouper, shared_grouper
+from claims.extraction.grouping import forget_shared as forget_shared_grouper
 from claims.extraction.model import Extraction, Mention
-from claims.extraction.resolution import SourceResolver
+from claims.extraction.resolution import SourceResolver, shared_resolver
+from claims.extraction.resolution import forget_shared as forget_shared_resolver
 from claims.extraction.segmentation import looks_like_html, strip_html
 from claims.fetch import fetch as fetch_page
 from claims.models import Claim, Document, Source
@@ -72,19 +74,20 @@ class IngestService:
         self.documents = DocumentService(session)
         self.claims = ClaimService(session)
         self._resolver = resolver
+        self._present: set = set()  # sources seen stored, during one document's resolution
         self.grouping = grouping
         self._grouper = grouper
 
     @property
     def resolver(self) -> SourceResolver:
         if self._resolver is None:
-            self._resolver = SourceResolver(self.session)
+            self._resolver = shared_resolver(self.session)
         return self._resolver
 
     @property
     def grouper(self) -> Grouper:
         if self._grouper is None:
-            self._grouper = Grouper()
+            self._grouper = shared_grouper(self.session)
         return self._grouper
 
     # ------------------------------------------------------------------ public
@@ -226,9 +229,11 @@ class IngestService:
 
     def outlet_source(self, name: str):
         """The id of the stored outlet called ``name`` (any alias, any script), created if none."""
-        found = self.resolver.resolve([name], [], SourceKind.OUTLET)
-        if found is not None:
-            return found
+        gone: frozenset = frozenset()
+        while (found := self.resolver.resolve([name], [], SourceKind.OUTLET, exclude=gone)) is not None:
+            if self.session.get(Source, found) is not None:
+                return found
+            gone |= {found}
         source = self.sources.create(SourceIn(name=_short(name), kind=SourceKind.OUTLET, aliases=[AliasIn(text=_short(name))]))
         self.resolver.add(source, [(name, False)])
         return source.id
@@ -257,6 +262,7 @@ class IngestService:
             for hop in claim.hops:
                 used[hop.mention.id] = hop.mention
         ids: dict[int, object] = {}
+        self._present = set()
         if fixed_outlet is not None:
             ids[ex.publisher.id] = fixed_outlet
         for mid, mention in used.items():
@@ -270,12 +276,14 @@ class IngestService:
         roles = [r for r in mention.roles if fold_name(r)]
         alias_lang = lang if lang in ANALYSED_LANGUAGES else None
         if mention.kind != SourceKind.ANONYMOUS:
-            found = self.resolver.resolve(names, roles, mention.kind)
-            if found is not None:
-                source = self.session.get(Source, found)
-                self._add_aliases(source, names, roles, alias_lang)
+            gone: frozenset = frozenset()
+            while (found := self.resolver.resolve(names, roles, mention.kind, exclude=gone)) is not None:
+                if not self._add_aliases(found, names, roles, alias_lang):
+                    gone |= {found}  # deleted, or its transaction rolled back: ask again without it
+                    self.resolver.forget(found)
+                    continue
                 result.sources_matched += 1
-                return source.id
+                return found
         display = _short(mention.display)
         if mention.kind == SourceKind.ANONYMOUS:
             description = f"Unnamed source quoted in document {digest[:12]}"
@@ -291,17 +299,38 @@ class IngestService:
         result.sources_created += 1
         return source.id
 
-    def _add_aliases(self, source: Source, names: list[str], roles: list[str], lang: str | None) -> None:
+    def _add_aliases(self, source_id, names: list[str], roles: list[str], lang: str | None) -> bool:
+        """Store the names and roles the source lacks; False when the source is not stored.
+
+        A source whose every name is already in the resolver is only checked for existence
+        (a primary-key read), not loaded with its aliases."""
+        if all(self.resolver.knows(source_id, t) for t in (*names, *roles)):
+            if source_id not in self._present:
+                if self.session.scalar(select(Source.id).where(Source.id == source_id)) is None:
+                    return False
+                self._present.add(source_id)
+            return True
+        source = self.session.get(Source, source_id)
+        if source is None:
+            return False
         known = {a.normalized for a in source.aliases}
         new = [(n, None) for n in names if fold_name(n) not in known] + [(r, "role") for r in roles if fold_name(r) not in known]
         if not new:
-            return
+            return True
         current = [AliasIn(text=a.text, lang=a.lang, note=a.note) for a in source.aliases]
         if len(current) + len(new) > 100:
-            return
+            return True
         added = [AliasIn(text=_short(t), lang=lang, note=note) for t, note in new]
         self.sources.update(source.id, SourcePatch(aliases=current + added))
         self.resolver.add(source, [(a.text, a.note == "role") for a in added])
+        return True
+
+
+def forget_shared_caches(engine=None) -> None:
+    """Drop the process's name and grouping caches for ``engine`` (all without it): after the
+    database was emptied or restored under this process."""
+    forget_shared_resolver(engine)
+    forget_shared_grouper(engine)
 
 
 def _text_order(claim: Claim) -> tuple:

@@ -66,6 +66,29 @@ def phonetic_key(name: str) -> str:
     return " ".join(tokens)
 
 
+#: Latin spellings of the long vowels ي and و ("Jadeed" الجديد, "Arabiya" العربية).
+_LONG_VOWELS = (("iy", "y"), ("ee", "y"), ("ii", "y"), ("oo", "w"), ("uw", "w"))
+_DROP_SHORT_VOWELS = re.compile(r"[aeiouh'`’\-]")
+
+
+@lru_cache(maxsize=50_000)
+def skeleton(name: str) -> str:
+    """A name's consonants with its long vowels (y, w) kept: what two names with the same
+    two-letter ``phonetic_key`` must also share to be one name across scripts ("العربية" and
+    "Al Arabiya" are "rby"; "Yemen" "ymn" is not "Minnawi" "mnw")."""
+    tokens = []
+    for word in _literal(name).split():
+        if word.startswith("ال") and len(word) > 3:
+            word = word[2:]
+        latin = anyascii(word).lower()
+        for a, b in (*_DIGRAPHS, *_LONG_VOWELS):
+            latin = latin.replace(a, b)
+        latin = re.sub(r"[^a-z0-9]", "", _DROP_SHORT_VOWELS.sub("", latin.translate(_LETTERS)))
+        if latin:
+            tokens.append(re.sub(r"(.)\1+", r"\1", latin))
+    return " ".join(tokens)
+
+
 #: One-letter Arabic proclitics a name can be written behind ("لأوتينو": to Otieno; "بسعيد").
 _PROCLITICS = "لبكفو"
 
@@ -133,15 +156,19 @@ class NameIndex:
     phonetic: dict[str, list[_Entry]] = field(default_factory=dict)
     keys: list[str] = field(default_factory=list)
     by_token: dict[str, set[str]] = field(default_factory=dict)
-    #: Names with a two-letter key, by ``_literal`` form.
+    #: Names with a two-letter key, by ``_literal`` form and by ``skeleton``.
     short: dict[str, list[_Entry]] = field(default_factory=dict)
+    short_keys: dict[str, list[_Entry]] = field(default_factory=dict)
 
     def add(self, source_id: uuid.UUID, kind: str | None, text: str, *, role: bool = False) -> None:
         entry = _Entry(source_id, kind, role)
         folded = fold_name(text)
         if not folded:
             return
-        self.exact.setdefault(folded, []).append(entry)
+        same = self.exact.setdefault(folded, [])
+        if entry in same:  # the same name of the same source, added again: nothing new to match
+            return
+        same.append(entry)
         if role:
             return
         key = phonetic_key(text)
@@ -150,6 +177,7 @@ class NameIndex:
             # a short key ("rb": العربية, "mn": Yemen and Minnawi) says too little; the name is
             # matched only as written, its generic words aside (``_literal``)
             self.short.setdefault(_literal(text), []).append(entry)
+            self.short_keys.setdefault(skeleton(text), []).append(entry)
         elif letters >= 3:
             if key not in self.phonetic:
                 self.keys.append(key)
@@ -157,10 +185,14 @@ class NameIndex:
                     self.by_token.setdefault(token, set()).add(key)
             self.phonetic.setdefault(key, []).append(entry)
 
-    def match(self, names: list[str], roles: list[str] = (), *, kind: str | None = None) -> uuid.UUID | None:
-        """The source these names (longest first), or failing names these roles, denote."""
+    def match(self, names: list[str], roles: list[str] = (), *, kind: str | None = None,
+              exclude: frozenset[uuid.UUID] = frozenset()) -> uuid.UUID | None:
+        """The source these names (longest first), or failing names these roles, denote; sources
+        in ``exclude`` (found gone by the caller) are passed over."""
 
         def ok(entry: _Entry) -> bool:
+            if entry.source_id in exclude:
+                return False
             if kind == SourceKind.ANONYMOUS or entry.kind == SourceKind.ANONYMOUS:
                 return kind == entry.kind
             return True
@@ -181,6 +213,11 @@ class NameIndex:
                 short = {e.source_id for e in self.short.get(_literal(name), []) if ok(e)}
                 if short:
                     return next(iter(short)) if len(short) == 1 else None
+                # ... or, in another script, the one short name with the same consonant skeleton
+                # ("قناة العربية" and "Al Arabiya": "rby"), before any longer name holding the key
+                keyed = {e.source_id for e in self.short_keys.get(skeleton(name), []) if ok(e)}
+                if len(keyed) == 1:
+                    return next(iter(keyed))
             found = self._fuzzy(key, ok) if letters >= 2 else None
             if found is not None:
                 return found

@@ -33,17 +33,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy.engine import Engine, make_url
 
 from claims.seeding import locate
 from claims.services import content_hash
+from claims.yamlfile import read_yaml
 
 CONFIDENCE_BUCKETS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0001)
 
 
 def _yaml(path: Path) -> Any:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return read_yaml(path)
 
 
 def ask_function():
@@ -78,6 +78,13 @@ class Corpus:
     def forms(self, key: str) -> list[str]:
         entry = self.sources[key]
         return [entry["name"], *[a["text"] for a in entry.get("aliases") or []]]
+
+    def outlet_of(self, doc_hash: str) -> str | None:
+        """The outlet key annotated for the article with this content hash."""
+        for stem, ann in self.annotations.items():
+            if content_hash(self.article_text(stem)) == doc_hash:
+                return ann.get("outlet")
+        return None
 
     def article_text(self, stem: str) -> str:
         return (self.root / self.annotations[stem]["file"]).read_text(encoding="utf-8")
@@ -217,6 +224,8 @@ class Judgement:
     chain_ok: bool = False
     claim_only: bool = False
     verdict_ok: bool | None = None
+    #: The origin was right only as "the unnamed publisher of the right document" (``role``).
+    by_role: bool = False
 
     @property
     def correct(self) -> bool:
@@ -299,16 +308,28 @@ def _expected_verdict(q: dict) -> str | None:
     return _VERDICT_LABELS.get(label, label)
 
 
-def judge_answer(session, corpus: Corpus, q: dict, top: Any, *, by_key: bool) -> Judgement:
-    """Judge one top answer (``None`` when nothing was found) to question ``q``."""
+def judge_answer(session, corpus: Corpus, q: dict, top: Any, *, by_key: bool, role: bool = False) -> Judgement:
+    """Judge one top answer (``None`` when nothing was found) to question ``q``.
+
+    ``role`` (an ingested path told no outlet names): the publisher of the answer's document,
+    which the text does not name, is the outlet annotated for that document; it cannot be
+    named, so it is matched by what it is (counted in ``Judgement.by_role``)."""
     from claims.extraction.resolution import same_name
     from claims.models import Claim, Document, Source
+    from claims.names import is_unidentified_publisher
+
+    roles: list[bool] = []
 
     def same_source(source: Source, key: str) -> bool:
         if by_key:
             return source.key == key
         own = [source.name, *[a.text for a in source.aliases]]
-        return any(same_name(a, b) for a in own for b in corpus.forms(key))
+        if any(same_name(a, b) for a in own for b in corpus.forms(key)):
+            return True
+        if role and is_unidentified_publisher(source) and source.id == document.outlet_id and corpus.outlet_of(doc_hash) == key:
+            roles.append(True)
+            return True
+        return False
 
     confidence = getattr(top, "confidence", None) if top is not None else None
     if not q.get("found"):
@@ -317,12 +338,14 @@ def judge_answer(session, corpus: Corpus, q: dict, top: Any, *, by_key: bool) ->
     if top is None:
         return Judgement(q, False, None, "not found")
     claim = session.get(Claim, top.claim.id)
-    doc_hash = session.get(Document, claim.document_id).content_hash
+    document = session.get(Document, claim.document_id)
+    doc_hash = document.content_hash
     span_ok = any(
         e.doc_hash == doc_hash and claim.start_offset < e.end and e.start < claim.end_offset for e in corpus.expected(q)
     )
     origin = session.get(Source, top.origin.id)
     origin_ok = q.get("origin") is None or same_source(origin, q["origin"])
+    by_role = bool(roles)
     chain_sources = [session.get(Source, h.source.id) for h in top.chain]
     chain_ok = q.get("origin") is None or any(
         len(chain) == len(chain_sources) and all(same_source(src, k) for src, k in zip(chain_sources, chain, strict=True))
@@ -337,12 +360,13 @@ def judge_answer(session, corpus: Corpus, q: dict, top: Any, *, by_key: bool) ->
     )
     return Judgement(
         q, True, confidence, why, claim_ok=span_ok, origin_ok=origin_ok, chain_ok=chain_ok,
-        claim_only=q.get("origin") is None, verdict_ok=verdict_ok,
+        claim_only=q.get("origin") is None, verdict_ok=verdict_ok, by_role=by_role and span_ok and origin_ok,
     )
 
 
-def judge(engine: Engine, corpus: Corpus, questions: list[dict], *, by_key: bool) -> PathScore:
-    """Ask every question on ``engine`` and judge the top answer (see the module docstring)."""
+def judge(engine: Engine, corpus: Corpus, questions: list[dict], *, by_key: bool, role: bool = False) -> PathScore:
+    """Ask every question on ``engine`` and judge the top answer (see the module docstring;
+    ``role``: ``judge_answer``'s)."""
     from claims.db import session_factory
 
     ask = ask_function()
@@ -351,5 +375,5 @@ def judge(engine: Engine, corpus: Corpus, questions: list[dict], *, by_key: bool
         for q in questions:
             result = ask(s, q["q"])
             top = result.answers[0] if result.found and result.answers else None
-            score.judgements.append(judge_answer(s, corpus, q, top, by_key=by_key))
+            score.judgements.append(judge_answer(s, corpus, q, top, by_key=by_key, role=role))
     return score

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -21,6 +20,7 @@ from claims.indexing import index_claims
 from claims.models import Claim, ClaimGroup, RelayHop
 from claims.schemas import AliasIn, ClaimIn, DocumentIn, HopIn, SourceIn, SourcePatch
 from claims.services import ClaimService, DocumentService, SourceService
+from claims.yamlfile import parse_yaml
 
 
 @dataclass
@@ -36,7 +36,7 @@ class SeedReport:
 
 def _load_yaml(path: Path) -> Any:
     with path.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return parse_yaml(fh)
 
 
 def locate(text: str, needle: str, *, occurrence: int | None = None, near: int | None = None) -> tuple[int, int]:

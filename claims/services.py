@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
+import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -48,6 +50,19 @@ def content_hash(text: str) -> str:
 def slugify(name: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", anyascii(name).lower()).strip("-")
     return slug[:100] or "source"
+
+
+def free_key(wanted: str, taken: Callable[[str], bool]) -> str:
+    """A source key not ``taken``: ``wanted``, else ``wanted-2`` to ``wanted-4``, else ``wanted``
+    and six random hex digits. The look-ups are bounded however many sources share a name:
+    unnamed sources ("a senior official") repeat a few descriptions over thousands of
+    documents, and counting up to the first free number cost one look-up per namesake."""
+    for key in (wanted, *(f"{wanted}-{n}" for n in range(2, 5))):
+        if not taken(key):
+            return key
+    while taken(key := f"{wanted}-{secrets.token_hex(3)}"):
+        pass
+    return key
 
 
 @dataclass
@@ -94,11 +109,7 @@ class SourceService(_RecordService[Source]):
         return self.session.scalar(select(Source).where(Source.key == key))
 
     def _unique_key(self, wanted: str) -> str:
-        key, n = wanted, 1
-        while self.session.scalar(select(exists().where(Source.key == key))):
-            n += 1
-            key = f"{wanted}-{n}"
-        return key
+        return free_key(wanted, lambda key: bool(self.session.scalar(select(exists().where(Source.key == key)))))
 
     def _set_aliases(self, source: Source, aliases: list[AliasIn]) -> None:
         wanted: dict[str, AliasIn] = {}

@@ -23,6 +23,7 @@ import numpy as np
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from claims.db import StoredSince
 from claims.models import Document, Source, Story
 from claims.text import words
 
@@ -67,7 +68,11 @@ def from_bytes(blob: bytes) -> MinHash:
 
 
 class _Index:
-    """The LSH index of one database, synchronised with ``document.minhash`` on each use."""
+    """The LSH index of one database, kept current on each use by reading only the signatures
+    of documents stored since (``claims.db.StoredSince``) and adding the documents this process
+    signs; a document gone since (deleted, rolled back) drops out when it is next matched. A
+    signature added to an older document by another process (``claims syndication backfill``)
+    is seen once this process builds its index again."""
 
     def __init__(self) -> None:
         from datasketch import MinHashLSH
@@ -75,21 +80,21 @@ class _Index:
         self.lsh = MinHashLSH(num_perm=NUM_PERM, params=_LSH_BANDS)
         self.signatures: dict[uuid.UUID, MinHash] = {}
         self.lock = threading.Lock()
+        self._since = StoredSince()
 
     def sync(self, session: Session) -> None:
-        stored = set(session.scalars(select(Document.id).where(Document.minhash.is_not(None))))
-        for gone in set(self.signatures) - stored:
-            self.lsh.remove(gone)
-            del self.signatures[gone]
-        missing = list(stored - set(self.signatures))
-        for start in range(0, len(missing), 500):
-            rows = session.execute(
-                select(Document.id, Document.minhash).where(Document.id.in_(missing[start : start + 500]))
-            )
-            for doc_id, blob in rows:
-                mh = from_bytes(blob)
-                self.signatures[doc_id] = mh
-                self.lsh.insert(doc_id, mh)
+        query = select(Document.id, Document.minhash).where(Document.minhash.is_not(None))
+        for doc_id, blob in self._since.rows(session, query, Document.id):
+            self.put(doc_id, from_bytes(blob))
+
+    def put(self, doc_id: uuid.UUID, mh: MinHash) -> None:
+        if doc_id not in self.signatures:
+            self.signatures[doc_id] = mh
+            self.lsh.insert(doc_id, mh)
+
+    def drop(self, doc_id: uuid.UUID) -> None:
+        if self.signatures.pop(doc_id, None) is not None:
+            self.lsh.remove(doc_id)
 
     def similar(self, mh: MinHash, exclude: uuid.UUID) -> list[tuple[float, uuid.UUID]]:
         found = []
@@ -131,9 +136,12 @@ def link(session: Session, document: Document) -> Story | None:
     with index.lock:
         index.sync(session)
         matches = index.similar(mh, document.id)
+        index.put(document.id, mh)
     for _score, doc_id in matches:
         other = session.get(Document, doc_id)
         if other is None:
+            with index.lock:
+                index.drop(doc_id)
             continue
         if other.story_id is not None:
             story = session.get(Story, other.story_id)

@@ -102,9 +102,11 @@ def seeded_readonly(request, tmp_path_factory) -> Iterator[Engine]:
 
 
 def empty_database(eng: Engine) -> None:
+    from claims.ingest import forget_shared_caches
     from claims.query import fulltext
 
     fulltext.clear_cache()
+    forget_shared_caches(eng)
     with eng.begin() as conn:
         # DELETE, children first, not TRUNCATE: a test leaves a few hundred rows, and TRUNCATE of
         # every table costs ~150 ms on PostgreSQL even when they are empty (DELETE: ~8 ms)

@@ -15,10 +15,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from litestar import MediaType, Request, Response, Router, get, post
-from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException, ValidationException
-from litestar.handlers import BaseRouteHandler
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect
@@ -28,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from api.auth import PUBLIC
+from api.checks import request_checks
 from api.pages import (
     WEB_DIR,
     WebSession,
@@ -383,11 +382,13 @@ def logout_form(request: Request, data: URLEncodedBody[dict[str, str]]) -> Respo
 _OPEN_PAGES = frozenset({"web:login", "web:login-post", "web:logout"})
 
 
-async def reads_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
-    """With ``CLAIMS_REQUIRE_KEY_FOR_READS`` every page but the login needs a logged-in key."""
-    if not connection.app.state.settings.require_key_for_reads or handler.name in _OPEN_PAGES:
+async def page_checks(request: Request) -> None:
+    """The app's checks (``api.checks``: this router's hook replaces the app's), then: with
+    ``CLAIMS_REQUIRE_KEY_FOR_READS`` every page but the login needs a logged-in key."""
+    await request_checks(request)
+    if not request.app.state.settings.require_key_for_reads or request.route_handler.name in _OPEN_PAGES:
         return
-    web_session = current_session(connection)
+    web_session = current_session(request)
     if web_session is None or not web_session.logged_in:
         raise NotAuthorizedException(detail="reads need a key")
 
@@ -428,7 +429,7 @@ PAGE_HANDLERS = [
 web_router = Router(
     path="/",
     route_handlers=PAGE_HANDLERS,
-    guards=[reads_guard],
+    before_request=page_checks,
     middleware=[session_config.middleware],
     exception_handlers={Exception: page_error},
 )

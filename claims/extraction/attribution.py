@@ -38,6 +38,18 @@ _EN_NEGATION = frozenset(["not", "never", "didn't", "doesn't", "don't", "won't",
 _EN_DISCOURSE = frozenset(["that said", "having said", "needless to", "so to", "strange to", "truth be", "suffice to"])
 _EN_DISCOURSE_SECOND = frozenset(p.split()[1] for p in _EN_DISCOURSE)  # a cheap test before the pair's
 _EN_CLAUSE_BREAK = frozenset(["that", "and", "but", "while", "because", "as", "when", "after", "before", "if", "although", "though"])
+#: A medium the speaker spoke to, set off by commas between the subject and its verb ("A
+#: diplomat, speaking to AFP, said"): a relay hop, as "told Reuters" is.
+_EN_RELAY_ASIDES = frozenset(["speaking to", "talking to", "speaking with", "talking with", "in an interview with", "quoted by", "cited by"])
+#: A participle inside the subject that names the medium relaying it ("A Gazprom source quoted
+#: by the daily Kommersant said"): the subject ends before it, the medium is a relay hop.
+_EN_RELAYED_BY = frozenset(["quoted", "cited"])
+#: The medium that carried the statement in the verb's prepositional tail ("said in a statement
+#: carried by the state news agency that"): a relay hop.
+_EN_CARRIERS = frozenset(["carried", "broadcast", "aired", "published", "run"])
+#: Relative pronouns that open a non-restrictive clause after the speaker ("The official, who
+#: spoke on condition of anonymity, said"): the clause is not the speaker.
+_EN_RELATIVES = frozenset(["who", "whose"])
 _AR_CONTENT_Q = re.compile(r"[\"“«]")
 _AR_ANNOUNCE = frozenset({"اعلان", "باعلان", "واعلان", "لاعلان"})
 _AR_NOMINAL_CUES = frozenset({"اكد", "اكدت", "اكدا", "اكدوا", "جدد", "جددت", "نفي", "نفت", "اعلن", "اعلنت", "اعلنا", "نفوا", "نفيا", "دعا", "دعت", "دعوا", "لوح", "لوحت", "طالب", "طالبت", "طالبوا", "ينفي", "تنفي", "اتهم", "اتهمت", "اتهموا"})
@@ -47,11 +59,12 @@ _AR_OCCASIONS = frozenset(fold(w) for w in _AR_OCCASIONS)  # matched on folded t
 _AR_ADVERBIALS = frozenset({"جديد", "مجددا", "مره", "اخري", "الثلاثاء", "الاثنين", "الاربعاء", "الخميس", "الجمعه", "السبت", "الاحد", "امس", "اليوم"})
 #: Words that never open an Arabic speaker phrase: adverbials, prepositions, demonstratives.
 _AR_NOT_SPEAKER = frozenset({"فان", "فانه", "فانها", "وان", "لان", "هو", "هي", "وهو", "وهي", "هم", "وهم", "بعد", "قبل", "ذلك", "هذا", "هذه", "دون", "بدون", "عند", "عندما", "حين", "حيث", "لكن", "ثم", "اثر", "عقب", "خلال", "وسط", "رغم", "بسبب", "منذ", "حتي", "اذ", "اذا", "لو", "لما", "كما", "بينما", "فيما", "التي", "الذي", "الذين", "ما", "لا", "لم", "لن", "قد", "فقط", "لكنه", "لكنها", "لكنهم", "ولكنه", "ولكنها", "ولكنهم"})
-_AR_NAMED_BY_QUOTE = frozenset({"صحيفه", "جريده", "وكاله", "قناه", "موقع", "مجله", "شركه", "منصه", "اذاعه", "شبكه", "مركز", "معهد", "منظمه", "حركه", "جماعه", "تلفزيون", "لصحيفه", "لوكاله", "لقناه", "لموقع", "مجموعه", "حزب"})
+_AR_NAMED_BY_QUOTE = frozenset({"بنك", "مصرف", "جامعه", "مستشفي", "نادي", "صحيفه", "جريده", "وكاله", "قناه", "موقع", "مجله", "شركه", "منصه", "اذاعه", "شبكه", "مركز", "معهد", "منظمه", "حركه", "جماعه", "تلفزيون", "لصحيفه", "لوكاله", "لقناه", "لموقع", "مجموعه", "حزب"})
 _AR_BROADCAST = frozenset({"بثته", "بثه", "بثها", "بثتها", "نشرته", "نشره", "نشرها", "نشرتها", "اوردته", "اورده", "اوردها", "اوردتها", "نقلته", "نقله", "نقلها", "نقلتها", "اصدرته", "اصدره", "اصدرها", "اصدرتها"})
 _AR_PRONOUN_OBJECTS = frozenset({"عليه", "عليها", "عليهم", "له", "لها", "لهم", "به", "بها", "اليه", "اليها", "فيه", "فيها", "لي", "لنا"})
 #: "أصدر مركز X تقريرا": X publishes a report that later sentences quote ("وأورد التقرير").
 _AR_POSSESSED_OCCASIONS = frozenset({"حديثه", "حديثها", "كلمته", "كلمتها", "تصريحه", "تصريحها", "تصريحاته", "تصريحاتها", "خطابه", "خطابها", "مداخلته", "مداخلتها", "بيانه", "بيانها"})
+_AR_POSSESSED_REPORTS = frozenset({"تقريره", "تقريرها", "دراسته", "دراستها", "نشرته", "نشرتها", "تقييمه", "تقييمها", "توقعاته", "توقعاتها"})
 _AR_DEMAND_CUES = frozenset({"طالب", "طالبت", "طالبوا", "لوح", "لوحت"})
 _AR_MASDAR = re.compile(r"^(?:است\w\wا\w|ا\wت\wا\w|ان\w\wا\w)$")  # استهداف، اعتقال، انسحاب
 _AR_SAYING = frozenset({"قايلا", "قايله", "قائلا", "قائله"})
@@ -66,6 +79,12 @@ _AR_QUANTIFIED_OBJECTS = frozenset({"جميع", "كل", "كافه", "الجمي�
 _AR_AUTHOR_NOUNS = frozenset({"معدو", "معدي", "معد", "معده", "واضعو", "واضعي", "كاتبو", "كاتبي", "مؤلفو", "مؤلفي"})
 _AR_DATA_NOUNS = frozenset({"بيانات", "البيانات", "ارقام", "الارقام", "احصاءات", "الاحصاءات", "احصائيات", "معطيات", "المعطيات", "تقديرات", "التقديرات"})
 _AR_REPORTED_SPEECH = frozenset({"قوله", "قولها", "قولهم", "قولهما"})
+_AR_CLOSE_TO = frozenset({"مقرب", "مقربه", "مقربون", "مقربين", "قريب", "قريبه", "قريبون", "قريبين", "المقرب", "المقربه", "المقربون", "المقربين", "القريب", "القريبه"})  # "مصادر مقربة من X"
+_AR_PLURAL_TITLES = frozenset({"النواب", "الوزراء", "الخبراء", "الباحثون", "المحللون", "الناشطون", "القاده", "المسؤولون", "النائبان", "الوزيران", "السفراء", "الاعضاء", "القضاه", "المحامون"})  # before a list of names
+_AR_BAYYANA = frozenset({"بين", "بينت"})  # بيّن/بيّنت, see _bayyana
+_AR_A_STATEMENT = frozenset({"بيان", "بيانا", "بلاغ", "بلاغا"})
+_AR_THE_STATEMENT = frozenset({"البيان", "للبيان", "بالبيان", "البلاغ", "للبلاغ", "وللبيان"})  # back to the statement's issuer
+_AR_TRANSLATED_BY = frozenset({"ترجمها", "ترجمه", "ترجمته", "ترجمتها"})  # "التي ترجمها X"
 _AR_ACCUSATIONS = frozenset({"اتهم", "اتهمت", "اتهموا"})  # "اتهم X Y بـ...": Y accused of the charge
 _AR_IMPERFECT_DENIALS = frozenset({"ينفي", "تنفي"})  # cues only verb-first ("ينفي المتهم كل التهم")
 _AR_ONLINE_HEADS = frozenset({"صفحات", "صفحه", "حسابات", "حساب", "منشورات", "مدونون", "مدونين"})  # accounts "على" a platform
@@ -188,6 +207,9 @@ class SentenceAttributor:
         # first words of the two-word cue verbs ("pointed out"): a cheap test before the pair's
         self._two_word_first = frozenset(k.split()[0] for k in lex.cue_verbs if len(k.split()) == 2)
         self._head_vocab = _head_vocab(lex)
+        # the person an English sentence without a speaker opened with ("Health Minister Lina Farah
+        # visited ..."): the antecedent of a later "she said" until another sentence names a speaker
+        self._en_subject: list[Token] | None = None
         kinds = lex.kind_heads
         # heads a ل-genitive names the issuer by ("تقرير لصحيفة X", "بلاغ لرئاسة الحكومة")
         self._genitive_heads = frozenset().union(*(kinds.get(k, frozenset()) for k in ("outlet", "agency", "document", "government", "organisation")))
@@ -223,6 +245,8 @@ class SentenceAttributor:
                 toks = toks[1:]
             if toks and toks[0].core in {"له", "لها"}:  # "في تقرير له": the subject wrote it
                 toks = []
+            if len(toks) == 1 and toks[0].core in _AR_THE_STATEMENT and self.reg.statement_issuer is not None:
+                return self.reg.statement_issuer, self._own_span(toks), True, False  # "ووفقاً للبيان", "وأشار البيان"
             if report and toks and toks[0].core in {"غير", "اوليه", "رسميه", "متداوله", "حديثه", "جديده"}:
                 toks = []  # "بحسب تقديرات غير رسمية": described, not sourced
             if not toks and report and len(words) == 1 and words[0].startswith("ال"):
@@ -414,7 +438,14 @@ class SentenceAttributor:
                 loose = 0
                 while j < len(toks) and not toks[j - 1].comma_after and not toks[j - 1].quote_after and j - i < limit + 4:
                     c = toks[j].core
-                    if c.startswith(("ال", "وال")) and c not in lex.np_stops:  # not "إلى"
+                    if toks[j].quote_before and toks[j - 1].core in _AR_NAMED_BY_QUOTE:
+                        while j < len(toks) - 1 and j - i < limit + 6 and not toks[j].quote_after:
+                            j += 1  # 'مصدر في شركة "كار" المشغلة للحقل': the company's quoted name
+                        j += 1
+                        while j < len(toks) and j - i < limit + 8 and not toks[j - 1].comma_after and toks[j].core.startswith(("ال", "لل")) and toks[j].core not in lex.np_stops and not self._recipient(toks[j].core):
+                            j += 1  # and what describes it
+                        break
+                    elif c.startswith(("ال", "وال")) and c not in lex.np_stops:  # not "إلى"
                         j += 1
                     elif c.startswith("لل") and len(c) > 4 and toks[j - 1].core.startswith(("ال", "لل")) and not self._recipient(c):
                         j += 1  # "مسؤول في منظمة الأمم المتحدة للطفولة": the organisation's genitive
@@ -475,7 +506,18 @@ class SentenceAttributor:
                 continue
             if core == "الي" and self.lex.lang == "ar" and j > i and self._head_word(toks[i].core) in lex.role_heads and j + 1 < len(toks) and _entity_word(toks[j + 1].core):
                 j += 2  # "المبعوث الأمريكي الخاص إلى السودان توم بيرييلو"
+                if toks[j - 1].comma_after:
+                    break  # "... إلى ليبيا، يان كوبيش،": the name is apposed (see _comma_apposition)
                 continue
+            if self.lex.lang == "ar" and core == "من" and j > i and toks[j - 1].core in _AR_CLOSE_TO and not toks[j - 1].comma_after and j + 1 < len(toks):
+                j += 1  # "مصادر مقربة من اللاعب": whom the unnamed source is close to
+                while j < len(toks) and j - i < limit + 3 and toks[j].core.startswith(("ال", "لل")) and toks[j].core not in lex.np_stops:
+                    j += 1
+                    if toks[j - 1].comma_after or toks[j - 1].ends_sentence:
+                        break
+                if j < len(toks) and not toks[j - 1].comma_after and not toks[j].core.startswith("ال") and self._complementiser_at(toks, j) == 0 and toks[j - 1].core == "من":
+                    j += 1  # "مقربة من حماس": a name without the article
+                break
             if core in lex.np_stops and not (core in {"علي", "الي"} and j > i and self.surface(t.cs, t.ce).endswith("ي")):
                 break  # (علي written with ya is the name Ali, not the preposition على)
             if self._complementiser_at(toks, j):
@@ -490,14 +532,14 @@ class SentenceAttributor:
                     break
                 continue
             if self.lex.lang == "ar" and j > i and (core.startswith(("بال", "لل", "كال")) or self._recipient(core)):
-                head = self._head_word(toks[i].core)
+                head = self._head_word(toks[i + 1].core if toks[i].core in _AR_DATA_NOUNS and j > i + 1 else toks[i].core)  # "بيانات الهيئة العامة للإحصاء"
                 head = head[2:] if head.startswith("ال") and len(head) > 4 else head
                 organisation = any(head in heads or "ال" + head in heads for heads in lex.kind_heads.values()) or self._head_word(toks[i].core) in lex.role_heads
                 if not core.startswith("لل") or self._recipient(core) or not (organisation or fold(toks[j - 1].core) in {"التابع", "التابعه", "الرسميه", "المقرب", "المقربه", "القريبه", "القريب", "الموالي", "المواليه", "الناطقه", "الناطق"}):
                     break  # but "وكالة الأنباء التابعة للنظام", "الهيئة العليا للانتخابات": a genitive of the name
             if self.lex.lang == "ar" and j - i >= 2 and core in _AR_REPORTED_SPEECH:
                 break
-            if self.lex.lang == "ar" and j - i >= 2 and core.startswith("ال") and not core.endswith(("ي", "يه", "يين", "يون", "ين")) and toks[j - 1].core.startswith("ال") and toks[j - 1].core.endswith(("يه", "ي")) and self._head_word(toks[i].core) not in lex.role_heads and not any(x.core.startswith("لل") for x in toks[i:j]):
+            if self.lex.lang == "ar" and j - i >= 2 and core.startswith("ال") and not core.endswith(("ي", "يه", "يين", "يون", "ين")) and toks[j - 1].core.startswith("ال") and toks[j - 1].core.endswith(("يه", "ي")) and toks[j - 1].core not in self._head_vocab and toks[j - 1].core[2:] not in self._head_vocab and self._head_word(toks[i].core) not in lex.role_heads and not any(x.core.startswith("لل") for x in toks[i:j]):
                 break  # "البحرية الأوكرانية الاتهامات": a definite noun after the adjective is the object
             if self.lex.lang == "ar" and j - i >= 2 and not core.startswith("ال"):
                 names = sum(1 for x in toks[i:j] if not x.core.startswith(("ال", "و")) and x.core not in lex.role_heads)
@@ -559,7 +601,7 @@ class SentenceAttributor:
             or (bare.endswith("ت") and not (len(bare) >= 5 and bare.endswith("ات")) and not self._known_name_token(bare))  # (not a plural: صفحات)
             or (bare[:1] in "يت" and len(bare) >= 4 and not self._known_name_token(bare))
         )
-        return not (lone_unknown_word and looks_like_verb)
+        return not (lone_unknown_word and looks_like_verb and not self._known_name_token(head))  # (فيريرا: a known name, not ف + a verb)
 
     def _complementiser_at(self, toks: list[Token], j: int) -> int:
         """Number of tokens of a complementiser starting at ``j`` (0 if none)."""
@@ -633,7 +675,7 @@ class SentenceAttributor:
             j += 2  # "وفق ما يختم التقرير", "حسبما أعلن"
         elif self.lex.lang == "ar" and j < len(toks) and toks[j - 1].core.endswith("ما") and (self._verb(toks[j].core) is not None or toks[j].core in _AR_BROADCAST) and j + 1 < len(toks):
             j += 1  # "وحسبما أوردته صحيفة X": the verb after حسبما
-        if self.lex.lang == "ar" and j < len(toks) and toks[j].core in {"به", "بها", "عنه", "عنها"} and j > i + 1 and toks[j - 2].core == "ما":
+        if self.lex.lang == "ar" and j < len(toks) and toks[j].core in {"به", "بها", "عنه", "عنها"} and j > i + 1 and toks[j - 2].core.endswith("ما"):
             j += 1  # "وحسب ما أفادت به مصادر": the verb's preposition, not the source
         if j >= len(toks):
             return None
@@ -757,6 +799,8 @@ class SentenceAttributor:
             verb = self._verb(t.core)
             if verb is None and t.core == "ورد" and i + 1 < len(toks) and toks[i + 1].core.startswith("ال"):
                 verb = ("رد", False)  # "وردّ المحامي قائلاً": و + ردّ (replied), not ورد (was mentioned)
+            if verb is not None and verb[0] in _AR_BAYYANA and not self._bayyana(toks, i):
+                verb = None  # بين "between"
             needs_an = verb is not None and (verb[0] in {"عبر", "عبرت"} or (verb[0] in {"نقل", "نقلت"} and not verb[1]))
             if verb and not (needs_an and not any(x.core == "عن" for x in toks[i + 1 : i + (6 if verb[0] in {"عبر", "عبرت"} else 10)])):
                 # "عبّر عن", "نقل عن": without عن they are the nouns "crossing" and "transport"
@@ -858,7 +902,7 @@ class SentenceAttributor:
         if self.lex.lang != "ar" or k >= len(toks) or self._head_word(toks[j].core) not in self.lex.role_heads:
             return None
         end = k
-        while end < len(toks) and end - k < 3 and not toks[end - 1].comma_after and self._title_tail(toks, end):
+        while end < len(toks) and end - k < 5 and not toks[end - 1].comma_after and self._title_tail(toks, end):
             end += 1  # "حاكم مصرف لبنان بالإنابة،", "مدير الإعلام في الوزارة بالإقليم،", "... بمدينة أدري،"
         if not toks[end - 1].comma_after or end >= len(toks):
             return None
@@ -965,6 +1009,8 @@ class SentenceAttributor:
             return k
         for n in range(j + 1, k):
             c = toks[n].core
+            if toks[n - 1].core == "في" and n - 1 > j and c in _AR_POSSESSED_OCCASIONS | _AR_POSSESSED_REPORTS:
+                return n - 1  # "وذكر صندوق النقد الدولي في تقريره الأخير أن": the occasion, not the source
             if c in _AR_POSSESSED_OCCASIONS and toks[n - 1].core not in self.lex.report_nouns | self.lex.statement_nouns:
                 return n  # (not "دراسة حديثة", a recent study)
             if form in _AR_DEMAND_CUES and c.startswith("ب") and len(c) > 3 and c not in {"بن", "بنت"} and not c.startswith("بال") and not self._given_name(toks[n]):
@@ -975,14 +1021,33 @@ class SentenceAttributor:
                 return n  # "اتهم المتحدث خالد يونس الميليشيا بـ": the name ends before the object
         return k
 
+    def _bayyana(self, toks: list[Token], i: int) -> bool:
+        """بيّن "explained" (folded like بين "between"): first in its clause, a subject that is
+        not a conjoined pair, and a complementiser within eight words."""
+        first = i == 0 or toks[i - 1].comma_after or toks[i - 1].ends_sentence
+        pair = i + 2 < len(toks) and toks[i + 2].core.startswith("و")
+        return first and not pair and any(self._complementiser_at(toks, n) for n in range(i + 1, min(len(toks), i + 9)))
+
+    def _plural_object(self, toks: list[Token], j: int, n: int) -> bool:
+        """A definite masculine plural in the accusative ("المواطنين", "المستثمرين") right after
+        a definite one-word subject of a call ("ودعت الوزارة المواطنين إلى"): the object. An
+        adjective of that subject would agree with it, and a plural subject is nominative (ـون)."""
+        c, prev = toks[n].core, toks[n - 1].core
+        return n == j + 1 and prev.startswith("ال") and not prev.endswith(("ين", "يين")) and c.startswith("ال") and c.endswith("ين") and not c.endswith(("يين", "ثنين")) and len(c) > 5
+
     def _object_after_name(self, toks: list[Token], j: int, n: int, k: int) -> bool:
         """After an accusation's personal name ("خالد يونس"), a definite noun that the ب of
         the charge follows ("الميليشيا بـ"): the accused, not a family name (family names
         that are nisbas, السوداني, or follow عبد/أبو/بن never are)."""
         c = toks[n].core
-        if n - j < 2 or not c.startswith("ال") or c.endswith(("ي", "يه", "يين", "يون")) or toks[n - 1].comma_after:
+        if n - j < 2 or toks[n - 1].comma_after or not any(x.core.startswith("ب") and not x.core.startswith("بال") for x in toks[n + 1 : min(len(toks), k + 4)]):
             return False
-        if not any(x.core.startswith("ب") and not x.core.startswith("بال") for x in toks[n + 1 : min(len(toks), k + 4)]):
+        prev = toks[n - 1].core
+        if prev.startswith("ال") and not self._given_name(toks[n]) and not self._known_name_token(c) and c not in self.lex.np_stops and not c.startswith(("ال", "لل", "بال")) and _entity_word(c):
+            return True  # "اتهم حزب X اللبناني إسرائيل بـ": a named country or party after the subject
+        if prev.startswith("ال") and c.startswith("ال") and not c.endswith(("ي", "يه", "يين", "يون")) and not self._known_name_token(c):
+            return True  # "اتهمت وزارة الصحة النقابة بـ": a second definite noun, not an adjective
+        if not c.startswith("ال") or c.endswith(("ي", "يه", "يين", "يون")):
             return False
         for g in (n - 2, n - 3):
             if g < j or not self._given_name(toks[g]) or (g > j and toks[g].core == "باسم"):
@@ -1011,7 +1076,12 @@ class SentenceAttributor:
     def _issuer(self, toks: list[Token], j: int, k: int) -> tuple[int, int] | None:
         """The issuer named after a report noun and a relative verb ("دراسة (جديدة) أصدرها
         مركز X", "تقرير أعدّته المنظمة"): its token range."""
-        if self.lex.lang != "ar" or k >= len(toks) or toks[j].core not in self.lex.report_nouns or toks[k].core not in _AR_ISSUED_BY:
+        if self.lex.lang != "ar" or k >= len(toks):
+            return None
+        relative = toks[j].core in self.lex.report_nouns and toks[k].core in _AR_ISSUED_BY
+        # "كشف تقرير صادر عن منظمة X", "أورد بيان صادر عن مكتب X": X (after عن) issued it
+        issued = toks[j].core in self.lex.report_nouns | self.lex.statement_nouns and k - 1 > j and toks[k - 1].core in _AR_ISSUED and toks[k].core == "عن"
+        if not (relative or issued):
             return None
         b = self._np_forward(toks, k + 1)
         return (k + 1, b) if b > k + 1 and self._arabic_np(toks[k + 1 : b]) else None
@@ -1028,8 +1098,8 @@ class SentenceAttributor:
             q = p - 1
         else:
             return None
-        if not toks[q].comma_after:
-            return None
+        if not toks[q].comma_after and toks[p].core not in {"فقد", "فانه", "فانها"}:
+            return None  # ("أما الاتحاد فقد عبّر": the ف itself closes the topic)
         a = q
         while a >= 0 and q - a < 8 and toks[a].core not in {"اما", "واما"}:
             if a < q and (toks[a].comma_after or toks[a].ends_sentence):
@@ -1137,7 +1207,7 @@ class SentenceAttributor:
             if k > j and form in _AR_OBJECT_CUES and ((k == j + 1 and self._possessed_object(toks[j].core)) or toks[j].core in _AR_QUANTIFIED_OBJECTS):
                 k = j  # "ودعا أنصاره إلى", "ودعت جميع الأطراف إلى": the object of a pro-drop call
             elif k > j + 1 and form in _AR_OBJECT_CUES:
-                k = next((n for n in range(j + 1, k) if toks[n].core in _AR_QUANTIFIED_OBJECTS), k)  # "دعت النقابة | جميع العمال"
+                k = next((n for n in range(j + 1, k) if toks[n].core in _AR_QUANTIFIED_OBJECTS or self._plural_object(toks, j, n)), k)  # "دعت النقابة | جميع العمال"
             k = self._cut_subject(toks, j, k, form)
             app = self._comma_apposition(toks, j, k) if k > j else None
             issuer = self._issuer(toks, j, k) if k > j else None
@@ -1253,6 +1323,15 @@ class SentenceAttributor:
                 frame.relays.append((mention, Relation.REPORTED, inner))
                 k = m + 1
                 continue
+            if toks[k].core in _AR_TRANSLATED_BY and toks[k - 1].core in {"التي", "الذي"} and k + 1 < len(toks):
+                # "في الإحاطة التي ترجمها مكتب الأمم المتحدة للإعلام": the translator is a hop
+                m = self._np_forward(toks, k + 1, limit=6)
+                if m > k + 1:
+                    translator, tspan, _, _ = self._mention(toks[k + 1 : m], speaker=False)
+                    if translator is not None and translator is not frame.mention:
+                        frame.relays.append((translator, Relation.TRANSLATED, tspan))
+                    k = m
+                    continue
             if toks[k].core in _AR_BROADCAST and k + 1 < len(toks):
                 # "في بيان بثته قناة المسيرة": the channel that carried the statement relays it
                 m = self._np_forward(toks, k + 1, limit=5)
@@ -1282,6 +1361,8 @@ class SentenceAttributor:
             if toks[k].core in lex.report_nouns and frame.mention is not None:
                 frame.mention.report = True
                 frame.report_intro = True
+            if lex.lang == "ar" and toks[k].core in _AR_A_STATEMENT and k > j and toks[k - 1].core == "في" and frame.mention is not None:
+                self.reg.statement_issuer = frame.mention  # "أعلن البنك، في بيان صحفي، أن": what "البيان" later refers to
             if toks[k].quote_before or toks[k - 1].raw.endswith(":"):
                 frame.content = (toks[k].s, e)
                 return frame, k
@@ -1371,6 +1452,8 @@ class SentenceAttributor:
             form = two if two in lex.cue_verbs else core if core in lex.cue_verbs else None
             if form and i > 0 and self.surface(t.cs, t.ce)[:1].isupper():
                 form = None  # "the United States", "Post Reports": a name, not a verb
+            if form and i + 1 < len(toks) and toks[i + 1].core == "by" and " " not in form and i > 0 and not toks[i - 1].comma_after:
+                form = None  # "a source quoted by the daily X": a passive participle, the relay of a later cue
             if form and i > used_until and not (i > 0 and toks[i - 1].core in _EN_PASSIVE and form != "said"):
                 frame, nxt = self._english_verb(toks, i, form, s, e)
                 if frame:
@@ -1390,7 +1473,44 @@ class SentenceAttributor:
                         frame.content = (subj[0].s, e)
                         frames.append(frame)
             i += 1
+        if any(f.mention is not None for f in frames):
+            self._en_subject = None
+        else:
+            self._en_subject = self._en_opening_person(toks) or self._en_subject
         return frames
+
+    def _en_opening_person(self, toks: list[Token]) -> list[Token] | None:
+        """The titled person a sentence opens with ("Health Minister Lina Farah", "The army's
+        spokesman, Brig Gen Nabil Abdallah,", "Mark Ellis, the ship's master,"): two or more
+        capitalised words followed by a lower-case word or a comma, with a title (a role head or a
+        title abbreviation) in the name, in a title phrase before it or in an apposition after it."""
+        lex = self.lex
+
+        def titled(part: list[Token]) -> bool:
+            return any(x.core.rstrip(".") in lex.role_heads or x.core.rstrip(".") in _EN_TITLES for x in part)
+
+        def upper(x: Token) -> bool:
+            return self.surface(x.cs, x.ce)[:1].isupper() or x.core in _NAME_LINKS_EN
+
+        start, title = 0, False
+        comma = next((n for n, x in enumerate(toks[:6]) if x.comma_after), None)
+        if comma is not None and comma + 1 < len(toks) and titled(toks[: comma + 1]) and not all(upper(x) for x in toks[: comma + 1]):
+            start, title = comma + 1, True  # "The army's spokesman, Brig Gen Nabil Abdallah,"
+        end = start
+        while end < len(toks) and end - start < 6 and upper(toks[end]) and toks[end].core not in {"the", "a", "an"}:
+            end += 1
+            if toks[end - 1].comma_after or toks[end - 1].ends_sentence:
+                break
+        name = toks[start:end]
+        if len(name) < 2 or end >= len(toks) or name[-1].ends_sentence:
+            return None
+        if not name[-1].comma_after and upper(toks[end]):
+            return None
+        if not title and not titled(name):
+            after = toks[end : end + 5] if name[-1].comma_after else []
+            if not (after and after[0].core in {"the", "a", "an"} and titled(after)):
+                return None  # "Mark Ellis, the ship's master," has its title after the name
+        return name
 
     def _english_verb(self, toks, i, form, s, e):
         lex = self.lex
@@ -1409,8 +1529,23 @@ class SentenceAttributor:
             return None, i + 1  # "did not say which ...", "declined to say": no statement
         if p >= 0 and toks[p].core in {"who", "which", "that"}:
             return None, i + 1
+        aside_relay = None
+        reach = i  # the subject starts at most 12 tokens before this (before the aside when there is one)
+        if p >= 0 and toks[p].comma_after:
+            q = self._comma_aside(toks, p)
+            if q is not None:
+                head = " ".join(x.core for x in toks[q : q + 4])
+                lead = next((a for a in _EN_RELAY_ASIDES if head == a or head.startswith(a + " ")), None)
+                if lead is not None and q + len(lead.split()) <= p:
+                    # "A diplomat, speaking to AFP, said": the medium relays, the subject is before the aside
+                    rmention, rspan, _, _ = self._mention(toks[q + len(lead.split()) : p + 1], speaker=False)
+                    if rmention is not None and rmention.kind in (SourceKind.OUTLET, SourceKind.AGENCY):
+                        aside_relay = (rmention, rspan)
+                    p = reach = q - 1
+                elif toks[q].core in _EN_RELATIVES:
+                    p = reach = q - 1  # "The official, who spoke on condition of anonymity, said": the relative clause is not the speaker
         start = p
-        while start >= 0 and i - start <= 12:
+        while start >= 0 and reach - start <= 12:
             tk = toks[start]
             if tk.core in _EN_CLAUSE_BREAK and start != p:
                 start += 1
@@ -1431,7 +1566,15 @@ class SentenceAttributor:
             subject = []
         if len(subject) > 10:
             return None, i + 1
+        cut = next((n for n in range(1, len(subject) - 2) if subject[n].core in _EN_RELAYED_BY and subject[n + 1].core == "by"), None)
+        if cut is not None and aside_relay is None:
+            rmention, rspan, _, _ = self._mention(subject[cut + 2 :], speaker=False)
+            if rmention is not None and rmention.kind in (SourceKind.OUTLET, SourceKind.AGENCY):
+                aside_relay = (rmention, rspan)
+                subject = subject[:cut]
         frame = Frame("verb", t.s, (t.cs, cue_end), relation=relation, cue_modality=cue_mod, distancing=form in lex.distancing)
+        if aside_relay is not None:
+            frame.relays.append((aside_relay[0], Relation.REPORTED, aside_relay[1]))
         rest = after
         ends_soon = len(rest) <= 7 and (not rest or rest[-1].ends_sentence or rest[-1] is toks[-1])
         before_comma = start > 0 and (toks[start - 1].comma_after or toks[start - 1].quote_after)
@@ -1453,7 +1596,8 @@ class SentenceAttributor:
             frame.clause_start = t.s
             frame.content = (s, (toks[i - 1].ce if i > 0 else t.s))
             return frame, k
-        if any(x.core in _EN_NOT_IN_SPEAKER for x in subject) or (len(subject) == 1 and subject[0].core in lex.cue_verbs):
+        opens_with_cue = subject[0].core in lex.cue_verbs and not self.surface(subject[0].cs, subject[0].ce)[:1].isupper()
+        if any(x.core in _EN_NOT_IN_SPEAKER for x in subject) or opens_with_cue:  # "said the tanker continued": a clause
             return None, i + 1  # a clause fragment, not a noun phrase
         if subject and start >= 2 and toks[start - 1].core == "and" and self.surface(subject[0].cs, subject[0].ce)[:1].isupper():
             # "Ukraine and Poland said": the clause break was the coordination of two parties
@@ -1494,6 +1638,11 @@ class SentenceAttributor:
                 span = (span[0], self._trim_span(self.orig(subject[0].s, subject[-1].e))[1])
             subject = name + subject
         elif title is None:
+            if len(subject) == 1 and subject[0].core in {"he", "she"} and self._en_subject is not None:
+                # '"...," she said' after "Health Minister Lina Farah visited ...": the person the
+                # sentences since the last speaker named is the pronoun's antecedent
+                self._mention(self._en_subject, speaker=False)
+                self._en_subject = None
             parts = self._joint_parts(subject)
             mention, span, _, _ = self._mention(parts[0])
             for part in parts[1:]:
@@ -1508,11 +1657,19 @@ class SentenceAttributor:
         rest = toks[j:]
         ends_soon = len(rest) <= 7 and (not rest or rest[-1].ends_sentence or rest[-1] is toks[-1])
         quote_follows = bool(rest) and rest[0].quote_before and toks[j - 1].comma_after
+        # '"...," the official said, asking not to be named': a participial aside, not content
+        aside_follows = bool(rest) and toks[j - 1].comma_after and rest[0].core.endswith("ing") and rest[0].core not in lex.participles
+        if before_comma and toks[start - 1].quote_after and aside_follows:
+            frame.kind = "post"
+            frame.content = (s, toks[start - 1].ce)
+            return frame, len(toks)
         if before_comma and ends_soon and not (rest and rest[0].core == "that") and not quote_follows:
             frame.kind = "post"
             frame.content = (s, toks[start - 1].ce)
             return frame, len(toks)
         # skip a prepositional tail ("in a statement", "on Sunday") before the content
+        if j < len(toks) and toks[j].core in {"in", "on"}:
+            j = self._carried_tail(toks, j, frame)
         if j < len(toks) and toks[j].core in {"in", "on"} and any(x.core == "that" for x in toks[j : j + 6]):
             while j < len(toks) and toks[j].core != "that":
                 j += 1
@@ -1541,9 +1698,19 @@ class SentenceAttributor:
         mention, span, _, _ = self._mention(parts[0])
         frame.mention, frame.speaker = mention, span
         for part in parts[1:]:
-            other, ospan, _, _ = self._mention(part)
+            if self.lex.lang == "ar" and subject[0].core in _AR_PLURAL_TITLES and part[0].core.startswith("و") and self._name_like_w(part[0]):
+                ospan = self._own_span(part)
+                ospan = (ospan[0] + 1, ospan[1]) if self.text[ospan[0]] == "و" else ospan  # "ومبارك الحريص": the name without و
+                other = self.reg.get(self.text[ospan[0] : ospan[1]], ospan)
+            else:
+                other, ospan, _, _ = self._mention(part)
             if other is not None and other is not mention:
                 frame.co_speakers.append((other, ospan))
+
+    def _name_like_w(self, t: Token) -> bool:
+        """A name after the conjunction و ("ومبارك", "وعبدالله"): not a title, a cue or an article word."""
+        bare = t.core[1:]
+        return not bare.startswith("ال") and bare not in self.lex.role_heads and self._verb(bare) is None and bare not in self.lex.np_stops
 
     def _joint_parts(self, subject: list[Token]) -> list[list[Token]]:
         """Two named parties ("Ukraine and Poland said", "وأكد الوزير X ونظيره Y"): one part
@@ -1559,6 +1726,14 @@ class SentenceAttributor:
             if named(left) and named(right) and self.surface(right[0].cs, right[0].ce)[:1].isupper() or (named(left) and right[0].core in {"the"} and named(right[1:])):
                 return [left, right]
             return [subject]
+        if subject[0].core in _AR_PLURAL_TITLES and len(subject) >= 4:
+            # "النواب فهد العتيبي ومبارك الحريص وعبدالله المضف": each named member speaks
+            body = subject[1:]
+            cuts = [n for n, x in enumerate(body) if n > 1 and x.core.startswith("و") and len(x.core) > 3 and body[n - 1].core not in {"عبد", "بن", "ابو"}]
+            cuts = [n for a, n in zip([0, *cuts], cuts, strict=False) if n - a >= 2]  # every member named by two words or more
+            if cuts and len(body) - cuts[-1] >= 2 and self._has_given_name(body, 0, cuts[0]):
+                bounds = [0, *cuts, len(body)]
+                return [body[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
         for n, x in enumerate(subject):
             if n == 0 or not x.core.startswith("و") or len(x.core) < 4:
                 continue
@@ -1586,6 +1761,32 @@ class SentenceAttributor:
         for n, x in enumerate(title):
             x.i = first + n
         return title
+
+    def _comma_aside(self, toks: list[Token], p: int) -> int | None:
+        """The first token of a comma-delimited aside that ends at ``p`` (its comma after ``p``)
+        and follows a comma itself, up to sixteen tokens long ("who spoke on condition of anonymity
+        because they were not authorised to speak to the media"); None when there is none."""
+        q = p
+        while q > 0 and p - q < 16 and not toks[q - 1].comma_after and not toks[q - 1].ends_sentence:
+            q -= 1
+        return q if q > 0 and q < p + 1 and toks[q - 1].comma_after else None
+
+    def _carried_tail(self, toks: list[Token], j: int, frame: Frame) -> int:
+        """A prepositional tail with the medium that carried the statement ("in a statement
+        carried by the state news agency that ..."): the medium is a relay; returns the index of
+        the complementiser, or ``j`` when the tail has no carrier."""
+        k = j
+        while k < len(toks) and k - j < 14 and toks[k].core != "that" and not toks[k].ends_sentence:
+            k += 1
+        if k >= len(toks) or toks[k].core != "that":
+            return j
+        for n in range(j + 1, k - 1):
+            if toks[n].core in _EN_CARRIERS and toks[n + 1].core == "by" and n + 2 < k:
+                rmention, rspan, _, _ = self._mention(toks[n + 2 : k], speaker=False)
+                if rmention is not None and rmention.kind in (SourceKind.OUTLET, SourceKind.AGENCY):
+                    frame.relays.append((rmention, Relation.REPORTED, rspan))
+                    return k
+        return j
 
     def _told(self, toks: list[Token], j: int, frame: Frame) -> int:
         """After "told": a medium told ("told Reuters", "told The Washington Post") is a relay;

@@ -9,11 +9,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from claims.entities import _bare, mentions
 from claims.text import fold
 from claims.vocabulary import SourceKind
+from claims.yamlfile import read_yaml
 
 DESCRIPTION_FILE = Path(__file__).resolve().parent.parent / "data" / "descriptions.yaml"
 
@@ -41,7 +40,7 @@ class _Entry:
 
 @lru_cache(maxsize=1)
 def _entries() -> tuple[_Entry, ...]:
-    data = yaml.safe_load(DESCRIPTION_FILE.read_text(encoding="utf-8"))
+    data = read_yaml(DESCRIPTION_FILE)
     out: list[_Entry] = []
     for item in data.get("named") or []:
         for form in [*(item.get("en") or []), *(item.get("ar") or [])]:
@@ -68,11 +67,28 @@ def describe(phrase: str, context_countries) -> tuple[list[str], SourceKind] | N
             continue
         if entry.names is not None:
             return list(entry.names), entry.kind
+        named = _named_in(keys, entry.by_country)
+        if named is not None:  # "the state-run Anadolu Agency": the agency the phrase names
+            return list(named), entry.kind
         in_phrase = [e for e in mentions(phrase) if e in entry.by_country]
         for country in [*in_phrase, *(context_countries() if not in_phrase else [])]:
             if country in entry.by_country:
                 return list(entry.by_country[country]), entry.kind
     return None
+
+
+def _named_in(keys: frozenset[str], table: dict[str, tuple[str, ...]]) -> tuple[str, ...] | None:
+    """The table's sources one of whose names (four letters or more: not "واع", "قنا") the
+    phrase contains word for word."""
+    for names in table.values():
+        for name in names:
+            name_keys = _keys(name)
+            if name_keys and name_keys <= keys and len(fold(name).replace(" ", "")) >= 4 and not name_keys <= _GENERIC:
+                return names
+    return None
+
+
+_GENERIC = _keys("news agency state television official وكالة الأنباء التلفزيون الرسمي")
 
 
 def countries(text: str) -> list[str]:

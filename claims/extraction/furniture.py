@@ -208,7 +208,9 @@ def detect(text: str, folded: str, fmap: list[int], paras: list[Paragraph], lex:
                     body = name[1]
                     while body < p.end and text[body] in " \t:،,":
                         body += 1
-                    fur.byline = (text[name[0] : name[1]], name, p.index, body)
+                    if opinion or lex.lang != "en":
+                        fur.byline = (text[name[0] : name[1]], name, p.index, body)
+                    # (an English "By X" over news copy is the reporter's credit: furniture, not an op-ed's author)
                     fur.spans.append((p.start, body))
                     if body >= p.end:
                         fur.skip_paragraphs.add(p.index)

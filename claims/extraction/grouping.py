@@ -23,20 +23,23 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import uuid
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from claims.db import PerEngine, StoredSince
 from claims.extraction.resolution import phonetic_key
 from claims.indexing import index_claims
 from claims.models import Claim, ClaimGroup, Document
 from claims.services import ClaimService
 from claims.text import STOPWORDS_EN, fold, is_stopword, stem, terms, words
+from claims.yamlfile import read_yaml
 
 SAME_LANG_THRESHOLD = 0.5
 SAME_DOC_THRESHOLD = 0.35
@@ -88,7 +91,7 @@ def gloss_keys(word: str) -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _glossary() -> tuple[dict[str, str], list[tuple[tuple[frozenset[str], ...], str]]]:
-    data = yaml.safe_load((Path(__file__).parent / "lexicons" / "glossary.yaml").read_text(encoding="utf-8"))
+    data = read_yaml(Path(__file__).parent / "lexicons" / "glossary.yaml")
     single: dict[str, str] = {}
     multi: list[tuple[tuple[frozenset[str], ...], str]] = []
     for concept, forms in data["concepts"].items():
@@ -109,6 +112,11 @@ class Representation:
     lang: str
     terms: frozenset[str]
     anchors: frozenset[str]
+    #: terms and anchors together, what two claims of one language are compared on
+    bag: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "bag", self.terms | self.anchors)
 
 
 def represent(text: str, lang: str) -> Representation:
@@ -186,7 +194,7 @@ def embedder() -> _Embedder:
 
 def similarity(a: Representation, b: Representation) -> float:
     if a.lang == b.lang:
-        return _dice(a.terms | a.anchors, b.terms | b.anchors)
+        return _dice(a.bag, b.bag)
     return _dice(a.anchors, b.anchors)
 
 
@@ -231,11 +239,22 @@ class _Stored:
 
 
 class Grouper:
-    """Assigns a newly stored document's claims to groups shared with other documents."""
+    """Assigns a newly stored document's claims to groups shared with other documents.
+
+    The documents' anchor sets are cached, with an index from anchor to documents, and brought
+    up to date at each ``assign`` by reading only the documents stored since the last one
+    (``claims.db.StoredSince``), so an ingest's cost does not grow with the store once the
+    cache is filled. One grouper serves a
+    process's ingests on one database (``shared_grouper``). A cached document that has gone
+    (deleted, rolled back) drops out when it is next a candidate.
+    """
 
     def __init__(self, *, use_embeddings: bool | None = None) -> None:
         self.use_embeddings = use_embeddings
         self._doc_anchors: dict[uuid.UUID, frozenset[str]] = {}
+        self._by_anchor: dict[str, set[uuid.UUID]] = {}
+        self._since = StoredSince()
+        self.lock = threading.RLock()
 
     def _embeddings(self) -> _Embedder | None:
         if self.use_embeddings is False:
@@ -243,36 +262,56 @@ class Grouper:
         emb = embedder()
         return emb if emb.available else None
 
-    def _others(self, session: Session, document: Document, new: list[_Stored]) -> dict[uuid.UUID, list[_Stored]]:
-        """The documents most likely to tell the same story: at most ``MAX_CANDIDATES``, ranked
-        by the share of the new document's anchors (names, numbers, concepts) they contain.
-        Document anchor sets are cached per grouper; documents gone from the database (rolled
-        back, deleted) drop out of the cache."""
-        anchors = frozenset().union(*(c.rep.anchors for c in new)) if new else frozenset()
-        if not anchors:
-            return {}
-        stored = set(session.scalars(select(Document.id).where(Document.id != document.id)))
-        for gone in set(self._doc_anchors) - stored:
-            del self._doc_anchors[gone]
-        missing = stored - set(self._doc_anchors)
-        if missing:
-            rows = session.execute(select(Claim.document_id, Claim.lang, Claim.text).where(Claim.document_id.in_(list(missing)))).all()
-            acc: dict[uuid.UUID, set[str]] = {d: set() for d in missing}
+    def _refresh(self, session: Session) -> None:
+        """Cache the anchors of the documents stored since the last refresh."""
+        missing = [d for (d,) in self._since.rows(session, select(Document.id), Document.id) if d not in self._doc_anchors]
+        for start in range(0, len(missing), 500):
+            chunk = missing[start:start + 500]
+            acc: dict[uuid.UUID, set[str]] = {d: set() for d in chunk}
+            rows = session.execute(select(Claim.document_id, Claim.lang, Claim.text).where(Claim.document_id.in_(chunk)))
             for did, lang, text in rows:
                 acc[did] |= _cached_rep(text, lang).anchors
             for did, doc_anchors in acc.items():
-                self._doc_anchors[did] = frozenset(doc_anchors)
-        ranked = sorted(
-            ((len(anchors & a) / len(anchors), did) for did, a in self._doc_anchors.items() if len(anchors & a) >= 3),
-            reverse=True,
-        )[:MAX_CANDIDATES]
-        if not ranked:
+                self._doc_anchors[did] = frozen = frozenset(doc_anchors)
+                for anchor in frozen:
+                    self._by_anchor.setdefault(anchor, set()).add(did)
+
+    def _drop(self, did: uuid.UUID) -> None:
+        for anchor in self._doc_anchors.pop(did, frozenset()):
+            holders = self._by_anchor.get(anchor)
+            if holders is not None:
+                holders.discard(did)
+                if not holders:
+                    del self._by_anchor[anchor]
+
+    def _others(self, session: Session, document: Document, new: list[_Stored]) -> dict[uuid.UUID, list[_Stored]]:
+        """The documents most likely to tell the same story: at most ``MAX_CANDIDATES``, ranked
+        by the share of the new document's anchors (names, numbers, concepts) they contain."""
+        anchors = frozenset().union(*(c.rep.anchors for c in new)) if new else frozenset()
+        if not anchors:
             return {}
-        rows = session.execute(
-            select(Claim.id, Claim.document_id, Claim.start_offset, Claim.lang, Claim.text, Claim.group_id).where(
-                Claim.document_id.in_([did for _, did in ranked])
-            )
-        ).all()
+        with self.lock:
+            self._refresh(session)
+            while True:
+                shared: Counter[uuid.UUID] = Counter()
+                for anchor in anchors:
+                    shared.update(self._by_anchor.get(anchor, ()))
+                ranked = sorted(
+                    ((n / len(anchors), did) for did, n in shared.items() if n >= 3 and did != document.id),
+                    reverse=True,
+                )[:MAX_CANDIDATES]
+                if not ranked:
+                    return {}
+                rows = session.execute(
+                    select(Claim.id, Claim.document_id, Claim.start_offset, Claim.lang, Claim.text, Claim.group_id).where(
+                        Claim.document_id.in_([did for _, did in ranked])
+                    )
+                ).all()
+                gone = {did for _, did in ranked} - {row[1] for row in rows}
+                if not gone:
+                    break
+                for did in gone:
+                    self._drop(did)
         by_doc: dict[uuid.UUID, list[_Stored]] = {}
         for cid, did, start, lang, text, gid in rows:
             by_doc.setdefault(did, []).append(_Stored(cid, did, start, lang, text, gid, _cached_rep(text, lang)))
@@ -315,13 +354,15 @@ class Grouper:
                 if new[i].id not in best or score > best[new[i].id][0]:
                     best[new[i].id] = (score, others[j])
         # inside the document: a lede in the publisher's voice restating an attributed claim
-        # ("وصل قاآني ..." / "وكشف مصدر ... أن قاآني وصل ...") is the same proposition
+        # ("وصل قاآني ..." / "وكشف مصدر ... أن قاآني وصل ...") is the same proposition. A lede
+        # comes before the telling it sums up: a later sentence in the publisher's voice that
+        # shares words with an earlier attributed claim is the writer's own next point.
         single = [c for c in new if len(by_id[c.id].hops) == 1]
         sourced = [c for c in new if len(by_id[c.id].hops) > 1]
         for a in single:
             if a.id in best:
                 continue
-            scored = [(_containment(a.rep.terms, b.rep.terms), b) for b in sourced]
+            scored = [(_containment(a.rep.terms, b.rep.terms), b) for b in sourced if b.start > a.start]
             if scored:
                 score, b = max(scored, key=lambda x: x[0])
                 if score >= SAME_DOC_THRESHOLD and b.id not in best:
@@ -370,3 +411,13 @@ def _label(group: ClaimGroup, lang: str, text: str) -> bool:
 @lru_cache(maxsize=100_000)
 def _cached_rep(text: str, lang: str) -> Representation:
     return represent(text, lang)
+
+
+_shared = PerEngine(Grouper)
+#: Drop the process's grouper for an engine (all without one): ``claims.ingest.forget_shared_caches``.
+forget_shared = _shared.forget
+
+
+def shared_grouper(session: Session) -> Grouper:
+    """This process's grouper for the session's database (its cache outlives one ingest)."""
+    return _shared.of(session)

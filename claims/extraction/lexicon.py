@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from claims.text import fold
 from claims.vocabulary import Modality, Relation
+from claims.yamlfile import read_yaml
 
 LEXICON_DIR = Path(__file__).parent / "lexicons"
 
@@ -77,10 +76,10 @@ def _folded(items) -> tuple[str, ...]:
 
 @lru_cache(maxsize=4)
 def load(lang: str) -> Lexicon:
-    data = yaml.safe_load((LEXICON_DIR / f"{'ar' if lang == 'ar' else 'en'}.yaml").read_text(encoding="utf-8"))
+    data = read_yaml(LEXICON_DIR / f"{'ar' if lang == 'ar' else 'en'}.yaml")
     mod = data["modality"]
     names_file = LEXICON_DIR / f"{'ar' if lang == 'ar' else 'en'}_given_names.yaml"
-    given = yaml.safe_load(names_file.read_text(encoding="utf-8")) if names_file.exists() else {}
+    given = read_yaml(names_file) if names_file.exists() else {}
     boundary_l = r"(?<![\w])"
     boundary_r = r"(?![\w])"
     return Lexicon(

@@ -66,6 +66,7 @@ class Registry:
         self.mentions: list[Mention] = []
         self.last_speaker: Mention | None = None
         self.last_person: Mention | None = None
+        self.statement_issuer: Mention | None = None  # who issued the statement "البيان" refers back to
         self.countries = list  # () -> entity ids the document names, most often first
 
     # ------------------------------------------------------------------ classification
@@ -105,9 +106,12 @@ class Registry:
             i = 1
             while i < len(words):
                 w = fold(words[i])
-                if w.startswith(("ال", "وال")) or w in {"لدي", "عام", "باسم"} or (i > 0 and fold(words[i - 1]) in {"لدي", "باسم"}) or (fold(words[i - 1]) in PLACE_HEADS and not self._given(words[i])) or (w in self._org_heads and i + 1 < len(words) and fold(words[i + 1]).startswith("ال")):
+                if w.startswith(("ال", "وال")) or w in {"لدي", "عام", "باسم", "باسمها", "باسمه", "باسمهم"} or (i > 0 and fold(words[i - 1]) in {"لدي", "باسم"}) or (fold(words[i - 1]) in PLACE_HEADS and not self._given(words[i])) or (w in self._org_heads and i + 1 < len(words) and fold(words[i + 1]).startswith("ال")):
                     # ("وكيل وزارة المالية | أسامة ...": the ministry is the title's genitive)
                     i += 1
+                    continue
+                if w.startswith("لل") and len(w) > 4 and i + 1 < len(words):
+                    i += 1  # "رئيس المنظمة التونسية للأطباء الشبان | وجيه ذكار": the title's genitive
                     continue
                 if w.startswith("ل") and not w.startswith("لل") and len(w) > 3 and i + 1 < len(words):
                     # "وزير الدولة لشؤون الطاقة", "المدير العام لمجمع سوناطراك": the title's genitive
@@ -283,7 +287,7 @@ class Registry:
                     w = w[1:]
                 if w in self.lex.role_heads:
                     j = i + 1
-                    while j < len(toks) and (fold(toks[j][2]).startswith("ال") or fold(toks[j][2]) in {"لدي"} or fold(toks[j - 1][2]) == "لدي"):
+                    while j < len(toks) and (fold(toks[j][2]).startswith("ال") or fold(toks[j][2]) in {"لدي", "باسمه", "باسمها", "باسمهم"} or fold(toks[j - 1][2]) == "لدي"):
                         j += 1
                     k = j
                     while k < len(toks) and k - j < 5:

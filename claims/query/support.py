@@ -114,6 +114,25 @@ def actors_agree(
     return not unheard_names(parsed, result, held)
 
 
+#: A proposition or claim "opens on" an entity named within its first this many words, after a
+#: leading adverbial of at most three words set off by a comma ("However,", "وبناء عليه،").
+OPENING_WORDS = 2
+_LEADING_ADVERBIAL = re.compile(r"^\W*(?:\S+\s+){0,2}\S+[,،]\s+")
+
+
+def same_subject(proposition: str, text: str) -> bool:
+    """The question's proposition and the claim open on the same subject entity (a non-place
+    entity in their first ``OPENING_WORDS`` words): "Russia will fill the vacuum" and "يمكن
+    لروسيا أن تستغل الفراغ" are about what Russia does; "there are 2500 American soldiers" opens
+    on no one. A rule, not fitted."""
+
+    def opening(text: str) -> list[str]:
+        return subject_terms(" ".join(_WORD.findall(light(_LEADING_ADVERBIAL.sub("", text)))[:OPENING_WORDS]))
+
+    asked = opening(proposition)
+    return bool(asked) and asked[0] in opening(text)
+
+
 def calibrated(score: float, params: AskParams = PARAMS) -> float:
     """Confidence reported to clients (0..0.99): the share of answers with this support score
     that were right on the fitting questions (``params.calibration``, a monotone curve
@@ -283,6 +302,29 @@ def antecedent_terms(text: str, before: str, lang: str) -> set[str]:
         if wanted & set(concept_terms(clause)):
             out.update(concept_terms(clause))
             out.update(t for t in entity_terms(clause) if t in places)
+    return out
+
+
+def elided_terms(claim: Claim) -> set[str]:
+    """What an elliptical claim says: "as the EU does", after "..., given that the US considers
+    it a terrorist organization", says the EU considers it one. When the claim is such an
+    ellipsis (the language's ``ellipsis`` pattern), the words and concepts of the clause before
+    it in its sentence; never that clause's names or entities (the ellipsis keeps its own
+    subject: the EU, not the US)."""
+    language = languages.get(claim.lang)
+    document = claim.document
+    if language.ellipsis is None or document is None or not document.text:
+        return set()
+    text = claim.text.strip()
+    if not language.ellipsis.match(fold(text) if language.fold_question else text):
+        return set()
+    lo, _ = _sentence_bounds(document.text, claim.start_offset, claim.end_offset, back=1)
+    clauses = [c for c in _CLAUSE_END.split(document.text[lo : claim.start_offset]) if c.strip()]
+    out: set[str] = set()
+    for word in _WORD.findall(light(clauses[-1])) if clauses else []:
+        if (language.cased and word[:1].isupper()) or entity_terms(word):
+            continue
+        out.update(t for t in index_terms(word) if t[:1] != "@")
     return out
 
 
@@ -521,6 +563,14 @@ _RELAY_SOURCES = (selectinload(Claim.hops).joinedload(RelayHop.source).lazyload(
 _RELAY_ALIASES = (selectinload(Claim.hops).joinedload(RelayHop.source).selectinload(Source.aliases),)
 
 
+def best_first(scored: list[tuple[float, Candidate]]) -> list[tuple[float, Candidate]]:
+    """Best support first; of equal support (a coverage every candidate reaches in full), the
+    one whose sentence vector is closer to the question, then the higher BM25 score: "we want
+    to keep supporting X" and "the partnership with X continues" hold the same words of "what
+    did he say about continuing the partnership", but only one says it."""
+    return sorted(scored, key=lambda sc: (-sc[0], -(sc[1].cosine or 0.0), -sc[1].bm25))
+
+
 def supported(
     session: Session, parsed: ParsedQuestion, result: HybridResult, speaker: Source | None, params: AskParams = PARAMS
 ) -> list[tuple[float, Claim]]:
@@ -569,7 +619,10 @@ def supported(
                 continue
             if lacks_place(claim, parsed.places):
                 continue
-            extra = (frozenset(modality_terms(claim)) | countries_by_place(claim, parsed.places, required - cand.matched)) & everything
+            extra = (
+                frozenset(modality_terms(claim)) | frozenset(elided_terms(claim))
+                | countries_by_place(claim, parsed.places, required - cand.matched)
+            ) & everything
             context = frozenset(context_terms(claim)) & everything if params.context_credit > 0 else frozenset()
             sounded = names_by_sound(question_names, parsed.lang, result, claim)
             here = result
@@ -588,7 +641,9 @@ def supported(
             if claim.lang == parsed.lang:
                 score = support(cand, params, speaker_bonus=bonus)
             else:
-                agreed = actors_agree(parsed, here, speaker, sounded, cand.matched | context | extra)
+                agreed = actors_agree(parsed, here, speaker, sounded, cand.matched | context | extra) or (
+                    not parsed.yes_no and same_subject(parsed.proposition, claim.text) and not unheard_names(parsed, here, cand.matched | context | extra)
+                )
                 xl = cross_lingual_coverage(cand, here, params, agreed=agreed, checked=int(agreed and speaker is not None))
                 score = support(cand, params, lexical=max(cand.coverage, xl), speaker_bonus=bonus,
                                 cross_lingual=_other_language_only(claim, parsed.lang))
@@ -597,8 +652,7 @@ def supported(
                 score *= 1 - params.headline_penalty
             if score >= params.min_support:
                 scored.append((score, cand))
-        scored.sort(key=lambda sc: (-sc[0], -sc[1].bm25))
         del loaded
-        return [(sc, claims[c.claim_id]) for sc, c in scored]
+        return [(sc, claims[c.claim_id]) for sc, c in best_first(scored)]
     finally:
         _SPANS.reset(token)

@@ -11,6 +11,8 @@ A language file gives, under these keys:
   Qatar would ..."), groups ``speaker``/``speaker2`` and ``prop``/``prop2``;
 - ``definite`` (optional): a definite noun of a claim, which may refer back to the sentence
   before (``claims.query.support.antecedent_terms``);
+- ``ellipsis`` (optional): a claim that stands for the predicate of the clause before it ("as
+  the EU does"; ``claims.query.support.elided_terms``);
 - ``places``: the words that introduce a place (``claims.query.parse.question_places``);
 - ``phrasing``: the templates ``claims.query.phrasing`` fills for every intent's answer.
 
@@ -28,10 +30,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from claims.query.vocabulary import Intent
 from claims.text import fold
+from claims.yamlfile import read_yaml
 
 HERE = Path(__file__).parent
 _MACRO = re.compile(r"\{([A-Z_]+)\}")
@@ -60,6 +61,8 @@ class QueryLanguage:
     cased: bool
     #: A definite noun (group 1) that may refer back to the sentence before (None: no rule).
     definite: re.Pattern[str] | None = None
+    #: A claim whose predicate is elided, said by the clause before it (None: no rule).
+    ellipsis: re.Pattern[str] | None = None
     phrasing: dict[str, Any] = field(default_factory=dict)
 
     def modality(self, value: str | None) -> str:
@@ -72,7 +75,7 @@ def _expand(text: str, macros: dict[str, str]) -> str:
 
 
 def load(path: Path) -> QueryLanguage:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = read_yaml(path)
     flags = re.IGNORECASE if data.get("ignore_case") else 0
     macros: dict[str, str] = {}
     for name, value in (data.get("macros") or {}).items():
@@ -98,6 +101,7 @@ def load(path: Path) -> QueryLanguage:
         cased=bool(places["cased"]),
         phrasing=data["phrasing"],
         definite=compile_(data["definite"]) if data.get("definite") else None,
+        ellipsis=compile_(data["ellipsis"]) if data.get("ellipsis") else None,
     )
 
 
