@@ -52,19 +52,27 @@ def pct(xs: list[float], q: float) -> float:
 class Database:
     """A fresh, migrated database (a temp SQLite file, or a database created on the server)."""
 
-    def __init__(self, backend: str, workdir: Path, server_url: str, name: str) -> None:
+    def __init__(self, backend: str, workdir: Path, server_url: str, name: str, *, kept: bool = False) -> None:
+        """``kept``: a fixed name that ``drop`` leaves in place, so ``--reuse`` finds the loaded store again."""
         from claims import migrate
         from claims.db import make_engine
 
         self.backend = backend
+        self.kept = kept
+        self.existed = False
         if backend == "sqlite":
-            self.url = f"sqlite:///{workdir / (name + '.db')}"
+            path = workdir / (name + ".db")
+            self.existed = kept and path.exists()
+            self.url = f"sqlite:///{path}"
         else:
             server = make_url(server_url)
-            self.dbname = f"bench_{name}_{uuid.uuid4().hex[:8]}"
+            self.dbname = f"bench_kept_{name}" if kept else f"bench_{name}_{uuid.uuid4().hex[:8]}"
             admin = create_engine(server, isolation_level="AUTOCOMMIT")
             with admin.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{self.dbname}"'))
+                self.existed = kept and conn.execute(
+                    text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": self.dbname}).first() is not None
+                if not self.existed:
+                    conn.execute(text(f'CREATE DATABASE "{self.dbname}"'))
             admin.dispose()
             self.server = server
             self.url = server.set(database=self.dbname).render_as_string(hide_password=False)
@@ -86,6 +94,8 @@ class Database:
 
     def drop(self) -> None:
         self.engine.dispose()
+        if self.kept:
+            return
         if self.backend == "postgresql":
             admin = create_engine(self.server, isolation_level="AUTOCOMMIT")
             with admin.connect() as conn:
@@ -399,17 +409,23 @@ def servers(db: Database, ids: list[uuid.UUID], question: str, workdir: Path, *,
 
 def run_one(backend: str, scale: int, archive: Path, questions: list[str], warmup: list[str], args, workdir: Path) -> dict:
     print(f"[{backend} {scale:,}] bulk load", file=sys.stderr, flush=True)
-    db = Database(backend, workdir, args.database_url, f"s{scale}")
+    db = Database(backend, workdir, args.database_url, f"s{scale}", kept=args.keep)
     raw_db = None
     try:
-        load_s = bulk(db, archive)
-        print(f"[{backend} {scale:,}] raw executemany of the same rows", file=sys.stderr, flush=True)
-        raw_db = Database(backend, workdir, args.database_url, f"raw{scale}")
-        raw_s, claims = raw_copy(db, raw_db)
-        raw_db.drop()
-        raw_db = None
-        with db.raw() as conn:
-            conn.execute("ANALYZE")
+        if db.existed and args.reuse:
+            print(f"[{backend} {scale:,}] reusing the loaded store {db.url}: no load figures", file=sys.stderr, flush=True)
+            load_s = raw_s = None
+            with db.engine.connect() as conn:
+                claims = conn.execute(text("SELECT count(*) FROM claim")).scalar_one()
+        else:
+            load_s = bulk(db, archive)
+            print(f"[{backend} {scale:,}] raw executemany of the same rows", file=sys.stderr, flush=True)
+            raw_db = Database(backend, workdir, args.database_url, f"raw{scale}")
+            raw_s, claims = raw_copy(db, raw_db)
+            raw_db.drop()
+            raw_db = None
+            with db.raw() as conn:
+                conn.execute("ANALYZE")
         ids = sample_ids(db, args.traces)
         print(f"[{backend} {scale:,}] chain traces", file=sys.stderr, flush=True)
         traces = chain_traces(db, ids)
@@ -434,9 +450,11 @@ def table(results: list[dict]) -> str:
 
     rows = [
         ("claims loaded", [f"{r['claims']:,}" for r in results]),
-        ("bulk load (no embeddings)", [f"{r['load_s']:.1f} s, {r['claims'] / r['load_s']:,.0f} claims/s" for r in results]),
-        ("raw executemany, same rows", [f"{r['raw_load_s']:.1f} s, {r['claims'] / r['raw_load_s']:,.0f} claims/s" for r in results]),
-        ("  ratio bulk / raw (target ≤ 4)", [f"{r['load_s'] / r['raw_load_s']:.2f}×" for r in results]),
+        ("bulk load (no embeddings)", [f"{r['load_s']:.1f} s, {r['claims'] / r['load_s']:,.0f} claims/s"
+                                       if r["load_s"] else "- (reused)" for r in results]),
+        ("raw executemany, same rows", [f"{r['raw_load_s']:.1f} s, {r['claims'] / r['raw_load_s']:,.0f} claims/s"
+                                        if r["raw_load_s"] else "-" for r in results]),
+        ("  ratio bulk / raw (target ≤ 4)", [f"{r['load_s'] / r['raw_load_s']:.2f}×" if r["load_s"] else "-" for r in results]),
         ("chain trace p50 / p95, service", [f"{ms(r['trace']['service_p50'])} / {ms(r['trace']['service_p95'])}" for r in results]),
         ("chain trace p50 / p95, raw SQL", [f"{ms(r['trace']['raw_p50'])} / {ms(r['trace']['raw_p95'])}" for r in results]),
         ("  ratio at p95 (target ≤ 10)", [f"{r['trace']['service_p95'] / r['trace']['raw_p95']:.1f}×" for r in results]),
@@ -485,6 +503,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=int, default=10, help="duration of each req/s run (default %(default)s)")
     parser.add_argument("--connections", type=int, default=16, help="concurrent connections (default %(default)s)")
     parser.add_argument("--workdir", type=Path, default=None, help="where archives and SQLite files go (default: a temp dir)")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the loaded store (SQLite file in --workdir, or PostgreSQL database bench_kept_sN)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="with --keep: measure a store kept by an earlier run instead of loading it again")
     args = parser.parse_args(argv)
     import logging
 
@@ -503,9 +525,9 @@ def main(argv: list[str] | None = None) -> int:
         arch = synth.Archive(seed=15)
         if not archive.exists():
             print(f"[{scale:,}] generating {archive}", file=sys.stderr, flush=True)
-        with archive.open("w", encoding="utf-8") as fh:
-            for line in arch.lines(scale):
-                fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+            with archive.open("w", encoding="utf-8") as fh:
+                for line in arch.lines(scale):
+                    fh.write(json.dumps(line, ensure_ascii=False) + "\n")
         asked = arch.questions(args.questions + 3)
         questions, warmup = asked[: args.questions], asked[args.questions :]
         for backend in backends:
