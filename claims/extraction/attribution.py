@@ -89,6 +89,9 @@ _AR_ACCUSATIONS = frozenset({"اتهم", "اتهمت", "اتهموا"})  # "ات
 _AR_IMPERFECT_DENIALS = frozenset({"ينفي", "تنفي"})  # cues only verb-first ("ينفي المتهم كل التهم")
 _AR_ONLINE_HEADS = frozenset({"صفحات", "صفحه", "حسابات", "حساب", "منشورات", "مدونون", "مدونين"})  # accounts "على" a platform
 # honorifics that open a name after a title and a comma ("وزير البترول، المهندس عادل ...")
+_AR_CONTRASTIVE = frozenset({"غير", "الا", "بيد", "وغير"})  # "غير أن"/"إلا أن"/"بيد أن" before a fronted subject
+#: An emphatic pronoun closing a speaker ("مؤسسة كهرباء لبنان نفسها أوردت"): not part of the name.
+_AR_EMPHATIC = frozenset({"نفسه", "نفسها", "نفسهم", "انفسهم", "ذاته", "ذاتها", "عينه", "عينها"})
 _AR_HONORIFICS = frozenset(fold(w) for w in ["المهندس", "المهندسة", "الدكتور", "الدكتورة", "د.", "السفير", "السفيرة", "النائب", "النائبة", "اللواء", "العميد", "العقيد", "الفريق", "المستشار", "المستشارة", "القاضي", "القاضية", "الشيخ", "الشيخة", "الأستاذ", "الأستاذة", "السيد", "السيدة", "الأمير", "الأميرة", "البروفيسور"])
 _RELAY_KINDS = (SourceKind.AGENCY, SourceKind.OUTLET, SourceKind.DOCUMENT, SourceKind.ORGANISATION)
 
@@ -347,6 +350,9 @@ class SentenceAttributor:
                 a += m.end()
                 continue
             break
+        tail = re.search(r"\s(\S+)$", text[a:b])
+        if tail and fold(tail.group(1)) in _AR_EMPHATIC:
+            b = a + tail.start()  # "المؤسسة نفسها": the emphatic pronoun is not the name
         # a quotation opened inside the phrase closes with it: 'مصدر في "غازبروم"', not '..."غازبروم'
         inner = text[a:b]
         if b < len(text) and ((text[b] == '"' and inner.count('"') % 2 == 1) or (text[b] == ")" and inner.count("(") > inner.count(")")) or (text[b] == "»" and inner.count("«") > inner.count("»")) or (text[b] == "”" and inner.count("“") > inner.count("”"))):
@@ -1284,6 +1290,8 @@ class SentenceAttributor:
             subject = toks[start : p + 1]
             while subject and (subject[0].core in lex.clause_openers or subject[0].core in {"وكانت", "وكان", "كانت", "كان", "الي", "ان", "بان", "اما", "واما"}):
                 subject = subject[1:]
+            if len(subject) > 2 and subject[0].core in _AR_CONTRASTIVE and subject[1].core == "ان":
+                subject = subject[2:]  # "غير أن مصادر محلية أفادت": the connective is not the speaker
             if not subject or len(subject) > 8 or not self._arabic_np(subject):
                 return None, i + 1
             if subject[0].core in lex.participants:
