@@ -80,6 +80,7 @@ _AR_AUTHOR_NOUNS = frozenset({"معدو", "معدي", "معد", "معده", "و�
 _AR_DATA_NOUNS = frozenset({"بيانات", "البيانات", "ارقام", "الارقام", "احصاءات", "الاحصاءات", "احصائيات", "معطيات", "المعطيات", "تقديرات", "التقديرات"})
 _AR_REPORTED_SPEECH = frozenset({"قوله", "قولها", "قولهم", "قولهما"})
 _AR_CLOSE_TO = frozenset({"مقرب", "مقربه", "مقربون", "مقربين", "قريب", "قريبه", "قريبون", "قريبين", "المقرب", "المقربه", "المقربون", "المقربين", "القريب", "القريبه"})  # "مصادر مقربة من X"
+_AR_FAMILIAR = frozenset({"مطلع", "مطلعه", "مطلعون", "مطلعين", "المطلع", "المطلعه", "المطلعون", "المطلعين"})  # "دبلوماسي مطلع على الملف"
 _AR_PLURAL_TITLES = frozenset({"النواب", "الوزراء", "الخبراء", "الباحثون", "المحللون", "الناشطون", "القاده", "المسؤولون", "النائبان", "الوزيران", "السفراء", "الاعضاء", "القضاه", "المحامون"})  # before a list of names
 _AR_BAYYANA = frozenset({"بين", "بينت"})  # بيّن/بيّنت, see _bayyana
 _AR_A_STATEMENT = frozenset({"بيان", "بيانا", "بلاغ", "بلاغا"})
@@ -515,14 +516,16 @@ class SentenceAttributor:
                 if toks[j - 1].comma_after:
                     break  # "... إلى ليبيا، يان كوبيش،": the name is apposed (see _comma_apposition)
                 continue
-            if self.lex.lang == "ar" and core == "من" and j > i and toks[j - 1].core in _AR_CLOSE_TO and not toks[j - 1].comma_after and j + 1 < len(toks):
+            if self.lex.lang == "ar" and ((core == "من" and toks[j - 1].core in _AR_CLOSE_TO) or (core == "علي" and toks[j - 1].core in _AR_FAMILIAR)) and j > i and not toks[j - 1].comma_after and j + 1 < len(toks):
                 j += 1  # "مصادر مقربة من اللاعب": whom the unnamed source is close to
                 while j < len(toks) and j - i < limit + 3 and toks[j].core.startswith(("ال", "لل")) and toks[j].core not in lex.np_stops:
                     j += 1
                     if toks[j - 1].comma_after or toks[j - 1].ends_sentence:
                         break
-                if j < len(toks) and not toks[j - 1].comma_after and not toks[j].core.startswith("ال") and self._complementiser_at(toks, j) == 0 and toks[j - 1].core == "من":
-                    j += 1  # "مقربة من حماس": a name without the article
+                if j < len(toks) and not toks[j - 1].comma_after and not toks[j].core.startswith("ال") and self._complementiser_at(toks, j) == 0 and toks[j - 1].core in {"من", "علي"} and toks[j].core not in lex.np_stops | _AR_REPORTED_SPEECH:
+                    j += 1  # "مقربة من حماس": a name without the article; "مطلع على ملف التمويل": a construct
+                    while j < len(toks) and not toks[j - 1].comma_after and toks[j].core.startswith("ال") and toks[j].core not in lex.np_stops and j - i < limit + 4:
+                        j += 1  # its definite genitive
                 break
             if core in lex.np_stops and not (core in {"علي", "الي"} and j > i and self.surface(t.cs, t.ce).endswith("ي")):
                 break  # (علي written with ya is the name Ali, not the preposition على)
