@@ -215,3 +215,30 @@ def test_cli_ingest_json_summary_and_reingest(cli_env, db, tmp_path):
         assert doc.outlet.name == "Example Times" and doc.published_at is not None and "<p>" not in doc.text
     bad = runner.invoke(main, ["ingest", str(html), "--published-at", "yesterday"])
     assert bad.exit_code != 0
+
+
+def test_grouped_claims_read_back_as_returned_and_indexed_as_index_claims_would(db):
+    """Grouping writes the claims' groups and search documents in one batch
+    (``claims.bulk.store_groups``): what ``ingest`` returns, what a fresh session reads and what
+    ``claims.indexing.index_claims`` would build from the stored rows agree."""
+    from claims.indexing import index_claims
+    from claims.models import SearchDocument
+
+    _ingest(db, "000")
+    _, _, result = _ingest(db, "001")
+    assert result.grouped > 0
+    returned = {c.id: (c.group_id, c.group.key if c.group_id else None, c.term_count) for c in result.claims}
+    with session_factory(db)() as s:
+        stored = {c.id: (c.group_id, c.group.key if c.group else None, c.term_count)
+                  for c in s.scalars(select(Claim).where(Claim.id.in_(list(returned))))}
+        assert stored == returned
+        assert any(group for group, _, _ in stored.values())
+        grouped = list(s.scalars(select(Claim).where(Claim.group_id.is_not(None))))
+        terms = dict(s.execute(select(SearchDocument.claim_id, SearchDocument.terms)).all())
+        counts = {c.id: c.term_count for c in grouped}
+        index_claims(s, grouped, embed=False)  # rebuilt from the stored rows
+        s.flush()
+        assert {c.id: c.term_count for c in grouped} == counts
+        rebuilt = dict(s.execute(select(SearchDocument.claim_id, SearchDocument.terms)).all())
+        assert {i: sorted(rebuilt[i].split()) for i in counts} == {i: sorted(terms[i].split()) for i in counts}
+        s.rollback()
