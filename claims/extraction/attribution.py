@@ -1111,13 +1111,17 @@ class SentenceAttributor:
         if not toks[q].comma_after and toks[p].core not in {"فقد", "فانه", "فانها"}:
             return None  # ("أما الاتحاد فقد عبّر": the ف itself closes the topic)
         a = q
-        while a >= 0 and q - a < 8 and toks[a].core not in {"اما", "واما"}:
-            if a < q and (toks[a].comma_after or toks[a].ends_sentence):
+        commas = []
+        while a >= 0 and q - a < 14 and toks[a].core not in {"اما", "واما"}:
+            if a < q and toks[a].ends_sentence:
                 return None
+            if a < q and toks[a].comma_after:
+                commas.append(a)
             a -= 1
-        if a < 0 or toks[a].core not in {"اما", "واما"} or a == q:
+        if a < 0 or toks[a].core not in {"اما", "واما"} or a == q or len(commas) > 1:
             return None
-        topic = toks[a + 1 : q + 1]
+        # "أما النائب X، عضو لجنة ...، فقد ألمح": the topic is the name before its apposition
+        topic = toks[a + 1 : (commas[0] if commas else q) + 1]
         return topic if self._arabic_np(topic) else None
 
     def _possessed_object(self, core: str) -> bool:
