@@ -352,9 +352,6 @@ class SentenceAttributor:
                 a += m.end()
                 continue
             break
-        tail = re.search(r"\s(\S+)$", text[a:b])
-        if tail and fold(tail.group(1)) in _AR_EMPHATIC:
-            b = a + tail.start()  # "المؤسسة نفسها": the emphatic pronoun is not the name
         # a quotation opened inside the phrase closes with it: 'مصدر في "غازبروم"', not '..."غازبروم'
         inner = text[a:b]
         if b < len(text) and ((text[b] == '"' and inner.count('"') % 2 == 1) or (text[b] == ")" and inner.count("(") > inner.count(")")) or (text[b] == "»" and inner.count("«") > inner.count("»")) or (text[b] == "”" and inner.count("“") > inner.count("”"))):
@@ -1300,6 +1297,8 @@ class SentenceAttributor:
                 subject = subject[1:]
             if len(subject) > 2 and subject[0].core in _AR_CONTRASTIVE and subject[1].core == "ان":
                 subject = subject[2:]  # "غير أن مصادر محلية أفادت": the connective is not the speaker
+            while len(subject) > 1 and subject[-1].core in _AR_EMPHATIC:
+                subject = subject[:-1]  # "مؤسسة كهرباء لبنان نفسها أوردت": the emphatic pronoun is not the name
             if not subject or len(subject) > 8 or not self._arabic_np(subject):
                 return None, i + 1
             if subject[0].core in lex.participants:
