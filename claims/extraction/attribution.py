@@ -1280,7 +1280,12 @@ class SentenceAttributor:
                     origin, ospan, k2 = self._apposed_mention(toks, j + 1, app)
                 elif k2 > j + 1:
                     origin, ospan, _, _ = self._mention(toks[j + 1 : k2])
-                if origin is not None and origin is not frame.mention:
+                aside = toks[j - 1].core == "نقلا" and j >= 2 and toks[j - 2].comma_after
+                if origin is not None and origin is not frame.mention and aside and frame.mention.kind in (SourceKind.PERSON, SourceKind.ANONYMOUS) and origin.kind in (SourceKind.OUTLET, SourceKind.AGENCY):
+                    # "رأى الخبير X، نقلا عن موقع Y، أن": the person speaks, the site relays him
+                    frame.relays.append((origin, Relation.REPORTED, ospan))
+                    j = k2
+                elif origin is not None and origin is not frame.mention:
                     frame.relays.append((frame.mention, Relation.REPORTED, frame.speaker))
                     frame.mention, frame.speaker = origin, ospan
                     frame.relation = Relation.SAID
