@@ -1368,6 +1368,10 @@ class SentenceAttributor:
                     while m < len(toks) - 1 and m - k < 7 and not toks[m].quote_after:
                         m += 1
                     m += 1
+                elif toks[k].core[1:] in self.lex.generic_name_words and not toks[k].comma_after:
+                    # "لوكالة فرانس برس": the unquoted name after the medium's generic head
+                    while m < len(toks) and m - k < 4 and not toks[m - 1].comma_after and not toks[m - 1].raw.endswith(":") and not toks[m].core.startswith("ال") and toks[m].core not in lex.np_stops and not toks[m].quote_before and not self._complementiser_at(toks, m) and self._verb(toks[m].core) is None:
+                        m += 1
                 while m < len(toks) and m - k < 4 and toks[m].core.startswith("ال") and not toks[m].comma_after and not toks[m - 1].quote_after:
                     m += 1
                 if m < len(toks) and toks[m].core.startswith("ال") and m - k < 4:
