@@ -1343,8 +1343,8 @@ class SentenceAttributor:
                 frame.relays.append((mention, Relation.REPORTED, inner))
                 k = m + 1
                 continue
-            if toks[k].core in _AR_TRANSLATED_BY and toks[k - 1].core in {"التي", "الذي"} and k + 1 < len(toks):
-                # "في الإحاطة التي ترجمها مكتب الأمم المتحدة للإعلام": the translator is a hop
+            if toks[k].core in _AR_TRANSLATED_BY and (toks[k - 1].core in {"التي", "الذي"} or toks[k - 1].core in _AR_OCCASIONS | lex.statement_nouns) and k + 1 < len(toks):
+                # "في الإحاطة التي ترجمها مكتب الأمم المتحدة للإعلام", "في بيان ترجمه X": the translator is a hop
                 m = self._np_forward(toks, k + 1, limit=6)
                 if m > k + 1:
                     translator, tspan, _, _ = self._mention(toks[k + 1 : m], speaker=False)
