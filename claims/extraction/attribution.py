@@ -729,6 +729,13 @@ class SentenceAttributor:
         mention, span, report, translation = self._mention(toks[j : k_source if self.lex.lang == "ar" else k], speaker=False)
         if mention is None:
             return None
+        if self.lex.lang == "ar" and k + 3 < len(toks) and toks[k - 1].comma_after and toks[k].core in {"التي", "الذي"} and toks[k + 1].core in {"نقلت", "نقل"} and toks[k + 2].core == "عن":
+            # "وبحسب وكالة رويترز، التي نقلت عن مصدرين في قطاع النفط، فإن": the agency relays them
+            m2 = self._np_forward(toks, k + 3)
+            if m2 > k + 3 and toks[m2 - 1].comma_after:
+                origin, ospan, _, _ = self._mention(toks[k + 3 : m2], speaker=False)
+                if origin is not None and origin is not mention:
+                    relayed, mention, span, k = (mention, span), origin, ospan, m2
         # trailing: the phrase ends the sentence, or only a relative clause about the source follows
         # ("بحسب وكالة تسنيم القريبة من فيلق القدس", "according to Tasnim, which is close to ...")
         trailing = k >= len(toks) or toks[k].core in self.lex.relative_openers or toks[k].core in _AR_RECEIVED
