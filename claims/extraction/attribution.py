@@ -252,8 +252,8 @@ class SentenceAttributor:
                 toks = []
             if len(toks) == 1 and toks[0].core in _AR_THE_STATEMENT and self.reg.statement_issuer is not None:
                 return self.reg.statement_issuer, self._own_span(toks), True, False  # "ووفقاً للبيان", "وأشار البيان"
-            if report and toks and toks[0].core in {"غير", "اوليه", "رسميه", "متداوله", "حديثه", "جديده"}:
-                toks = []  # "بحسب تقديرات غير رسمية": described, not sourced
+            if report and toks and toks[0].core in {"غير", "اوليه", "رسميه", "متداوله", "حديثه", "جديده", "الرسميه", "الاوليه", "المتداوله", "الحديثه", "الجديده"}:
+                toks = []  # "بحسب تقديرات غير رسمية", "وفق التقديرات الرسمية": described, not sourced
             if not toks and report and len(words) == 1 and words[0].startswith("ال"):
                 anaphor = self.reg.latest(report=True, noun=words[0])
                 if anaphor is not None:
