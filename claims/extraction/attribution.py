@@ -78,8 +78,10 @@ _AR_OBJECT_CUES = frozenset({"دعا", "دعت", "دعوا"})  # calls: "دعا 
 _AR_QUANTIFIED_OBJECTS = frozenset({"جميع", "كل", "كافه", "الجميع", "الاطراف", "الطرفين"})
 _AR_AUTHOR_NOUNS = frozenset({"معدو", "معدي", "معد", "معده", "واضعو", "واضعي", "كاتبو", "كاتبي", "مؤلفو", "مؤلفي"})
 _AR_DATA_NOUNS = frozenset({"بيانات", "البيانات", "ارقام", "الارقام", "احصاءات", "الاحصاءات", "احصائيات", "معطيات", "المعطيات", "تقديرات", "التقديرات"})
-_AR_REPORTED_SPEECH = frozenset({"قوله", "قولها", "قولهم", "قولهما"})
+#: "عن X قوله/تأكيده/تحذيرهم أن": the relayed speaker's verbal noun with its pronoun closes the speaker.
+_AR_REPORTED_SPEECH = frozenset({"قوله", "قولها", "قولهم", "قولهما"} | {n + p for n in ("تاكيد", "تحذير", "تشديد", "نفي", "ترجيح", "توقع", "اشارت", "اعلان") for p in ("ه", "ها", "هم", "هما")})
 _AR_CLOSE_TO = frozenset({"مقرب", "مقربه", "مقربون", "مقربين", "قريب", "قريبه", "قريبون", "قريبين", "المقرب", "المقربه", "المقربون", "المقربين", "القريب", "القريبه"})  # "مصادر مقربة من X"
+_AR_FAMILIAR = frozenset({"مطلع", "مطلعه", "مطلعون", "مطلعين", "المطلع", "المطلعه", "المطلعون", "المطلعين"})  # "دبلوماسي مطلع على الملف"
 _AR_PLURAL_TITLES = frozenset({"النواب", "الوزراء", "الخبراء", "الباحثون", "المحللون", "الناشطون", "القاده", "المسؤولون", "النائبان", "الوزيران", "السفراء", "الاعضاء", "القضاه", "المحامون"})  # before a list of names
 _AR_BAYYANA = frozenset({"بين", "بينت"})  # بيّن/بيّنت, see _bayyana
 _AR_A_STATEMENT = frozenset({"بيان", "بيانا", "بلاغ", "بلاغا"})
@@ -89,6 +91,9 @@ _AR_ACCUSATIONS = frozenset({"اتهم", "اتهمت", "اتهموا"})  # "ات
 _AR_IMPERFECT_DENIALS = frozenset({"ينفي", "تنفي"})  # cues only verb-first ("ينفي المتهم كل التهم")
 _AR_ONLINE_HEADS = frozenset({"صفحات", "صفحه", "حسابات", "حساب", "منشورات", "مدونون", "مدونين"})  # accounts "على" a platform
 # honorifics that open a name after a title and a comma ("وزير البترول، المهندس عادل ...")
+_AR_CONTRASTIVE = frozenset({"غير", "الا", "بيد", "وغير"})  # "غير أن"/"إلا أن"/"بيد أن" before a fronted subject
+#: An emphatic pronoun closing a speaker ("مؤسسة كهرباء لبنان نفسها أوردت"): not part of the name.
+_AR_EMPHATIC = frozenset({"نفسه", "نفسها", "نفسهم", "انفسهم", "ذاته", "ذاتها", "عينه", "عينها"})
 _AR_HONORIFICS = frozenset(fold(w) for w in ["المهندس", "المهندسة", "الدكتور", "الدكتورة", "د.", "السفير", "السفيرة", "النائب", "النائبة", "اللواء", "العميد", "العقيد", "الفريق", "المستشار", "المستشارة", "القاضي", "القاضية", "الشيخ", "الشيخة", "الأستاذ", "الأستاذة", "السيد", "السيدة", "الأمير", "الأميرة", "البروفيسور"])
 _RELAY_KINDS = (SourceKind.AGENCY, SourceKind.OUTLET, SourceKind.DOCUMENT, SourceKind.ORGANISATION)
 
@@ -509,14 +514,16 @@ class SentenceAttributor:
                 if toks[j - 1].comma_after:
                     break  # "... إلى ليبيا، يان كوبيش،": the name is apposed (see _comma_apposition)
                 continue
-            if self.lex.lang == "ar" and core == "من" and j > i and toks[j - 1].core in _AR_CLOSE_TO and not toks[j - 1].comma_after and j + 1 < len(toks):
+            if self.lex.lang == "ar" and ((core == "من" and toks[j - 1].core in _AR_CLOSE_TO) or (core == "علي" and toks[j - 1].core in _AR_FAMILIAR)) and j > i and not toks[j - 1].comma_after and j + 1 < len(toks):
                 j += 1  # "مصادر مقربة من اللاعب": whom the unnamed source is close to
                 while j < len(toks) and j - i < limit + 3 and toks[j].core.startswith(("ال", "لل")) and toks[j].core not in lex.np_stops:
                     j += 1
                     if toks[j - 1].comma_after or toks[j - 1].ends_sentence:
                         break
-                if j < len(toks) and not toks[j - 1].comma_after and not toks[j].core.startswith("ال") and self._complementiser_at(toks, j) == 0 and toks[j - 1].core == "من":
-                    j += 1  # "مقربة من حماس": a name without the article
+                if j < len(toks) and not toks[j - 1].comma_after and not toks[j].core.startswith("ال") and self._complementiser_at(toks, j) == 0 and toks[j - 1].core in {"من", "علي"} and toks[j].core not in lex.np_stops | _AR_REPORTED_SPEECH:
+                    j += 1  # "مقربة من حماس": a name without the article; "مطلع على ملف التمويل": a construct
+                    while j < len(toks) and not toks[j - 1].comma_after and toks[j].core.startswith("ال") and toks[j].core not in lex.np_stops and j - i < limit + 4:
+                        j += 1  # its definite genitive
                 break
             if core in lex.np_stops and not (core in {"علي", "الي"} and j > i and self.surface(t.cs, t.ce).endswith("ي")):
                 break  # (علي written with ya is the name Ali, not the preposition على)
@@ -1101,13 +1108,17 @@ class SentenceAttributor:
         if not toks[q].comma_after and toks[p].core not in {"فقد", "فانه", "فانها"}:
             return None  # ("أما الاتحاد فقد عبّر": the ف itself closes the topic)
         a = q
-        while a >= 0 and q - a < 8 and toks[a].core not in {"اما", "واما"}:
-            if a < q and (toks[a].comma_after or toks[a].ends_sentence):
+        commas = []
+        while a >= 0 and q - a < 14 and toks[a].core not in {"اما", "واما"}:
+            if a < q and toks[a].ends_sentence:
                 return None
+            if a < q and toks[a].comma_after:
+                commas.append(a)
             a -= 1
-        if a < 0 or toks[a].core not in {"اما", "واما"} or a == q:
+        if a < 0 or toks[a].core not in {"اما", "واما"} or a == q or len(commas) > 1:
             return None
-        topic = toks[a + 1 : q + 1]
+        # "أما النائب X، عضو لجنة ...، فقد ألمح": the topic is the name before its apposition
+        topic = toks[a + 1 : (commas[0] if commas else q) + 1]
         return topic if self._arabic_np(topic) else None
 
     def _possessed_object(self, core: str) -> bool:
@@ -1269,7 +1280,12 @@ class SentenceAttributor:
                     origin, ospan, k2 = self._apposed_mention(toks, j + 1, app)
                 elif k2 > j + 1:
                     origin, ospan, _, _ = self._mention(toks[j + 1 : k2])
-                if origin is not None and origin is not frame.mention:
+                aside = toks[j - 1].core == "نقلا" and j >= 2 and toks[j - 2].comma_after
+                if origin is not None and origin is not frame.mention and aside and frame.mention.kind in (SourceKind.PERSON, SourceKind.ANONYMOUS) and origin.kind in (SourceKind.OUTLET, SourceKind.AGENCY):
+                    # "رأى الخبير X، نقلا عن موقع Y، أن": the person speaks, the site relays him
+                    frame.relays.append((origin, Relation.REPORTED, ospan))
+                    j = k2
+                elif origin is not None and origin is not frame.mention:
                     frame.relays.append((frame.mention, Relation.REPORTED, frame.speaker))
                     frame.mention, frame.speaker = origin, ospan
                     frame.relation = Relation.SAID
@@ -1284,6 +1300,10 @@ class SentenceAttributor:
             subject = toks[start : p + 1]
             while subject and (subject[0].core in lex.clause_openers or subject[0].core in {"وكانت", "وكان", "كانت", "كان", "الي", "ان", "بان", "اما", "واما"}):
                 subject = subject[1:]
+            if len(subject) > 2 and subject[0].core in _AR_CONTRASTIVE and subject[1].core == "ان":
+                subject = subject[2:]  # "غير أن مصادر محلية أفادت": the connective is not the speaker
+            while len(subject) > 1 and subject[-1].core in _AR_EMPHATIC:
+                subject = subject[:-1]  # "مؤسسة كهرباء لبنان نفسها أوردت": the emphatic pronoun is not the name
             if not subject or len(subject) > 8 or not self._arabic_np(subject):
                 return None, i + 1
             if subject[0].core in lex.participants:
@@ -1348,6 +1368,10 @@ class SentenceAttributor:
                     while m < len(toks) - 1 and m - k < 7 and not toks[m].quote_after:
                         m += 1
                     m += 1
+                elif toks[k].core[1:] in self.lex.generic_name_words and not toks[k].comma_after:
+                    # "لوكالة فرانس برس": the unquoted name after the medium's generic head
+                    while m < len(toks) and m - k < 4 and not toks[m - 1].comma_after and not toks[m - 1].raw.endswith(":") and not toks[m].core.startswith("ال") and toks[m].core not in lex.np_stops and not toks[m].quote_before and not self._complementiser_at(toks, m) and self._verb(toks[m].core) is None:
+                        m += 1
                 while m < len(toks) and m - k < 4 and toks[m].core.startswith("ال") and not toks[m].comma_after and not toks[m - 1].quote_after:
                     m += 1
                 if m < len(toks) and toks[m].core.startswith("ال") and m - k < 4:
