@@ -34,6 +34,8 @@ def claims_of(text: str, outlet: str = OUTLET):
         ('ونقل الموقع عن خبراء ماليين تحذيرهم من أن الدين "سيتضاعف".', "الدين", "خبراء ماليين"),
         # "أما X، apposition، فقد CUE": the topic before its apposition speaks
         ('أما النائبة هدى الزين، عضو لجنة المال والموازنة، فقد ألمحت إلى أن الموازنة "لن تمر".', "لن تمر", "النائبة هدى الزين"),
+        # a company is an organisation: its "لل" genitive belongs to its name
+        ('وأشارت شركة الواحة للنفط والغاز، المشغلة للحقل، إلى أن الإنتاج "مستقر".', "مستقر", "شركة الواحة للنفط والغاز"),
         # the apposed name after a title with an organisation's quoted name
         ('ورأى المحلل في مؤسسة "كابيتال إيكونوميكس"، جيمس ريد، أن التضخم "سيتراجع ببطء".', "التضخم", "جيمس ريد"),
     ],
