@@ -91,6 +91,7 @@ _AR_ACCUSATIONS = frozenset({"اتهم", "اتهمت", "اتهموا"})  # "ات
 _AR_IMPERFECT_DENIALS = frozenset({"ينفي", "تنفي"})  # cues only verb-first ("ينفي المتهم كل التهم")
 _AR_ONLINE_HEADS = frozenset({"صفحات", "صفحه", "حسابات", "حساب", "منشورات", "مدونون", "مدونين"})  # accounts "على" a platform
 # honorifics that open a name after a title and a comma ("وزير البترول، المهندس عادل ...")
+_AR_ANONYMITY = frozenset({"رفض", "رفضت", "طلب", "طلبت", "فضل", "فضلت", "اشترط", "اشترطت", "شرط"})  # "، رفض الكشف عن اسمه،"
 _AR_CONTRASTIVE = frozenset({"غير", "الا", "بيد", "وغير"})  # "غير أن"/"إلا أن"/"بيد أن" before a fronted subject
 #: An emphatic pronoun closing a speaker ("مؤسسة كهرباء لبنان نفسها أوردت"): not part of the name.
 _AR_EMPHATIC = frozenset({"نفسه", "نفسها", "نفسهم", "انفسهم", "ذاته", "ذاتها", "عينه", "عينها"})
@@ -908,6 +909,27 @@ class SentenceAttributor:
         frame.content = (toks[q].s, toks[q_end].e)
         return frame, k
 
+    def _anonymity_aside(self, toks: list[Token], p: int) -> list[Token] | None:
+        """The subject before an aside on its anonymity that ends at the comma before the verb
+        ("مسؤول في الوزارة، رفض الكشف عن اسمه لأنه غير مخول، نفى"): the noun phrase before the
+        aside's opening comma, when the aside opens with a verb of declining to be named."""
+        if p < 2 or not toks[p].comma_after:
+            return None
+        q = p - 1
+        while q >= 0 and p - q < 16 and not toks[q].comma_after:
+            if toks[q].ends_sentence:
+                return None
+            q -= 1
+        if q < 0 or not toks[q].comma_after or toks[q + 1].core not in _AR_ANONYMITY:
+            return None
+        r = q
+        while r > 0 and q - r < 8 and not toks[r - 1].comma_after and not toks[r - 1].ends_sentence:
+            r -= 1
+        subject = toks[r : q + 1]
+        while subject and (subject[0].core in self.lex.clause_openers or subject[0].core in _AR_CONTRASTIVE or subject[0].core == "ان"):
+            subject = subject[1:]
+        return subject if subject and self._arabic_np(subject) else None
+
     def _comma_apposition(self, toks: list[Token], j: int, k: int) -> tuple[int, int] | None:
         """The name apposed after a title and a comma ("حاكم المصرف بالإنابة، وسام عون، إن",
         "المتحدث باسم الحكومة، السفير ياسر فهمي، بأن"): the token range of the name (an optional
@@ -1207,7 +1229,12 @@ class SentenceAttributor:
             frame.content = (toks[j].s, e) if j < len(toks) else None
             return frame, j
         apposed = self._apposed_subject(toks, i, p) if vso else None
-        if apposed is not None:
+        aside = self._anonymity_aside(toks, p) if vso and apposed is None and j < len(toks) and self._recipient(toks[j].core) else None
+        if aside is not None:
+            # "مسؤول في الوزارة، رفض الكشف عن اسمه، نفى لـ«X» وجود": the subject before its aside
+            self._subject_speakers(frame, aside)
+            frame.clause_start = aside[0].s
+        elif apposed is not None:
             # "عبد الحميد سايح، وزير الفلاحة، قال", "لكن الخبير، الدكتور عمر بوزيد، يرى": a
             # name and a title apposed before the verb are its one subject
             (a, b), (ta, tb) = apposed

@@ -86,3 +86,9 @@ def test_masthead_with_a_dash_names_the_publisher():
     text = "معهد الضفة للسياسات - ملخص تنفيذي\nخلص تقرير أصدره معهد الضفة للسياسات إلى أن البطالة \"ستبلغ ذروتها العام المقبل\".\n"
     c = claim_with(claims_of(text, outlet="Dafa Policy Institute"), "البطالة")
     assert len(c.hops) == 1 and c.hops[0].mention.publisher
+
+
+def test_subject_before_an_anonymity_aside_speaks():
+    text = 'لكن موظفاً في البلدية، طلب عدم ذكر اسمه لأنه غير مخول بالحديث، نفى لـ"الميزان" وجود أي عجز، مؤكداً أن "الرواتب ستصرف".\n'
+    c = claim_with(claims_of(text), "الرواتب ستصرف")
+    assert speaker_of(text, c) == "موظفاً في البلدية"
