@@ -92,3 +92,9 @@ def test_subject_before_an_anonymity_aside_speaks():
     text = 'لكن موظفاً في البلدية، طلب عدم ذكر اسمه لأنه غير مخول بالحديث، نفى لـ"الميزان" وجود أي عجز، مؤكداً أن "الرواتب ستصرف".\n'
     c = claim_with(claims_of(text), "الرواتب ستصرف")
     assert speaker_of(text, c) == "موظفاً في البلدية"
+
+
+def test_one_of_the_relayed_group_keeps_the_relay():
+    text = 'ونقلت وكالة رويترز عن دبلوماسيين في جنيف قولهم إن الجولة "ستبدأ الاثنين".\nوأوضح أحد الدبلوماسيين، الذي طلب عدم نشر اسمه، أن الوفدين "وصلا أمس".\n'
+    c = claim_with(claims_of(text), "وصلا أمس")
+    assert chain(c)[:2] == ["أحد الدبلوماسيين", "وكالة رويترز"]
