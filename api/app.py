@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+import threading
+
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -71,8 +74,20 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
 
 def _start_warm_up(app: Litestar) -> None:
-    if app.state.warm_up is not None:
-        app.state.warm_up.start()
+    warming = app.state.warm_up
+    if warming is not None:
+        warming.start()
+        threading.Thread(target=_freeze_after, args=(warming,), name="claims-gc-freeze", daemon=True).start()
+
+
+def _freeze_after(warming: BackgroundWarmUp) -> None:
+    """Once the warm-up has loaded what lives as long as the process (lexicons, name indexes,
+    the routes, the OpenAPI models), move it out of the collector's reach (``gc.freeze``): a
+    full collection otherwise walks that whole heap, which grows with the store (~0.1 s per
+    collection at 1M claims, every few hundred provenance requests)."""
+    warming.wait()
+    gc.collect()
+    gc.freeze()
 
 
 def app_state(settings: Settings, engine: Engine) -> State:

@@ -3,7 +3,7 @@
 audit trail, grouping).
 
     .venv/bin/python bench/ingest_throughput.py [--articles 300] [--lang en|ar|mixed] [--no-grouping]
-        [--extraction-only] [--rules-only] [--per-request]
+        [--extraction-only] [--rules-only] [--per-request] [--backend sqlite|postgresql] [--database-url URL]
 
 --extraction-only measures ``claims.extraction.extract`` alone (no database); --rules-only
 runs the rule pipeline without the learned English model (``extract_rules``).
@@ -113,10 +113,13 @@ def main() -> None:
         help="a new IngestService per article, as POST /documents and feeds make one (the process's shared "
              "resolver and grouper caches, not the bench's own)",
     )
+    parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite",
+                        help="postgresql: a fresh database created on --database-url's server, dropped afterwards")
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_POSTGRES_URL"),
+                        help="the PostgreSQL server (default: bench/scale.py's PG_DEFAULT)")
     args = parser.parse_args()
 
-    from claims import migrate
-    from claims.db import make_engine, session_factory
+    from claims.db import session_factory
     from claims.extraction import extract
     from claims.extraction.grouping import Grouper
     from claims.extraction.pipeline import extract_rules
@@ -144,9 +147,11 @@ def main() -> None:
         print(f"extraction only ({'rules' if args.rules_only else 'default'}): {len(texts) / t_extract:8.1f} articles/s wall, {len(texts) / c_extract:8.1f} articles/s per CPU-second")
         return
 
+    from bench.scale import PG_DEFAULT, Database
+
     with tempfile.TemporaryDirectory() as tmp:
-        engine = make_engine(f"sqlite:///{tmp}/bench.db")
-        migrate.upgrade(engine)
+        db = Database(args.backend, Path(tmp), args.database_url or PG_DEFAULT, f"ingest_{int(time.time())}")
+        engine = db.engine
         factory = session_factory(engine)
         grouper = Grouper()
         with factory() as s:
@@ -169,12 +174,12 @@ def main() -> None:
             cpu_each.append(time.process_time() - before)
         wall = time.perf_counter() - t0
         cpu = time.process_time() - cpu0
-        engine.dispose()
+        db.drop()
 
     print(f"articles: {len(texts)} ({args.lang}), mean {words:.0f} words, {claims_out / len(texts):.1f} claims each")
     print(f"extraction only:            {len(texts) / t_extract:8.1f} articles/s wall, {len(texts) / c_extract:8.1f} articles/s per CPU-second")
     print(
-        f"ingest incl. SQLite write:  {len(texts) / wall:8.1f} articles/s wall, {len(texts) / cpu:8.1f} articles/s per CPU-second"
+        f"ingest incl. {'SQLite' if args.backend == 'sqlite' else 'PostgreSQL'} write:  {len(texts) / wall:8.1f} articles/s wall, {len(texts) / cpu:8.1f} articles/s per CPU-second"
         f" (grouping {'off' if args.no_grouping else 'on'}{', a service per article' if args.per_request else ''};"
         f" {stored} claims stored)"
     )

@@ -47,10 +47,11 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
-from sqlalchemy import Engine, MetaData, Table, func, insert, select
+from sqlalchemy import Engine, MetaData, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy import text as sql_text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, lazyload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from claims.audit import _SKIPPED_COLUMNS, _jsonable, _last_hash, default_actor
 from claims.db import session_factory
@@ -710,8 +711,7 @@ def store_claims(session: Session, document: Document, items: list[NewClaim]) ->
     for item in items:
         claim = {**claim_base, **item.values, "id": _new_id(), "document_id": document.id,
                  "created_at": now, "updated_at": now}
-        light = SimpleNamespace(document=document, group=item.group, **claim)
-        counts = Counter(indexing.index_terms("\n".join(indexing.claim_texts(light))) + indexing.referenced_entities(light))
+        counts = _index_counts(SimpleNamespace(document=document, group=item.group, **claim))
         claim["term_count"] = sum(counts.values())
         claims.append(claim)
         events.append((AuditAction.CREATE, "claim", str(claim["id"]), _snapshot(claim)))
@@ -737,6 +737,69 @@ def store_claims(session: Session, document: Document, items: list[NewClaim]) ->
     stored = [loaded[i] for i in ids]
     indexing.embed_claims(session, stored)
     return stored
+
+
+def _index_counts(claim) -> Counter[str]:
+    """The search terms of a claim (an ORM object or a row with ``document`` and ``group``), as
+    ``claims.indexing.index_claims`` counts them: its tellings' terms and the entities it refers to."""
+    from claims import indexing
+
+    return Counter(indexing.index_terms("\n".join(indexing.claim_texts(claim))) + indexing.referenced_entities(claim))
+
+
+def store_groups(session: Session, assigned: Iterable[tuple[Claim, ClaimGroup]], relabelled: Iterable[uuid.UUID]) -> None:
+    """Write what grouping decided (``claims.extraction.grouping.Grouper.assign``): each claim's
+    new group with one executemany, then the search documents of those claims and of every
+    member of a group whose label was just filled (a group's labels are indexed with each
+    member), as ``claims.indexing.index_claims`` builds them, with ``term_count``. Pending ORM
+    changes (new groups, labels: their audit events) are flushed first. A claim's group is a
+    foreign key the audit trail records no event for (the flush hook's snapshot of a
+    relationship change is unchanged), so none is written here. The claims' ORM objects are
+    left as a flush would leave them (group, group_id, term_count, updated_at)."""
+    from claims import indexing
+
+    session.flush()
+    now = _utcnow()
+    table = Claim.__table__
+    assigned = list(assigned)
+    moved = [(claim, group) for claim, group in assigned if claim.group_id != group.id or claim.group is not group]
+    changed = [(claim, group) for claim, group in moved if claim.group_id != group.id]
+    if changed:
+        session.execute(
+            update(table).where(table.c.id == bindparam("_id")).values(group_id=bindparam("_group"), updated_at=bindparam("_at")),
+            [{"_id": claim.id, "_group": group.id, "_at": now} for claim, group in changed],
+        )
+    for claim, group in moved:
+        if claim.group_id != group.id:
+            set_committed_value(claim, "updated_at", now)
+        set_committed_value(claim, "group_id", group.id)
+        set_committed_value(claim, "group", group)
+    relabelled = list(relabelled)
+    members = list(session.scalars(select(Claim).where(Claim.group_id.in_(relabelled)))) if relabelled else []
+    claims = list({c.id: c for c in [*(claim for claim, _ in assigned), *members]}.values())
+    if not claims:
+        return
+    session.execute(delete(SearchDocument).where(SearchDocument.claim_id.in_([c.id for c in claims])))
+    rows, counted = [], []
+    for claim in claims:
+        counts = _index_counts(claim)
+        total = sum(counts.values())
+        if total != claim.term_count:
+            counted.append({"_id": claim.id, "_count": total, "_at": now})
+            set_committed_value(claim, "term_count", total)
+            set_committed_value(claim, "updated_at", now)
+        if counts:
+            rows.append({"claim_id": claim.id, "terms": indexing.document_terms(counts)})
+    if counted:
+        session.execute(
+            update(table).where(table.c.id == bindparam("_id")).values(term_count=bindparam("_count"), updated_at=bindparam("_at")),
+            counted,
+        )
+    if rows:
+        connection = session.connection()
+        _fast_insert(_SEARCH_DOCUMENT_TABLE, connection.dialect).execute(connection, rows)
+    indexing.generation += 1
+    indexing.embed_claims(session, claims)
 
 
 # --- reading ----------------------------------------------------------------------------------

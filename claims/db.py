@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Generic, TypeVar
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
@@ -57,7 +57,39 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    engine = create_engine(url, echo=echo, pool_recycle=RECYCLE_S)
+    event.listen(engine, "checkin", _note_idle_since)
+    event.listen(engine, "checkout", _ping_if_idle)
+    return engine
+
+
+#: A pooled connection idle this long is pinged before use (the server may have restarted or a
+#: proxy dropped it meanwhile); one in steady use is not. ``pool_pre_ping`` pinged before every
+#: checkout: a round trip per request, 0.3 of 0.7 ms of a chain trace's CPU on PostgreSQL.
+IDLE_PING_S = 10.0
+#: Connections are replaced after this long whatever their use (server-side idle timeouts).
+RECYCLE_S = 1800
+
+
+def _note_idle_since(_dbapi_connection, record) -> None:
+    record.info["idle_since"] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection, record, _proxy) -> None:
+    """Ping a connection that sat idle in the pool; a dead one makes the pool open another
+    (``DisconnectionError`` from a checkout listener: the pool retries the checkout)."""
+    since = record.info.get("idle_since")
+    if since is None or time.monotonic() - since < IDLE_PING_S:
+        return
+    try:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("SELECT 1")
+        finally:
+            cursor.close()
+        dbapi_connection.rollback()  # the transaction the ping began
+    except Exception as error:  # noqa: BLE001 - any failure means the connection is unusable
+        raise exc.DisconnectionError() from error
 
 
 def _sqlite_begin(connection) -> None:

@@ -75,6 +75,7 @@ class IngestService:
         self.claims = ClaimService(session)
         self._resolver = resolver
         self._present: set = set()  # sources seen stored, during one document's resolution
+        self._pending: dict = {}  # sources this document's resolution created, written at its end
         self.grouping = grouping
         self._grouper = grouper
 
@@ -263,12 +264,15 @@ class IngestService:
                 used[hop.mention.id] = hop.mention
         ids: dict[int, object] = {}
         self._present = set()
+        self._pending = {}
         if fixed_outlet is not None:
             ids[ex.publisher.id] = fixed_outlet
         for mid, mention in used.items():
             if mid in ids:
                 continue
             ids[mid] = self._source_for(mention, lang, digest, result)
+        self.session.flush()  # the document's new sources and aliases (and their audit events) at once
+        self._pending = {}
         return ids
 
     def _source_for(self, mention: Mention, lang: str, digest: str, result: IngestResult):
@@ -293,7 +297,9 @@ class IngestService:
             description = None
         aliases = [AliasIn(text=_short(n), lang=alias_lang) for n in names]
         aliases += [AliasIn(text=_short(r), lang=alias_lang, note="role") for r in roles]
-        source = self.sources.create(SourceIn(name=display, kind=mention.kind, description=description, aliases=aliases))
+        source = self.sources.create(SourceIn(name=display, kind=mention.kind, description=description, aliases=aliases), flush=False)
+        self._pending[source.id] = source
+        self._present.add(source.id)
         if mention.kind != SourceKind.ANONYMOUS:
             self.resolver.add(source, [(a.text, a.note == "role") for a in aliases] + [(display, False)])
         result.sources_created += 1
@@ -310,7 +316,7 @@ class IngestService:
                     return False
                 self._present.add(source_id)
             return True
-        source = self.session.get(Source, source_id)
+        source = self._pending.get(source_id) or self.session.get(Source, source_id)
         if source is None:
             return False
         known = {a.normalized for a in source.aliases}
@@ -321,7 +327,7 @@ class IngestService:
         if len(current) + len(new) > 100:
             return True
         added = [AliasIn(text=_short(t), lang=lang, note=note) for t, note in new]
-        self.sources.update(source.id, SourcePatch(aliases=current + added))
+        self.sources.update(source.id, SourcePatch(aliases=current + added), flush=False, source=source)
         self.resolver.add(source, [(a.text, a.note == "role") for a in added])
         return True
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from advanced_alchemy.filters import LimitOffset, OrderBy
+from advanced_alchemy.mixins.uuid import uuid7
 from anyascii import anyascii
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
@@ -109,7 +110,10 @@ class SourceService(_RecordService[Source]):
         return self.session.scalar(select(Source).where(Source.key == key))
 
     def _unique_key(self, wanted: str) -> str:
-        return free_key(wanted, lambda key: bool(self.session.scalar(select(exists().where(Source.key == key)))))
+        pending = {obj.key for obj in self.session.new if isinstance(obj, Source)}  # created, not yet flushed
+        return free_key(
+            wanted, lambda key: key in pending or bool(self.session.scalar(select(exists().where(Source.key == key))))
+        )
 
     def _set_aliases(self, source: Source, aliases: list[AliasIn]) -> None:
         wanted: dict[str, AliasIn] = {}
@@ -125,10 +129,13 @@ class SourceService(_RecordService[Source]):
                     SourceAlias(text=alias.text, lang=alias.lang, note=alias.note, normalized=normalized)
                 )
 
-    def create(self, data: SourceIn) -> Source:
+    def create(self, data: SourceIn, *, flush: bool = True) -> Source:
+        """``flush=False``: added to the session with its id set, written at the caller's next
+        flush (ingest writes a document's new sources with one flush)."""
         if data.key and self.by_key(data.key):
             raise Conflict(f"a source with key {data.key!r} already exists", key=data.key)
         source = Source(
+            id=uuid7(),
             key=data.key or self._unique_key(slugify(data.name)),
             name=data.name,
             name_normalized=fold_name(data.name),
@@ -138,11 +145,14 @@ class SourceService(_RecordService[Source]):
         )
         self._set_aliases(source, data.aliases)
         self.session.add(source)
-        self.session.flush()
+        if flush:
+            self.session.flush()
         return source
 
-    def update(self, source_id: uuid.UUID, data: SourcePatch) -> Source:
-        source = self.get(source_id)
+    def update(self, source_id: uuid.UUID, data: SourcePatch, *, flush: bool = True, source: Source | None = None) -> Source:
+        """``source``: the source itself, when the caller holds it (one not yet flushed cannot be
+        read by id); ``flush=False``: the change is written at the caller's next flush."""
+        source = source if source is not None else self.get(source_id)
         if data.name is not None:
             source.name = data.name
             source.name_normalized = fold_name(data.name)
@@ -153,7 +163,8 @@ class SourceService(_RecordService[Source]):
         if data.aliases is not None or data.name is not None:
             current = [AliasIn(text=a.text, lang=a.lang, note=a.note) for a in source.aliases]
             self._set_aliases(source, data.aliases if data.aliases is not None else current)
-        self.session.flush()
+        if flush:
+            self.session.flush()
         return source
 
     def delete(self, source_id: uuid.UUID) -> None:

@@ -85,7 +85,8 @@ class _Index:
     def sync(self, session: Session) -> None:
         query = select(Document.id, Document.minhash).where(Document.minhash.is_not(None))
         for doc_id, blob in self._since.rows(session, query, Document.id):
-            self.put(doc_id, from_bytes(blob))
+            if doc_id not in self.signatures:  # the slack re-reads the last seconds' rows: decode each once
+                self.put(doc_id, from_bytes(blob))
 
     def put(self, doc_id: uuid.UUID, mh: MinHash) -> None:
         if doc_id not in self.signatures:

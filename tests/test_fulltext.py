@@ -106,12 +106,43 @@ def test_the_candidate_pool_gives_the_exhaustive_ranking(session: Session, claim
     exhaustive = fulltext.search(session, query, limit=5)
     monkeypatch.setattr(fulltext, "EXHAUSTIVE_DOCS", 0)
     every_rare = fulltext.search(session, query, limit=5)  # every claim holding a rarer term, scored
-    monkeypatch.setattr(fulltext, "MAX_SCORED", 0)
-    pooled = fulltext.search(session, query, limit=5)  # the engine's best candidates, re-scored
-    assert [h.claim_id for h in every_rare.hits] == [h.claim_id for h in exhaustive.hits]
-    assert [(h.claim_id, round(h.score, 9), h.matched) for h in pooled.hits] == [
+    assert [(h.claim_id, round(h.score, 9), h.matched) for h in every_rare.hits] == [
         (h.claim_id, round(h.score, 9), h.matched) for h in exhaustive.hits
     ]
+
+
+def test_beyond_the_cap_the_pool_is_the_claims_holding_the_rarest_terms_together(
+    session: Session, claim_factory, document_factory, monkeypatch
+):
+    claims = _claims(claim_factory, document_factory)
+    exhaustive = {h.claim_id: (round(h.score, 9), h.matched) for h in fulltext.search(session, "volcano winter harbour").hits}
+    monkeypatch.setattr(fulltext, "EXHAUSTIVE_DOCS", 0)
+    monkeypatch.setattr(fulltext, "MAX_SCORED", 1)
+    # volcano (2 claims), winter (2), harbour (5): more than one claim holds any of them; one
+    # holds the rarest two together, and it is scored over every term as the exhaustive search does
+    pooled = fulltext.search(session, "volcano winter harbour")
+    assert [(h.claim_id, (round(h.score, 9), h.matched)) for h in pooled.hits] == [(claims[0].id, exhaustive[claims[0].id])]
+    # more claims than the cap hold even every term: the first the index lists, still scored
+    both = fulltext.search(session, "harbour bridge")
+    assert len(both.hits) == 1 and both.hits[0].claim_id in {claims[1].id, claims[3].id}
+
+
+def test_sqlite_estimates_a_frequent_terms_document_frequency_in_a_large_store(
+    session: Session, claim_factory, document_factory, monkeypatch
+):
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    _claims(claim_factory, document_factory)
+    fulltext.clear_cache()
+    harbour, volcano = index_terms("harbour")[0], index_terms("volcano")[0]
+    monkeypatch.setattr(fulltext, "EXHAUSTIVE_DOCS", 0)
+    monkeypatch.setattr(fulltext, "FULL_POSTINGS_DF", 2)  # harbour (5 claims) is beyond the cap, volcano (2) is counted
+    df = fulltext._SQLite.document_frequencies(session, [harbour, volcano, "nothing"], 8)
+    assert df == {harbour: 5, volcano: 2}  # the sampled windows cover this small store: the estimate is the count
+    monkeypatch.setattr(fulltext, "SAMPLE_DOCS", 2)  # two windows of one claim each: an estimate, at least the cap
+    monkeypatch.setattr(fulltext, "SAMPLE_WINDOWS", 2)
+    fulltext.clear_cache()
+    assert fulltext._SQLite.document_frequencies(session, [harbour], 8)[harbour] >= 3
 
 
 def test_frequent_terms_only_add_to_claims_rarer_terms_found(session: Session, claim_factory, document_factory, monkeypatch):

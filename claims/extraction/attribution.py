@@ -59,7 +59,7 @@ _AR_OCCASIONS = frozenset(fold(w) for w in _AR_OCCASIONS)  # matched on folded t
 _AR_ADVERBIALS = frozenset({"جديد", "مجددا", "مره", "اخري", "الثلاثاء", "الاثنين", "الاربعاء", "الخميس", "الجمعه", "السبت", "الاحد", "امس", "اليوم"})
 #: Words that never open an Arabic speaker phrase: adverbials, prepositions, demonstratives.
 _AR_NOT_SPEAKER = frozenset({"فان", "فانه", "فانها", "وان", "لان", "هو", "هي", "وهو", "وهي", "هم", "وهم", "بعد", "قبل", "ذلك", "هذا", "هذه", "دون", "بدون", "عند", "عندما", "حين", "حيث", "لكن", "ثم", "اثر", "عقب", "خلال", "وسط", "رغم", "بسبب", "منذ", "حتي", "اذ", "اذا", "لو", "لما", "كما", "بينما", "فيما", "التي", "الذي", "الذين", "ما", "لا", "لم", "لن", "قد", "فقط", "لكنه", "لكنها", "لكنهم", "ولكنه", "ولكنها", "ولكنهم"})
-_AR_NAMED_BY_QUOTE = frozenset({"بنك", "مصرف", "جامعه", "مستشفي", "نادي", "صحيفه", "جريده", "وكاله", "قناه", "موقع", "مجله", "شركه", "منصه", "اذاعه", "شبكه", "مركز", "معهد", "منظمه", "حركه", "جماعه", "تلفزيون", "لصحيفه", "لوكاله", "لقناه", "لموقع", "مجموعه", "حزب"})
+_AR_NAMED_BY_QUOTE = frozenset({"بنك", "موسسه", "هيئه", "مصرف", "جامعه", "مستشفي", "نادي", "صحيفه", "جريده", "وكاله", "قناه", "موقع", "مجله", "شركه", "منصه", "اذاعه", "شبكه", "مركز", "معهد", "منظمه", "حركه", "جماعه", "تلفزيون", "لصحيفه", "لوكاله", "لقناه", "لموقع", "مجموعه", "حزب"})
 _AR_BROADCAST = frozenset({"بثته", "بثه", "بثها", "بثتها", "نشرته", "نشره", "نشرها", "نشرتها", "اوردته", "اورده", "اوردها", "اوردتها", "نقلته", "نقله", "نقلها", "نقلتها", "اصدرته", "اصدره", "اصدرها", "اصدرتها"})
 _AR_PRONOUN_OBJECTS = frozenset({"عليه", "عليها", "عليهم", "له", "لها", "لهم", "به", "بها", "اليه", "اليها", "فيه", "فيها", "لي", "لنا"})
 #: "أصدر مركز X تقريرا": X publishes a report that later sentences quote ("وأورد التقرير").
@@ -78,8 +78,10 @@ _AR_OBJECT_CUES = frozenset({"دعا", "دعت", "دعوا"})  # calls: "دعا 
 _AR_QUANTIFIED_OBJECTS = frozenset({"جميع", "كل", "كافه", "الجميع", "الاطراف", "الطرفين"})
 _AR_AUTHOR_NOUNS = frozenset({"معدو", "معدي", "معد", "معده", "واضعو", "واضعي", "كاتبو", "كاتبي", "مؤلفو", "مؤلفي"})
 _AR_DATA_NOUNS = frozenset({"بيانات", "البيانات", "ارقام", "الارقام", "احصاءات", "الاحصاءات", "احصائيات", "معطيات", "المعطيات", "تقديرات", "التقديرات"})
-_AR_REPORTED_SPEECH = frozenset({"قوله", "قولها", "قولهم", "قولهما"})
+#: "عن X قوله/تأكيده/تحذيرهم أن": the relayed speaker's verbal noun with its pronoun closes the speaker.
+_AR_REPORTED_SPEECH = frozenset({"قوله", "قولها", "قولهم", "قولهما"} | {n + p for n in ("تاكيد", "تحذير", "تشديد", "نفي", "ترجيح", "توقع", "اشارت", "اعلان") for p in ("ه", "ها", "هم", "هما")})
 _AR_CLOSE_TO = frozenset({"مقرب", "مقربه", "مقربون", "مقربين", "قريب", "قريبه", "قريبون", "قريبين", "المقرب", "المقربه", "المقربون", "المقربين", "القريب", "القريبه"})  # "مصادر مقربة من X"
+_AR_FAMILIAR = frozenset({"مطلع", "مطلعه", "مطلعون", "مطلعين", "المطلع", "المطلعه", "المطلعون", "المطلعين"})  # "دبلوماسي مطلع على الملف"
 _AR_PLURAL_TITLES = frozenset({"النواب", "الوزراء", "الخبراء", "الباحثون", "المحللون", "الناشطون", "القاده", "المسؤولون", "النائبان", "الوزيران", "السفراء", "الاعضاء", "القضاه", "المحامون"})  # before a list of names
 _AR_BAYYANA = frozenset({"بين", "بينت"})  # بيّن/بيّنت, see _bayyana
 _AR_A_STATEMENT = frozenset({"بيان", "بيانا", "بلاغ", "بلاغا"})
@@ -89,6 +91,10 @@ _AR_ACCUSATIONS = frozenset({"اتهم", "اتهمت", "اتهموا"})  # "ات
 _AR_IMPERFECT_DENIALS = frozenset({"ينفي", "تنفي"})  # cues only verb-first ("ينفي المتهم كل التهم")
 _AR_ONLINE_HEADS = frozenset({"صفحات", "صفحه", "حسابات", "حساب", "منشورات", "مدونون", "مدونين"})  # accounts "على" a platform
 # honorifics that open a name after a title and a comma ("وزير البترول، المهندس عادل ...")
+_AR_ANONYMITY = frozenset({"رفض", "رفضت", "طلب", "طلبت", "فضل", "فضلت", "اشترط", "اشترطت", "شرط"})  # "، رفض الكشف عن اسمه،"
+_AR_CONTRASTIVE = frozenset({"غير", "الا", "بيد", "وغير"})  # "غير أن"/"إلا أن"/"بيد أن" before a fronted subject
+#: An emphatic pronoun closing a speaker ("مؤسسة كهرباء لبنان نفسها أوردت"): not part of the name.
+_AR_EMPHATIC = frozenset({"نفسه", "نفسها", "نفسهم", "انفسهم", "ذاته", "ذاتها", "عينه", "عينها"})
 _AR_HONORIFICS = frozenset(fold(w) for w in ["المهندس", "المهندسة", "الدكتور", "الدكتورة", "د.", "السفير", "السفيرة", "النائب", "النائبة", "اللواء", "العميد", "العقيد", "الفريق", "المستشار", "المستشارة", "القاضي", "القاضية", "الشيخ", "الشيخة", "الأستاذ", "الأستاذة", "السيد", "السيدة", "الأمير", "الأميرة", "البروفيسور"])
 _RELAY_KINDS = (SourceKind.AGENCY, SourceKind.OUTLET, SourceKind.DOCUMENT, SourceKind.ORGANISATION)
 
@@ -247,8 +253,8 @@ class SentenceAttributor:
                 toks = []
             if len(toks) == 1 and toks[0].core in _AR_THE_STATEMENT and self.reg.statement_issuer is not None:
                 return self.reg.statement_issuer, self._own_span(toks), True, False  # "ووفقاً للبيان", "وأشار البيان"
-            if report and toks and toks[0].core in {"غير", "اوليه", "رسميه", "متداوله", "حديثه", "جديده"}:
-                toks = []  # "بحسب تقديرات غير رسمية": described, not sourced
+            if report and toks and toks[0].core in {"غير", "اوليه", "رسميه", "متداوله", "حديثه", "جديده", "الرسميه", "الاوليه", "المتداوله", "الحديثه", "الجديده"}:
+                toks = []  # "بحسب تقديرات غير رسمية", "وفق التقديرات الرسمية": described, not sourced
             if not toks and report and len(words) == 1 and words[0].startswith("ال"):
                 anaphor = self.reg.latest(report=True, noun=words[0])
                 if anaphor is not None:
@@ -509,14 +515,16 @@ class SentenceAttributor:
                 if toks[j - 1].comma_after:
                     break  # "... إلى ليبيا، يان كوبيش،": the name is apposed (see _comma_apposition)
                 continue
-            if self.lex.lang == "ar" and core == "من" and j > i and toks[j - 1].core in _AR_CLOSE_TO and not toks[j - 1].comma_after and j + 1 < len(toks):
+            if self.lex.lang == "ar" and ((core == "من" and toks[j - 1].core in _AR_CLOSE_TO) or (core == "علي" and toks[j - 1].core in _AR_FAMILIAR)) and j > i and not toks[j - 1].comma_after and j + 1 < len(toks):
                 j += 1  # "مصادر مقربة من اللاعب": whom the unnamed source is close to
                 while j < len(toks) and j - i < limit + 3 and toks[j].core.startswith(("ال", "لل")) and toks[j].core not in lex.np_stops:
                     j += 1
                     if toks[j - 1].comma_after or toks[j - 1].ends_sentence:
                         break
-                if j < len(toks) and not toks[j - 1].comma_after and not toks[j].core.startswith("ال") and self._complementiser_at(toks, j) == 0 and toks[j - 1].core == "من":
-                    j += 1  # "مقربة من حماس": a name without the article
+                if j < len(toks) and not toks[j - 1].comma_after and not toks[j].core.startswith("ال") and self._complementiser_at(toks, j) == 0 and toks[j - 1].core in {"من", "علي"} and toks[j].core not in lex.np_stops | _AR_REPORTED_SPEECH:
+                    j += 1  # "مقربة من حماس": a name without the article; "مطلع على ملف التمويل": a construct
+                    while j < len(toks) and not toks[j - 1].comma_after and toks[j].core.startswith("ال") and toks[j].core not in lex.np_stops and j - i < limit + 4:
+                        j += 1  # its definite genitive
                 break
             if core in lex.np_stops and not (core in {"علي", "الي"} and j > i and self.surface(t.cs, t.ce).endswith("ي")):
                 break  # (علي written with ya is the name Ali, not the preposition على)
@@ -722,6 +730,13 @@ class SentenceAttributor:
         mention, span, report, translation = self._mention(toks[j : k_source if self.lex.lang == "ar" else k], speaker=False)
         if mention is None:
             return None
+        if self.lex.lang == "ar" and k + 3 < len(toks) and toks[k - 1].comma_after and toks[k].core in {"التي", "الذي"} and toks[k + 1].core in {"نقلت", "نقل"} and toks[k + 2].core == "عن":
+            # "وبحسب وكالة رويترز، التي نقلت عن مصدرين في قطاع النفط، فإن": the agency relays them
+            m2 = self._np_forward(toks, k + 3)
+            if m2 > k + 3 and toks[m2 - 1].comma_after:
+                origin, ospan, _, _ = self._mention(toks[k + 3 : m2], speaker=False)
+                if origin is not None and origin is not mention:
+                    relayed, mention, span, k = (mention, span), origin, ospan, m2
         # trailing: the phrase ends the sentence, or only a relative clause about the source follows
         # ("بحسب وكالة تسنيم القريبة من فيلق القدس", "according to Tasnim, which is close to ...")
         trailing = k >= len(toks) or toks[k].core in self.lex.relative_openers or toks[k].core in _AR_RECEIVED
@@ -893,6 +908,27 @@ class SentenceAttributor:
         frame.mention, frame.speaker = mention, span
         frame.content = (toks[q].s, toks[q_end].e)
         return frame, k
+
+    def _anonymity_aside(self, toks: list[Token], p: int) -> list[Token] | None:
+        """The subject before an aside on its anonymity that ends at the comma before the verb
+        ("مسؤول في الوزارة، رفض الكشف عن اسمه لأنه غير مخول، نفى"): the noun phrase before the
+        aside's opening comma, when the aside opens with a verb of declining to be named."""
+        if p < 2 or not toks[p].comma_after:
+            return None
+        q = p - 1
+        while q >= 0 and p - q < 16 and not toks[q].comma_after:
+            if toks[q].ends_sentence:
+                return None
+            q -= 1
+        if q < 0 or not toks[q].comma_after or toks[q + 1].core not in _AR_ANONYMITY:
+            return None
+        r = q
+        while r > 0 and q - r < 8 and not toks[r - 1].comma_after and not toks[r - 1].ends_sentence:
+            r -= 1
+        subject = toks[r : q + 1]
+        while subject and (subject[0].core in self.lex.clause_openers or subject[0].core in _AR_CONTRASTIVE or subject[0].core == "ان"):
+            subject = subject[1:]
+        return subject if subject and self._arabic_np(subject) else None
 
     def _comma_apposition(self, toks: list[Token], j: int, k: int) -> tuple[int, int] | None:
         """The name apposed after a title and a comma ("حاكم المصرف بالإنابة، وسام عون، إن",
@@ -1101,13 +1137,17 @@ class SentenceAttributor:
         if not toks[q].comma_after and toks[p].core not in {"فقد", "فانه", "فانها"}:
             return None  # ("أما الاتحاد فقد عبّر": the ف itself closes the topic)
         a = q
-        while a >= 0 and q - a < 8 and toks[a].core not in {"اما", "واما"}:
-            if a < q and (toks[a].comma_after or toks[a].ends_sentence):
+        commas = []
+        while a >= 0 and q - a < 14 and toks[a].core not in {"اما", "واما"}:
+            if a < q and toks[a].ends_sentence:
                 return None
+            if a < q and toks[a].comma_after:
+                commas.append(a)
             a -= 1
-        if a < 0 or toks[a].core not in {"اما", "واما"} or a == q:
+        if a < 0 or toks[a].core not in {"اما", "واما"} or a == q or len(commas) > 1:
             return None
-        topic = toks[a + 1 : q + 1]
+        # "أما النائب X، عضو لجنة ...، فقد ألمح": the topic is the name before its apposition
+        topic = toks[a + 1 : (commas[0] if commas else q) + 1]
         return topic if self._arabic_np(topic) else None
 
     def _possessed_object(self, core: str) -> bool:
@@ -1189,7 +1229,12 @@ class SentenceAttributor:
             frame.content = (toks[j].s, e) if j < len(toks) else None
             return frame, j
         apposed = self._apposed_subject(toks, i, p) if vso else None
-        if apposed is not None:
+        aside = self._anonymity_aside(toks, p) if vso and apposed is None and j < len(toks) and self._recipient(toks[j].core) else None
+        if aside is not None:
+            # "مسؤول في الوزارة، رفض الكشف عن اسمه، نفى لـ«X» وجود": the subject before its aside
+            self._subject_speakers(frame, aside)
+            frame.clause_start = aside[0].s
+        elif apposed is not None:
             # "عبد الحميد سايح، وزير الفلاحة، قال", "لكن الخبير، الدكتور عمر بوزيد، يرى": a
             # name and a title apposed before the verb are its one subject
             (a, b), (ta, tb) = apposed
@@ -1269,7 +1314,12 @@ class SentenceAttributor:
                     origin, ospan, k2 = self._apposed_mention(toks, j + 1, app)
                 elif k2 > j + 1:
                     origin, ospan, _, _ = self._mention(toks[j + 1 : k2])
-                if origin is not None and origin is not frame.mention:
+                aside = toks[j - 1].core == "نقلا" and j >= 2 and toks[j - 2].comma_after
+                if origin is not None and origin is not frame.mention and aside and frame.mention.kind in (SourceKind.PERSON, SourceKind.ANONYMOUS) and origin.kind in (SourceKind.OUTLET, SourceKind.AGENCY):
+                    # "رأى الخبير X، نقلا عن موقع Y، أن": the person speaks, the site relays him
+                    frame.relays.append((origin, Relation.REPORTED, ospan))
+                    j = k2
+                elif origin is not None and origin is not frame.mention:
                     frame.relays.append((frame.mention, Relation.REPORTED, frame.speaker))
                     frame.mention, frame.speaker = origin, ospan
                     frame.relation = Relation.SAID
@@ -1284,6 +1334,10 @@ class SentenceAttributor:
             subject = toks[start : p + 1]
             while subject and (subject[0].core in lex.clause_openers or subject[0].core in {"وكانت", "وكان", "كانت", "كان", "الي", "ان", "بان", "اما", "واما"}):
                 subject = subject[1:]
+            if len(subject) > 2 and subject[0].core in _AR_CONTRASTIVE and subject[1].core == "ان":
+                subject = subject[2:]  # "غير أن مصادر محلية أفادت": the connective is not the speaker
+            while len(subject) > 1 and subject[-1].core in _AR_EMPHATIC:
+                subject = subject[:-1]  # "مؤسسة كهرباء لبنان نفسها أوردت": the emphatic pronoun is not the name
             if not subject or len(subject) > 8 or not self._arabic_np(subject):
                 return None, i + 1
             if subject[0].core in lex.participants:
@@ -1323,8 +1377,8 @@ class SentenceAttributor:
                 frame.relays.append((mention, Relation.REPORTED, inner))
                 k = m + 1
                 continue
-            if toks[k].core in _AR_TRANSLATED_BY and toks[k - 1].core in {"التي", "الذي"} and k + 1 < len(toks):
-                # "في الإحاطة التي ترجمها مكتب الأمم المتحدة للإعلام": the translator is a hop
+            if toks[k].core in _AR_TRANSLATED_BY and (toks[k - 1].core in {"التي", "الذي"} or toks[k - 1].core in _AR_OCCASIONS | lex.statement_nouns) and k + 1 < len(toks):
+                # "في الإحاطة التي ترجمها مكتب الأمم المتحدة للإعلام", "في بيان ترجمه X": the translator is a hop
                 m = self._np_forward(toks, k + 1, limit=6)
                 if m > k + 1:
                     translator, tspan, _, _ = self._mention(toks[k + 1 : m], speaker=False)
@@ -1348,6 +1402,10 @@ class SentenceAttributor:
                     while m < len(toks) - 1 and m - k < 7 and not toks[m].quote_after:
                         m += 1
                     m += 1
+                elif toks[k].core[1:] in self.lex.generic_name_words and not toks[k].comma_after:
+                    # "لوكالة فرانس برس": the unquoted name after the medium's generic head
+                    while m < len(toks) and m - k < 4 and not toks[m - 1].comma_after and not toks[m - 1].raw.endswith(":") and not toks[m].core.startswith("ال") and toks[m].core not in lex.np_stops and not toks[m].quote_before and not self._complementiser_at(toks, m) and self._verb(toks[m].core) is None:
+                        m += 1
                 while m < len(toks) and m - k < 4 and toks[m].core.startswith("ال") and not toks[m].comma_after and not toks[m - 1].quote_after:
                     m += 1
                 if m < len(toks) and toks[m].core.startswith("ال") and m - k < 4:

@@ -159,9 +159,10 @@ def detect(text: str, folded: str, fmap: list[int], paras: list[Paragraph], lex:
             continue
         if p.index <= 3 and n_words <= 10:
             m = any_match("masthead", line)
-            if m and "|" in raw:
+            parts = re.split(r"\s*[|]\s*|\s[-–—]\s*", raw, maxsplit=1)
+            if m and len(parts) == 2:
                 # "مركز شبه الجزيرة للدراسات | ملخص دراسة": the site's own name over the story
-                fur.dateline_outlets.append(raw.split("|", 1)[0].strip())
+                fur.dateline_outlets.append(parts[0].strip())
                 fur.skip_paragraphs.add(p.index)
                 continue
         if p.index <= 3 and p.index not in fur.prefixes:

@@ -33,9 +33,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from claims.bulk import store_groups
 from claims.db import PerEngine, StoredSince
 from claims.extraction.resolution import phonetic_key
-from claims.indexing import index_claims
 from claims.models import Claim, ClaimGroup, Document
 from claims.services import ClaimService
 from claims.text import STOPWORDS_EN, fold, is_stopword, stem, terms, words
@@ -198,6 +198,22 @@ def similarity(a: Representation, b: Representation) -> float:
     return _dice(a.anchors, b.anchors)
 
 
+def _similarities(new: list[_Stored], others: list[_Stored]) -> list[list[float]]:
+    """``similarity`` of every new claim with every other one (the same values, without a call
+    per pair: a document against its candidates is ~40 x 8 x 40 pairs)."""
+    sets = [(b.rep.lang, b.rep.bag, len(b.rep.bag), b.rep.anchors, len(b.rep.anchors)) for b in others]
+    out = []
+    for a in new:
+        lang, bag, anchors = a.rep.lang, a.rep.bag, a.rep.anchors
+        n_bag, n_anchors = len(bag), len(anchors)
+        out.append([
+            (2 * len(bag & b_bag) / (n_bag + nb_bag) if n_bag and nb_bag else 0.0) if lang == b_lang
+            else (2 * len(anchors & b_anchors) / (n_anchors + nb_anchors) if n_anchors and nb_anchors else 0.0)
+            for b_lang, b_bag, nb_bag, b_anchors, nb_anchors in sets
+        ])
+    return out
+
+
 def align(sim: list[list[float]]) -> list[tuple[int, int]]:
     """Monotone alignment maximising the summed (similarity - ALIGN_GAIN) of aligned pairs."""
     n = len(sim)
@@ -326,8 +342,8 @@ class Grouper:
         emb = self._embeddings()
         best: dict[uuid.UUID, tuple[float, _Stored]] = {}
         for others in self._others(session, document, new).values():
-            sim = [[similarity(a.rep, b.rep) for b in others] for a in new]
             cross = others[0].lang != new[0].lang
+            sim = _similarities(new, others)
             if cross and emb is not None:  # pragma: no cover - optional path
                 cos = emb.cosine([c.text for c in new], [c.text for c in others])
                 sim = [[(s + max(0.0, c)) / 2 for s, c in zip(row, crow, strict=True)] for row, crow in zip(sim, cos, strict=True)]
@@ -367,33 +383,37 @@ class Grouper:
                 score, b = max(scored, key=lambda x: x[0])
                 if score >= SAME_DOC_THRESHOLD and b.id not in best:
                     best[a.id] = (score, b)
+        # The groups the matches are in, with one query; new groups are made as before (a flush
+        # each, with their audit events). The claims' groups are written afterwards in one batch
+        # (``claims.bulk.store_groups``), as the unit of work would have written them: until a
+        # flush, a claim given a group here still reads its stored ``group_id`` (``flushed``
+        # says what the flushes of new groups would have written).
         service = ClaimService(session)
-        changed: dict[uuid.UUID, Claim] = {}
+        wanted = list({other.group_id for _, other in best.values() if other.group_id is not None})
+        groups = {g.id: g for g in session.scalars(select(ClaimGroup).where(ClaimGroup.id.in_(wanted)))} if wanted else {}
+        assigned: dict[uuid.UUID, tuple[Claim, ClaimGroup]] = {}
+        flushed: dict[uuid.UUID, uuid.UUID] = {}
         relabelled: set[uuid.UUID] = set()
         for claim_id, (_, other) in best.items():
             claim = by_id[claim_id]
             if other.group_id is None and other.id in by_id:
-                other.group_id = by_id[other.id].group_id
+                other.group_id = flushed.get(other.id, by_id[other.id].group_id)
             if other.group_id is None:
-                stored = session.get(Claim, other.id)
-                group = service.group(f"auto-{other.id.hex}")
-                stored.group = group
+                stored = by_id.get(other.id) or session.get(Claim, other.id)
+                key = f"auto-{other.id.hex}"
+                group = session.scalar(select(ClaimGroup).where(ClaimGroup.key == key))
+                if group is None:
+                    group = service.group(key)  # a flush: what was assigned so far is written
+                    flushed.update((cid, g.id) for cid, (_, g) in assigned.items())
+                groups[group.id] = group
+                assigned[stored.id] = (stored, group)
                 other.group_id = group.id
                 _label(group, stored.lang, stored.text)
-                changed[stored.id] = stored
-            group = session.get(ClaimGroup, other.group_id)
-            claim.group = group
-            changed[claim.id] = claim
+            group = groups.get(other.group_id) or session.get(ClaimGroup, other.group_id)
+            assigned[claim.id] = (claim, group)
             if _label(group, claim.lang, claim.text):
                 relabelled.add(group.id)
-        session.flush()
-        # a group's labels are searchable with each member: index the claims that joined a group,
-        # and every member of a group whose label in a language was just filled
-        members = list(session.scalars(select(Claim).where(Claim.group_id.in_(list(relabelled))))) if relabelled else []
-        reindex = {c.id: c for c in [*changed.values(), *members]}
-        if reindex:
-            index_claims(session, list(reindex.values()))
-            session.flush()
+        store_groups(session, assigned.values(), relabelled)
         return len(best)
 
 

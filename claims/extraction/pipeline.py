@@ -305,9 +305,12 @@ class _Doc:
                 opens_para = unit.para not in first_in_para
                 first_in_para.add(unit.para)
                 own = list(fr.relays) or [r for r in acc if r[0] is not fr.mention]
-                follows = carry is not None and fr.mention is carry[2] and (carry[0] == unit.para or (carry[0] + 1 == unit.para and opens_para))
+                near = carry is not None and (carry[0] == unit.para or (carry[0] + 1 == unit.para and opens_para))
+                follows = near and fr.mention is carry[2]
+                # "عن دبلوماسيين في فيينا ... وأوضح أحد الدبلوماسيين": one of the unnamed group speaks on
+                member = near and not follows and carry[2].kind == SourceKind.ANONYMOUS and fr.speaker is not None and fold(self.text[fr.speaker[0] : fr.speaker[1]]).split()[:1] in (["احد"], ["احدي"])
                 cue = fold(self.F[fr.cue[0] : fr.cue[1]]) if fr.cue else ""
-                if follows and not own and (cue in _CONTINUATION_CUES or self._back_reference(fr)) and carry[1] != ui:
+                if (follows or member) and not own and (member or cue in _CONTINUATION_CUES or self._back_reference(fr)) and carry[1] != ui:
                     fr.relays = list(carry[3])
                     carry = (unit.para, ui, fr.mention, carry[3], fr.content)
                     continue

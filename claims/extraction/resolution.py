@@ -37,15 +37,25 @@ class SourceResolver:
         self.index = NameIndex()
         self.lock = threading.RLock()
         self._since = StoredSince()
+        self._recent: set[uuid.UUID] = set()
         if session is not None:
             self.refresh(session)
 
     def refresh(self, session: Session) -> None:
-        """Read the aliases stored since the last refresh (all of them the first time)."""
-        query = select(SourceAlias.source_id, SourceAlias.text, SourceAlias.note, Source.kind).join(Source)
+        """Read the aliases stored since the last refresh (all of them the first time). The
+        range reaches back ``StoredSince.SLACK_MS``, so the last seconds' aliases come again:
+        each is added once (``_recent`` holds the ids read within the slack)."""
+        query = select(SourceAlias.id, SourceAlias.source_id, SourceAlias.text, SourceAlias.note, Source.kind).join(Source)
         with self.lock:
-            for source_id, text, note, kind in self._since.rows(session, query, SourceAlias.id):
+            recent = self._recent
+            for alias_id, source_id, text, note, kind in self._since.rows(session, query, SourceAlias.id):
+                if alias_id in recent:
+                    continue
+                if StoredSince.is_recent(alias_id):
+                    recent.add(alias_id)
                 self.index.add(source_id, kind, text, role=is_role_note(note))  # the same name twice is one entry
+            if len(recent) > 1000:
+                self._recent = {a for a in recent if StoredSince.is_recent(a)}
 
     def add(self, source: Source, texts: list[tuple[str, bool]]) -> None:
         with self.lock:

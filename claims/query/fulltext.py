@@ -20,13 +20,16 @@ on SQLite, a GIN-indexed generated tsvector column of the terms as lexemes on Po
 
 1. reads the corpus size and mean length without scanning (the FTS5 averages record; on
    PostgreSQL the planner's row estimate and a page sample, exact below ``EXACT_STATS_DOCS``),
-2. reads each query term's document frequency from the index (fts5vocab; on PostgreSQL a
-   count capped at ``FULL_POSTINGS_DF`` + 1, beyond it the ANALYZE estimate of the lexeme; a
-   term estimated at ``SURELY_FREQUENT`` times the cap or more is not counted),
+2. reads each query term's document frequency from the index: a count capped at
+   ``FULL_POSTINGS_DF`` + 1, beyond it an estimate (on SQLite from a sample of rowid windows,
+   cached; exact from fts5vocab up to ``EXHAUSTIVE_DOCS`` claims; on PostgreSQL the ANALYZE
+   estimate of the lexeme, and a term estimated at ``SURELY_FREQUENT`` times the cap or more is
+   not counted),
 3. asks the index for the claims holding any of the rarer terms (df ≤ ``FULL_POSTINGS_DF``;
    the rarest term when none is): all of them when their document frequencies add up to at
-   most ``MAX_SCORED``, else the ``POOL_FACTOR`` × ``limit`` best by the engine's ranking
-   (FTS5 bm25; on PostgreSQL the sum of the held terms' IDF),
+   most ``MAX_SCORED``, else the claims holding the rarest terms together, as few of them as
+   it takes to fit in ``MAX_SCORED`` (``_pool``: capped conjunctions, never a ranking of every
+   match, whose cost grows with the store),
 4. scores that pool by the BM25 below over every query term (frequent terms add to the
    claims the rarer ones found, as before) from the documents' own terms, and keeps ``limit``.
 
@@ -55,10 +58,9 @@ _STATS_TTL_SECONDS = 5.0
 FULL_POSTINGS_DF = 2_000
 #: Up to this many indexed claims every match is scored (no pool).
 EXHAUSTIVE_DOCS = 10_000
-#: The pool the exact BM25 re-scores, as a multiple of ``limit``, when the rarer terms' claims
-#: are more than ``MAX_SCORED`` (up to that many they are all scored, as the old index did).
-POOL_FACTOR = 10
-MAX_SCORED = 20_000
+#: Above ``EXHAUSTIVE_DOCS``, at most this many claims are scored a search (``_pool``): scoring
+#: is Python, ~10 µs a claim, and it must not grow with the store.
+MAX_SCORED = 2_000
 #: PostgreSQL: below this many documents (planner estimate) the statistics are counted exactly.
 EXACT_STATS_DOCS = 50_000
 #: PostgreSQL, from ``EXACT_STATS_DOCS`` documents: a term whose ANALYZE estimate is at least this
@@ -67,13 +69,20 @@ EXACT_STATS_DOCS = 50_000
 SURELY_FREQUENT = 1.5
 #: The PostgreSQL generated column of the terms as lexemes, GIN-indexed (migration 0009).
 PG_TSV = "tsv"
+#: SQLite, above ``EXHAUSTIVE_DOCS``: the frequent terms' document frequencies are estimated from
+#: about this many claims in this many windows of rowids, and kept this many seconds.
+SAMPLE_DOCS = 32_000
+SAMPLE_WINDOWS = 8
+_ESTIMATE_TTL = 300.0
 _stats_cache: dict[str, tuple[float, int, float, int]] = {}
+_estimate_cache: dict[tuple[str, str], tuple[float, int]] = {}
 _lexeme_cache: dict[str, tuple[float, dict[str, float]]] = {}
 
 
 def clear_cache() -> None:
     _stats_cache.clear()
     _lexeme_cache.clear()
+    _estimate_cache.clear()
 
 
 @dataclass
@@ -121,13 +130,9 @@ def search(session: Session, query: str, *, limit: int = 50) -> SearchResult:
     if not present:
         return SearchResult(qterms, idf, [])
     if n_docs <= EXHAUSTIVE_DOCS:
-        rows = engine.matching_any(session, present, idf, None)
+        rows = engine.matching_any(session, present)
     else:
-        rare = [t for t in present if df[t] <= FULL_POSTINGS_DF] or present[:1]
-        if sum(df[t] for t in rare) <= MAX_SCORED:  # every claim a rarer term found, scored
-            rows = engine.matching_any(session, rare, idf, None)
-        else:
-            rows = engine.matching_any(session, rare, idf, max(limit * POOL_FACTOR, 100))
+        rows = _pool(session, engine, present, df)
     wanted = set(qterms)
     # The pool's rows are scored as they come from the driver (ids still raw: only the ``limit``
     # kept become UUIDs; a raw id orders as its UUID does, 16 big-endian bytes or the UUID).
@@ -149,12 +154,31 @@ def search(session: Session, query: str, *, limit: int = 50) -> SearchResult:
     return SearchResult(qterms, idf, [Hit(to_uuid(raw_id), -neg, held) for neg, raw_id, held in scored[:limit]])
 
 
+def _pool(session: Session, engine, present: list[str], df: dict[str, int]) -> list[tuple[object, str]]:
+    """The claims a large store scores (``present``: the query's indexed terms, rarest first):
+    every claim holding a rarer term (df ≤ ``FULL_POSTINGS_DF``; the rarest term when none is)
+    while those are at most ``MAX_SCORED``; else the claims holding the rarest terms together,
+    as few of them as it takes to fit (rarest two, three, ...; beyond all of them the first
+    ``MAX_SCORED`` the index lists). Each step is a conjunction read up to the cap, so the work
+    is bounded by ``MAX_SCORED`` rows a step, not by the store."""
+    rare = [t for t in present if df[t] <= FULL_POSTINGS_DF] or present[:1]
+    if sum(df[t] for t in rare) <= MAX_SCORED:
+        return engine.matching_any(session, rare)
+    rows: list[tuple[object, str]] = []
+    for m in range(2, len(present) + 1):
+        rows = engine.matching_all(session, present[:m], MAX_SCORED + 1)
+        if len(rows) <= MAX_SCORED:
+            return rows
+    return rows[:MAX_SCORED]
+
+
 def matching_all(session: Session, query: str, *, limit: int = 1000) -> list[uuid.UUID]:
     """Claims holding every one of the query's terms, best first (the listings' filter)."""
     qterms = list(dict.fromkeys(indexing.index_terms(query)))
     if not qterms:
         return []
-    return _engine(session).matching_all(session, qterms, limit)
+    to_uuid = _uuid_of(session)
+    return [to_uuid(cid) for cid, _ in _engine(session).matching_all(session, qterms, limit, ranked=True)]
 
 
 def terms_of(session: Session, claim_ids: list[uuid.UUID], terms: set[str]) -> dict[uuid.UUID, set[str]]:
@@ -211,31 +235,67 @@ class _SQLite:
 
     @staticmethod
     def document_frequencies(session: Session, terms: list[str], n_docs: int) -> dict[str, int]:
+        """Exact (fts5vocab) up to ``EXHAUSTIVE_DOCS`` claims. Beyond, fts5vocab would read every
+        posting of every term: a count capped at ``FULL_POSTINGS_DF`` + 1, and beyond the cap an
+        estimate from ``SAMPLE_WINDOWS`` windows of rowids spread over the index (about
+        ``SAMPLE_DOCS`` claims, as ANALYZE samples for PostgreSQL), kept ``_ESTIMATE_TTL`` s."""
+        if n_docs <= EXHAUSTIVE_DOCS:
+            rows = session.execute(
+                text("SELECT term, doc FROM search_fts_vocab WHERE term IN ({})".format(", ".join(f":t{i}" for i in range(len(terms))))),
+                {f"t{i}": t for i, t in enumerate(terms)},
+            )
+            return dict(rows.all())
+        key, now = str(session.get_bind().url), time.monotonic()
+        df: dict[str, int] = {}
+        counted = []
+        for term in terms:
+            cached = _estimate_cache.get((key, term))
+            if cached and now - cached[0] < _ESTIMATE_TTL:
+                df[term] = cached[1]
+            else:
+                counted.append(term)
+        if not counted:
+            return df
+        cap = FULL_POSTINGS_DF + 1
+        terms_sql, params = _values(counted)
         rows = session.execute(
-            text("SELECT term, doc FROM search_fts_vocab WHERE term IN ({})".format(", ".join(f":t{i}" for i in range(len(terms))))),
-            {f"t{i}": t for i, t in enumerate(terms)},
-        )
-        return dict(rows.all())
+            text(f"SELECT t.column1, (SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH t.column2 "
+                 f"LIMIT :cap)) FROM ({terms_sql}) t"),
+            {**params, "cap": cap},
+        ).all()
+        df.update({term: n for term, n in rows if n})
+        frequent = [t for t in counted if df.get(t, 0) >= cap]
+        if frequent:
+            lo, hi = session.execute(text("SELECT (SELECT min(id) FROM search_document), (SELECT max(id) FROM search_document)")).one()
+            span = hi - lo + 1
+            width = max(1, min(span, SAMPLE_DOCS) // SAMPLE_WINDOWS)
+            starts = sorted({lo + (span - width) * k // max(1, SAMPLE_WINDOWS - 1) for k in range(SAMPLE_WINDOWS)})
+            windows = " UNION ALL ".join(f"SELECT {int(a)} AS a, {int(a) + width - 1} AS b" for a in starts)
+            terms_sql, params = _values(frequent)
+            rows = session.execute(
+                text(f"SELECT t.column1, sum((SELECT count(*) FROM search_fts WHERE search_fts MATCH t.column2 "
+                     f"AND rowid BETWEEN w.a AND w.b)) FROM ({terms_sql}) t, ({windows}) w GROUP BY t.column1"),
+                params,
+            ).all()
+            for term, n in rows:
+                df[term] = max(cap, round((n or 0) * span / (width * len(starts))))
+                _estimate_cache[(key, term)] = (now, df[term])
+        return df
 
     @staticmethod
-    def matching_any(session: Session, terms: list[str], idf: dict[str, float], pool: int | None):
-        match = " OR ".join(_fts5_string(t) for t in terms)
-        sql = ("SELECT d.claim_id, d.terms FROM search_fts JOIN search_document d ON d.id = search_fts.rowid "
-               "WHERE search_fts MATCH :match")
-        if pool is not None:
-            sql += " ORDER BY search_fts.rank LIMIT :pool"
-        return _claim_rows(session, sql, {"match": match, "pool": pool})
+    def matching_any(session: Session, terms: list[str]) -> list[tuple[object, str]]:
+        return _claim_rows(session, _SQLite._MATCH, {"match": " OR ".join(_fts5_string(t) for t in terms), "limit": -1})
 
     @staticmethod
-    def matching_all(session: Session, terms: list[str], limit: int) -> list[uuid.UUID]:
-        match = " AND ".join(_fts5_string(t) for t in terms)
-        rows = _claim_rows(
-            session,
-            "SELECT d.claim_id, d.terms FROM search_fts JOIN search_document d ON d.id = search_fts.rowid "
-            "WHERE search_fts MATCH :match ORDER BY search_fts.rank LIMIT :limit",
-            {"match": match, "limit": limit},
-        )
-        return [_uuid_of(session)(cid) for cid, _ in rows]
+    def matching_all(session: Session, terms: list[str], limit: int, *, ranked: bool = False) -> list[tuple[object, str]]:
+        """Up to ``limit`` claims holding every term: best first by FTS5's bm25 if ``ranked``
+        (the listings), else in the index's order (the pool: ranking reads every posting of
+        every term to weigh it)."""
+        sql = _SQLite._MATCH.replace("LIMIT", "ORDER BY search_fts.rank LIMIT") if ranked else _SQLite._MATCH
+        return _claim_rows(session, sql, {"match": " AND ".join(_fts5_string(t) for t in terms), "limit": limit})
+
+    _MATCH = ("SELECT d.claim_id, d.terms FROM search_fts JOIN search_document d ON d.id = search_fts.rowid "
+              "WHERE search_fts MATCH :match LIMIT :limit")
 
 
 class _PostgreSQL:
@@ -295,26 +355,25 @@ class _PostgreSQL:
         return df
 
     @staticmethod
-    def matching_any(session: Session, terms: list[str], idf: dict[str, float], pool: int | None):
-        params: dict = {"q": " | ".join(_tsquery_lexeme(t) for t in terms), "pool": pool}
-        sql = f"SELECT claim_id, terms FROM search_document WHERE {PG_TSV} @@ CAST(:q AS tsquery)"
-        if pool is not None:
-            weights = []
-            for i, term in enumerate(terms):
-                params[f"t{i}"], params[f"w{i}"] = _tsquery_lexeme(term), idf[term]
-                weights.append(f"CASE WHEN {PG_TSV} @@ CAST(:t{i} AS tsquery) THEN CAST(:w{i} AS float8) ELSE 0 END")
-            sql = (f"SELECT claim_id, terms FROM search_document WHERE {PG_TSV} @@ CAST(:q AS tsquery) "
-                   f"ORDER BY {' + '.join(weights)} DESC LIMIT :pool")
-        return _claim_rows(session, sql, params)
+    def matching_any(session: Session, terms: list[str]) -> list[tuple[object, str]]:
+        return _claim_rows(session, f"SELECT claim_id, terms FROM search_document WHERE {PG_TSV} @@ CAST(:q AS tsquery)",
+                           {"q": " | ".join(_tsquery_lexeme(t) for t in terms)})
 
     @staticmethod
-    def matching_all(session: Session, terms: list[str], limit: int) -> list[uuid.UUID]:
-        rows = _claim_rows(
+    def matching_all(session: Session, terms: list[str], limit: int, *, ranked: bool = False) -> list[tuple[object, str]]:
+        """Up to ``limit`` claims holding every term (unranked, as the listings always were here)."""
+        return _claim_rows(
             session,
             f"SELECT claim_id, terms FROM search_document WHERE {PG_TSV} @@ CAST(:q AS tsquery) LIMIT :limit",
             {"q": " & ".join(_tsquery_lexeme(t) for t in terms), "limit": limit},
         )
-        return [_uuid_of(session)(cid) for cid, _ in rows]
+
+
+def _values(terms: list[str]) -> tuple[str, dict[str, str]]:
+    """A VALUES list of (term, its FTS5 string) and its parameters."""
+    sql = "VALUES " + ", ".join(f"(:t{i}, :q{i})" for i in range(len(terms)))
+    params = {f"t{i}": t for i, t in enumerate(terms)} | {f"q{i}": _fts5_string(t) for i, t in enumerate(terms)}
+    return sql, params
 
 
 def _lexeme_frequencies(session: Session) -> dict[str, float]:

@@ -215,3 +215,54 @@ def test_cli_ingest_json_summary_and_reingest(cli_env, db, tmp_path):
         assert doc.outlet.name == "Example Times" and doc.published_at is not None and "<p>" not in doc.text
     bad = runner.invoke(main, ["ingest", str(html), "--published-at", "yesterday"])
     assert bad.exit_code != 0
+
+
+def test_grouped_claims_read_back_as_returned_and_indexed_as_index_claims_would(db):
+    """Grouping writes the claims' groups and search documents in one batch
+    (``claims.bulk.store_groups``): what ``ingest`` returns, what a fresh session reads and what
+    ``claims.indexing.index_claims`` would build from the stored rows agree."""
+    from claims.indexing import index_claims
+    from claims.models import SearchDocument
+
+    _ingest(db, "000")
+    _, _, result = _ingest(db, "001")
+    assert result.grouped > 0
+    returned = {c.id: (c.group_id, c.group.key if c.group_id else None, c.term_count) for c in result.claims}
+    with session_factory(db)() as s:
+        stored = {c.id: (c.group_id, c.group.key if c.group else None, c.term_count)
+                  for c in s.scalars(select(Claim).where(Claim.id.in_(list(returned))))}
+        assert stored == returned
+        assert any(group for group, _, _ in stored.values())
+        grouped = list(s.scalars(select(Claim).where(Claim.group_id.is_not(None))))
+        terms = dict(s.execute(select(SearchDocument.claim_id, SearchDocument.terms)).all())
+        counts = {c.id: c.term_count for c in grouped}
+        index_claims(s, grouped, embed=False)  # rebuilt from the stored rows
+        s.flush()
+        assert {c.id: c.term_count for c in grouped} == counts
+        rebuilt = dict(s.execute(select(SearchDocument.claim_id, SearchDocument.terms)).all())
+        assert {i: sorted(rebuilt[i].split()) for i in counts} == {i: sorted(terms[i].split()) for i in counts}
+        s.rollback()
+
+
+def test_a_documents_new_sources_are_written_at_once_with_distinct_keys(db):
+    """A document's new sources are flushed together at the end of its resolution: namesakes
+    created in one document still get distinct keys, and a later mention adding a name to a
+    source created earlier in the same document finds it."""
+    text = (
+        "Officials meet on the border plan\n"
+        "A senior official said the talks on the border crossing had collapsed after three days.\n"
+        "Another senior official said the parliament would vote on the agreement next week.\n"
+        "Omar Haddad, the defence minister, said the new committee will review every contract.\n"
+        "The defence minister Haddad said the ministry was preparing a plan to rebuild the airport.\n"
+    )
+    with session_factory(db)() as s:
+        s.info["actor"] = "test"
+        result = IngestService(s).ingest(text)
+        s.commit()
+    with session_factory(db)() as s:
+        sources = list(s.scalars(select(Source)))
+        keys = [src.key for src in sources]
+        assert len(keys) == len(set(keys)) == result.sources_created
+        assert sum(src.kind == SourceKind.ANONYMOUS for src in sources) >= 2
+        speakers = {c.speaker_id for c in s.scalars(select(Claim).where(Claim.document_id == result.document.id))}
+        assert speakers <= {src.id for src in sources}
