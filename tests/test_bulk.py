@@ -373,9 +373,9 @@ def test_the_fast_audit_encoding_is_the_canonical_one():
 
 def test_sqlite_fulltext_index_is_whole_after_bulk_load_and_its_trigger_is_back(db, tmp_path, monkeypatch):
     """On SQLite the FTS5 index of a batch is filled by one statement with the insert trigger
-    dropped inside the batch's transaction: afterwards the index holds every document, the
-    trigger is as the migration made it, and a batch failing with the trigger dropped leaves
-    both as they were."""
+    paused inside the batch's transaction: afterwards the index holds every document, the
+    trigger is as the migration made it and the pause is gone, and a batch failing while paused
+    leaves all three as they were."""
     if db.dialect.name != "sqlite":
         pytest.skip("SQLite's FTS5 index")
     from claims import bulk
@@ -414,3 +414,33 @@ def test_sqlite_fulltext_index_is_whole_after_bulk_load_and_its_trigger_is_back(
     report = bulk_load(db, _write(tmp_path / "b.jsonl", rest), batch=7)
     assert report.errors == [] and loaded + report.claims_created == 60
     assert trigger() == before and check_index() == 60 == _count(db, Claim)
+    with db.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM search_fts_pause").scalar() == 0
+
+
+def test_bulk_load_changes_no_schema_so_pooled_connections_keep_their_statements(db, tmp_path):
+    """The SQLite bulk writer pauses the FTS trigger with a row, not DDL: the schema version is
+    the same after a committed and after an aborted load. (With the trigger dropped and
+    re-created per batch, an aborted strict load left another pooled connection whose cached
+    ``DELETE FROM search_document`` failed with "no such table".)"""
+    if db.dialect.name != "sqlite":
+        pytest.skip("SQLite's FTS5 trigger")
+
+    def schema_version() -> int:
+        with db.connect() as conn:
+            return conn.exec_driver_sql("PRAGMA schema_version").scalar()
+
+    lines = _archive(40)
+    half = len(lines) // 2
+    before = schema_version()
+    first = bulk_load(db, _write(tmp_path / "a.jsonl", lines[:half]), batch=2).claims_created
+    broken = json.loads(json.dumps(lines[-1]))
+    broken["claims"][0]["end"] = 10**6
+    with pytest.raises(BulkLoadAborted):
+        bulk_load(db, _write(tmp_path / "b.jsonl", [*lines[half:-1], broken]), batch=2, strict=True)
+    second = bulk_load(db, _write(tmp_path / "c.jsonl", lines[half:]), strict=True).claims_created
+    assert schema_version() == before
+    assert _count(db, Claim) == first + second == 40
+    with db.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO search_fts(search_fts) VALUES ('integrity-check')")
+        assert conn.exec_driver_sql("SELECT count(*) FROM search_fts_pause").scalar() == 0
