@@ -21,7 +21,9 @@ and a load killed half-way completes on the next run.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -1053,6 +1055,30 @@ def bulk_load(
     batch; ``1``: all in this process; ``None``: 2 when there are two cores or more and the
     file is large enough for it to matter (``_use_reader_process``)."""
     actor = actor or default_actor()
+    with _rare_collections():
+        return _bulk_load(engine, path, batch=batch, strict=strict, actor=actor, progress=progress, workers=workers)
+
+
+#: ``gc`` thresholds while a load runs (``_rare_collections``).
+_LOAD_GC_THRESHOLDS = (100_000, 50, 100)
+
+
+@contextlib.contextmanager
+def _rare_collections() -> Iterator[None]:
+    """Collect cyclic garbage rarely while a load runs: it allocates millions of objects (rows,
+    snapshots, decoded lines) that are not garbage, and at the default thresholds the collector
+    walked them over and over: 39 % of the CPU of preparing 100k claims (13.8 s -> 8.7 s).
+    The thresholds the process had are put back afterwards."""
+    before = gc.get_threshold()
+    gc.set_threshold(*_LOAD_GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+def _bulk_load(engine: Engine, path: Path, *, batch: int, strict: bool, actor: str,
+               progress: Callable[[BulkReport], None] | None, workers: int | None) -> BulkReport:
     report = BulkReport()
     # The reader process is forked before this load opens a connection or transaction (see
     # ``_reader_process``).
@@ -1202,8 +1228,10 @@ def _reader_main(engine: Engine, path: Path, batch: int, strict: bool, actor: st
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the loader's to handle; it kills this process
+    gc.set_threshold(*_LOAD_GC_THRESHOLDS)  # as the loader's (forked inside ``_rare_collections``)
     _die_with_parent(parent)
     _INHERITED.append(engine.pool)
+    gc.freeze()  # the parent's heap, as forked: never walked by this process's collections
     engine.dispose(close=False)  # a pool of its own; the parent's connections stay untouched
 
     def put(item) -> None:

@@ -467,6 +467,7 @@ bulk_load(make_engine(sys.argv[1]), Path(sys.argv[2]), batch=2, workers=2, progr
 
 
 def test_the_reader_process_exits_when_the_loader_is_killed(db, tmp_path):
+    import contextlib
     import os
     import signal
     import subprocess
@@ -479,6 +480,7 @@ def test_the_reader_process_exits_when_the_loader_is_killed(db, tmp_path):
     env = {**os.environ, "CLAIMS_EMBEDDINGS": "off", "PYTHONPATH": str(PROJECT_ROOT)}
     proc = subprocess.Popen([sys.executable, "-c", _KILLED_LOADER, db.url.render_as_string(hide_password=False), str(path)],
                             env=env, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    readers: list[int] = []
     try:
         readers = [int(p) for p in proc.stdout.readline().split()]
         assert len(readers) == 1, proc.stderr.read()
@@ -499,6 +501,9 @@ def test_the_reader_process_exits_when_the_loader_is_killed(db, tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+        for pid in readers:  # when the test fails
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
     assert _count(db, Document) == 2  # the first batch only (committed before the kill)
 
 
