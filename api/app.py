@@ -11,7 +11,7 @@ from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from sqlalchemy import Engine
 
-from api import observability, openapi
+from api import collect_normally, observability, openapi
 from api.auth import PUBLIC, Authenticator, RateLimiter, security_components
 from api.checks import request_checks
 from api.controllers.ask import AskController
@@ -70,6 +70,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     openapi.install(app, settings)
     observability.install(app, settings)
+    collect_normally()  # the app is built: the collector's own thresholds again (``api``)
     return app
 
 
