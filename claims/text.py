@@ -64,6 +64,24 @@ def light(text: str) -> str:
 
 def fold(text: str) -> str:
     """The comparison form of a text: NFKC, no invisible marks or diacritics, unified letters, lower case."""
+    if text.isascii():  # NFKC, the marks and the letter table leave ASCII as it is; casefold is lower
+        return text.lower()
+    if len(text) <= _FOLD_MEMO_CHARS:  # names, cues and words are folded over and over
+        folded = _FOLD_MEMO.get(text)
+        if folded is None:
+            if len(_FOLD_MEMO) >= _FOLD_MEMO_LIMIT:
+                _FOLD_MEMO.clear()
+            folded = _FOLD_MEMO[text] = _fold(text)
+        return folded
+    return _fold(text)
+
+
+_FOLD_MEMO: dict[str, str] = {}
+_FOLD_MEMO_CHARS = 200
+_FOLD_MEMO_LIMIT = 200_000
+
+
+def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _INVISIBLE.sub("", text)
     text = _TASHKEEL.sub("", text)

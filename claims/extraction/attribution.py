@@ -181,6 +181,11 @@ def _strip_w(word: str) -> str:
 
 
 _TOKEN = re.compile(r"\S+")
+_AR_TOLD_QUOTED = re.compile(r"ل[«\"“]")  # "لـ«الغد برس»": the quoted medium told
+_DANGLING_CONNECTIVE = re.compile(r"(?:[,،]\s*)?(?:وخصوصا|خصوصا|وذلك|و|and|but)?\s*(?:بعدما|بعد ان|عندما)?\s*$")
+_EN_WORDS = re.compile(r"[\w’']+")
+_FIRST_WORD = re.compile(r"\w+")
+_EN_POSSESSOR = re.compile(r"^\w+[’']s\s+(?=[A-Z])")
 
 
 def tokenize(F: str, start: int, end: int) -> list[Token]:
@@ -311,7 +316,7 @@ class SentenceAttributor:
             elif f0.startswith("ل") and (f0[1:] in self._genitive_heads or "ال" + f0[1:] in self._genitive_heads):
                 phrase = first[0][1:] + (" " + first[1] if len(first) > 1 else "")
         else:
-            phrase = re.sub(r"^\w+[’']s\s+(?=[A-Z])", "", phrase)
+            phrase = _EN_POSSESSOR.sub("", phrase)
         # trim the span to the cleaned phrase
         a = self.text.find(phrase, span[0], span[1] + 1) if phrase else -1
         span = (a, a + len(phrase)) if a >= 0 else self._trim_span(span)
@@ -342,7 +347,7 @@ class SentenceAttributor:
                 a += 1
             while b > a and (text[b - 1] in _PUNCT or text[b - 1].isspace()):
                 b -= 1
-            m = re.match(r"\S+", text[a:b])
+            m = _TOKEN.match(text[a:b])
             if not m:
                 break
             word = fold(m.group()).strip(_PUNCT)
@@ -590,7 +595,7 @@ class SentenceAttributor:
         return False
 
     def _recipient(self, core: str) -> bool:
-        return any(core.startswith(r) for r in self.lex.recipient_media) or bool(re.match(r"ل[«\"“]", core))
+        return any(core.startswith(r) for r in self.lex.recipient_media) or bool(_AR_TOLD_QUOTED.match(core))
 
     def _arabic_np(self, subject: list[Token]) -> bool:
         """Whether an Arabic speaker phrase can be a noun phrase: it does not open with an
@@ -706,9 +711,9 @@ class SentenceAttributor:
         if self.lex.lang == "ar":
             # the source phrase ends before a relative verb ("شهود عيان تحدثوا للموقع") or the
             # medium it told ("مسؤول في المجلس لـ«بوابة طرابلس»", a relay like the verb path's)
-            end = next((n for n in range(j + 1, k) if (toks[n].core.endswith("وا") and len(toks[n].core) > 4) or re.match(r"ل[«\"“]", toks[n].core)), None)
+            end = next((n for n in range(j + 1, k) if (toks[n].core.endswith("وا") and len(toks[n].core) > 4) or _AR_TOLD_QUOTED.match(toks[n].core)), None)
             if end is not None:
-                if re.match(r"ل[«\"“]", toks[end].core):
+                if _AR_TOLD_QUOTED.match(toks[end].core):
                     a, b = self.orig(toks[end].s, toks[k - 1].e)
                     q = min((a + self.text[a:b].find(c) for c in "«\"“" if c in self.text[a:b]), default=a)
                     inner = self._trim_span((q, b))
@@ -1365,7 +1370,7 @@ class SentenceAttributor:
             if toks[k].core == "عن" and form in {"عبر", "عبرت"}:
                 frame.content = (toks[k + 1].s, e) if k + 1 < len(toks) else None
                 return frame, k + 1
-            if re.match(r"ل[«\"“]", toks[k].core):
+            if _AR_TOLD_QUOTED.match(toks[k].core):
                 # "لـ«الغد برس»": the quoted medium told
                 m = k
                 while m < len(toks) - 1 and m - k < 5 and not toks[m].quote_after:
@@ -1905,7 +1910,7 @@ class SentenceAttributor:
         while j > 0 and F[j - 1] in " ,،\"”»“«":
             j -= 1
         # drop a dangling connective ("وخصوصا بعدما", "and")
-        m = re.search(r"(?:[,،]\s*)?(?:وخصوصا|خصوصا|وذلك|و|and|but)?\s*(?:بعدما|بعد ان|عندما)?\s*$", F[max(0, j - 30) : j])
+        m = _DANGLING_CONNECTIVE.search(F[max(0, j - 30) : j])
         if m and m.group().strip():
             j = max(0, j - 30) + m.start()
         while j > 0 and F[j - 1] in " ,،":
@@ -1928,7 +1933,7 @@ def en_clause_fragment(phrase: str) -> bool:
     """An English speaker phrase that is a clause fragment, not a noun phrase ("did", "did not
     say which specific groups the US"): it opens with a word ``_english_verb`` refuses in a
     subject (anywhere in the phrase costs more true speakers than it saves on PolNeAR dev)."""
-    words = re.findall(r"[\w’']+", phrase.lower())
+    words = _EN_WORDS.findall(phrase.lower())
     return bool(words) and words[0] in _EN_NOT_IN_SPEAKER_MODEL
 
 
@@ -1943,7 +1948,7 @@ _WORD_BEFORE = re.compile(r"(\w+)\W*$")
 def en_discourse_marker(text: str, cue: Span) -> bool:
     """A cue word that opens an English discourse marker ("That said, ...", "Needless to say"):
     the same test ``_english`` applies, on character offsets (for the learned model's cues)."""
-    word = re.match(r"\w+", text[cue[0] : cue[1]])
+    word = _FIRST_WORD.match(text[cue[0] : cue[1]])
     head = text[max(0, cue[0] - 40) : cue[0]]
     prev = _WORD_BEFORE.search(head)
     if word is None or prev is None or not head[prev.end(1) :].isspace():

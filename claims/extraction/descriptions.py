@@ -26,8 +26,12 @@ def _key(word: str) -> str:
     return w
 
 
+_WORDS = re.compile(r"[^\W_]+")
+
+
+@lru_cache(maxsize=100_000)
 def _keys(text: str) -> frozenset[str]:
-    return frozenset(_key(w) for w in re.findall(r"[^\W_]+", fold(text).replace("-", " ")))
+    return frozenset(_key(w) for w in _WORDS.findall(fold(text).replace("-", " ")))
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,8 @@ from claims.extraction.lexicon import Lexicon
 from claims.extraction.segmentation import Paragraph
 from claims.text import STOPWORDS_AR, STOPWORDS_EN, fold
 
+_ENDS_PUNCTUATED = re.compile(r"[.!?؟\"”»]\s*$")
+
 Span = tuple[int, int]
 _NAME_PARTICLES = frozenset({"بن", "ابن", "ابو", "عبد", "ال", "bin", "ibn", "al", "el", "de", "van", "von", "abu", "abdul"})
 _STOP = frozenset(fold(w) for w in STOPWORDS_AR) | STOPWORDS_EN
@@ -131,7 +133,7 @@ def detect(text: str, folded: str, fmap: list[int], paras: list[Paragraph], lex:
             fur.skip_paragraphs.add(p.index)
             continue
         n_words = len(line.split())
-        unpunctuated = not re.search(r"[.!?؟\"”»]\s*$", line)
+        unpunctuated = not _ENDS_PUNCTUATED.search(line)
         if (
             (n_words <= 8 and any_match("credit_line", line))
             or (n_words <= 6 and any_match("dateline", line))

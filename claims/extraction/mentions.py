@@ -34,10 +34,18 @@ def _not_a_name(word: str) -> bool:
     return (word.startswith("ت") and len(word) >= 4) or word.endswith("ه")
 
 
+_QUOTE_MARKS = re.compile(r"[\"“”«»]")
+_SPACES = re.compile(r"\s+")
+_WORDS = re.compile(r"[^\W_]+")
+_AR_WORDS = re.compile(r"[^\s،,.:؛\"“”«»()]+|[،,.:؛\"“”«»()]")
+_EN_APPOSITION = re.compile(r"(?:[A-Z][\w’'.-]*[ \t]+){1,9}(?:(?:al|el|bin|ibn|de)-?[ \t]*)?[A-Z][\w’'-]+")
+
+
+@lru_cache(maxsize=100_000)
 def clean(surface: str) -> str:
     s = surface.strip().strip(_PUNCT + " ")
-    s = re.sub(r"[\"“”«»]", "", s)
-    return re.sub(r"\s+", " ", s).strip()
+    s = _QUOTE_MARKS.sub("", s)
+    return _SPACES.sub(" ", s).strip()
 
 
 def _strip_article(word: str) -> str:
@@ -54,7 +62,7 @@ def _name_tokens(name: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=100_000)
 def _role_key(role: str) -> frozenset[str]:
-    return frozenset(stem(_strip_article(w)) for w in re.findall(r"[^\W_]+", fold(role)) if w not in {"the", "of", "a", "an"})
+    return frozenset(stem(_strip_article(w)) for w in _WORDS.findall(fold(role)) if w not in {"the", "of", "a", "an"})
 
 
 class Registry:
@@ -71,7 +79,7 @@ class Registry:
 
     # ------------------------------------------------------------------ classification
     def kind_of(self, phrase: str, *, has_name: bool) -> SourceKind:
-        words = [w for w in re.findall(r"[^\W_]+", fold(phrase))]
+        words = _WORDS.findall(fold(phrase))
         if not words:
             return SourceKind.PERSON
         lex = self.lex
@@ -278,8 +286,7 @@ class Registry:
     def add_appositions(self, text: str) -> None:
         """Pre-register "title + name" phrases found anywhere in the text (not only speakers)."""
         if self.lang == "ar":
-            words_re = re.compile(r"[^\s،,.:؛\"“”«»()]+|[،,.:؛\"“”«»()]")
-            toks = [(m.start(), m.end(), m.group()) for m in words_re.finditer(text)]
+            toks = [(m.start(), m.end(), m.group()) for m in _AR_WORDS.finditer(text)]
             i = 0
             while i < len(toks):
                 w = fold(toks[i][2])
@@ -310,7 +317,7 @@ class Registry:
                 i += 1
             return
         # English: a run of capitalised words containing a title word, followed by a name
-        for m in re.finditer(r"(?:[A-Z][\w’'.-]*[ \t]+){1,9}(?:(?:al|el|bin|ibn|de)-?[ \t]*)?[A-Z][\w’'-]+", text):
+        for m in _EN_APPOSITION.finditer(text):
             phrase = m.group()
             role, name = self.split_role(phrase)
             if role and name and len(name.split()) <= 5:

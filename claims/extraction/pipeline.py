@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from claims.extraction import confidence as conf
 from claims.extraction import furniture as furniture_mod
@@ -360,6 +361,21 @@ class _Doc:
             claim.confidence = conf.claim(claim.hops)
 
 
+@lru_cache(maxsize=8)
+def _connective_patterns(connectives: tuple[str, ...]) -> tuple[tuple[bool, re.Pattern[str]], ...]:
+    """(keeps its words, compiled pattern) of each connective of a lexicon, in order."""
+    out = []
+    for con in connectives:
+        c = con.lstrip("+").strip()
+        pattern = (r"(?<!\w)" if c[:1].isalnum() else "") + re.escape(c) + (r"(?!\w)" if c[-1:].isalnum() else "")
+        out.append((con.startswith("+"), re.compile(pattern)))
+    return tuple(out)
+
+
+_LEAD_PUNCT = re.compile(r"[,،\s]*")
+_COMMA = re.compile(r"[,،]")
+
+
 def _dedupe(claims: list[ExtractedClaim]) -> list[ExtractedClaim]:
     seen: set[tuple[int, int, int]] = set()
     out = []
@@ -410,15 +426,12 @@ class _Ctx:
         fa, fb = doc.f(a), doc.f(b)
         seg = doc.F[fa:fb]
         cuts: list[tuple[int, int]] = []
-        for con in lex.connectives:
-            keep = con.startswith("+")
-            c = con.lstrip("+").strip()
-            pattern = (r"(?<!\w)" if c[:1].isalnum() else "") + re.escape(c) + (r"(?!\w)" if c[-1:].isalnum() else "")
-            for m in re.finditer(pattern, seg):
+        for keep, pattern in _connective_patterns(lex.connectives):
+            for m in pattern.finditer(seg):
                 if m.start() == 0:
                     continue
                 if keep:  # the connective's words stay with the clause they open ("as the EU does")
-                    lead_punct = re.match(r"[,،\s]*", m.group()).end()
+                    lead_punct = _LEAD_PUNCT.match(m.group()).end()
                     cuts.append((m.start(), m.start() + lead_punct))
                 else:
                     cuts.append((m.start(), m.end()))
@@ -427,7 +440,7 @@ class _Ctx:
             if seg.startswith(opener):
                 lead = len(opener)
                 if not cuts:
-                    comma = re.search(r"[,،]", seg[lead:])
+                    comma = _COMMA.search(seg[lead:])
                     if comma:
                         cuts.append((lead + comma.start(), lead + comma.end()))
                 break
