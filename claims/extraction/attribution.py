@@ -69,7 +69,7 @@ _AR_DEMAND_CUES = frozenset({"طالب", "طالبت", "طالبوا", "لوح",
 _AR_MASDAR = re.compile(r"^(?:است\w\wا\w|ا\wت\wا\w|ان\w\wا\w)$")  # استهداف، اعتقال، انسحاب
 _AR_SAYING = frozenset({"قايلا", "قايله", "قائلا", "قائله"})
 _AR_RECEIVED = frozenset({"تلقت", "تلقي", "تلقينا", "حصلت", "اطلعت", "وصلت", "وصل"})
-_AR_ISSUED_BY = frozenset({"اصدره", "اصدرها", "اصدرته", "اصدرتها", "اعده", "اعدها", "اعدته", "اعدتها", "نشره", "نشرها", "نشرته", "نشرتها"})  # "دراسة أصدرها مركز X"
+_AR_ISSUED_BY = frozenset({"اصدره", "اصدرها", "اصدرته", "اصدرتها", "اعده", "اعدها", "اعدته", "اعدتها", "نشره", "نشرها", "نشرته", "نشرتها", "اجراه", "اجراها", "اجرته", "اجرتها"})  # "دراسة أصدرها مركز X"
 _AR_PUBLISH = frozenset({"اصدر", "اصدرت", "نشر", "نشرت", "واصدر", "واصدرت", "ونشر", "ونشرت"})
 _AR_PLACE_WORDS = frozenset({"قرب", "بالقرب", "مدينه", "بلده", "قريه", "محافظه", "ولايه", "اقليم", "منطقه", "مخيم", "حي", "ميناء", "مطار"})
 _AR_ISSUED = frozenset({"صادر", "الصادر", "صادره", "الصادره"})
@@ -77,7 +77,8 @@ _AR_TIME_WORDS = frozenset({"الشهر", "الاسبوع", "العام", "ال�
 _AR_OBJECT_CUES = frozenset({"دعا", "دعت", "دعوا"})  # calls: "دعا (X) أنصاره إلى ..."
 _AR_QUANTIFIED_OBJECTS = frozenset({"جميع", "كل", "كافه", "الجميع", "الاطراف", "الطرفين"})
 _AR_AUTHOR_NOUNS = frozenset({"معدو", "معدي", "معد", "معده", "واضعو", "واضعي", "كاتبو", "كاتبي", "مؤلفو", "مؤلفي"})
-_AR_DATA_NOUNS = frozenset({"بيانات", "البيانات", "ارقام", "الارقام", "احصاءات", "الاحصاءات", "احصائيات", "معطيات", "المعطيات", "تقديرات", "التقديرات"})
+_AR_DATA_NOUNS = frozenset(fold(w) for w in ["بيانات", "البيانات", "ارقام", "الارقام", "احصاءات", "الاحصاءات", "احصائيات", "معطيات", "المعطيات", "تقديرات", "التقديرات"])
+_AR_DATA_NOUNS = _AR_DATA_NOUNS | frozenset("ل" + w for w in _AR_DATA_NOUNS if not w.startswith("ال"))  # "ووفقاً لبيانات X"
 #: "عن X قوله/تأكيده/تحذيرهم أن": the relayed speaker's verbal noun with its pronoun closes the speaker.
 _AR_REPORTED_SPEECH = frozenset({"قوله", "قولها", "قولهم", "قولهما"} | {n + p for n in ("تاكيد", "تحذير", "تشديد", "نفي", "ترجيح", "توقع", "اشارت", "اعلان") for p in ("ه", "ها", "هم", "هما")})
 _AR_CLOSE_TO = frozenset({"مقرب", "مقربه", "مقربون", "مقربين", "قريب", "قريبه", "قريبون", "قريبين", "المقرب", "المقربه", "المقربون", "المقربين", "القريب", "القريبه"})  # "مصادر مقربة من X"
@@ -94,6 +95,7 @@ _AR_ONLINE_HEADS = frozenset({"صفحات", "صفحه", "حسابات", "حسا�
 _AR_ANONYMITY = frozenset({"رفض", "رفضت", "طلب", "طلبت", "فضل", "فضلت", "اشترط", "اشترطت", "شرط"})  # "، رفض الكشف عن اسمه،"
 _AR_CONTRASTIVE = frozenset({"غير", "الا", "بيد", "وغير"})  # "غير أن"/"إلا أن"/"بيد أن" before a fronted subject
 #: An emphatic pronoun closing a speaker ("مؤسسة كهرباء لبنان نفسها أوردت"): not part of the name.
+_AR_SOURCE_ADJECTIVES = frozenset(fold(w) for w in ["مسؤول", "مسؤولة", "رسمي", "رفيع", "مطلع", "مطلعة", "أمني", "حكومي"])  # "مصدر مسؤول بالوزارة"
 _AR_EMPHATIC = frozenset({"نفسه", "نفسها", "نفسهم", "انفسهم", "ذاته", "ذاتها", "عينه", "عينها"})
 _AR_HONORIFICS = frozenset(fold(w) for w in ["المهندس", "المهندسة", "الدكتور", "الدكتورة", "د.", "السفير", "السفيرة", "النائب", "النائبة", "اللواء", "العميد", "العقيد", "الفريق", "المستشار", "المستشارة", "القاضي", "القاضية", "الشيخ", "الشيخة", "الأستاذ", "الأستاذة", "السيد", "السيدة", "الأمير", "الأميرة", "البروفيسور"])
 _RELAY_KINDS = (SourceKind.AGENCY, SourceKind.OUTLET, SourceKind.DOCUMENT, SourceKind.ORGANISATION)
@@ -550,9 +552,11 @@ class SentenceAttributor:
                 break  # (علي written with ya is the name Ali, not the preposition على)
             if self._complementiser_at(toks, j):
                 break
-            if self.lex.lang == "ar" and j == i + 1 and core.startswith("بال") and len(core) > 5 and _strip_w(toks[i].core) in lex.anonymous_heads and not toks[i].comma_after and not self._recipient(core):
+            if self.lex.lang == "ar" and (j == i + 1 or (j == i + 2 and toks[i + 1].core in _AR_SOURCE_ADJECTIVES)) and core.startswith("بال") and len(core) > 5 and _strip_w(toks[i].core) in lex.anonymous_heads and not toks[j - 1].comma_after and not self._recipient(core):
                 j += 1  # "مصادر بالشركة القابضة", "مسؤول بالوزارة": the unnamed source's affiliation
                 affiliated = True
+                if t.comma_after or t.ends_sentence:
+                    break
                 continue
             if self.lex.lang == "ar" and j > i and core.startswith("لل") and affiliated and toks[j - 1].core.startswith(("ال", "بال")):
                 j += 1  # "مصادر بالشركة القابضة للغازات الطبيعية": the affiliation's genitive
@@ -713,6 +717,9 @@ class SentenceAttributor:
             t = toks[k]
             if k > j and (t.core in {"فان", "فانه", "ان", "that"} or t.core in self.lex.relative_openers or t.core in _AR_RECEIVED):
                 break  # (and "بلاغ لرئاسة الحكومة تلقت X نسخة منه": the copy received ends the source)
+            if k > j + 1 and self.lex.lang == "ar" and t.core in _AR_ISSUED and (k + 1 >= len(toks) or toks[k + 1].core != "عن"):
+                timed = k  # "وحسب تقرير X الصادر في أكتوبر": when it was issued, not who issued it
+                break
             if k > j and self.lex.lang == "ar" and (t.core in _AR_TIME_WORDS or t.core in _AR_ADVERBIALS):
                 timed = k  # "بحسب تقرير صادر عن البنك الدولي الشهر الماضي": a date ends the source
                 break
@@ -740,8 +747,8 @@ class SentenceAttributor:
             issued = next((n for n in range(j, k_source - 2) if toks[n].core in _AR_ISSUED and toks[n + 1].core == "عن"), None)
             if issued is not None:  # "بحسب تقرير صادر عن البنك الدولي": the bank issued it
                 j = issued + 2
-            pub = next((n for n in range(j + 1, k_source - 1) if toks[n].core in _AR_BROADCAST), None)
-            if pub is not None:  # "وفق معطيات رسمية نشرتها وزارة التجهيز": the ministry that published them
+            pub = next((n for n in range(j + 1, k_source - 1) if toks[n].core in _AR_BROADCAST or (toks[n].core in _AR_ISSUED_BY and toks[j].core in self.lex.report_nouns)), None)
+            if pub is not None:  # "وفق معطيات رسمية نشرتها وزارة التجهيز", "بحسب دراسة أجرتها X": who published them
                 j = pub + 1
             cut = next((n for n in range(j + 1, k - 1) if toks[n].core == "عن"), None)
             if cut is not None:  # "وفق ما نقلت وكالة رويترز عن مصدرين مطلعين": the agency relays them
@@ -832,8 +839,10 @@ class SentenceAttributor:
                     if mention is not None:
                         mention.report = True  # its report is what "التقرير" refers back to
             verb = self._verb(t.core)
-            if verb is None and t.core == "ورد" and i + 1 < len(toks) and toks[i + 1].core.startswith("ال"):
-                verb = ("رد", False)  # "وردّ المحامي قائلاً": و + ردّ (replied), not ورد (was mentioned)
+            if verb is None and t.core == "ورد" and i + 1 < len(toks) and (toks[i + 1].core.startswith("ال") or toks[i + 1].core in lex.anonymous_heads or toks[i + 1].core in lex.role_heads):
+                verb = ("رد", False)  # "وردّ المحامي قائلاً", "ورد مصدر": و + ردّ (replied), not ورد (was mentioned)
+            if verb is not None and i > 0 and toks[i - 1].core == "عدم":
+                verb = None  # "طلب عدم ذكر اسمه": declining to be named, not a cue
             if verb is not None and verb[0] in _AR_BAYYANA and not self._bayyana(toks, i):
                 verb = None  # بين "between"
             needs_an = verb is not None and (verb[0] in {"عبر", "عبرت"} or (verb[0] in {"نقل", "نقلت"} and not verb[1]))
@@ -980,6 +989,8 @@ class SentenceAttributor:
         closed = toks[b - 1].comma_after or (b < len(toks) and (self._complementiser_at(toks, b) or toks[b].quote_before))
         # a name the lists know, or two or three plain words between two commas ("، كلير دوبوا،")
         named = self._has_given_name(toks, n, b) or (toks[b - 1].comma_after and 2 <= b - n <= 3 and not toks[n].core.startswith("ال"))
+        if self._head_word(toks[n].core) in self.lex.role_heads and not self._has_given_name(toks, n, b):
+            named = False  # "المحامي X Y، عضو هيئة الدفاع،": a second title, not the name
         return (a, b) if closed and named else None
 
     def _apposed_mention(self, toks: list[Token], j: int, app: tuple[int, int]) -> tuple[Mention, Span, int]:
@@ -1034,7 +1045,12 @@ class SentenceAttributor:
             return None
         while a < q - 1 and (toks[a].core in lex.clause_openers or toks[a].core in {"لكن", "ولكن", "غير", "بينما"} or (a > 0 and toks[a].core == "ان" and toks[a - 1].core == "غير")):
             a += 1
-        first, second = (a, q), (q, p + 1)
+        return self._apposition_pair(toks, (a, q), (q, p + 1))
+
+    def _apposition_pair(self, toks: list[Token], first: tuple[int, int], second: tuple[int, int]) -> tuple[tuple[int, int], tuple[int, int]] | None:
+        """Two comma-separated phrases, one a name and the other a title: the name's and the
+        title's token ranges, or None."""
+        lex = self.lex
 
         def name_like(rng: tuple[int, int]) -> bool:
             x, y = rng
@@ -1168,6 +1184,11 @@ class SentenceAttributor:
             return None
         # "أما النائب X، عضو لجنة ...، فقد ألمح": the topic is the name before its apposition
         topic = toks[a + 1 : (commas[0] if commas else q) + 1]
+        if commas:
+            # "أما قائد الفريق، حمد الكبيسي، فقد شدد": a title before its apposed name, the name
+            pair = self._apposition_pair(toks, (a + 1, commas[0] + 1), (commas[0] + 1, q + 1))
+            if pair is not None and pair[0][0] == commas[0] + 1:
+                return toks[pair[0][0] : pair[0][1]]
         return topic if self._arabic_np(topic) else None
 
     def _possessed_object(self, core: str) -> bool:
@@ -1406,7 +1427,8 @@ class SentenceAttributor:
                         frame.relays.append((translator, Relation.TRANSLATED, tspan))
                     k = m
                     continue
-            if toks[k].core in _AR_BROADCAST and k + 1 < len(toks):
+            if toks[k].core in _AR_BROADCAST and k + 1 < len(toks) and toks[k + 1].core not in {"عبر", "على", "علي", "في", "من"}:
+                # ("في بيان نشرته عبر حسابها": where it was posted, not a medium)
                 # "في بيان بثته قناة المسيرة": the channel that carried the statement relays it
                 m = self._np_forward(toks, k + 1, limit=5)
                 if m > k + 1:
@@ -1415,6 +1437,9 @@ class SentenceAttributor:
                         frame.relays.append((medium, Relation.REPORTED, mspan))
                     k = m
                     continue
+            if lex.lang == "ar" and toks[k].core in {"للصحافيين", "للصحفيين", "للاعلاميين"}:
+                k += 1  # "قال للصحافيين": journalists at large are no medium that relays it
+                continue
             if self._recipient(toks[k].core):
                 m = k + 1
                 if m < len(toks) and toks[m].quote_before and not toks[k].comma_after:
