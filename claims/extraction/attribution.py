@@ -59,7 +59,7 @@ _AR_OCCASIONS = frozenset(fold(w) for w in _AR_OCCASIONS)  # matched on folded t
 _AR_ADVERBIALS = frozenset({"جديد", "مجددا", "مره", "اخري", "الثلاثاء", "الاثنين", "الاربعاء", "الخميس", "الجمعه", "السبت", "الاحد", "امس", "اليوم"})
 #: Words that never open an Arabic speaker phrase: adverbials, prepositions, demonstratives.
 _AR_NOT_SPEAKER = frozenset({"فان", "فانه", "فانها", "وان", "لان", "هو", "هي", "وهو", "وهي", "هم", "وهم", "بعد", "قبل", "ذلك", "هذا", "هذه", "دون", "بدون", "عند", "عندما", "حين", "حيث", "لكن", "ثم", "اثر", "عقب", "خلال", "وسط", "رغم", "بسبب", "منذ", "حتي", "اذ", "اذا", "لو", "لما", "كما", "بينما", "فيما", "التي", "الذي", "الذين", "ما", "لا", "لم", "لن", "قد", "فقط", "لكنه", "لكنها", "لكنهم", "ولكنه", "ولكنها", "ولكنهم"})
-_AR_NAMED_BY_QUOTE = frozenset({"بنك", "موسسه", "هيئه", "مصرف", "جامعه", "مستشفي", "نادي", "صحيفه", "جريده", "وكاله", "قناه", "موقع", "مجله", "شركه", "منصه", "اذاعه", "شبكه", "مركز", "معهد", "منظمه", "حركه", "جماعه", "تلفزيون", "لصحيفه", "لوكاله", "لقناه", "لموقع", "مجموعه", "حزب"})
+_AR_NAMED_BY_QUOTE = frozenset({"بنك", "مرصد", "موسسه", "هيئه", "مصرف", "جامعه", "مستشفي", "نادي", "صحيفه", "جريده", "وكاله", "قناه", "موقع", "مجله", "شركه", "منصه", "اذاعه", "شبكه", "مركز", "معهد", "منظمه", "حركه", "جماعه", "تلفزيون", "لصحيفه", "لوكاله", "لقناه", "لموقع", "مجموعه", "حزب"})
 _AR_BROADCAST = frozenset({"بثته", "بثه", "بثها", "بثتها", "نشرته", "نشره", "نشرها", "نشرتها", "اوردته", "اورده", "اوردها", "اوردتها", "نقلته", "نقله", "نقلها", "نقلتها", "اصدرته", "اصدره", "اصدرها", "اصدرتها"})
 _AR_PRONOUN_OBJECTS = frozenset({"عليه", "عليها", "عليهم", "له", "لها", "لهم", "به", "بها", "اليه", "اليها", "فيه", "فيها", "لي", "لنا"})
 #: "أصدر مركز X تقريرا": X publishes a report that later sentences quote ("وأورد التقرير").
@@ -438,8 +438,8 @@ class SentenceAttributor:
         while j < len(toks) and j - i < limit:
             t = toks[j]
             core = t.core
-            if j > i and t.quote_before and self.lex.lang == "ar" and toks[j - 1].core not in _AR_NAMED_BY_QUOTE:
-                break
+            if j > i and t.quote_before and self.lex.lang == "ar" and toks[j - 1].core not in _AR_NAMED_BY_QUOTE and not (j - 1 > i and _strip_w(toks[j - 1].core) in _AR_NAMED_BY_QUOTE):
+                break  # (a second body's quoted name, 'ومنظمة "X"', in a joint subject)
             online = core == "علي" and j == i + 1 and _strip_w(toks[i].core) in _AR_ONLINE_HEADS  # "صفحات على مواقع التواصل"
             if (core == "في" or online) and self.lex.lang == "ar" and j > i and j + 1 < len(toks) and not toks[j - 1].comma_after and toks[j + 1].core not in _AR_OCCASIONS and self._affiliated_head(toks[i:j]):
                 # "مسؤول في الميناء", "الخبير في شؤون الطاقة", "مصدر في «غازبروم»": the affiliation
@@ -507,7 +507,7 @@ class SentenceAttributor:
                 break
             if self.lex.lang == "ar" and j > i and core == "نقلا":
                 break
-            if self.lex.lang == "ar" and j > i and t.quote_before and toks[j - 1].core in _AR_NAMED_BY_QUOTE:
+            if self.lex.lang == "ar" and j > i and t.quote_before and (toks[j - 1].core in _AR_NAMED_BY_QUOTE or (j - 1 > i and _strip_w(toks[j - 1].core) in _AR_NAMED_BY_QUOTE)):
                 # "صحيفة «كوميرسانت» الروسية": the quoted name and its adjective
                 while j < len(toks) and j - i < limit + 4 and not toks[j].quote_after and not toks[j].comma_after:
                     j += 1
@@ -1790,10 +1790,20 @@ class SentenceAttributor:
                 ospan = self._own_span(part)
                 ospan = (ospan[0] + 1, ospan[1]) if self.text[ospan[0]] == "و" else ospan  # "ومبارك الحريص": the name without و
                 other = self.reg.get(self.text[ospan[0] : ospan[1]], ospan)
+            elif self.lex.lang == "ar" and part[0].core.startswith("و") and len(part[0].core) > 3 and (part[0].core[1:] in self._head_vocab or self._kind_head(part[0].core)):
+                # "ووزير العمل", "ومنظمة «X»": the second party without the conjunction
+                ospan = self._own_span(part)
+                ospan = (ospan[0] + 1, ospan[1]) if self.text[ospan[0]] == "و" else ospan
+                other = self.reg.get(clean(self.text[ospan[0] : ospan[1]]), ospan)
             else:
                 other, ospan, _, _ = self._mention(part)
             if other is not None and other is not mention:
                 frame.co_speakers.append((other, ospan))
+
+    def _kind_head(self, core: str) -> bool:
+        """An organisation's, government body's or outlet's head noun ("وزارة", "فريق", "مرصد")."""
+        core = _strip_w(core) if core not in self._head_vocab else core
+        return any(core in self.lex.kind_heads.get(k, ()) for k in ("organisation", "government", "agency", "outlet"))
 
     def _name_like_w(self, t: Token) -> bool:
         """A name after the conjunction و ("ومبارك", "وعبدالله"): not a title, a cue or an article word."""
@@ -1826,10 +1836,12 @@ class SentenceAttributor:
             if n == 0 or not x.core.startswith("و") or len(x.core) < 4:
                 continue
             bare = x.core[1:]
-            if bare in lex.role_heads and not any(self._name_like(t) for t in subject[:n]):
+            if bare in lex.role_heads and not any(self._name_like(t) for t in subject[:n]) and any(self._name_like(t) for t in subject[n + 1 :]):
                 continue  # "وزيرة المالية ووزيرة الدولة ... نورة الفصام": one person with two titles
             if bare in lex.role_heads or bare in {"نظيره", "نظيرته", "نظيرها"} or _entity_word(bare) or self._known_name_token(bare):
                 return [subject[:n], subject[n:]]
+            if n >= 2 and self._kind_head(subject[0].core) and self._kind_head(bare):
+                return [subject[:n], subject[n:]]  # "فريق X وفريق Y", "مرصد «X» ومنظمة «Y»": two bodies
         return [subject]
 
     def _apposed_title(self, toks: list[Token], start: int, subject: list[Token]) -> list[Token] | None:

@@ -301,6 +301,8 @@ class Registry:
                         t = fold(toks[k][2])
                         if t in "،,.:؛\"“”«»()" or t in self.lex.np_stops or t in self.lex.participles or t.startswith(("ال", "بال", "لل", "وال", *self.lex.recipient_media)):
                             break
+                        if t.startswith("و") and t[1:] in self.lex.role_heads:
+                            break  # "وزير الصحة ووزير العمل": a second title, not a name
                         k += 1
                     if k < len(toks) and k > j:
                         t = fold(toks[k][2])

@@ -67,3 +67,42 @@ def test_declining_to_be_named_is_not_a_cue():
     c = claim_with(claims, "المشروع")
     assert speaker_of(text, c) == "مصدر رفيع بالبلدية"
     assert not [x for x in claims if x.attributed and "اسمه" in x.text]
+
+
+@pytest.mark.parametrize(
+    ("text", "speakers"),
+    [
+        # two titles joined by و with no name after them: two people, one statement
+        ('وأعلن وزير الزراعة ووزير التجارة، في مؤتمر صحفي مشترك، أن الأسعار "ستبقى مستقرة".', ["وزير الزراعة", "وزير التجارة"]),
+        # two bodies, each with its own head noun ("كتلة X وكتلة Y", 'مرصد «X» ومنظمة «Y»')
+        ('ورأت كتلة الوفاق الوطني وكتلة المستقبل، في بيان مشترك، أن القانون "يحتاج إلى مراجعة".', ["كتلة الوفاق الوطني", "كتلة المستقبل"]),
+        ('وقال مرصد "الحقوق أولاً" ومنظمة "عدالة بلا قيود" إن المحاكمة "افتقرت إلى الضمانات".', ['مرصد "الحقوق أولاً"', 'منظمة "عدالة بلا قيود"']),
+    ],
+)
+def test_joint_subjects_each_speak(text, speakers):
+    found = sorted(speaker_of(text, c) for c in claims_of(text) if c.attributed)
+    assert found == sorted(speakers)
+
+
+def test_one_person_with_two_titles_stays_one_speaker():
+    text = 'وقالت وزيرة المالية ووزيرة الدولة للشؤون الاقتصادية نورة الحمد إن العجز "سيتراجع".'
+    c = claim_with(claims_of(text), "العجز")
+    assert speaker_of(text, c) == "وزيرة المالية ووزيرة الدولة للشؤون الاقتصادية نورة الحمد"  # (a guard: passes before and after)
+    assert len([x for x in claims_of(text) if x.attributed]) == 1
+
+
+def test_transcript_labels_give_the_speaker_of_each_answer():
+    text = (
+        "نص المقابلة كما بثتها القناة مساء الأحد مع مدير الميناء.\n"
+        "المذيع: هل تأثرت حركة السفن بالإضراب؟\n"
+        "المدير يوسف الحسني: لا، الحركة طبيعية. استقبلنا أمس ثلاث عشرة سفينة كالمعتاد.\n"
+        "المذيع: ومتى ينتهي مشروع التوسعة؟\n"
+        "الحسني: نتوقع أن ينتهي العمل في الرصيف الجديد قبل الصيف المقبل بإذن الله.\n"
+    )
+    claims = [c for c in claims_of(text) if c.attributed]
+    first = claim_with(claims, "الحركة طبيعية")
+    assert speaker_of(text, first) == "المدير يوسف الحسني"
+    assert "ثلاث عشرة سفينة" in first.text  # the whole answer, both sentences
+    second = claim_with(claims, "الرصيف الجديد")
+    assert speaker_of(text, second) == "الحسني"
+    assert not [c for c in claims if "؟" in c.text]  # the interviewer's questions are no claims
