@@ -113,11 +113,21 @@ class Token:
 
     @property
     def comma_after(self) -> bool:
-        return _COMMA_AFTER.search(self.raw) is not None
+        v = _COMMA_AFTER_OF.get(self.raw)
+        if v is None:
+            if len(_COMMA_AFTER_OF) > _TOKEN_MEMO_LIMIT:
+                _COMMA_AFTER_OF.clear()
+            v = _COMMA_AFTER_OF[self.raw] = _COMMA_AFTER.search(self.raw) is not None
+        return v
 
     @property
     def ends_sentence(self) -> bool:
-        return _ENDS_SENTENCE.search(self.raw) is not None
+        v = _ENDS_SENTENCE_OF.get(self.raw)
+        if v is None:
+            if len(_ENDS_SENTENCE_OF) > _TOKEN_MEMO_LIMIT:
+                _ENDS_SENTENCE_OF.clear()
+            v = _ENDS_SENTENCE_OF[self.raw] = _ENDS_SENTENCE.search(self.raw) is not None
+        return v
 
     @property
     def quote_before(self) -> bool:
@@ -131,6 +141,10 @@ class Token:
 _COMMA_AFTER = re.compile(r"[,،]\W*$")
 _ENDS_SENTENCE = re.compile(r"[.!?؟]\W*$")
 _QUOTE_AFTER = re.compile(r"(?:[\"”»]|'')\W*$")
+#: the two tests above by folded token (asked many times per token; tokens repeat)
+_COMMA_AFTER_OF: dict[str, bool] = {}
+_ENDS_SENTENCE_OF: dict[str, bool] = {}
+_TOKEN_MEMO_LIMIT = 200_000
 
 
 @dataclass
@@ -220,6 +234,7 @@ class SentenceAttributor:
         # first words of the two-word cue verbs ("pointed out"): a cheap test before the pair's
         self._two_word_first = frozenset(k.split()[0] for k in lex.cue_verbs if len(k.split()) == 2)
         self._head_vocab = _head_vocab(lex)
+        self._recipient_prefixes = tuple(lex.recipient_media)
         # the person an English sentence without a speaker opened with ("Health Minister Lina Farah
         # visited ..."): the antecedent of a later "she said" until another sentence names a speaker
         self._en_subject: list[Token] | None = None
@@ -599,7 +614,7 @@ class SentenceAttributor:
         return False
 
     def _recipient(self, core: str) -> bool:
-        return any(core.startswith(r) for r in self.lex.recipient_media) or bool(_AR_TOLD_QUOTED.match(core))
+        return core.startswith(self._recipient_prefixes) or bool(_AR_TOLD_QUOTED.match(core))
 
     def _arabic_np(self, subject: list[Token]) -> bool:
         """Whether an Arabic speaker phrase can be a noun phrase: it does not open with an

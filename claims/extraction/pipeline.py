@@ -15,7 +15,7 @@ from claims.extraction.mentions import Registry
 from claims.extraction.modality import content_modality, stance_for
 from claims.extraction.model import ExtractedClaim, Extraction, Hop, Mention, Span
 from claims.extraction.segmentation import Paragraph, paragraphs, sentences
-from claims.text import detect_lang, fold, fold_with_offsets
+from claims.text import detect_lang, fold, fold_with_offsets, fold_with_offsets_identity
 from claims.vocabulary import Modality, Relation, SourceKind
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -51,10 +51,10 @@ class _Doc:
         self.text = text
         self.lang = lang
         self.lex: Lexicon = load(lang)
-        self.F, offsets = fold_with_offsets(text)
+        self.F, offsets, identity = fold_with_offsets_identity(text)
         self.fmap = offsets[:-1]  # without the end sentinel: one original index per folded character
         if len(self.fmap) == len(text):
-            self.inv = list(range(len(text) + 1))
+            self.inv = offsets if identity else list(range(len(text) + 1))  # (the identity either way)
         else:
             self.inv = [0] * (len(text) + 1)
             j = len(self.fmap)
@@ -63,9 +63,9 @@ class _Doc:
                     j -= 1
                 self.inv[o] = j
         self.reg = Registry(self.lex, lang)
-        self.reg.countries = lambda: countries(text)  # computed only when a description needs a country
+        self.reg.countries = _Countries(text)  # computed only when a description needs a country
         self.paras = paragraphs(text)
-        self.fur = furniture_mod.detect(text, self.F, self.fmap, self.paras, self.lex)
+        self.fur = furniture_mod.detect(text, self.F, self.fmap, self.paras, self.lex, identity=identity)
         name = outlet or (self.fur.signature[0] if self.fur.signature else None) or f"Unidentified publisher ({doc_key or 'document'})"
         self.publisher = Mention(id=-1, kind=SourceKind.OUTLET, names=[name], publisher=True, lang=lang)
         if self.fur.signature and not outlet:
@@ -406,6 +406,21 @@ class _Doc:
             claim.hops[0].confidence = conf.publisher(claim.hops[0].mention)
             claim.hops.insert(0, origin)
             claim.confidence = conf.claim(claim.hops)
+
+
+class _Countries:
+    """The document's countries (``descriptions.countries``), worked out on the first call."""
+
+    __slots__ = ("text", "found")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.found: list[str] | None = None
+
+    def __call__(self) -> list[str]:
+        if self.found is None:
+            self.found = countries(self.text)
+        return list(self.found)
 
 
 @lru_cache(maxsize=8)
