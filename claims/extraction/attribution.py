@@ -96,6 +96,7 @@ _AR_ANONYMITY = frozenset({"رفض", "رفضت", "طلب", "طلبت", "فضل",
 _AR_CONTRASTIVE = frozenset({"غير", "الا", "بيد", "وغير"})  # "غير أن"/"إلا أن"/"بيد أن" before a fronted subject
 #: An emphatic pronoun closing a speaker ("مؤسسة كهرباء لبنان نفسها أوردت"): not part of the name.
 _AR_SOURCE_ADJECTIVES = frozenset(fold(w) for w in ["مسؤول", "مسؤولة", "رسمي", "رفيع", "مطلع", "مطلعة", "أمني", "حكومي"])  # "مصدر مسؤول بالوزارة"
+_AR_FIRST_PERSON = frozenset(fold(w) for w in ["لكنني", "لكني", "ولكنني", "ولكني", "إنني", "إني", "أنا", "وأنا", "لكننا", "ولكننا", "نحن", "ونحن", "إننا"])  # "لكنني أعتقد"
 _AR_EMPHATIC = frozenset({"نفسه", "نفسها", "نفسهم", "انفسهم", "ذاته", "ذاتها", "عينه", "عينها"})
 _AR_HONORIFICS = frozenset(fold(w) for w in ["المهندس", "المهندسة", "الدكتور", "الدكتورة", "د.", "السفير", "السفيرة", "النائب", "النائبة", "اللواء", "العميد", "العقيد", "الفريق", "المستشار", "المستشارة", "القاضي", "القاضية", "الشيخ", "الشيخة", "الأستاذ", "الأستاذة", "السيد", "السيدة", "الأمير", "الأميرة", "البروفيسور"])
 _RELAY_KINDS = (SourceKind.AGENCY, SourceKind.OUTLET, SourceKind.DOCUMENT, SourceKind.ORGANISATION)
@@ -1354,7 +1355,12 @@ class SentenceAttributor:
                 if app is not None:  # "عن منسقة الطوارئ في المفوضية، كلير دوبوا، قولها"
                     origin, ospan, k2 = self._apposed_mention(toks, j + 1, app)
                 elif k2 > j + 1:
-                    origin, ospan, _, _ = self._mention(toks[j + 1 : k2])
+                    k3 = k2
+                    while k3 > j + 2 and toks[k3 - 1].core in _AR_EMPHATIC:
+                        k3 -= 1  # "عن اللاعب نفسه قوله": the emphatic pronoun is not the name
+                    origin, ospan, _, _ = self._mention(toks[j + 1 : k3])
+                    while k2 < len(toks) and toks[k2].core in _AR_EMPHATIC:
+                        k2 += 1
                 aside = toks[j - 1].core == "نقلا" and j >= 2 and toks[j - 2].comma_after
                 if origin is not None and origin is not frame.mention and aside and frame.mention.kind in (SourceKind.PERSON, SourceKind.ANONYMOUS) and origin.kind in (SourceKind.OUTLET, SourceKind.AGENCY):
                     # "رأى الخبير X، نقلا عن موقع Y، أن": the person speaks, the site relays him
@@ -1365,6 +1371,13 @@ class SentenceAttributor:
                     frame.mention, frame.speaker = origin, ospan
                     frame.relation = Relation.SAID
                     j = k2
+                    second = self._second_relay(toks, j)
+                    if second is not None and origin.kind in (SourceKind.OUTLET, SourceKind.AGENCY):
+                        # "عن وكالة X، نقلاً عن Y، أن", "عن صحيفة X، التي نقلت بدورها عن Y، أن":
+                        # the medium quoted relays in its turn
+                        mention2, span2, j = second
+                        frame.relays.insert(0, (origin, Relation.REPORTED, ospan))
+                        frame.mention, frame.speaker = mention2, span2
                     while j < len(toks) and toks[j].core in _AR_REPORTED_SPEECH:
                         j += 1
         else:
@@ -1379,13 +1392,19 @@ class SentenceAttributor:
                 subject = subject[2:]  # "غير أن مصادر محلية أفادت": the connective is not the speaker
             while len(subject) > 1 and subject[-1].core in _AR_EMPHATIC:
                 subject = subject[:-1]  # "مؤسسة كهرباء لبنان نفسها أوردت": the emphatic pronoun is not the name
-            if not subject or len(subject) > 8 or not self._arabic_np(subject):
+            if len(subject) == 1 and subject[0].core in _AR_FIRST_PERSON:
+                # "لكنني أعتقد أن": the writer's own cue, pro-drop (an op-ed's author speaks)
+                frame.mention = self.reg.last_speaker
+                frame.kind = "verb-prodrop"
+                subject = []
+            elif not subject or len(subject) > 8 or not self._arabic_np(subject):
                 return None, i + 1
-            if subject[0].core in lex.participants:
+            elif subject[0].core in lex.participants:
                 frame.kind = "participant"
             else:
                 self._subject_speakers(frame, subject)
-            frame.clause_start = subject[0].s
+            if subject:
+                frame.clause_start = subject[0].s
         # between the subject and the content: a medium told ("لوسائل الإعلام الروسية"), a
         # report ("في تقرير له"), a date; then the complementiser
         k = j
@@ -1814,6 +1833,28 @@ class SentenceAttributor:
                 other, ospan, _, _ = self._mention(part)
             if other is not None and other is not mention:
                 frame.co_speakers.append((other, ospan))
+
+    def _second_relay(self, toks: list[Token], j: int) -> tuple[Mention, Span, int] | None:
+        """After a relayed medium closed by a comma: "، نقلاً عن Y،" or "، التي نقلت (بدورها)
+        عن Y،": Y's mention, span and the index after it."""
+        if self.lex.lang != "ar" or j < 1 or j + 2 >= len(toks) or not toks[j - 1].comma_after:
+            return None
+        n = j
+        if toks[n].core in {"نقلا", "ونقلا"}:
+            n += 1
+        elif toks[n].core in {"التي", "الذي"} and toks[n + 1].core in {"نقلت", "نقل"}:
+            n += 2
+            if n < len(toks) and toks[n].core in {"بدورها", "بدوره"}:
+                n += 1
+        else:
+            return None
+        if n >= len(toks) or toks[n].core != "عن":
+            return None
+        b = self._np_forward(toks, n + 1)
+        if b <= n + 1 or not toks[b - 1].comma_after:
+            return None
+        mention, span, _, _ = self._mention(toks[n + 1 : b])
+        return (mention, span, b) if mention is not None else None
 
     def _kind_head(self, core: str) -> bool:
         """An organisation's, government body's or outlet's head noun ("وزارة", "فريق", "مرصد")."""

@@ -23,6 +23,8 @@ _TRIM = " \t\n,،:؛;\"“”«»'"
 _CORRESPONDENT = frozenset({"مراسل", "مراسله", "مراسلنا", "مراسلتنا", "correspondent", "our"})
 _PRESS_RELEASE = re.compile(r"^(?:بيان صحفي|بيان اعلامي|بيان رسمي|بيان للصحافه|press release|news release|media release)\s*[:.]?$", re.I)
 _SPEAKER_KINDS = ("verb", "verb-prodrop", "post", "participle", "expressive")
+#: the same occasion as the statement before (folded): "في المقابلة نفسها", "في الحديث ذاته"
+_SAME_OCCASION = re.compile(r"في (?:المقابله|الحديث|التصريحات|التصريح|البيان|الموتمر|اللقاء|الحوار|المداخله|المقال|التقرير) (?:نفسها|نفسه|ذاتها|ذاته)")
 #: a transcript's speaker label opening a line ("الوزير سالم القماطي: ...", "بوخطوة: ...")
 _AR_LABEL = re.compile(r"([^\W\d][^:：\n\d«»\"“”()]{1,40}?)\s*[:：]\s+(?=\S)")
 #: the interviewer's labels (folded): a transcript line, but the question is no claim
@@ -293,13 +295,14 @@ class _Doc:
             for fr in unit.frames:
                 if fr.kind == "according" and fr.mention is not None and not fr.translation and not fr.report_intro and fr.mention.kind in (SourceKind.AGENCY, SourceKind.OUTLET):
                     para_relays.setdefault(unit.para, []).append(fr)
-        self._carry_relays(units)
         if author is not None:
             for unit in units:
                 for fr in unit.frames:
-                    # "أعتقد أن ...", "I think ..." in an op-ed: the author speaks
+                    # "أعتقد أن ...", "I think ..." in an op-ed: the author speaks (before the
+                    # relay carry: the author is not the previous speaker continuing)
                     if unit.oped and fr.kind == "verb-prodrop" and fr.cue and fold(self.F[fr.cue[0] : fr.cue[1]]) in _FIRST_PERSON_CUES:
                         fr.mention = author
+        self._carry_relays(units)
         claims: list[ExtractedClaim] = []
         prev_speaker: tuple[int, Frame] | None = None
         for ui, unit in enumerate(units):
@@ -358,6 +361,12 @@ class _Doc:
                 # "عن دبلوماسيين في فيينا ... وأوضح أحد الدبلوماسيين": one of the unnamed group speaks on
                 member = near and not follows and carry[2].kind == SourceKind.ANONYMOUS and fr.speaker is not None and fold(self.text[fr.speaker[0] : fr.speaker[1]]).split()[:1] in (["احد"], ["احدي"])
                 cue = fold(self.F[fr.cue[0] : fr.cue[1]]) if fr.cue else ""
+                # "وحذر رئيس الاتحاد، في المقابلة نفسها، من أن": the same occasion, so the same medium
+                same = near and not follows and not own and fr.cue and fr.content and carry[1] != ui and bool(_SAME_OCCASION.search(self.F, fr.cue[1], fr.content[0]))
+                if same:
+                    fr.relays = list(carry[3])
+                    carry = (unit.para, ui, fr.mention, carry[3], fr.content)
+                    continue
                 if (follows or member) and not own and (member or cue in _CONTINUATION_CUES or self._back_reference(fr)) and carry[1] != ui:
                     fr.relays = list(carry[3])
                     carry = (unit.para, ui, fr.mention, carry[3], fr.content)
