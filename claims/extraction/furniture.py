@@ -77,13 +77,14 @@ class _Identity:
         return i
 
 
-def detect(text: str, folded: str, fmap: list[int], paras: list[Paragraph], lex: Lexicon) -> Furniture:
-    """Classify whole lines (and a byline's prefix) as furniture."""
+def detect(text: str, folded: str, fmap: list[int], paras: list[Paragraph], lex: Lexicon, *, identity: bool | None = None) -> Furniture:
+    """Classify whole lines (and a byline's prefix) as furniture. ``identity``: whether
+    ``fmap`` is known to be the identity (worked out here when not given)."""
     fur = Furniture()
-    if len(fmap) == len(text) and fmap == list(range(len(text))):
-        inv = _Identity(len(text))  # folding kept every character in place (most English text)
-    else:
-        inv = {orig: i for i, orig in enumerate(fmap)}
+    if identity is None:
+        identity = len(fmap) == len(text) and fmap == list(range(len(text)))
+    # (the identity: folding kept every character in place, as in most English text)
+    inv = _Identity(len(text)) if identity else {orig: i for i, orig in enumerate(fmap)}
 
     def fline(p: Paragraph) -> str:
         a = inv.get(p.start)
