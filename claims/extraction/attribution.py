@@ -257,7 +257,7 @@ class SentenceAttributor:
         lex = self.lex
         words = [t.core for t in toks]
         all_toks = toks
-        report = translation = False
+        report = translation = issued_statement = False
         det_start = None
         if self.lex.lang == "ar":
             if len(toks) == 2 and _strip_w(toks[0].core) in _AR_AUTHOR_NOUNS and toks[1].core in lex.report_nouns:
@@ -267,6 +267,7 @@ class SentenceAttributor:
                     return anaphor, self._own_span(toks), True, False
             if len(toks) > 1 and toks[0].core in lex.statement_nouns and toks[1].core.startswith("ل") and not toks[1].core.startswith("لل") and (toks[1].core[1:] in self._head_vocab or "ال" + toks[1].core[1:] in self._head_vocab):
                 report = True  # "بلاغ لرئاسة الحكومة", "بيان لوزارة الخارجية": the issuer's
+                issued_statement = True  # what "البيان" later refers to
                 toks = toks[1:]
             while toks and toks[0].core in lex.report_nouns | lex.translation_nouns:
                 report |= toks[0].core in lex.report_nouns
@@ -343,6 +344,8 @@ class SentenceAttributor:
         if bracket_end is not None and bracket_end > span[1]:
             span = (span[0], bracket_end)
         mention = self.reg.get(phrase, span, kind=kind, speaker=speaker)
+        if issued_statement and speaker:
+            self.reg.statement_issuer = mention  # "ذكر بيان لمجلس X أن ... وأضاف البيان أن"
         if report and self.lex.lang == "ar" and all_toks is not toks and all_toks[0].core in lex.report_nouns and all_toks[0].core not in _AR_DATA_NOUNS and len(all_toks) > 1 and not all_toks[1].core.startswith("ل"):
             # "تقرير مركز دراسات الحرب" keeps the report; "بيانات البنك المركزي" is the bank's
             span = (self.orig(all_toks[0].cs, all_toks[0].ce)[0], span[1])
@@ -1323,7 +1326,15 @@ class SentenceAttributor:
             elif form == "نقل" and toks[i].core in {"نقل", "ونقل"} and j < len(toks) and toks[j].core == "عن":
                 # "ونُقل عن سكان أن ...": the passive (no subject before عن) names no relayer
                 k2 = self._np_forward(toks, j + 1)
-                if k2 > j + 1:
+                app = self._comma_apposition(toks, j + 1, k2) if k2 > j + 1 else None
+                if app is not None:  # "ونُقل عن مدير المستشفى، الدكتور X، قوله": the apposed name
+                    origin, ospan, k2 = self._apposed_mention(toks, j + 1, app)
+                    frame.mention, frame.speaker = origin, ospan
+                    frame.relation = Relation.SAID
+                    k = k2
+                    while k < len(toks) and toks[k].core in _AR_REPORTED_SPEECH:
+                        k += 1
+                elif k2 > j + 1:
                     origin, ospan, _, _ = self._mention(toks[j + 1 : k2])
                     if origin is not None:
                         frame.mention, frame.speaker = origin, ospan

@@ -83,6 +83,18 @@ class _Doc:
             issuer = text[heads[0].start : heads[0].end].split(":", 1)[0] if heads and ":" in text[heads[0].start : heads[0].end][:80] else ""
             if issuer.strip() and len(issuer.split()) <= 6:
                 self._own_names |= {fold(issuer.strip()), self._bare_name(issuer.strip())}
+            elif heads and lang == "ar":
+                # "مؤسسة ميناء وهران تطلق ...": a headline opening with an organisation's name,
+                # then its verb in the imperfect, names the issuer
+                words = text[heads[0].start : heads[0].end].split()
+                heads_ar = set().union(*(self.lex.kind_heads.get(k, ()) for k in ("organisation", "government")))
+                if words and fold(words[0]) in heads_ar:
+                    n = 1
+                    while n < min(len(words), 7) and not fold(words[n]).startswith(("ت", "ي")) and fold(words[n]) not in self.lex.np_stops:
+                        n += 1
+                    if 2 <= n < min(len(words), 7):
+                        issuer = " ".join(words[:n])
+                        self._own_names |= {fold(issuer), self._bare_name(issuer)}
         self.att = SentenceAttributor(self.F, text, self.fmap, self.lex, self.reg)
 
     def _bare_name(self, name: str) -> str:
@@ -91,8 +103,14 @@ class _Doc:
 
     def is_own_statement(self, m: Mention) -> bool:
         """In a press release (its first line says so: "بيان صحفي"), "البيان" with no other
-        statement named before it is the release itself, i.e. the publisher's own voice."""
-        if not self.press_release or m.publisher or m.kind != SourceKind.DOCUMENT:
+        statement named before it is the release itself, i.e. the publisher's own voice; so is
+        the issuer's head noun alone ("ووفق بيانات الوزارة" in a ministry's release)."""
+        if not self.press_release or m.publisher:
+            return False
+        forms = [fold(n) for n in m.all_forms()]
+        if forms and all(len(f.split()) == 1 and f.startswith("ال") and any(o.split()[:1] == [f[2:]] for o in self._own_names) for f in forms):
+            return m.kind != SourceKind.PERSON  # "الوزارة" for "وزارة الاقتصاد والتجارة"
+        if m.kind != SourceKind.DOCUMENT:
             return False
         return all(fold(n) in self.lex.statement_nouns for n in m.all_forms())
 

@@ -148,3 +148,32 @@ def test_op_ed_first_person_after_lakinni_is_the_author():
     )
     c = claim_with(claims_of(text), "تخفي حجم الدين")
     assert chain(c) == ["د. سمير الحلبي", OUTLET]
+
+
+def test_passive_relay_with_an_apposed_name():
+    text = 'ونُقل عن مدير مستشفى الأمل، الدكتور سامي الخطيب، قوله إن الأقسام "تعمل بشكل طبيعي".'
+    c = claim_with(claims_of(text), "الأقسام")
+    assert speaker_of(text, c) == "الدكتور سامي الخطيب"
+
+
+def test_the_statement_refers_back_to_its_issuer():
+    text = (
+        'ذكر بيان لهيئة الرقابة الإدارية أن التحقيق "شمل اثني عشر موظفاً".\n'
+        'وأضاف البيان أن الهيئة "أحالت الملف إلى النيابة العامة".'
+    )
+    c = claim_with(claims_of(text), "أحالت الملف")
+    assert chain(c) == ["هيئة الرقابة الإدارية", OUTLET]
+
+
+def test_press_release_issuer_named_in_the_headline_is_the_publisher():
+    text = (
+        "بيان صحفي\n"
+        "هيئة الطيران المدني تطلق منصة رقمية جديدة لخدمة المسافرين\n"
+        "مسقط، 2 ديسمبر 2025\n"
+        "أعلنت هيئة الطيران المدني اليوم إطلاق منصة رقمية موحدة لخدمة المسافرين في جميع المطارات.\n"
+        "ووفق بيانات الهيئة، استقبلت المطارات أكثر من ستة ملايين مسافر منذ بداية العام الجاري.\n"
+    )
+    claims = claims_of(text, outlet="Civil Aviation Authority")
+    for fragment in ("منصة رقمية موحدة", "ستة ملايين مسافر"):
+        c = claim_with(claims, fragment)
+        assert chain(c) == ["Civil Aviation Authority"], fragment
