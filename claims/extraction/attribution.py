@@ -59,7 +59,7 @@ _AR_OCCASIONS = frozenset(fold(w) for w in _AR_OCCASIONS)  # matched on folded t
 _AR_ADVERBIALS = frozenset({"جديد", "مجددا", "مره", "اخري", "الثلاثاء", "الاثنين", "الاربعاء", "الخميس", "الجمعه", "السبت", "الاحد", "امس", "اليوم"})
 #: Words that never open an Arabic speaker phrase: adverbials, prepositions, demonstratives.
 _AR_NOT_SPEAKER = frozenset({"فان", "فانه", "فانها", "وان", "لان", "هو", "هي", "وهو", "وهي", "هم", "وهم", "بعد", "قبل", "ذلك", "هذا", "هذه", "دون", "بدون", "عند", "عندما", "حين", "حيث", "لكن", "ثم", "اثر", "عقب", "خلال", "وسط", "رغم", "بسبب", "منذ", "حتي", "اذ", "اذا", "لو", "لما", "كما", "بينما", "فيما", "التي", "الذي", "الذين", "ما", "لا", "لم", "لن", "قد", "فقط", "لكنه", "لكنها", "لكنهم", "ولكنه", "ولكنها", "ولكنهم"})
-_AR_NAMED_BY_QUOTE = frozenset({"بنك", "موسسه", "هيئه", "مصرف", "جامعه", "مستشفي", "نادي", "صحيفه", "جريده", "وكاله", "قناه", "موقع", "مجله", "شركه", "منصه", "اذاعه", "شبكه", "مركز", "معهد", "منظمه", "حركه", "جماعه", "تلفزيون", "لصحيفه", "لوكاله", "لقناه", "لموقع", "مجموعه", "حزب"})
+_AR_NAMED_BY_QUOTE = frozenset({"بنك", "مرصد", "موسسه", "هيئه", "مصرف", "جامعه", "مستشفي", "نادي", "صحيفه", "جريده", "وكاله", "قناه", "موقع", "مجله", "شركه", "منصه", "اذاعه", "شبكه", "مركز", "معهد", "منظمه", "حركه", "جماعه", "تلفزيون", "لصحيفه", "لوكاله", "لقناه", "لموقع", "مجموعه", "حزب"})
 _AR_BROADCAST = frozenset({"بثته", "بثه", "بثها", "بثتها", "نشرته", "نشره", "نشرها", "نشرتها", "اوردته", "اورده", "اوردها", "اوردتها", "نقلته", "نقله", "نقلها", "نقلتها", "اصدرته", "اصدره", "اصدرها", "اصدرتها"})
 _AR_PRONOUN_OBJECTS = frozenset({"عليه", "عليها", "عليهم", "له", "لها", "لهم", "به", "بها", "اليه", "اليها", "فيه", "فيها", "لي", "لنا"})
 #: "أصدر مركز X تقريرا": X publishes a report that later sentences quote ("وأورد التقرير").
@@ -97,6 +97,7 @@ _AR_ANONYMITY = frozenset({"رفض", "رفضت", "طلب", "طلبت", "فضل",
 _AR_CONTRASTIVE = frozenset({"غير", "الا", "بيد", "وغير"})  # "غير أن"/"إلا أن"/"بيد أن" before a fronted subject
 #: An emphatic pronoun closing a speaker ("مؤسسة كهرباء لبنان نفسها أوردت"): not part of the name.
 _AR_SOURCE_ADJECTIVES = frozenset(fold(w) for w in ["مسؤول", "مسؤولة", "رسمي", "رفيع", "مطلع", "مطلعة", "أمني", "حكومي"])  # "مصدر مسؤول بالوزارة"
+_AR_FIRST_PERSON = frozenset(fold(w) for w in ["لكنني", "لكني", "ولكنني", "ولكني", "إنني", "إني", "أنا", "وأنا", "لكننا", "ولكننا", "نحن", "ونحن", "إننا"])  # "لكنني أعتقد"
 _AR_EMPHATIC = frozenset({"نفسه", "نفسها", "نفسهم", "انفسهم", "ذاته", "ذاتها", "عينه", "عينها"})
 _AR_HONORIFICS = frozenset(fold(w) for w in ["المهندس", "المهندسة", "الدكتور", "الدكتورة", "د.", "السفير", "السفيرة", "النائب", "النائبة", "اللواء", "العميد", "العقيد", "الفريق", "المستشار", "المستشارة", "القاضي", "القاضية", "الشيخ", "الشيخة", "الأستاذ", "الأستاذة", "السيد", "السيدة", "الأمير", "الأميرة", "البروفيسور"])
 _RELAY_KINDS = (SourceKind.AGENCY, SourceKind.OUTLET, SourceKind.DOCUMENT, SourceKind.ORGANISATION)
@@ -267,7 +268,7 @@ class SentenceAttributor:
         lex = self.lex
         words = [t.core for t in toks]
         all_toks = toks
-        report = translation = False
+        report = translation = issued_statement = False
         det_start = None
         if self.lex.lang == "ar":
             if len(toks) == 2 and _strip_w(toks[0].core) in _AR_AUTHOR_NOUNS and toks[1].core in lex.report_nouns:
@@ -277,6 +278,7 @@ class SentenceAttributor:
                     return anaphor, self._own_span(toks), True, False
             if len(toks) > 1 and toks[0].core in lex.statement_nouns and toks[1].core.startswith("ل") and not toks[1].core.startswith("لل") and (toks[1].core[1:] in self._head_vocab or "ال" + toks[1].core[1:] in self._head_vocab):
                 report = True  # "بلاغ لرئاسة الحكومة", "بيان لوزارة الخارجية": the issuer's
+                issued_statement = True  # what "البيان" later refers to
                 toks = toks[1:]
             while toks and toks[0].core in self._report_translation:
                 report |= toks[0].core in lex.report_nouns
@@ -353,6 +355,8 @@ class SentenceAttributor:
         if bracket_end is not None and bracket_end > span[1]:
             span = (span[0], bracket_end)
         mention = self.reg.get(phrase, span, kind=kind, speaker=speaker)
+        if issued_statement and speaker:
+            self.reg.statement_issuer = mention  # "ذكر بيان لمجلس X أن ... وأضاف البيان أن"
         if report and self.lex.lang == "ar" and all_toks is not toks and all_toks[0].core in lex.report_nouns and all_toks[0].core not in _AR_DATA_NOUNS and len(all_toks) > 1 and not all_toks[1].core.startswith("ل"):
             # "تقرير مركز دراسات الحرب" keeps the report; "بيانات البنك المركزي" is the bank's
             span = (self.orig(all_toks[0].cs, all_toks[0].ce)[0], span[1])
@@ -464,8 +468,8 @@ class SentenceAttributor:
         while j < len(toks) and j - i < limit:
             t = toks[j]
             core = t.core
-            if j > i and t.quote_before and self.lex.lang == "ar" and toks[j - 1].core not in _AR_NAMED_BY_QUOTE:
-                break
+            if j > i and t.quote_before and self.lex.lang == "ar" and toks[j - 1].core not in _AR_NAMED_BY_QUOTE and not (j - 1 > i and _strip_w(toks[j - 1].core) in _AR_NAMED_BY_QUOTE):
+                break  # (a second body's quoted name, 'ومنظمة "X"', in a joint subject)
             online = core == "علي" and j == i + 1 and _strip_w(toks[i].core) in _AR_ONLINE_HEADS  # "صفحات على مواقع التواصل"
             if (core == "في" or online) and self.lex.lang == "ar" and j > i and j + 1 < len(toks) and not toks[j - 1].comma_after and toks[j + 1].core not in _AR_OCCASIONS and self._affiliated_head(toks[i:j]):
                 # "مسؤول في الميناء", "الخبير في شؤون الطاقة", "مصدر في «غازبروم»": the affiliation
@@ -533,7 +537,7 @@ class SentenceAttributor:
                 break
             if self.lex.lang == "ar" and j > i and core == "نقلا":
                 break
-            if self.lex.lang == "ar" and j > i and t.quote_before and toks[j - 1].core in _AR_NAMED_BY_QUOTE:
+            if self.lex.lang == "ar" and j > i and t.quote_before and (toks[j - 1].core in _AR_NAMED_BY_QUOTE or (j - 1 > i and _strip_w(toks[j - 1].core) in _AR_NAMED_BY_QUOTE)):
                 # "صحيفة «كوميرسانت» الروسية": the quoted name and its adjective
                 while j < len(toks) and j - i < limit + 4 and not toks[j].quote_after and not toks[j].comma_after:
                     j += 1
@@ -1333,7 +1337,15 @@ class SentenceAttributor:
             elif form == "نقل" and toks[i].core in {"نقل", "ونقل"} and j < len(toks) and toks[j].core == "عن":
                 # "ونُقل عن سكان أن ...": the passive (no subject before عن) names no relayer
                 k2 = self._np_forward(toks, j + 1)
-                if k2 > j + 1:
+                app = self._comma_apposition(toks, j + 1, k2) if k2 > j + 1 else None
+                if app is not None:  # "ونُقل عن مدير المستشفى، الدكتور X، قوله": the apposed name
+                    origin, ospan, k2 = self._apposed_mention(toks, j + 1, app)
+                    frame.mention, frame.speaker = origin, ospan
+                    frame.relation = Relation.SAID
+                    k = k2
+                    while k < len(toks) and toks[k].core in _AR_REPORTED_SPEECH:
+                        k += 1
+                elif k2 > j + 1:
                     origin, ospan, _, _ = self._mention(toks[j + 1 : k2])
                     if origin is not None:
                         frame.mention, frame.speaker = origin, ospan
@@ -1365,7 +1377,12 @@ class SentenceAttributor:
                 if app is not None:  # "عن منسقة الطوارئ في المفوضية، كلير دوبوا، قولها"
                     origin, ospan, k2 = self._apposed_mention(toks, j + 1, app)
                 elif k2 > j + 1:
-                    origin, ospan, _, _ = self._mention(toks[j + 1 : k2])
+                    k3 = k2
+                    while k3 > j + 2 and toks[k3 - 1].core in _AR_EMPHATIC:
+                        k3 -= 1  # "عن اللاعب نفسه قوله": the emphatic pronoun is not the name
+                    origin, ospan, _, _ = self._mention(toks[j + 1 : k3])
+                    while k2 < len(toks) and toks[k2].core in _AR_EMPHATIC:
+                        k2 += 1
                 aside = toks[j - 1].core == "نقلا" and j >= 2 and toks[j - 2].comma_after
                 if origin is not None and origin is not frame.mention and aside and frame.mention.kind in (SourceKind.PERSON, SourceKind.ANONYMOUS) and origin.kind in (SourceKind.OUTLET, SourceKind.AGENCY):
                     # "رأى الخبير X، نقلا عن موقع Y، أن": the person speaks, the site relays him
@@ -1376,6 +1393,13 @@ class SentenceAttributor:
                     frame.mention, frame.speaker = origin, ospan
                     frame.relation = Relation.SAID
                     j = k2
+                    second = self._second_relay(toks, j)
+                    if second is not None and origin.kind in (SourceKind.OUTLET, SourceKind.AGENCY):
+                        # "عن وكالة X، نقلاً عن Y، أن", "عن صحيفة X، التي نقلت بدورها عن Y، أن":
+                        # the medium quoted relays in its turn
+                        mention2, span2, j = second
+                        frame.relays.insert(0, (origin, Relation.REPORTED, ospan))
+                        frame.mention, frame.speaker = mention2, span2
                     while j < len(toks) and toks[j].core in _AR_REPORTED_SPEECH:
                         j += 1
         else:
@@ -1390,13 +1414,19 @@ class SentenceAttributor:
                 subject = subject[2:]  # "غير أن مصادر محلية أفادت": the connective is not the speaker
             while len(subject) > 1 and subject[-1].core in _AR_EMPHATIC:
                 subject = subject[:-1]  # "مؤسسة كهرباء لبنان نفسها أوردت": the emphatic pronoun is not the name
-            if not subject or len(subject) > 8 or not self._arabic_np(subject):
+            if len(subject) == 1 and subject[0].core in _AR_FIRST_PERSON:
+                # "لكنني أعتقد أن": the writer's own cue, pro-drop (an op-ed's author speaks)
+                frame.mention = self.reg.last_speaker
+                frame.kind = "verb-prodrop"
+                subject = []
+            elif not subject or len(subject) > 8 or not self._arabic_np(subject):
                 return None, i + 1
-            if subject[0].core in lex.participants:
+            elif subject[0].core in lex.participants:
                 frame.kind = "participant"
             else:
                 self._subject_speakers(frame, subject)
-            frame.clause_start = subject[0].s
+            if subject:
+                frame.clause_start = subject[0].s
         # between the subject and the content: a medium told ("لوسائل الإعلام الروسية"), a
         # report ("في تقرير له"), a date; then the complementiser
         k = j
@@ -1816,10 +1846,42 @@ class SentenceAttributor:
                 ospan = self._own_span(part)
                 ospan = (ospan[0] + 1, ospan[1]) if self.text[ospan[0]] == "و" else ospan  # "ومبارك الحريص": the name without و
                 other = self.reg.get(self.text[ospan[0] : ospan[1]], ospan)
+            elif self.lex.lang == "ar" and part[0].core.startswith("و") and len(part[0].core) > 3 and (part[0].core[1:] in self._head_vocab or self._kind_head(part[0].core)):
+                # "ووزير العمل", "ومنظمة «X»": the second party without the conjunction
+                ospan = self._own_span(part)
+                ospan = (ospan[0] + 1, ospan[1]) if self.text[ospan[0]] == "و" else ospan
+                other = self.reg.get(clean(self.text[ospan[0] : ospan[1]]), ospan)
             else:
                 other, ospan, _, _ = self._mention(part)
             if other is not None and other is not mention:
                 frame.co_speakers.append((other, ospan))
+
+    def _second_relay(self, toks: list[Token], j: int) -> tuple[Mention, Span, int] | None:
+        """After a relayed medium closed by a comma: "، نقلاً عن Y،" or "، التي نقلت (بدورها)
+        عن Y،": Y's mention, span and the index after it."""
+        if self.lex.lang != "ar" or j < 1 or j + 2 >= len(toks) or not toks[j - 1].comma_after:
+            return None
+        n = j
+        if toks[n].core in {"نقلا", "ونقلا"}:
+            n += 1
+        elif toks[n].core in {"التي", "الذي"} and toks[n + 1].core in {"نقلت", "نقل"}:
+            n += 2
+            if n < len(toks) and toks[n].core in {"بدورها", "بدوره"}:
+                n += 1
+        else:
+            return None
+        if n >= len(toks) or toks[n].core != "عن":
+            return None
+        b = self._np_forward(toks, n + 1)
+        if b <= n + 1 or not toks[b - 1].comma_after:
+            return None
+        mention, span, _, _ = self._mention(toks[n + 1 : b])
+        return (mention, span, b) if mention is not None else None
+
+    def _kind_head(self, core: str) -> bool:
+        """An organisation's, government body's or outlet's head noun ("وزارة", "فريق", "مرصد")."""
+        core = _strip_w(core) if core not in self._head_vocab else core
+        return any(core in self.lex.kind_heads.get(k, ()) for k in ("organisation", "government", "agency", "outlet"))
 
     def _name_like_w(self, t: Token) -> bool:
         """A name after the conjunction و ("ومبارك", "وعبدالله"): not a title, a cue or an article word."""
@@ -1852,10 +1914,12 @@ class SentenceAttributor:
             if n == 0 or not x.core.startswith("و") or len(x.core) < 4:
                 continue
             bare = x.core[1:]
-            if bare in lex.role_heads and not any(self._name_like(t) for t in subject[:n]):
+            if bare in lex.role_heads and not any(self._name_like(t) for t in subject[:n]) and any(self._name_like(t) for t in subject[n + 1 :]):
                 continue  # "وزيرة المالية ووزيرة الدولة ... نورة الفصام": one person with two titles
             if bare in lex.role_heads or bare in {"نظيره", "نظيرته", "نظيرها"} or _entity_word(bare) or self._known_name_token(bare):
                 return [subject[:n], subject[n:]]
+            if n >= 2 and self._kind_head(subject[0].core) and self._kind_head(bare):
+                return [subject[:n], subject[n:]]  # "فريق X وفريق Y", "مرصد «X» ومنظمة «Y»": two bodies
         return [subject]
 
     def _apposed_title(self, toks: list[Token], start: int, subject: list[Token]) -> list[Token] | None:

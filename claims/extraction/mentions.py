@@ -318,6 +318,8 @@ class Registry:
                     t = ft[k]
                     if t in "،,.:؛\"“”«»()" or t in stops or t in participles or t.startswith(openers):
                         break
+                    if t.startswith("و") and t[1:] in heads:
+                        break  # "وزير الصحة ووزير العمل": a second title, not a name
                     k += 1
                 if k < n and k > j:
                     t = ft[k]
