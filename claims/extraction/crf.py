@@ -82,7 +82,10 @@ class SurfaceTable:
         if len(self.rows) > _CACHE_LIMIT:
             self._reset()
         rows = self.rows
-        return np.array([rows[s] if s in rows else self._add(s) for s in surfaces], dtype=np.intp)
+        # new forms get their rows in order of first appearance, then every form is known
+        for s in [s for s in dict.fromkeys(surfaces) if s not in rows]:
+            self._add(s)
+        return np.fromiter(map(rows.__getitem__, surfaces), dtype=np.intp, count=len(surfaces))
 
 
 def _arrays(doc: F.DocTokens) -> dict[str, Any]:
@@ -294,8 +297,13 @@ class CueScorer:
         if self._tri_generation != self.table.generation or len(self._tri) > _CACHE_LIMIT:
             self._tri, self._tri_generation = {}, self.table.generation
         tri, words, row = self._tri, self.table.words, self.w.row
+        listed = keys.tolist()
+        try:  # every trigram already seen
+            return np.fromiter(map(tri.__getitem__, listed), dtype=np.intp, count=len(listed))
+        except KeyError:
+            pass
         out = []
-        for key in keys.tolist():
+        for key in listed:
             r = tri.get(key)
             if r is None:
                 a, b, c = (key >> 42) - 2, ((key >> 21) & 0x1FFFFF) - 2, (key & 0x1FFFFF) - 2
@@ -408,7 +416,7 @@ class RoleScorer:
         a, b = ca[seq], cb[seq]
         side = np.where(tok < a, 0, np.where(tok >= b, 2, 1))
         d = np.where(side == 0, tok - a, np.where(side == 2, tok - b + 1, 0))
-        counts = np.concatenate([[0], np.cumsum([w in self.separators for w in words])])
+        counts = np.concatenate([[0], np.cumsum(np.fromiter(map(self.separators.__contains__, words), dtype=bool, count=n))])
         k = np.where(
             side == 0, counts[a] - counts[tok + 1], np.where(side == 2, counts[tok + 1] - counts[b], 0)
         )
