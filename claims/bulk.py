@@ -12,6 +12,12 @@ ORM path leaves behind is still written: the search documents and ``term_count``
 audit trail, as one hash-chained ``create`` event per document (its claims and hops inside the
 event) and one per new source or alias, so ``claims audit verify`` walks the same chain.
 
+With ``workers=2`` (the default on two cores or more for files of 1 MB or more) a forked
+reader process (``_ReaderProcess``) decodes and checks the lines and prepares each batch's rows,
+snapshots and index terms while the loader writes the previous batch; it reads the database
+only (which documents and groups are stored) and dies with the loader. On SQLite a batch's
+CHECK constraints are verified by one query per batch instead of row by row (``_Store.write``).
+
 A batch of lines is one transaction. A bad line (not JSON, not the schema, a span outside the
 text, a speaker that is not hop 0) is reported with its line number and skipped before
 anything of it is written; ``strict`` makes the whole file one transaction that the first bad
@@ -284,6 +290,10 @@ class BulkWriter:
     def __init__(self, session: Session, *, actor: str) -> None:
         self.session = session
         self.actor = actor
+        #: Called when a batch's reads are done (the reader process ends its read transaction
+        #: there: on SQLite a snapshot kept while the rows are prepared kept the loader's
+        #: checkpoints from resetting the WAL, which grew past 1 GB in a 1M load).
+        self.reads_done: Callable[[], None] | None = None
         self.names = SourceNames(session)
         self.groups: dict[str, uuid.UUID] = {}
         self.group_labels: dict[uuid.UUID, list[str]] = {}
@@ -477,6 +487,8 @@ class BulkWriter:
             return
         existing = _existing_hashes(self.session, {d for _, _, d in queue})
         self.prefetch_groups({c.group for _, line, _ in queue for c in line.claims if c.group})
+        if self.reads_done is not None:
+            self.reads_done()
         for number, line, digest in queue:
             if digest in existing or digest in self.seen_hashes:
                 out.documents_existing += 1
@@ -1412,9 +1424,9 @@ def _reader_main(engine: Engine, path: Path, batch: int, strict: bool, actor: st
     try:
         session = session_factory(engine)()
         writer = BulkWriter(session, actor=actor)
+        writer.reads_done = session.rollback  # each batch's reads in a transaction of their own, kept no longer
         session.rollback()
         for item in _batches(writer, path, batch=batch, strict=strict, portable=True):
-            session.rollback()  # each batch's reads in a transaction of their own (no snapshot kept)
             put(item)
     except BaseException:  # noqa: BLE001 - reported to the loader, which raises it
         import traceback
