@@ -65,6 +65,7 @@ _AR_PRONOUN_OBJECTS = frozenset({"عليه", "عليها", "عليهم", "له",
 #: "أصدر مركز X تقريرا": X publishes a report that later sentences quote ("وأورد التقرير").
 _AR_POSSESSED_OCCASIONS = frozenset({"حديثه", "حديثها", "كلمته", "كلمتها", "تصريحه", "تصريحها", "تصريحاته", "تصريحاتها", "خطابه", "خطابها", "مداخلته", "مداخلتها", "بيانه", "بيانها"})
 _AR_POSSESSED_REPORTS = frozenset({"تقريره", "تقريرها", "دراسته", "دراستها", "نشرته", "نشرتها", "تقييمه", "تقييمها", "توقعاته", "توقعاتها"})
+_AR_POSSESSED_OCCASIONS_REPORTS = _AR_POSSESSED_OCCASIONS | _AR_POSSESSED_REPORTS
 _AR_DEMAND_CUES = frozenset({"طالب", "طالبت", "طالبوا", "لوح", "لوحت"})
 _AR_MASDAR = re.compile(r"^(?:است\w\wا\w|ا\wت\wا\w|ان\w\wا\w)$")  # استهداف، اعتقال، انسحاب
 _AR_SAYING = frozenset({"قايلا", "قايله", "قائلا", "قائله"})
@@ -136,7 +137,12 @@ class Token:
 
     @property
     def quote_after(self) -> bool:
-        return _QUOTE_AFTER.search(self.raw) is not None
+        v = _QUOTE_AFTER_OF.get(self.raw)
+        if v is None:
+            if len(_QUOTE_AFTER_OF) > _TOKEN_MEMO_LIMIT:
+                _QUOTE_AFTER_OF.clear()
+            v = _QUOTE_AFTER_OF[self.raw] = _QUOTE_AFTER.search(self.raw) is not None
+        return v
 
 
 _COMMA_AFTER = re.compile(r"[,،]\W*$")
@@ -145,6 +151,7 @@ _QUOTE_AFTER = re.compile(r"(?:[\"”»]|'')\W*$")
 #: the two tests above by folded token (asked many times per token; tokens repeat)
 _COMMA_AFTER_OF: dict[str, bool] = {}
 _ENDS_SENTENCE_OF: dict[str, bool] = {}
+_QUOTE_AFTER_OF: dict[str, bool] = {}
 _TOKEN_MEMO_LIMIT = 200_000
 
 
@@ -236,6 +243,10 @@ class SentenceAttributor:
         self._two_word_first = frozenset(k.split()[0] for k in lex.cue_verbs if len(k.split()) == 2)
         self._head_vocab = _head_vocab(lex)
         self._recipient_prefixes = tuple(lex.recipient_media)
+        # unions the rules test membership in (made once, not per test)
+        self._report_statement = lex.report_nouns | lex.statement_nouns
+        self._report_statement_ar = self._report_statement | {"بيانا", "دراسه"}
+        self._report_translation = lex.report_nouns | lex.translation_nouns
         # the person an English sentence without a speaker opened with ("Health Minister Lina Farah
         # visited ..."): the antecedent of a later "she said" until another sentence names a speaker
         self._en_subject: list[Token] | None = None
@@ -269,7 +280,7 @@ class SentenceAttributor:
                 report = True  # "بلاغ لرئاسة الحكومة", "بيان لوزارة الخارجية": the issuer's
                 issued_statement = True  # what "البيان" later refers to
                 toks = toks[1:]
-            while toks and toks[0].core in lex.report_nouns | lex.translation_nouns:
+            while toks and toks[0].core in self._report_translation:
                 report |= toks[0].core in lex.report_nouns
                 translation |= toks[0].core in lex.translation_nouns
                 toks = toks[1:]
@@ -294,7 +305,7 @@ class SentenceAttributor:
                     toks = rest
                     break
             else:
-                if len(toks) == 2 and toks[0].core == "the" and toks[1].core in lex.report_nouns | lex.statement_nouns:
+                if len(toks) == 2 and toks[0].core == "the" and toks[1].core in self._report_statement:
                     anaphor = self.reg.latest(report=True, noun=toks[1].core)
                     if anaphor is not None:
                         return anaphor, self._own_span(all_toks), True, False
@@ -306,7 +317,7 @@ class SentenceAttributor:
                 elif len(toks) > 2 and toks[0].core in {"a", "the", "an"} and toks[1].core in lex.report_nouns and toks[2].core in {"by", "from", "of"}:
                     report = True
                     toks = toks[3:]
-                elif len(toks) == 2 and toks[0].core == "the" and toks[1].core in lex.report_nouns | lex.statement_nouns:
+                elif len(toks) == 2 and toks[0].core == "the" and toks[1].core in self._report_statement:
                     anaphor = self.reg.latest(report=True, noun=toks[1].core)
                     if anaphor is not None:
                         return anaphor, anaphor.spans[0] if anaphor.spans else None, True, False
@@ -499,7 +510,7 @@ class SentenceAttributor:
                 if self._head_word(toks[i].core) in lex.role_heads and j < len(toks) and not toks[j - 1].comma_after:
                     continue  # "الخبير في شؤون الطاقة علي الهاجري": the name follows the title
                 break
-            if self.lex.lang == "ar" and j > i and ((toks[j - 1].core in lex.report_nouns | lex.statement_nouns and core[:1] == "ب" and not core.startswith("بال")) or core in lex.report_nouns | lex.statement_nouns):
+            if self.lex.lang == "ar" and j > i and ((toks[j - 1].core in self._report_statement and core[:1] == "ب" and not core.startswith("بال")) or core in self._report_statement):
                 if j == i + 1 and _strip_w(toks[i].core) in _AR_AUTHOR_NOUNS and core in lex.report_nouns:
                     j += 1  # "معدو التقرير": the authors of the report
                 break  # "التقرير بإنشاء", "مركز X تقريرا": the report noun ends the phrase
@@ -547,7 +558,7 @@ class SentenceAttributor:
                     j += 1
                     if toks[j - 1].comma_after or toks[j - 1].ends_sentence:
                         break
-                if j < len(toks) and not toks[j - 1].comma_after and not toks[j].core.startswith("ال") and self._complementiser_at(toks, j) == 0 and toks[j - 1].core in {"من", "علي"} and toks[j].core not in lex.np_stops | _AR_REPORTED_SPEECH:
+                if j < len(toks) and not toks[j - 1].comma_after and not toks[j].core.startswith("ال") and self._complementiser_at(toks, j) == 0 and toks[j - 1].core in {"من", "علي"} and (toks[j].core not in lex.np_stops and toks[j].core not in _AR_REPORTED_SPEECH):
                     j += 1  # "مقربة من حماس": a name without the article; "مطلع على ملف التمويل": a construct
                     while j < len(toks) and not toks[j - 1].comma_after and toks[j].core.startswith("ال") and toks[j].core not in lex.np_stops and j - i < limit + 4:
                         j += 1  # its definite genitive
@@ -613,7 +624,7 @@ class SentenceAttributor:
         for x in np[:2]:
             w = self._head_word(x.core)
             bare = w[2:] if w.startswith("ال") and len(w) > 4 else w
-            if w in lex.anonymous_heads | lex.role_heads or bare in lex.anonymous_heads or any(w in h or bare in h for h in lex.kind_heads.values()):
+            if w in lex.anonymous_heads or w in lex.role_heads or bare in lex.anonymous_heads or any(w in h or bare in h for h in lex.kind_heads.values()):
                 return True
         return False
 
@@ -838,7 +849,7 @@ class SentenceAttributor:
                     continue
             if t.core in _AR_PUBLISH and i + 1 < len(toks):
                 k = self._np_forward(toks, i + 1)
-                if i + 1 < k < len(toks) and toks[k].core in lex.report_nouns | lex.statement_nouns | {"بيانا", "دراسه"}:
+                if i + 1 < k < len(toks) and toks[k].core in self._report_statement_ar:
                     mention, _, _, _ = self._mention(toks[i + 1 : k])
                     if mention is not None:
                         mention.report = True  # its report is what "التقرير" refers back to
@@ -1085,9 +1096,9 @@ class SentenceAttributor:
             return k
         for n in range(j + 1, k):
             c = toks[n].core
-            if toks[n - 1].core == "في" and n - 1 > j and c in _AR_POSSESSED_OCCASIONS | _AR_POSSESSED_REPORTS:
+            if toks[n - 1].core == "في" and n - 1 > j and c in _AR_POSSESSED_OCCASIONS_REPORTS:
                 return n - 1  # "وذكر صندوق النقد الدولي في تقريره الأخير أن": the occasion, not the source
-            if c in _AR_POSSESSED_OCCASIONS and toks[n - 1].core not in self.lex.report_nouns | self.lex.statement_nouns:
+            if c in _AR_POSSESSED_OCCASIONS and toks[n - 1].core not in self._report_statement:
                 return n  # (not "دراسة حديثة", a recent study)
             if form in _AR_DEMAND_CUES and c.startswith("ب") and len(c) > 3 and c not in {"بن", "بنت"} and not c.startswith("بال") and not self._given_name(toks[n]):
                 return n
@@ -1156,7 +1167,7 @@ class SentenceAttributor:
             return None
         relative = toks[j].core in self.lex.report_nouns and toks[k].core in _AR_ISSUED_BY
         # "كشف تقرير صادر عن منظمة X", "أورد بيان صادر عن مكتب X": X (after عن) issued it
-        issued = toks[j].core in self.lex.report_nouns | self.lex.statement_nouns and k - 1 > j and toks[k - 1].core in _AR_ISSUED and toks[k].core == "عن"
+        issued = toks[j].core in self._report_statement and k - 1 > j and toks[k - 1].core in _AR_ISSUED and toks[k].core == "عن"
         if not (relative or issued):
             return None
         b = self._np_forward(toks, k + 1)
@@ -1254,7 +1265,7 @@ class SentenceAttributor:
             while q < p and (toks[q].core in lex.clause_openers or toks[q].core in {"وكانت", "وكان", "كانت", "كان", "الي", "ان", "بان"}):
                 q += 1
             head = toks[q].core
-            head = head[1:] if head[:1] in "وف" and len(head) > 3 and head[1:] in lex.np_stops | _AR_NOT_SPEAKER else head
+            head = head[1:] if head[:1] in "وف" and len(head) > 3 and (head[1:] in lex.np_stops or head[1:] in _AR_NOT_SPEAKER) else head
             if head in _AR_NOT_SPEAKER or head in _AR_ADVERBIALS or (head in lex.np_stops and head not in {"ان", "الي"}):
                 vso = True
         if not vso and form in _AR_IMPERFECT_DENIALS:
@@ -1448,7 +1459,7 @@ class SentenceAttributor:
                 frame.relays.append((mention, Relation.REPORTED, inner))
                 k = m + 1
                 continue
-            if toks[k].core in _AR_TRANSLATED_BY and (toks[k - 1].core in {"التي", "الذي"} or toks[k - 1].core in _AR_OCCASIONS | lex.statement_nouns) and k + 1 < len(toks):
+            if toks[k].core in _AR_TRANSLATED_BY and (toks[k - 1].core in {"التي", "الذي"} or toks[k - 1].core in _AR_OCCASIONS or toks[k - 1].core in lex.statement_nouns) and k + 1 < len(toks):
                 # "في الإحاطة التي ترجمها مكتب الأمم المتحدة للإعلام", "في بيان ترجمه X": the translator is a hop
                 m = self._np_forward(toks, k + 1, limit=6)
                 if m > k + 1:
@@ -2046,7 +2057,17 @@ def en_clause_fragment(phrase: str) -> bool:
 _EN_NOT_IN_SPEAKER_MODEL = frozenset(["did", "does", "do", "didn't", "doesn't", "don't", "would", "will", "could", "should", "can", "must", "might", "may", "not", "never", "whether", "if", "because", "than", "is", "are", "was", "were", "been", "be"])
 
 
-_WORD_BEFORE = re.compile(r"(\w+)\W*$")
+_WORD_AFTER_REVERSED = re.compile(r"\W*(\w+)")
+
+
+def _last_word(head: str) -> tuple[int, int] | None:
+    """The span of the last word of ``head`` (``(\w+)\W*$``'s group, matched on the reversed
+    text: one match at its start instead of a search from every position)."""
+    m = _WORD_AFTER_REVERSED.match(head[::-1])
+    if m is None:
+        return None
+    n = len(head)
+    return n - m.end(1), n - m.start(1)
 
 
 def en_discourse_marker(text: str, cue: Span) -> bool:
@@ -2054,16 +2075,20 @@ def en_discourse_marker(text: str, cue: Span) -> bool:
     the same test ``_english`` applies, on character offsets (for the learned model's cues)."""
     word = _FIRST_WORD.match(text[cue[0] : cue[1]])
     head = text[max(0, cue[0] - 40) : cue[0]]
-    prev = _WORD_BEFORE.search(head)
-    if word is None or prev is None or not head[prev.end(1) :].isspace():
+    prev = _last_word(head)
+    if word is None or prev is None or not head[prev[1] :].isspace():
         return False
-    if f"{prev.group(1).lower()} {word.group().lower()}" in _EN_DISCOURSE:
-        start = prev.start(1)
+    prev_word = head[prev[0] : prev[1]].lower()
+    cue_word = word.group().lower()
+    if cue_word not in _EN_DISCOURSE_SECOND and prev_word not in _EN_DISCOURSE_SECOND:
+        return False  # (neither pair below can be a marker)
+    if f"{prev_word} {cue_word}" in _EN_DISCOURSE:
+        start = prev[0]
     else:  # "Needless to say": the two words before the cue
-        head2 = head[: prev.start(1)]
-        prev2 = _WORD_BEFORE.search(head2)
-        if prev2 is None or not head2[prev2.end(1) :].isspace() or f"{prev2.group(1).lower()} {prev.group(1).lower()}" not in _EN_DISCOURSE:
+        head2 = head[: prev[0]]
+        prev2 = _last_word(head2)
+        if prev2 is None or not head2[prev2[1] :].isspace() or f"{head2[prev2[0] : prev2[1]].lower()} {prev_word}" not in _EN_DISCOURSE:
             return False
-        start = prev2.start(1)
+        start = prev2[0]
     before = head[:start].rstrip(" \"“'‘")
     return not before or before[-1] in ",.;:!?\n—–"

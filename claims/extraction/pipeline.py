@@ -96,6 +96,7 @@ class _Doc:
                         issuer = " ".join(words[:n])
                         self._own_names |= {fold(issuer), self._bare_name(issuer)}
         self.att = SentenceAttributor(self.F, text, self.fmap, self.lex, self.reg)
+        self._own_name_of: dict[str, bool] = {}  # own_name() by name (_own_names is fixed from here)
 
     def _bare_name(self, name: str) -> str:
         """A folded name without its generic words (قناة, صحيفة, وكالة)."""
@@ -128,7 +129,10 @@ class _Doc:
         return any(arabic(n) != arabic(p) and same_name(n, p) for n in m.names for p in self.publisher.names)
 
     def own_name(self, name: str) -> bool:
-        return fold(name) in self._own_names or self._bare_name(name) in self._own_names
+        known = self._own_name_of.get(name)
+        if known is None:
+            known = self._own_name_of[name] = fold(name) in self._own_names or self._bare_name(name) in self._own_names
+        return known
 
     def f(self, o: int) -> int:
         return self.inv[o]
