@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import threading
 
 from litestar import Litestar
@@ -11,7 +10,7 @@ from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from sqlalchemy import Engine
 
-from api import observability, openapi
+from api import collect_normally, observability, openapi
 from api.auth import PUBLIC, Authenticator, RateLimiter, security_components
 from api.checks import request_checks
 from api.controllers.ask import AskController
@@ -31,7 +30,7 @@ from api.pages import SESSION_STORE, session_store
 from claims import __version__
 from claims.db import get_engine, session_factory
 from claims.jobs.store import queued_count
-from claims.query.warmup import BackgroundWarmUp
+from claims.query.warmup import BackgroundWarmUp, settle
 from claims.ratelimit import buckets_for
 from claims.settings import Settings, get_settings
 
@@ -70,6 +69,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     openapi.install(app, settings)
     observability.install(app, settings)
+    collect_normally()  # the app is built: the collector's own thresholds again (``api``)
     return app
 
 
@@ -81,13 +81,9 @@ def _start_warm_up(app: Litestar) -> None:
 
 
 def _freeze_after(warming: BackgroundWarmUp) -> None:
-    """Once the warm-up has loaded what lives as long as the process (lexicons, name indexes,
-    the routes, the OpenAPI models), move it out of the collector's reach (``gc.freeze``): a
-    full collection otherwise walks that whole heap, which grows with the store (~0.1 s per
-    collection at 1M claims, every few hundred provenance requests)."""
+    """Once the warm-up is done, ``settle``: what it loaded is frozen out of the collector's reach."""
     warming.wait()
-    gc.collect()
-    gc.freeze()
+    settle()
 
 
 def app_state(settings: Settings, engine: Engine) -> State:

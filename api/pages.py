@@ -12,6 +12,7 @@ carries the token and every POST compares it in constant time; every change re-c
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import hmac
 import re
@@ -20,10 +21,9 @@ import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import MediaType, Request, Response
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie, MutableScopeHeaders
@@ -40,6 +40,9 @@ from claims.settings import PROJECT_ROOT, Settings
 from claims.vocabulary import Scope
 from claims.wording import drift_phrase, gloss, language_name
 from claims.yamlfile import read_yaml
+
+if TYPE_CHECKING:  # pragma: no cover
+    from jinja2 import Environment
 
 WEB_DIR = PROJECT_ROOT / "web"
 UI_LANGS = ("en", "ar")
@@ -71,15 +74,22 @@ def _when(value: datetime.datetime | datetime.date | None) -> str:
     return value.isoformat()
 
 
-_env = Environment(
-    loader=FileSystemLoader(WEB_DIR / "templates"),
-    autoescape=select_autoescape(["html"]),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-_env.filters["direction"] = direction
-_env.filters["text_direction"] = text_direction
-_env.filters["when"] = _when
+@functools.cache
+def _environment() -> Environment:
+    """The pages' templates (jinja2 is imported on the first page rendered, not at every start)."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    
+    env = Environment(
+        loader=FileSystemLoader(WEB_DIR / "templates"),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["direction"] = direction
+    env.filters["text_direction"] = text_direction
+    env.filters["when"] = _when
+    return env
 
 
 def source_name(source: Any, lang: str, names: dict | None = None) -> str:
@@ -298,7 +308,7 @@ def render(
     flash = list(web_session.flash) if web_session else []
     if web_session:
         web_session.flash.clear()
-    page = _env.get_template(template).render(
+    page = _environment().get_template(template).render(
         ui=lang,
         ui_dir=direction(lang),
         arrow="←" if direction(lang) == "rtl" else "→",

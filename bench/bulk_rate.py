@@ -5,7 +5,8 @@ writes a synthetic archive (``bench/synth.py``), bulk-loads it into a fresh data
 embeddings) and prints claims/s per window of ``--window`` claims, then the first and last
 windows' rates and their ratio (last / first; 1.0 is flat), by wall clock and by this process's
 CPU time (on a shared machine the CPU rate is the one comparable across runs; PostgreSQL's own
-work is not in it). Not a test: nothing here asserts.
+work is not in it, nor is the reader process's: ``--workers 1`` keeps all of the load's own work
+in this process). Not a test: nothing here asserts.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_POSTGRES_URL", PG_DEFAULT))
     parser.add_argument("--batch", type=int, default=None)
+    parser.add_argument("--workers", type=int, choices=[1, 2], default=None,
+                        help="claims.bulk.bulk_load's workers (default: its own choice)")
     parser.add_argument("--profile", type=Path, default=None,
                         help="write a cProfile text profile (by own time and cumulative) of the whole load here")
     parser.add_argument("--workdir", type=Path, default=None)
@@ -68,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     started, started_cpu = time.perf_counter(), time.process_time()
     raw_db = None
     try:
-        report = bulk_load(db.engine, archive, batch=args.batch or DEFAULT_BATCH, actor="bench", progress=progress)
+        report = bulk_load(db.engine, archive, batch=args.batch or DEFAULT_BATCH, actor="bench", progress=progress,
+                           workers=args.workers)
         total, total_cpu = time.perf_counter() - started, time.process_time() - started_cpu
         if state["profiler"] is not None:
             import io

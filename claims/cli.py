@@ -363,7 +363,10 @@ def load_cmd(file: Path, progress: bool) -> None:
 @click.option("--batch", default=500, show_default=True, type=click.IntRange(1, 100_000), help="Documents per transaction.")
 @click.option("--strict", is_flag=True, help="Abort at the first bad line; the whole file is one transaction.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def bulk_load_cmd(path: Path, no_embeddings: bool, batch: int, strict: bool, as_json: bool) -> None:
+@click.option("--workers", type=click.IntRange(1, 2), default=None,
+              help="2: a second process reads and prepares rows while this one writes; 1: one process "
+                   "[default: 2 on two or more cores, for files of 1 MB or more].")
+def bulk_load_cmd(path: Path, no_embeddings: bool, batch: int, strict: bool, as_json: bool, workers: int | None) -> None:
     """Load an archive of annotated documents from a JSON Lines PATH in batches (re-runnable).
 
     One object per line: {"document": {title, lang, outlet, url, published_at, text}, "claims":
@@ -397,7 +400,7 @@ def bulk_load_cmd(path: Path, no_embeddings: bool, batch: int, strict: bool, as_
 
         try:
             rep = bulk_load(get_engine(), path, batch=batch, strict=strict, actor=get_settings().actor or "bulk-load",
-                            progress=show)
+                            progress=show, workers=workers)
         except BulkLoadAborted as exc:
             err.print(f"[red]aborted[/red] {escape(str(exc.error))}; nothing was written")
             sys.exit(1)

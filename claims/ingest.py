@@ -76,6 +76,9 @@ class IngestService:
         self._resolver = resolver
         self._present: set = set()  # sources seen stored, during one document's resolution
         self._pending: dict = {}  # sources this document's resolution created, written at its end
+        self._absent: set = set()  # sources the resolver names that are not stored (found by ``_prefetch``)
+        self._changed = False  # whether this document's resolution changed the resolver yet
+        self._loaded: list = []  # the sources ``_prefetch`` loaded with their aliases
         self.grouping = grouping
         self._grouper = grouper
 
@@ -257,34 +260,75 @@ class IngestService:
         return None
 
     def _sources(self, ex: Extraction, lang: str, digest: str, result: IngestResult, *, fixed_outlet=None) -> dict[int, object]:
-        """Source id for every mention that a claim uses (resolved or created)."""
+        """Source id for every mention that a claim uses (resolved or created).
+
+        The mentions are resolved one after the other (a source created for one can be what a
+        later one resolves to), but what they need from the database is read up front in
+        batches (``_prefetch``): whether the sources they resolve to are stored, those sources
+        with their aliases when names are to be added, and which keys new sources could take."""
         used: dict[int, Mention] = {ex.publisher.id: ex.publisher}
         for claim in ex.claims:
             for hop in claim.hops:
                 used[hop.mention.id] = hop.mention
         ids: dict[int, object] = {}
         self._present = set()
+        self._absent = set()
         self._pending = {}
         if fixed_outlet is not None:
             ids[ex.publisher.id] = fixed_outlet
-        for mid, mention in used.items():
-            if mid in ids:
-                continue
-            ids[mid] = self._source_for(mention, lang, digest, result)
+        todo = [(mid, mention) for mid, mention in used.items() if mid not in ids]
+        first = self._prefetch([mention for _, mention in todo])
+        self._changed = False
+        for (mid, mention), found in zip(todo, first, strict=True):
+            ids[mid] = self._source_for(mention, lang, digest, result, first=found)
         self.session.flush()  # the document's new sources and aliases (and their audit events) at once
         self._pending = {}
+        self._loaded = []
+        self.sources.forget_keys()
         return ids
 
-    def _source_for(self, mention: Mention, lang: str, digest: str, result: IngestResult):
-        names = [n for n in mention.names if fold_name(n)]
-        roles = [r for r in mention.roles if fold_name(r)]
+    @staticmethod
+    def _names_roles(mention: Mention) -> tuple[list[str], list[str]]:
+        return [n for n in mention.names if fold_name(n)], [r for r in mention.roles if fold_name(r)]
+
+    def _prefetch(self, mentions: list[Mention]) -> list:
+        """What each mention resolves to now (None: nothing, or anonymous), with one query for
+        whether those sources are stored, one for those of them that lack names here (loaded
+        with their aliases into the session), and one for the keys new sources could take."""
+        first: list = []
+        lacking: set = set()
+        for mention in mentions:
+            found = None
+            if mention.kind != SourceKind.ANONYMOUS:
+                names, roles = self._names_roles(mention)
+                found = self.resolver.resolve(names, roles, mention.kind)
+                if found is not None and not all(self.resolver.knows(found, t) for t in (*names, *roles)):
+                    lacking.add(found)
+            first.append(found)
+        wanted = {f for f in first if f is not None}
+        if wanted:
+            stored = set(self.session.scalars(select(Source.id).where(Source.id.in_(wanted))))
+            self._present |= stored
+            self._absent |= wanted - stored
+            if lacking & stored:
+                # held for the document: the session's identity map keeps only referenced objects
+                self._loaded = list(self.session.scalars(select(Source).where(Source.id.in_(lacking & stored))))
+        self.sources.reserve_keys([_short(m.display) for m, f in zip(mentions, first, strict=True) if f is None or f in self._absent])
+        return first
+
+    def _source_for(self, mention: Mention, lang: str, digest: str, result: IngestResult, *, first=None):
+        names, roles = self._names_roles(mention)
         alias_lang = lang if lang in ANALYSED_LANGUAGES else None
         if mention.kind != SourceKind.ANONYMOUS:
             gone: frozenset = frozenset()
-            while (found := self.resolver.resolve(names, roles, mention.kind, exclude=gone)) is not None:
+            # ``first``: what the mention resolved to before this document changed the resolver
+            found = first if not self._changed else self.resolver.resolve(names, roles, mention.kind)
+            while found is not None:
                 if not self._add_aliases(found, names, roles, alias_lang):
                     gone |= {found}  # deleted, or its transaction rolled back: ask again without it
                     self.resolver.forget(found)
+                    self._changed = True
+                    found = self.resolver.resolve(names, roles, mention.kind, exclude=gone)
                     continue
                 result.sources_matched += 1
                 return found
@@ -302,6 +346,7 @@ class IngestService:
         self._present.add(source.id)
         if mention.kind != SourceKind.ANONYMOUS:
             self.resolver.add(source, [(a.text, a.note == "role") for a in aliases] + [(display, False)])
+            self._changed = True
         result.sources_created += 1
         return source.id
 
@@ -309,7 +354,9 @@ class IngestService:
         """Store the names and roles the source lacks; False when the source is not stored.
 
         A source whose every name is already in the resolver is only checked for existence
-        (a primary-key read), not loaded with its aliases."""
+        (a primary-key read, unless ``_prefetch`` read it), not loaded with its aliases."""
+        if source_id in self._absent:
+            return False
         if all(self.resolver.knows(source_id, t) for t in (*names, *roles)):
             if source_id not in self._present:
                 if self.session.scalar(select(Source.id).where(Source.id == source_id)) is None:
@@ -329,6 +376,7 @@ class IngestService:
         added = [AliasIn(text=_short(t), lang=lang, note=note) for t, note in new]
         self.sources.update(source.id, SourcePatch(aliases=current + added), flush=False, source=source)
         self.resolver.add(source, [(a.text, a.note == "role") for a in added])
+        self._changed = True
         return True
 
 

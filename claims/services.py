@@ -53,15 +53,25 @@ def slugify(name: str) -> str:
     return slug[:100] or "source"
 
 
-def free_key(wanted: str, taken: Callable[[str], bool]) -> str:
+def key_candidates(wanted: str) -> tuple[str, ...]:
+    """The numbered keys ``free_key`` tries before a random one."""
+    return (wanted, *(f"{wanted}-{n}" for n in range(2, 5)))
+
+
+def random_key(wanted: str) -> str:
+    return f"{wanted}-{secrets.token_hex(3)}"
+
+
+def free_key(wanted: str, taken: Callable[[str], bool], spare: Callable[[], str | None] | None = None) -> str:
     """A source key not ``taken``: ``wanted``, else ``wanted-2`` to ``wanted-4``, else ``wanted``
-    and six random hex digits. The look-ups are bounded however many sources share a name:
+    and six random hex digits (``spare()``'s, while it has some: random keys made beforehand).
+    The look-ups are bounded however many sources share a name:
     unnamed sources ("a senior official") repeat a few descriptions over thousands of
     documents, and counting up to the first free number cost one look-up per namesake."""
-    for key in (wanted, *(f"{wanted}-{n}" for n in range(2, 5))):
+    for key in key_candidates(wanted):
         if not taken(key):
             return key
-    while taken(key := f"{wanted}-{secrets.token_hex(3)}"):
+    while taken(key := (spare() if spare is not None else None) or random_key(wanted)):
         pass
     return key
 
@@ -109,11 +119,44 @@ class SourceService(_RecordService[Source]):
     def by_key(self, key: str) -> Source | None:
         return self.session.scalar(select(Source).where(Source.key == key))
 
+    def reserve_keys(self, names: list[str]) -> None:
+        """Read in one query whether the keys sources named ``names`` would be given are taken
+        (the numbered ones and a random one per name), for the ``create``s that follow, until
+        ``forget_keys``. Keys another transaction takes meanwhile fail at the flush, as a key
+        taken between ``create``'s own look-up and the flush would."""
+        self.forget_keys()
+        if not names:
+            return
+        spare: dict[str, list[str]] = {}
+        candidates: set[str] = set()
+        for name in names:
+            wanted = slugify(name)
+            candidates.update(key_candidates(wanted))
+            spare.setdefault(wanted, []).append(random_key(wanted))
+        candidates.update(k for keys in spare.values() for k in keys)
+        taken: set[str] = set()
+        ordered = sorted(candidates)
+        for i in range(0, len(ordered), 500):
+            taken.update(self.session.scalars(select(Source.key).where(Source.key.in_(ordered[i : i + 500]))))
+        self._keys = {key: key in taken for key in candidates}
+        self._spare = {wanted: [k for k in keys if k not in taken] for wanted, keys in spare.items()}
+
+    def forget_keys(self) -> None:
+        self._keys: dict[str, bool] = {}
+        self._spare: dict[str, list[str]] = {}
+
     def _unique_key(self, wanted: str) -> str:
         pending = {obj.key for obj in self.session.new if isinstance(obj, Source)}  # created, not yet flushed
-        return free_key(
-            wanted, lambda key: key in pending or bool(self.session.scalar(select(exists().where(Source.key == key))))
-        )
+        known = getattr(self, "_keys", {})
+        spare = getattr(self, "_spare", {}).get(wanted)
+
+        def taken(key: str) -> bool:
+            if key in pending:
+                return True
+            hit = known.get(key)
+            return bool(self.session.scalar(select(exists().where(Source.key == key)))) if hit is None else hit
+
+        return free_key(wanted, taken, (lambda: spare.pop(0) if spare else None) if spare is not None else None)
 
     def _set_aliases(self, source: Source, aliases: list[AliasIn]) -> None:
         wanted: dict[str, AliasIn] = {}

@@ -64,6 +64,24 @@ def light(text: str) -> str:
 
 def fold(text: str) -> str:
     """The comparison form of a text: NFKC, no invisible marks or diacritics, unified letters, lower case."""
+    if text.isascii():  # NFKC, the marks and the letter table leave ASCII as it is; casefold is lower
+        return text.lower()
+    if len(text) <= _FOLD_MEMO_CHARS:  # names, cues and words are folded over and over
+        folded = _FOLD_MEMO.get(text)
+        if folded is None:
+            if len(_FOLD_MEMO) >= _FOLD_MEMO_LIMIT:
+                _FOLD_MEMO.clear()
+            folded = _FOLD_MEMO[text] = _fold(text)
+        return folded
+    return _fold(text)
+
+
+_FOLD_MEMO: dict[str, str] = {}
+_FOLD_MEMO_CHARS = 200
+_FOLD_MEMO_LIMIT = 200_000
+
+
+def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _INVISIBLE.sub("", text)
     text = _TASHKEEL.sub("", text)
@@ -73,19 +91,27 @@ def fold(text: str) -> str:
 def fold_with_offsets(text: str) -> tuple[str, list[int]]:
     """``fold`` character by character, with each folded character's offset in ``text``
     (so a span found in the folded copy can be cut from the original)."""
+    folded, offsets, _ = fold_with_offsets_identity(text)
+    return folded, offsets
+
+
+def fold_with_offsets_identity(text: str) -> tuple[str, list[int], bool]:
+    """``fold_with_offsets`` and whether the offsets are the identity (every character folds
+    to exactly one)."""
     cache = _CHAR_FOLD
-    for ch in set(text).difference(cache):
-        cache[ch] = fold(ch)
-        if len(cache[ch]) != 1:
+    chars = set(text)
+    for ch in chars.difference(cache):
+        f = fold(ch)
+        if len(f) != 1:
             _MULTI.add(ch)
-    if not _MULTI.intersection(text):  # every character folds to one: offsets are the identity
-        return "".join(map(cache.__getitem__, text)), list(range(len(text) + 1))
+        _ORD_FOLD[ord(ch)] = f  # (before the cache: a character the cache has is in both)
+        cache[ch] = f
+    if _MULTI.isdisjoint(chars):  # every character folds to one: offsets are the identity
+        return text.translate(_ORD_FOLD), list(range(len(text) + 1)), True
     out: list[str] = []
     offsets: list[int] = []
     for i, ch in enumerate(text):
-        f = cache.get(ch)
-        if f is None:
-            f = cache[ch] = fold(ch)
+        f = cache[ch]  # (every character of the text is in the cache by now)
         if len(f) == 1:
             out.append(f)
             offsets.append(i)
@@ -94,18 +120,25 @@ def fold_with_offsets(text: str) -> tuple[str, list[int]]:
                 out.append(c)
                 offsets.append(i)
     offsets.append(len(text))
-    return "".join(out), offsets
+    return "".join(out), offsets, False
 
 
 #: fold() of single characters (the alphabet is small; folding char by char is the hot loop).
 _CHAR_FOLD: dict[str, str] = {}
+_ORD_FOLD: dict[int, str] = {}  # the same by code point, as a str.translate table
 _MULTI: set[str] = set()  # characters that fold to zero or several characters
 
 
 def detect_lang(text: str) -> str:
     """'ar' when Arabic letters outnumber Latin ones, else 'en'. Good enough to route analysis."""
-    arabic = len(_ARABIC_LETTER.findall(text))
-    latin = len(_LATIN_LETTER.findall(text))
+    # (counted per distinct character: the letters of _ARABIC_LETTER and _LATIN_LETTER)
+    arabic = latin = 0
+    count = text.count
+    for ch in set(text):
+        if "\u0621" <= ch <= "\u064a" or "\u0671" <= ch <= "\u06d3":
+            arabic += count(ch)
+        elif "A" <= ch <= "Z" or "a" <= ch <= "z":
+            latin += count(ch)
     return "ar" if arabic > latin else "en"
 
 

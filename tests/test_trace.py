@@ -11,10 +11,11 @@ from sqlalchemy import event, select
 from claims import provenance as provenance_module
 from claims.db import session_factory
 from claims.errors import NotFound
-from claims.models import Claim
+from claims.models import Claim, RelayHop, SourceAlias
 from claims.provenance import load_claim, provenance, trace, trace_read
 from claims.schemas import Provenance
 from claims.services import ClaimService
+from claims.text import fold_name
 
 
 def test_trace_equals_provenance_for_every_seeded_claim(seeded_readonly):
@@ -83,3 +84,42 @@ def test_trace_read_returns_its_connection_to_the_pool_with_no_transaction_open(
             assert raw.driver_connection.info.transaction_status == 0  # IDLE
     finally:
         raw.close()
+
+
+def test_trace_reads_only_the_aliases_it_shows(session, monkeypatch):
+    """Every alias of the origin (listed), and of the other sources only those in the display
+    language (``display_name`` reads no others): a relay's spellings in other languages are not
+    read (before, the hops statement returned each hop once per alias of its source)."""
+    from tests.factories import ClaimFactory, SourceFactory
+
+    def alias(text: str, lang: str) -> SourceAlias:
+        return SourceAlias(text=text, normalized=fold_name(text), lang=lang)
+
+    speaker = SourceFactory(name="Anna Berg", aliases=[alias("Anna Berg", "en"), alias("آنا برغ", "ar")])
+    outlet = SourceFactory(name="Daily Courier", kind="outlet", aliases=[
+        alias("Daily Courier", "en"), alias("الساعي اليومي", "ar"),
+        *(alias(f"Courrier {n}", "fr") for n in range(6)),
+    ])
+    claim = ClaimFactory(speaker=speaker, hops=[
+        RelayHop(position=0, source=speaker, relation="said", lang="en", modality="asserted"),
+        RelayHop(position=1, source=outlet, relation="published", lang="en", modality="asserted"),
+    ])
+    session.flush()
+    fetched = []
+    original = provenance_module._Statement.rows_on
+
+    def counted(self, *args, **params):
+        rows = original(self, *args, **params)
+        fetched.append(len(rows))
+        return rows
+
+    monkeypatch.setattr(provenance_module._Statement, "rows_on", counted)
+    for lang, outlet_aliases in ((None, 1), ("ar", 1), ("fr", 6)):
+        fetched.clear()
+        found = trace(session, claim.id, lang)
+        # the claim; hop 0 once per alias of the origin (two), hop 1 once per alias of the outlet in
+        # the display language
+        assert sum(fetched) == 1 + 2 + outlet_aliases
+        assert found.model_dump() == provenance(session, load_claim(session, claim.id), lang).model_dump()
+    assert trace(session, claim.id, "ar").chain[1].source.display_name == "الساعي اليومي"
+    assert trace(session, claim.id).origin.aliases == ["Anna Berg", "آنا برغ"]

@@ -59,17 +59,18 @@ _AR_OCCASIONS = frozenset(fold(w) for w in _AR_OCCASIONS)  # matched on folded t
 _AR_ADVERBIALS = frozenset({"جديد", "مجددا", "مره", "اخري", "الثلاثاء", "الاثنين", "الاربعاء", "الخميس", "الجمعه", "السبت", "الاحد", "امس", "اليوم"})
 #: Words that never open an Arabic speaker phrase: adverbials, prepositions, demonstratives.
 _AR_NOT_SPEAKER = frozenset({"فان", "فانه", "فانها", "وان", "لان", "هو", "هي", "وهو", "وهي", "هم", "وهم", "بعد", "قبل", "ذلك", "هذا", "هذه", "دون", "بدون", "عند", "عندما", "حين", "حيث", "لكن", "ثم", "اثر", "عقب", "خلال", "وسط", "رغم", "بسبب", "منذ", "حتي", "اذ", "اذا", "لو", "لما", "كما", "بينما", "فيما", "التي", "الذي", "الذين", "ما", "لا", "لم", "لن", "قد", "فقط", "لكنه", "لكنها", "لكنهم", "ولكنه", "ولكنها", "ولكنهم"})
-_AR_NAMED_BY_QUOTE = frozenset({"بنك", "موسسه", "هيئه", "مصرف", "جامعه", "مستشفي", "نادي", "صحيفه", "جريده", "وكاله", "قناه", "موقع", "مجله", "شركه", "منصه", "اذاعه", "شبكه", "مركز", "معهد", "منظمه", "حركه", "جماعه", "تلفزيون", "لصحيفه", "لوكاله", "لقناه", "لموقع", "مجموعه", "حزب"})
+_AR_NAMED_BY_QUOTE = frozenset({"بنك", "مرصد", "موسسه", "هيئه", "مصرف", "جامعه", "مستشفي", "نادي", "صحيفه", "جريده", "وكاله", "قناه", "موقع", "مجله", "شركه", "منصه", "اذاعه", "شبكه", "مركز", "معهد", "منظمه", "حركه", "جماعه", "تلفزيون", "لصحيفه", "لوكاله", "لقناه", "لموقع", "مجموعه", "حزب"})
 _AR_BROADCAST = frozenset({"بثته", "بثه", "بثها", "بثتها", "نشرته", "نشره", "نشرها", "نشرتها", "اوردته", "اورده", "اوردها", "اوردتها", "نقلته", "نقله", "نقلها", "نقلتها", "اصدرته", "اصدره", "اصدرها", "اصدرتها"})
 _AR_PRONOUN_OBJECTS = frozenset({"عليه", "عليها", "عليهم", "له", "لها", "لهم", "به", "بها", "اليه", "اليها", "فيه", "فيها", "لي", "لنا"})
 #: "أصدر مركز X تقريرا": X publishes a report that later sentences quote ("وأورد التقرير").
 _AR_POSSESSED_OCCASIONS = frozenset({"حديثه", "حديثها", "كلمته", "كلمتها", "تصريحه", "تصريحها", "تصريحاته", "تصريحاتها", "خطابه", "خطابها", "مداخلته", "مداخلتها", "بيانه", "بيانها"})
 _AR_POSSESSED_REPORTS = frozenset({"تقريره", "تقريرها", "دراسته", "دراستها", "نشرته", "نشرتها", "تقييمه", "تقييمها", "توقعاته", "توقعاتها"})
+_AR_POSSESSED_OCCASIONS_REPORTS = _AR_POSSESSED_OCCASIONS | _AR_POSSESSED_REPORTS
 _AR_DEMAND_CUES = frozenset({"طالب", "طالبت", "طالبوا", "لوح", "لوحت"})
 _AR_MASDAR = re.compile(r"^(?:است\w\wا\w|ا\wت\wا\w|ان\w\wا\w)$")  # استهداف، اعتقال، انسحاب
 _AR_SAYING = frozenset({"قايلا", "قايله", "قائلا", "قائله"})
 _AR_RECEIVED = frozenset({"تلقت", "تلقي", "تلقينا", "حصلت", "اطلعت", "وصلت", "وصل"})
-_AR_ISSUED_BY = frozenset({"اصدره", "اصدرها", "اصدرته", "اصدرتها", "اعده", "اعدها", "اعدته", "اعدتها", "نشره", "نشرها", "نشرته", "نشرتها"})  # "دراسة أصدرها مركز X"
+_AR_ISSUED_BY = frozenset({"اصدره", "اصدرها", "اصدرته", "اصدرتها", "اعده", "اعدها", "اعدته", "اعدتها", "نشره", "نشرها", "نشرته", "نشرتها", "اجراه", "اجراها", "اجرته", "اجرتها"})  # "دراسة أصدرها مركز X"
 _AR_PUBLISH = frozenset({"اصدر", "اصدرت", "نشر", "نشرت", "واصدر", "واصدرت", "ونشر", "ونشرت"})
 _AR_PLACE_WORDS = frozenset({"قرب", "بالقرب", "مدينه", "بلده", "قريه", "محافظه", "ولايه", "اقليم", "منطقه", "مخيم", "حي", "ميناء", "مطار"})
 _AR_ISSUED = frozenset({"صادر", "الصادر", "صادره", "الصادره"})
@@ -77,7 +78,8 @@ _AR_TIME_WORDS = frozenset({"الشهر", "الاسبوع", "العام", "ال�
 _AR_OBJECT_CUES = frozenset({"دعا", "دعت", "دعوا"})  # calls: "دعا (X) أنصاره إلى ..."
 _AR_QUANTIFIED_OBJECTS = frozenset({"جميع", "كل", "كافه", "الجميع", "الاطراف", "الطرفين"})
 _AR_AUTHOR_NOUNS = frozenset({"معدو", "معدي", "معد", "معده", "واضعو", "واضعي", "كاتبو", "كاتبي", "مؤلفو", "مؤلفي"})
-_AR_DATA_NOUNS = frozenset({"بيانات", "البيانات", "ارقام", "الارقام", "احصاءات", "الاحصاءات", "احصائيات", "معطيات", "المعطيات", "تقديرات", "التقديرات"})
+_AR_DATA_NOUNS = frozenset(fold(w) for w in ["بيانات", "البيانات", "ارقام", "الارقام", "احصاءات", "الاحصاءات", "احصائيات", "معطيات", "المعطيات", "تقديرات", "التقديرات"])
+_AR_DATA_NOUNS = _AR_DATA_NOUNS | frozenset("ل" + w for w in _AR_DATA_NOUNS if not w.startswith("ال"))  # "ووفقاً لبيانات X"
 #: "عن X قوله/تأكيده/تحذيرهم أن": the relayed speaker's verbal noun with its pronoun closes the speaker.
 _AR_REPORTED_SPEECH = frozenset({"قوله", "قولها", "قولهم", "قولهما"} | {n + p for n in ("تاكيد", "تحذير", "تشديد", "نفي", "ترجيح", "توقع", "اشارت", "اعلان") for p in ("ه", "ها", "هم", "هما")})
 _AR_CLOSE_TO = frozenset({"مقرب", "مقربه", "مقربون", "مقربين", "قريب", "قريبه", "قريبون", "قريبين", "المقرب", "المقربه", "المقربون", "المقربين", "القريب", "القريبه"})  # "مصادر مقربة من X"
@@ -94,6 +96,8 @@ _AR_ONLINE_HEADS = frozenset({"صفحات", "صفحه", "حسابات", "حسا�
 _AR_ANONYMITY = frozenset({"رفض", "رفضت", "طلب", "طلبت", "فضل", "فضلت", "اشترط", "اشترطت", "شرط"})  # "، رفض الكشف عن اسمه،"
 _AR_CONTRASTIVE = frozenset({"غير", "الا", "بيد", "وغير"})  # "غير أن"/"إلا أن"/"بيد أن" before a fronted subject
 #: An emphatic pronoun closing a speaker ("مؤسسة كهرباء لبنان نفسها أوردت"): not part of the name.
+_AR_SOURCE_ADJECTIVES = frozenset(fold(w) for w in ["مسؤول", "مسؤولة", "رسمي", "رفيع", "مطلع", "مطلعة", "أمني", "حكومي"])  # "مصدر مسؤول بالوزارة"
+_AR_FIRST_PERSON = frozenset(fold(w) for w in ["لكنني", "لكني", "ولكنني", "ولكني", "إنني", "إني", "أنا", "وأنا", "لكننا", "ولكننا", "نحن", "ونحن", "إننا"])  # "لكنني أعتقد"
 _AR_EMPHATIC = frozenset({"نفسه", "نفسها", "نفسهم", "انفسهم", "ذاته", "ذاتها", "عينه", "عينها"})
 _AR_HONORIFICS = frozenset(fold(w) for w in ["المهندس", "المهندسة", "الدكتور", "الدكتورة", "د.", "السفير", "السفيرة", "النائب", "النائبة", "اللواء", "العميد", "العقيد", "الفريق", "المستشار", "المستشارة", "القاضي", "القاضية", "الشيخ", "الشيخة", "الأستاذ", "الأستاذة", "السيد", "السيدة", "الأمير", "الأميرة", "البروفيسور"])
 _RELAY_KINDS = (SourceKind.AGENCY, SourceKind.OUTLET, SourceKind.DOCUMENT, SourceKind.ORGANISATION)
@@ -111,11 +115,21 @@ class Token:
 
     @property
     def comma_after(self) -> bool:
-        return _COMMA_AFTER.search(self.raw) is not None
+        v = _COMMA_AFTER_OF.get(self.raw)
+        if v is None:
+            if len(_COMMA_AFTER_OF) > _TOKEN_MEMO_LIMIT:
+                _COMMA_AFTER_OF.clear()
+            v = _COMMA_AFTER_OF[self.raw] = _COMMA_AFTER.search(self.raw) is not None
+        return v
 
     @property
     def ends_sentence(self) -> bool:
-        return _ENDS_SENTENCE.search(self.raw) is not None
+        v = _ENDS_SENTENCE_OF.get(self.raw)
+        if v is None:
+            if len(_ENDS_SENTENCE_OF) > _TOKEN_MEMO_LIMIT:
+                _ENDS_SENTENCE_OF.clear()
+            v = _ENDS_SENTENCE_OF[self.raw] = _ENDS_SENTENCE.search(self.raw) is not None
+        return v
 
     @property
     def quote_before(self) -> bool:
@@ -123,12 +137,22 @@ class Token:
 
     @property
     def quote_after(self) -> bool:
-        return _QUOTE_AFTER.search(self.raw) is not None
+        v = _QUOTE_AFTER_OF.get(self.raw)
+        if v is None:
+            if len(_QUOTE_AFTER_OF) > _TOKEN_MEMO_LIMIT:
+                _QUOTE_AFTER_OF.clear()
+            v = _QUOTE_AFTER_OF[self.raw] = _QUOTE_AFTER.search(self.raw) is not None
+        return v
 
 
 _COMMA_AFTER = re.compile(r"[,،]\W*$")
 _ENDS_SENTENCE = re.compile(r"[.!?؟]\W*$")
 _QUOTE_AFTER = re.compile(r"(?:[\"”»]|'')\W*$")
+#: the two tests above by folded token (asked many times per token; tokens repeat)
+_COMMA_AFTER_OF: dict[str, bool] = {}
+_ENDS_SENTENCE_OF: dict[str, bool] = {}
+_QUOTE_AFTER_OF: dict[str, bool] = {}
+_TOKEN_MEMO_LIMIT = 200_000
 
 
 @dataclass
@@ -181,6 +205,11 @@ def _strip_w(word: str) -> str:
 
 
 _TOKEN = re.compile(r"\S+")
+_AR_TOLD_QUOTED = re.compile(r"ل[«\"“]")  # "لـ«الغد برس»": the quoted medium told
+_DANGLING_CONNECTIVE = re.compile(r"(?:[,،]\s*)?(?:وخصوصا|خصوصا|وذلك|و|and|but)?\s*(?:بعدما|بعد ان|عندما)?\s*$")
+_EN_WORDS = re.compile(r"[\w’']+")
+_FIRST_WORD = re.compile(r"\w+")
+_EN_POSSESSOR = re.compile(r"^\w+[’']s\s+(?=[A-Z])")
 
 
 def tokenize(F: str, start: int, end: int) -> list[Token]:
@@ -213,6 +242,11 @@ class SentenceAttributor:
         # first words of the two-word cue verbs ("pointed out"): a cheap test before the pair's
         self._two_word_first = frozenset(k.split()[0] for k in lex.cue_verbs if len(k.split()) == 2)
         self._head_vocab = _head_vocab(lex)
+        self._recipient_prefixes = tuple(lex.recipient_media)
+        # unions the rules test membership in (made once, not per test)
+        self._report_statement = lex.report_nouns | lex.statement_nouns
+        self._report_statement_ar = self._report_statement | {"بيانا", "دراسه"}
+        self._report_translation = lex.report_nouns | lex.translation_nouns
         # the person an English sentence without a speaker opened with ("Health Minister Lina Farah
         # visited ..."): the antecedent of a later "she said" until another sentence names a speaker
         self._en_subject: list[Token] | None = None
@@ -234,7 +268,7 @@ class SentenceAttributor:
         lex = self.lex
         words = [t.core for t in toks]
         all_toks = toks
-        report = translation = False
+        report = translation = issued_statement = False
         det_start = None
         if self.lex.lang == "ar":
             if len(toks) == 2 and _strip_w(toks[0].core) in _AR_AUTHOR_NOUNS and toks[1].core in lex.report_nouns:
@@ -244,8 +278,9 @@ class SentenceAttributor:
                     return anaphor, self._own_span(toks), True, False
             if len(toks) > 1 and toks[0].core in lex.statement_nouns and toks[1].core.startswith("ل") and not toks[1].core.startswith("لل") and (toks[1].core[1:] in self._head_vocab or "ال" + toks[1].core[1:] in self._head_vocab):
                 report = True  # "بلاغ لرئاسة الحكومة", "بيان لوزارة الخارجية": the issuer's
+                issued_statement = True  # what "البيان" later refers to
                 toks = toks[1:]
-            while toks and toks[0].core in lex.report_nouns | lex.translation_nouns:
+            while toks and toks[0].core in self._report_translation:
                 report |= toks[0].core in lex.report_nouns
                 translation |= toks[0].core in lex.translation_nouns
                 toks = toks[1:]
@@ -270,7 +305,7 @@ class SentenceAttributor:
                     toks = rest
                     break
             else:
-                if len(toks) == 2 and toks[0].core == "the" and toks[1].core in lex.report_nouns | lex.statement_nouns:
+                if len(toks) == 2 and toks[0].core == "the" and toks[1].core in self._report_statement:
                     anaphor = self.reg.latest(report=True, noun=toks[1].core)
                     if anaphor is not None:
                         return anaphor, self._own_span(all_toks), True, False
@@ -282,7 +317,7 @@ class SentenceAttributor:
                 elif len(toks) > 2 and toks[0].core in {"a", "the", "an"} and toks[1].core in lex.report_nouns and toks[2].core in {"by", "from", "of"}:
                     report = True
                     toks = toks[3:]
-                elif len(toks) == 2 and toks[0].core == "the" and toks[1].core in lex.report_nouns | lex.statement_nouns:
+                elif len(toks) == 2 and toks[0].core == "the" and toks[1].core in self._report_statement:
                     anaphor = self.reg.latest(report=True, noun=toks[1].core)
                     if anaphor is not None:
                         return anaphor, anaphor.spans[0] if anaphor.spans else None, True, False
@@ -311,7 +346,7 @@ class SentenceAttributor:
             elif f0.startswith("ل") and (f0[1:] in self._genitive_heads or "ال" + f0[1:] in self._genitive_heads):
                 phrase = first[0][1:] + (" " + first[1] if len(first) > 1 else "")
         else:
-            phrase = re.sub(r"^\w+[’']s\s+(?=[A-Z])", "", phrase)
+            phrase = _EN_POSSESSOR.sub("", phrase)
         # trim the span to the cleaned phrase
         a = self.text.find(phrase, span[0], span[1] + 1) if phrase else -1
         span = (a, a + len(phrase)) if a >= 0 else self._trim_span(span)
@@ -320,6 +355,8 @@ class SentenceAttributor:
         if bracket_end is not None and bracket_end > span[1]:
             span = (span[0], bracket_end)
         mention = self.reg.get(phrase, span, kind=kind, speaker=speaker)
+        if issued_statement and speaker:
+            self.reg.statement_issuer = mention  # "ذكر بيان لمجلس X أن ... وأضاف البيان أن"
         if report and self.lex.lang == "ar" and all_toks is not toks and all_toks[0].core in lex.report_nouns and all_toks[0].core not in _AR_DATA_NOUNS and len(all_toks) > 1 and not all_toks[1].core.startswith("ل"):
             # "تقرير مركز دراسات الحرب" keeps the report; "بيانات البنك المركزي" is the bank's
             span = (self.orig(all_toks[0].cs, all_toks[0].ce)[0], span[1])
@@ -342,7 +379,7 @@ class SentenceAttributor:
                 a += 1
             while b > a and (text[b - 1] in _PUNCT or text[b - 1].isspace()):
                 b -= 1
-            m = re.match(r"\S+", text[a:b])
+            m = _TOKEN.match(text[a:b])
             if not m:
                 break
             word = fold(m.group()).strip(_PUNCT)
@@ -431,8 +468,8 @@ class SentenceAttributor:
         while j < len(toks) and j - i < limit:
             t = toks[j]
             core = t.core
-            if j > i and t.quote_before and self.lex.lang == "ar" and toks[j - 1].core not in _AR_NAMED_BY_QUOTE:
-                break
+            if j > i and t.quote_before and self.lex.lang == "ar" and toks[j - 1].core not in _AR_NAMED_BY_QUOTE and not (j - 1 > i and _strip_w(toks[j - 1].core) in _AR_NAMED_BY_QUOTE):
+                break  # (a second body's quoted name, 'ومنظمة "X"', in a joint subject)
             online = core == "علي" and j == i + 1 and _strip_w(toks[i].core) in _AR_ONLINE_HEADS  # "صفحات على مواقع التواصل"
             if (core == "في" or online) and self.lex.lang == "ar" and j > i and j + 1 < len(toks) and not toks[j - 1].comma_after and toks[j + 1].core not in _AR_OCCASIONS and self._affiliated_head(toks[i:j]):
                 # "مسؤول في الميناء", "الخبير في شؤون الطاقة", "مصدر في «غازبروم»": the affiliation
@@ -473,7 +510,7 @@ class SentenceAttributor:
                 if self._head_word(toks[i].core) in lex.role_heads and j < len(toks) and not toks[j - 1].comma_after:
                     continue  # "الخبير في شؤون الطاقة علي الهاجري": the name follows the title
                 break
-            if self.lex.lang == "ar" and j > i and ((toks[j - 1].core in lex.report_nouns | lex.statement_nouns and core[:1] == "ب" and not core.startswith("بال")) or core in lex.report_nouns | lex.statement_nouns):
+            if self.lex.lang == "ar" and j > i and ((toks[j - 1].core in self._report_statement and core[:1] == "ب" and not core.startswith("بال")) or core in self._report_statement):
                 if j == i + 1 and _strip_w(toks[i].core) in _AR_AUTHOR_NOUNS and core in lex.report_nouns:
                     j += 1  # "معدو التقرير": the authors of the report
                 break  # "التقرير بإنشاء", "مركز X تقريرا": the report noun ends the phrase
@@ -500,7 +537,7 @@ class SentenceAttributor:
                 break
             if self.lex.lang == "ar" and j > i and core == "نقلا":
                 break
-            if self.lex.lang == "ar" and j > i and t.quote_before and toks[j - 1].core in _AR_NAMED_BY_QUOTE:
+            if self.lex.lang == "ar" and j > i and t.quote_before and (toks[j - 1].core in _AR_NAMED_BY_QUOTE or (j - 1 > i and _strip_w(toks[j - 1].core) in _AR_NAMED_BY_QUOTE)):
                 # "صحيفة «كوميرسانت» الروسية": the quoted name and its adjective
                 while j < len(toks) and j - i < limit + 4 and not toks[j].quote_after and not toks[j].comma_after:
                     j += 1
@@ -521,7 +558,7 @@ class SentenceAttributor:
                     j += 1
                     if toks[j - 1].comma_after or toks[j - 1].ends_sentence:
                         break
-                if j < len(toks) and not toks[j - 1].comma_after and not toks[j].core.startswith("ال") and self._complementiser_at(toks, j) == 0 and toks[j - 1].core in {"من", "علي"} and toks[j].core not in lex.np_stops | _AR_REPORTED_SPEECH:
+                if j < len(toks) and not toks[j - 1].comma_after and not toks[j].core.startswith("ال") and self._complementiser_at(toks, j) == 0 and toks[j - 1].core in {"من", "علي"} and (toks[j].core not in lex.np_stops and toks[j].core not in _AR_REPORTED_SPEECH):
                     j += 1  # "مقربة من حماس": a name without the article; "مطلع على ملف التمويل": a construct
                     while j < len(toks) and not toks[j - 1].comma_after and toks[j].core.startswith("ال") and toks[j].core not in lex.np_stops and j - i < limit + 4:
                         j += 1  # its definite genitive
@@ -530,9 +567,11 @@ class SentenceAttributor:
                 break  # (علي written with ya is the name Ali, not the preposition على)
             if self._complementiser_at(toks, j):
                 break
-            if self.lex.lang == "ar" and j == i + 1 and core.startswith("بال") and len(core) > 5 and _strip_w(toks[i].core) in lex.anonymous_heads and not toks[i].comma_after and not self._recipient(core):
+            if self.lex.lang == "ar" and (j == i + 1 or (j == i + 2 and toks[i + 1].core in _AR_SOURCE_ADJECTIVES)) and core.startswith("بال") and len(core) > 5 and _strip_w(toks[i].core) in lex.anonymous_heads and not toks[j - 1].comma_after and not self._recipient(core):
                 j += 1  # "مصادر بالشركة القابضة", "مسؤول بالوزارة": the unnamed source's affiliation
                 affiliated = True
+                if t.comma_after or t.ends_sentence:
+                    break
                 continue
             if self.lex.lang == "ar" and j > i and core.startswith("لل") and affiliated and toks[j - 1].core.startswith(("ال", "بال")):
                 j += 1  # "مصادر بالشركة القابضة للغازات الطبيعية": the affiliation's genitive
@@ -585,12 +624,12 @@ class SentenceAttributor:
         for x in np[:2]:
             w = self._head_word(x.core)
             bare = w[2:] if w.startswith("ال") and len(w) > 4 else w
-            if w in lex.anonymous_heads | lex.role_heads or bare in lex.anonymous_heads or any(w in h or bare in h for h in lex.kind_heads.values()):
+            if w in lex.anonymous_heads or w in lex.role_heads or bare in lex.anonymous_heads or any(w in h or bare in h for h in lex.kind_heads.values()):
                 return True
         return False
 
     def _recipient(self, core: str) -> bool:
-        return any(core.startswith(r) for r in self.lex.recipient_media) or bool(re.match(r"ل[«\"“]", core))
+        return core.startswith(self._recipient_prefixes) or bool(_AR_TOLD_QUOTED.match(core))
 
     def _arabic_np(self, subject: list[Token]) -> bool:
         """Whether an Arabic speaker phrase can be a noun phrase: it does not open with an
@@ -693,6 +732,9 @@ class SentenceAttributor:
             t = toks[k]
             if k > j and (t.core in {"فان", "فانه", "ان", "that"} or t.core in self.lex.relative_openers or t.core in _AR_RECEIVED):
                 break  # (and "بلاغ لرئاسة الحكومة تلقت X نسخة منه": the copy received ends the source)
+            if k > j + 1 and self.lex.lang == "ar" and t.core in _AR_ISSUED and (k + 1 >= len(toks) or toks[k + 1].core != "عن"):
+                timed = k  # "وحسب تقرير X الصادر في أكتوبر": when it was issued, not who issued it
+                break
             if k > j and self.lex.lang == "ar" and (t.core in _AR_TIME_WORDS or t.core in _AR_ADVERBIALS):
                 timed = k  # "بحسب تقرير صادر عن البنك الدولي الشهر الماضي": a date ends the source
                 break
@@ -706,9 +748,9 @@ class SentenceAttributor:
         if self.lex.lang == "ar":
             # the source phrase ends before a relative verb ("شهود عيان تحدثوا للموقع") or the
             # medium it told ("مسؤول في المجلس لـ«بوابة طرابلس»", a relay like the verb path's)
-            end = next((n for n in range(j + 1, k) if (toks[n].core.endswith("وا") and len(toks[n].core) > 4) or re.match(r"ل[«\"“]", toks[n].core)), None)
+            end = next((n for n in range(j + 1, k) if (toks[n].core.endswith("وا") and len(toks[n].core) > 4) or _AR_TOLD_QUOTED.match(toks[n].core)), None)
             if end is not None:
-                if re.match(r"ل[«\"“]", toks[end].core):
+                if _AR_TOLD_QUOTED.match(toks[end].core):
                     a, b = self.orig(toks[end].s, toks[k - 1].e)
                     q = min((a + self.text[a:b].find(c) for c in "«\"“" if c in self.text[a:b]), default=a)
                     inner = self._trim_span((q, b))
@@ -720,8 +762,8 @@ class SentenceAttributor:
             issued = next((n for n in range(j, k_source - 2) if toks[n].core in _AR_ISSUED and toks[n + 1].core == "عن"), None)
             if issued is not None:  # "بحسب تقرير صادر عن البنك الدولي": the bank issued it
                 j = issued + 2
-            pub = next((n for n in range(j + 1, k_source - 1) if toks[n].core in _AR_BROADCAST), None)
-            if pub is not None:  # "وفق معطيات رسمية نشرتها وزارة التجهيز": the ministry that published them
+            pub = next((n for n in range(j + 1, k_source - 1) if toks[n].core in _AR_BROADCAST or (toks[n].core in _AR_ISSUED_BY and toks[j].core in self.lex.report_nouns)), None)
+            if pub is not None:  # "وفق معطيات رسمية نشرتها وزارة التجهيز", "بحسب دراسة أجرتها X": who published them
                 j = pub + 1
             cut = next((n for n in range(j + 1, k - 1) if toks[n].core == "عن"), None)
             if cut is not None:  # "وفق ما نقلت وكالة رويترز عن مصدرين مطلعين": the agency relays them
@@ -807,13 +849,15 @@ class SentenceAttributor:
                     continue
             if t.core in _AR_PUBLISH and i + 1 < len(toks):
                 k = self._np_forward(toks, i + 1)
-                if i + 1 < k < len(toks) and toks[k].core in lex.report_nouns | lex.statement_nouns | {"بيانا", "دراسه"}:
+                if i + 1 < k < len(toks) and toks[k].core in self._report_statement_ar:
                     mention, _, _, _ = self._mention(toks[i + 1 : k])
                     if mention is not None:
                         mention.report = True  # its report is what "التقرير" refers back to
             verb = self._verb(t.core)
-            if verb is None and t.core == "ورد" and i + 1 < len(toks) and toks[i + 1].core.startswith("ال"):
-                verb = ("رد", False)  # "وردّ المحامي قائلاً": و + ردّ (replied), not ورد (was mentioned)
+            if verb is None and t.core == "ورد" and i + 1 < len(toks) and (toks[i + 1].core.startswith("ال") or toks[i + 1].core in lex.anonymous_heads or toks[i + 1].core in lex.role_heads):
+                verb = ("رد", False)  # "وردّ المحامي قائلاً", "ورد مصدر": و + ردّ (replied), not ورد (was mentioned)
+            if verb is not None and i > 0 and toks[i - 1].core == "عدم":
+                verb = None  # "طلب عدم ذكر اسمه": declining to be named, not a cue
             if verb is not None and verb[0] in _AR_BAYYANA and not self._bayyana(toks, i):
                 verb = None  # بين "between"
             needs_an = verb is not None and (verb[0] in {"عبر", "عبرت"} or (verb[0] in {"نقل", "نقلت"} and not verb[1]))
@@ -960,6 +1004,8 @@ class SentenceAttributor:
         closed = toks[b - 1].comma_after or (b < len(toks) and (self._complementiser_at(toks, b) or toks[b].quote_before))
         # a name the lists know, or two or three plain words between two commas ("، كلير دوبوا،")
         named = self._has_given_name(toks, n, b) or (toks[b - 1].comma_after and 2 <= b - n <= 3 and not toks[n].core.startswith("ال"))
+        if self._head_word(toks[n].core) in self.lex.role_heads and not self._has_given_name(toks, n, b):
+            named = False  # "المحامي X Y، عضو هيئة الدفاع،": a second title, not the name
         return (a, b) if closed and named else None
 
     def _apposed_mention(self, toks: list[Token], j: int, app: tuple[int, int]) -> tuple[Mention, Span, int]:
@@ -1014,7 +1060,12 @@ class SentenceAttributor:
             return None
         while a < q - 1 and (toks[a].core in lex.clause_openers or toks[a].core in {"لكن", "ولكن", "غير", "بينما"} or (a > 0 and toks[a].core == "ان" and toks[a - 1].core == "غير")):
             a += 1
-        first, second = (a, q), (q, p + 1)
+        return self._apposition_pair(toks, (a, q), (q, p + 1))
+
+    def _apposition_pair(self, toks: list[Token], first: tuple[int, int], second: tuple[int, int]) -> tuple[tuple[int, int], tuple[int, int]] | None:
+        """Two comma-separated phrases, one a name and the other a title: the name's and the
+        title's token ranges, or None."""
+        lex = self.lex
 
         def name_like(rng: tuple[int, int]) -> bool:
             x, y = rng
@@ -1045,9 +1096,9 @@ class SentenceAttributor:
             return k
         for n in range(j + 1, k):
             c = toks[n].core
-            if toks[n - 1].core == "في" and n - 1 > j and c in _AR_POSSESSED_OCCASIONS | _AR_POSSESSED_REPORTS:
+            if toks[n - 1].core == "في" and n - 1 > j and c in _AR_POSSESSED_OCCASIONS_REPORTS:
                 return n - 1  # "وذكر صندوق النقد الدولي في تقريره الأخير أن": the occasion, not the source
-            if c in _AR_POSSESSED_OCCASIONS and toks[n - 1].core not in self.lex.report_nouns | self.lex.statement_nouns:
+            if c in _AR_POSSESSED_OCCASIONS and toks[n - 1].core not in self._report_statement:
                 return n  # (not "دراسة حديثة", a recent study)
             if form in _AR_DEMAND_CUES and c.startswith("ب") and len(c) > 3 and c not in {"بن", "بنت"} and not c.startswith("بال") and not self._given_name(toks[n]):
                 return n
@@ -1116,7 +1167,7 @@ class SentenceAttributor:
             return None
         relative = toks[j].core in self.lex.report_nouns and toks[k].core in _AR_ISSUED_BY
         # "كشف تقرير صادر عن منظمة X", "أورد بيان صادر عن مكتب X": X (after عن) issued it
-        issued = toks[j].core in self.lex.report_nouns | self.lex.statement_nouns and k - 1 > j and toks[k - 1].core in _AR_ISSUED and toks[k].core == "عن"
+        issued = toks[j].core in self._report_statement and k - 1 > j and toks[k - 1].core in _AR_ISSUED and toks[k].core == "عن"
         if not (relative or issued):
             return None
         b = self._np_forward(toks, k + 1)
@@ -1148,6 +1199,11 @@ class SentenceAttributor:
             return None
         # "أما النائب X، عضو لجنة ...، فقد ألمح": the topic is the name before its apposition
         topic = toks[a + 1 : (commas[0] if commas else q) + 1]
+        if commas:
+            # "أما قائد الفريق، حمد الكبيسي، فقد شدد": a title before its apposed name, the name
+            pair = self._apposition_pair(toks, (a + 1, commas[0] + 1), (commas[0] + 1, q + 1))
+            if pair is not None and pair[0][0] == commas[0] + 1:
+                return toks[pair[0][0] : pair[0][1]]
         return topic if self._arabic_np(topic) else None
 
     def _possessed_object(self, core: str) -> bool:
@@ -1209,7 +1265,7 @@ class SentenceAttributor:
             while q < p and (toks[q].core in lex.clause_openers or toks[q].core in {"وكانت", "وكان", "كانت", "كان", "الي", "ان", "بان"}):
                 q += 1
             head = toks[q].core
-            head = head[1:] if head[:1] in "وف" and len(head) > 3 and head[1:] in lex.np_stops | _AR_NOT_SPEAKER else head
+            head = head[1:] if head[:1] in "وف" and len(head) > 3 and (head[1:] in lex.np_stops or head[1:] in _AR_NOT_SPEAKER) else head
             if head in _AR_NOT_SPEAKER or head in _AR_ADVERBIALS or (head in lex.np_stops and head not in {"ان", "الي"}):
                 vso = True
         if not vso and form in _AR_IMPERFECT_DENIALS:
@@ -1281,7 +1337,15 @@ class SentenceAttributor:
             elif form == "نقل" and toks[i].core in {"نقل", "ونقل"} and j < len(toks) and toks[j].core == "عن":
                 # "ونُقل عن سكان أن ...": the passive (no subject before عن) names no relayer
                 k2 = self._np_forward(toks, j + 1)
-                if k2 > j + 1:
+                app = self._comma_apposition(toks, j + 1, k2) if k2 > j + 1 else None
+                if app is not None:  # "ونُقل عن مدير المستشفى، الدكتور X، قوله": the apposed name
+                    origin, ospan, k2 = self._apposed_mention(toks, j + 1, app)
+                    frame.mention, frame.speaker = origin, ospan
+                    frame.relation = Relation.SAID
+                    k = k2
+                    while k < len(toks) and toks[k].core in _AR_REPORTED_SPEECH:
+                        k += 1
+                elif k2 > j + 1:
                     origin, ospan, _, _ = self._mention(toks[j + 1 : k2])
                     if origin is not None:
                         frame.mention, frame.speaker = origin, ospan
@@ -1313,7 +1377,12 @@ class SentenceAttributor:
                 if app is not None:  # "عن منسقة الطوارئ في المفوضية، كلير دوبوا، قولها"
                     origin, ospan, k2 = self._apposed_mention(toks, j + 1, app)
                 elif k2 > j + 1:
-                    origin, ospan, _, _ = self._mention(toks[j + 1 : k2])
+                    k3 = k2
+                    while k3 > j + 2 and toks[k3 - 1].core in _AR_EMPHATIC:
+                        k3 -= 1  # "عن اللاعب نفسه قوله": the emphatic pronoun is not the name
+                    origin, ospan, _, _ = self._mention(toks[j + 1 : k3])
+                    while k2 < len(toks) and toks[k2].core in _AR_EMPHATIC:
+                        k2 += 1
                 aside = toks[j - 1].core == "نقلا" and j >= 2 and toks[j - 2].comma_after
                 if origin is not None and origin is not frame.mention and aside and frame.mention.kind in (SourceKind.PERSON, SourceKind.ANONYMOUS) and origin.kind in (SourceKind.OUTLET, SourceKind.AGENCY):
                     # "رأى الخبير X، نقلا عن موقع Y، أن": the person speaks, the site relays him
@@ -1324,6 +1393,13 @@ class SentenceAttributor:
                     frame.mention, frame.speaker = origin, ospan
                     frame.relation = Relation.SAID
                     j = k2
+                    second = self._second_relay(toks, j)
+                    if second is not None and origin.kind in (SourceKind.OUTLET, SourceKind.AGENCY):
+                        # "عن وكالة X، نقلاً عن Y، أن", "عن صحيفة X، التي نقلت بدورها عن Y، أن":
+                        # the medium quoted relays in its turn
+                        mention2, span2, j = second
+                        frame.relays.insert(0, (origin, Relation.REPORTED, ospan))
+                        frame.mention, frame.speaker = mention2, span2
                     while j < len(toks) and toks[j].core in _AR_REPORTED_SPEECH:
                         j += 1
         else:
@@ -1338,13 +1414,19 @@ class SentenceAttributor:
                 subject = subject[2:]  # "غير أن مصادر محلية أفادت": the connective is not the speaker
             while len(subject) > 1 and subject[-1].core in _AR_EMPHATIC:
                 subject = subject[:-1]  # "مؤسسة كهرباء لبنان نفسها أوردت": the emphatic pronoun is not the name
-            if not subject or len(subject) > 8 or not self._arabic_np(subject):
+            if len(subject) == 1 and subject[0].core in _AR_FIRST_PERSON:
+                # "لكنني أعتقد أن": the writer's own cue, pro-drop (an op-ed's author speaks)
+                frame.mention = self.reg.last_speaker
+                frame.kind = "verb-prodrop"
+                subject = []
+            elif not subject or len(subject) > 8 or not self._arabic_np(subject):
                 return None, i + 1
-            if subject[0].core in lex.participants:
+            elif subject[0].core in lex.participants:
                 frame.kind = "participant"
             else:
                 self._subject_speakers(frame, subject)
-            frame.clause_start = subject[0].s
+            if subject:
+                frame.clause_start = subject[0].s
         # between the subject and the content: a medium told ("لوسائل الإعلام الروسية"), a
         # report ("في تقرير له"), a date; then the complementiser
         k = j
@@ -1365,7 +1447,7 @@ class SentenceAttributor:
             if toks[k].core == "عن" and form in {"عبر", "عبرت"}:
                 frame.content = (toks[k + 1].s, e) if k + 1 < len(toks) else None
                 return frame, k + 1
-            if re.match(r"ل[«\"“]", toks[k].core):
+            if _AR_TOLD_QUOTED.match(toks[k].core):
                 # "لـ«الغد برس»": the quoted medium told
                 m = k
                 while m < len(toks) - 1 and m - k < 5 and not toks[m].quote_after:
@@ -1377,7 +1459,7 @@ class SentenceAttributor:
                 frame.relays.append((mention, Relation.REPORTED, inner))
                 k = m + 1
                 continue
-            if toks[k].core in _AR_TRANSLATED_BY and (toks[k - 1].core in {"التي", "الذي"} or toks[k - 1].core in _AR_OCCASIONS | lex.statement_nouns) and k + 1 < len(toks):
+            if toks[k].core in _AR_TRANSLATED_BY and (toks[k - 1].core in {"التي", "الذي"} or toks[k - 1].core in _AR_OCCASIONS or toks[k - 1].core in lex.statement_nouns) and k + 1 < len(toks):
                 # "في الإحاطة التي ترجمها مكتب الأمم المتحدة للإعلام", "في بيان ترجمه X": the translator is a hop
                 m = self._np_forward(toks, k + 1, limit=6)
                 if m > k + 1:
@@ -1386,7 +1468,8 @@ class SentenceAttributor:
                         frame.relays.append((translator, Relation.TRANSLATED, tspan))
                     k = m
                     continue
-            if toks[k].core in _AR_BROADCAST and k + 1 < len(toks):
+            if toks[k].core in _AR_BROADCAST and k + 1 < len(toks) and toks[k + 1].core not in {"عبر", "على", "علي", "في", "من"}:
+                # ("في بيان نشرته عبر حسابها": where it was posted, not a medium)
                 # "في بيان بثته قناة المسيرة": the channel that carried the statement relays it
                 m = self._np_forward(toks, k + 1, limit=5)
                 if m > k + 1:
@@ -1395,6 +1478,9 @@ class SentenceAttributor:
                         frame.relays.append((medium, Relation.REPORTED, mspan))
                     k = m
                     continue
+            if lex.lang == "ar" and toks[k].core in {"للصحافيين", "للصحفيين", "للاعلاميين"}:
+                k += 1  # "قال للصحافيين": journalists at large are no medium that relays it
+                continue
             if self._recipient(toks[k].core):
                 m = k + 1
                 if m < len(toks) and toks[m].quote_before and not toks[k].comma_after:
@@ -1760,10 +1846,42 @@ class SentenceAttributor:
                 ospan = self._own_span(part)
                 ospan = (ospan[0] + 1, ospan[1]) if self.text[ospan[0]] == "و" else ospan  # "ومبارك الحريص": the name without و
                 other = self.reg.get(self.text[ospan[0] : ospan[1]], ospan)
+            elif self.lex.lang == "ar" and part[0].core.startswith("و") and len(part[0].core) > 3 and (part[0].core[1:] in self._head_vocab or self._kind_head(part[0].core)):
+                # "ووزير العمل", "ومنظمة «X»": the second party without the conjunction
+                ospan = self._own_span(part)
+                ospan = (ospan[0] + 1, ospan[1]) if self.text[ospan[0]] == "و" else ospan
+                other = self.reg.get(clean(self.text[ospan[0] : ospan[1]]), ospan)
             else:
                 other, ospan, _, _ = self._mention(part)
             if other is not None and other is not mention:
                 frame.co_speakers.append((other, ospan))
+
+    def _second_relay(self, toks: list[Token], j: int) -> tuple[Mention, Span, int] | None:
+        """After a relayed medium closed by a comma: "، نقلاً عن Y،" or "، التي نقلت (بدورها)
+        عن Y،": Y's mention, span and the index after it."""
+        if self.lex.lang != "ar" or j < 1 or j + 2 >= len(toks) or not toks[j - 1].comma_after:
+            return None
+        n = j
+        if toks[n].core in {"نقلا", "ونقلا"}:
+            n += 1
+        elif toks[n].core in {"التي", "الذي"} and toks[n + 1].core in {"نقلت", "نقل"}:
+            n += 2
+            if n < len(toks) and toks[n].core in {"بدورها", "بدوره"}:
+                n += 1
+        else:
+            return None
+        if n >= len(toks) or toks[n].core != "عن":
+            return None
+        b = self._np_forward(toks, n + 1)
+        if b <= n + 1 or not toks[b - 1].comma_after:
+            return None
+        mention, span, _, _ = self._mention(toks[n + 1 : b])
+        return (mention, span, b) if mention is not None else None
+
+    def _kind_head(self, core: str) -> bool:
+        """An organisation's, government body's or outlet's head noun ("وزارة", "فريق", "مرصد")."""
+        core = _strip_w(core) if core not in self._head_vocab else core
+        return any(core in self.lex.kind_heads.get(k, ()) for k in ("organisation", "government", "agency", "outlet"))
 
     def _name_like_w(self, t: Token) -> bool:
         """A name after the conjunction و ("ومبارك", "وعبدالله"): not a title, a cue or an article word."""
@@ -1796,10 +1914,12 @@ class SentenceAttributor:
             if n == 0 or not x.core.startswith("و") or len(x.core) < 4:
                 continue
             bare = x.core[1:]
-            if bare in lex.role_heads and not any(self._name_like(t) for t in subject[:n]):
+            if bare in lex.role_heads and not any(self._name_like(t) for t in subject[:n]) and any(self._name_like(t) for t in subject[n + 1 :]):
                 continue  # "وزيرة المالية ووزيرة الدولة ... نورة الفصام": one person with two titles
             if bare in lex.role_heads or bare in {"نظيره", "نظيرته", "نظيرها"} or _entity_word(bare) or self._known_name_token(bare):
                 return [subject[:n], subject[n:]]
+            if n >= 2 and self._kind_head(subject[0].core) and self._kind_head(bare):
+                return [subject[:n], subject[n:]]  # "فريق X وفريق Y", "مرصد «X» ومنظمة «Y»": two bodies
         return [subject]
 
     def _apposed_title(self, toks: list[Token], start: int, subject: list[Token]) -> list[Token] | None:
@@ -1905,7 +2025,7 @@ class SentenceAttributor:
         while j > 0 and F[j - 1] in " ,،\"”»“«":
             j -= 1
         # drop a dangling connective ("وخصوصا بعدما", "and")
-        m = re.search(r"(?:[,،]\s*)?(?:وخصوصا|خصوصا|وذلك|و|and|but)?\s*(?:بعدما|بعد ان|عندما)?\s*$", F[max(0, j - 30) : j])
+        m = _DANGLING_CONNECTIVE.search(F[max(0, j - 30) : j])
         if m and m.group().strip():
             j = max(0, j - 30) + m.start()
         while j > 0 and F[j - 1] in " ,،":
@@ -1928,7 +2048,7 @@ def en_clause_fragment(phrase: str) -> bool:
     """An English speaker phrase that is a clause fragment, not a noun phrase ("did", "did not
     say which specific groups the US"): it opens with a word ``_english_verb`` refuses in a
     subject (anywhere in the phrase costs more true speakers than it saves on PolNeAR dev)."""
-    words = re.findall(r"[\w’']+", phrase.lower())
+    words = _EN_WORDS.findall(phrase.lower())
     return bool(words) and words[0] in _EN_NOT_IN_SPEAKER_MODEL
 
 
@@ -1937,24 +2057,38 @@ def en_clause_fragment(phrase: str) -> bool:
 _EN_NOT_IN_SPEAKER_MODEL = frozenset(["did", "does", "do", "didn't", "doesn't", "don't", "would", "will", "could", "should", "can", "must", "might", "may", "not", "never", "whether", "if", "because", "than", "is", "are", "was", "were", "been", "be"])
 
 
-_WORD_BEFORE = re.compile(r"(\w+)\W*$")
+_WORD_AFTER_REVERSED = re.compile(r"\W*(\w+)")
+
+
+def _last_word(head: str) -> tuple[int, int] | None:
+    """The span of the last word of ``head`` (``(\w+)\W*$``'s group, matched on the reversed
+    text: one match at its start instead of a search from every position)."""
+    m = _WORD_AFTER_REVERSED.match(head[::-1])
+    if m is None:
+        return None
+    n = len(head)
+    return n - m.end(1), n - m.start(1)
 
 
 def en_discourse_marker(text: str, cue: Span) -> bool:
     """A cue word that opens an English discourse marker ("That said, ...", "Needless to say"):
     the same test ``_english`` applies, on character offsets (for the learned model's cues)."""
-    word = re.match(r"\w+", text[cue[0] : cue[1]])
+    word = _FIRST_WORD.match(text[cue[0] : cue[1]])
     head = text[max(0, cue[0] - 40) : cue[0]]
-    prev = _WORD_BEFORE.search(head)
-    if word is None or prev is None or not head[prev.end(1) :].isspace():
+    prev = _last_word(head)
+    if word is None or prev is None or not head[prev[1] :].isspace():
         return False
-    if f"{prev.group(1).lower()} {word.group().lower()}" in _EN_DISCOURSE:
-        start = prev.start(1)
+    prev_word = head[prev[0] : prev[1]].lower()
+    cue_word = word.group().lower()
+    if cue_word not in _EN_DISCOURSE_SECOND and prev_word not in _EN_DISCOURSE_SECOND:
+        return False  # (neither pair below can be a marker)
+    if f"{prev_word} {cue_word}" in _EN_DISCOURSE:
+        start = prev[0]
     else:  # "Needless to say": the two words before the cue
-        head2 = head[: prev.start(1)]
-        prev2 = _WORD_BEFORE.search(head2)
-        if prev2 is None or not head2[prev2.end(1) :].isspace() or f"{prev2.group(1).lower()} {prev.group(1).lower()}" not in _EN_DISCOURSE:
+        head2 = head[: prev[0]]
+        prev2 = _last_word(head2)
+        if prev2 is None or not head2[prev2[1] :].isspace() or f"{head2[prev2[0] : prev2[1]].lower()} {prev_word}" not in _EN_DISCOURSE:
             return False
-        start = prev2.start(1)
+        start = prev2[0]
     before = head[:start].rstrip(" \"“'‘")
     return not before or before[-1] in ",.;:!?\n—–"

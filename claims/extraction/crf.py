@@ -82,7 +82,10 @@ class SurfaceTable:
         if len(self.rows) > _CACHE_LIMIT:
             self._reset()
         rows = self.rows
-        return np.array([rows[s] if s in rows else self._add(s) for s in surfaces], dtype=np.intp)
+        # new forms get their rows in order of first appearance, then every form is known
+        for s in [s for s in dict.fromkeys(surfaces) if s not in rows]:
+            self._add(s)
+        return np.fromiter(map(rows.__getitem__, surfaces), dtype=np.intp, count=len(surfaces))
 
 
 def _arrays(doc: F.DocTokens) -> dict[str, Any]:
@@ -116,22 +119,32 @@ def marginals(E: np.ndarray, lengths: np.ndarray, trans: np.ndarray) -> np.ndarr
     ptT = pt.T.copy()
     alpha = np.empty_like(pe)
     beta = np.empty_like(pe)
+    # (the recursions write into the time slices in place: the same operations as
+    # ``a = (a @ pt) * pe[t]``, without a new array per step)
     a = pe[0]
-    alpha[0] = a = a / a.sum(axis=1, keepdims=True)
+    alpha[0] = a / a.sum(axis=1, keepdims=True)
+    matmul, multiply, divide = np.matmul, np.multiply, np.divide
     for t in range(1, length):
-        a = (a @ pt) * pe[t]
+        a = alpha[t]
+        matmul(alpha[t - 1], pt, out=a)
+        multiply(a, pe[t], out=a)
         if t % 4 == 0:  # rescaled now and then: any per-position factor cancels below
-            a = a / a.sum(axis=1, keepdims=True)
-        alpha[t] = a
-    b = np.ones_like(pe[0])
-    beta[length - 1] = b
-    last = (lengths - 1)[:, None]
+            divide(a, a.sum(axis=1, keepdims=True), out=a)
+    beta[length - 1] = 1.0
+    # a sequence that has ended by t keeps beta 1 there: the rows whose last position is <= t
+    last = lengths - 1
+    order = np.argsort(last, kind="stable")
+    ended = np.searchsorted(last[order], np.arange(length), side="right")
+    tmp = np.empty_like(pe[0])
     for t in range(length - 2, -1, -1):
-        nb = (pe[t + 1] * b) @ ptT
+        b = beta[t]
+        multiply(pe[t + 1], beta[t + 1], out=tmp)
+        matmul(tmp, ptT, out=b)
         if t % 4 == 0:
-            nb = nb / nb.sum(axis=1, keepdims=True)
-        b = np.where(t >= last, 1.0, nb)
-        beta[t] = b
+            divide(b, b.sum(axis=1, keepdims=True), out=b)
+        k = ended[t]
+        if k:
+            b[order[:k]] = 1.0
     m = alpha * beta
     m /= m.sum(axis=2, keepdims=True)
     return m.transpose(1, 0, 2)
@@ -139,23 +152,38 @@ def marginals(E: np.ndarray, lengths: np.ndarray, trans: np.ndarray) -> np.ndarr
 
 def viterbi(E: np.ndarray, lengths: np.ndarray, trans: np.ndarray) -> np.ndarray:
     """The best label sequence of each sequence in a padded batch (label indices)."""
-    n, length, _ = E.shape
-    Et = E.transpose(1, 0, 2).copy()  # time-major
+    n, length, n_labels = E.shape
+    # time x label x sequence: each step's max over the previous label is an element-wise
+    # maximum of contiguous rows (the same sums and maxima as over a batch x label x label array)
+    Et = E.transpose(1, 2, 0).copy()
     delta = np.empty_like(Et)
-    d = delta[0] = Et[0]
-    tr = trans[None]
+    delta[0] = Et[0]
+    tr = trans[:, :, None].copy()  # previous label x label x 1
+    scores = np.empty((n_labels, n_labels, n))
+    add, best = np.add, np.maximum.reduce
     for t in range(1, length):
-        d = delta[t] = (d[:, :, None] + tr).max(axis=1) + Et[t]
+        d = delta[t]
+        add(delta[t - 1][:, None, :], tr, out=scores)
+        best(scores, axis=0, out=d)
+        d += Et[t]
     rows = np.arange(n)
     last = lengths - 1
-    final = delta[last, rows].argmax(axis=1)
+    final = delta[last, :, rows].argmax(axis=1)
     out = np.empty((length, n), dtype=np.intp)
     out[length - 1] = cur = final
     # the best predecessor of each chosen label, found on the way back (not stored for every
     # label on the way forward); past a sequence's end the labels are never read
-    into = trans.T
+    ends: dict[int, list[int]] = {}
+    for r, t in enumerate(last.tolist()):
+        ends.setdefault(t, []).append(r)
+    step = np.empty((n_labels, n))
+    take = np.take
     for t in range(length - 2, -1, -1):
-        cur = np.where(t == last, final, (delta[t] + into[cur]).argmax(axis=1))
+        add(delta[t], take(trans, cur, axis=1), out=step)
+        cur = step.argmax(axis=0)
+        here = ends.get(t)
+        if here is not None:
+            cur[here] = final[here]
         out[t] = cur
     return out.T
 
@@ -269,14 +297,11 @@ class CueScorer:
         if self._tri_generation != self.table.generation or len(self._tri) > _CACHE_LIMIT:
             self._tri, self._tri_generation = {}, self.table.generation
         tri, words, row = self._tri, self.table.words, self.w.row
-        out = []
-        for key in keys.tolist():
-            r = tri.get(key)
-            if r is None:
-                a, b, c = (key >> 42) - 2, ((key >> 21) & 0x1FFFFF) - 2, (key & 0x1FFFFF) - 2
-                r = tri[key] = row(F.trigram_feature("<s>" if a == -1 else words[a], words[b], "</s>" if c == -2 else words[c]))
-            out.append(r)
-        return np.array(out, dtype=np.intp)
+        listed = keys.tolist()
+        for key in [k for k in dict.fromkeys(listed) if k not in tri]:  # the trigrams not seen before
+            a, b, c = (key >> 42) - 2, ((key >> 21) & 0x1FFFFF) - 2, (key & 0x1FFFFF) - 2
+            tri[key] = row(F.trigram_feature("<s>" if a == -1 else words[a], words[b], "</s>" if c == -2 else words[c]))
+        return np.fromiter(map(tri.__getitem__, listed), dtype=np.intp, count=len(listed))
 
     def marginals(self, doc: F.DocTokens, sentences: list[int]) -> dict[int, np.ndarray]:
         E, _ = self.emissions(doc)
@@ -383,7 +408,7 @@ class RoleScorer:
         a, b = ca[seq], cb[seq]
         side = np.where(tok < a, 0, np.where(tok >= b, 2, 1))
         d = np.where(side == 0, tok - a, np.where(side == 2, tok - b + 1, 0))
-        counts = np.concatenate([[0], np.cumsum([w in self.separators for w in words])])
+        counts = np.concatenate([[0], np.cumsum(np.fromiter(map(self.separators.__contains__, words), dtype=bool, count=n))])
         k = np.where(
             side == 0, counts[a] - counts[tok + 1], np.where(side == 2, counts[tok + 1] - counts[b], 0)
         )

@@ -23,6 +23,8 @@ from claims.extraction.lexicon import Lexicon
 from claims.extraction.segmentation import Paragraph
 from claims.text import STOPWORDS_AR, STOPWORDS_EN, fold
 
+_ENDS_PUNCTUATED = re.compile(r"[.!?؟\"”»]\s*$")
+
 Span = tuple[int, int]
 _NAME_PARTICLES = frozenset({"بن", "ابن", "ابو", "عبد", "ال", "bin", "ibn", "al", "el", "de", "van", "von", "abu", "abdul"})
 _STOP = frozenset(fold(w) for w in STOPWORDS_AR) | STOPWORDS_EN
@@ -41,6 +43,9 @@ class Furniture:
     wire_line: tuple[str, Span, int] | None = None  # a dateline's wire agency, a relay of the whole story
 
 
+_AR_BYLINE_HONORIFICS = frozenset(fold(w) for w in ["د", "د.", "الدكتور", "الدكتورة", "أ.", "الأستاذ", "الأستاذة", "م.", "المهندس", "المهندسة"])
+
+
 def _name_after(text: str, start: int, limit: int, *, arabic: bool) -> tuple[int, int] | None:
     """The author's name right after a byline marker: two words (three with a particle)."""
     tokens = [(m.start(), m.end()) for m in re.finditer(r"[^\s:،,.؛]+", text[start:limit])]
@@ -52,7 +57,8 @@ def _name_after(text: str, start: int, limit: int, *, arabic: bool) -> tuple[int
         if not arabic and not text[start + s].isupper() and word not in _NAME_PARTICLES:
             break
         picked.append((start + s, start + e))
-        want = 3 if any(fold(text[a:b]) in _NAME_PARTICLES for a, b in picked) else 2
+        # an honorific ("د. X Y", "الدكتور X Y") comes on top of the two name words
+        want = (3 if any(fold(text[a:b]) in _NAME_PARTICLES for a, b in picked) else 2) + (1 if arabic and fold(text[picked[0][0] : picked[0][1]]) in _AR_BYLINE_HONORIFICS else 0)
         if len(picked) >= want:
             break
     if not picked:
@@ -75,13 +81,14 @@ class _Identity:
         return i
 
 
-def detect(text: str, folded: str, fmap: list[int], paras: list[Paragraph], lex: Lexicon) -> Furniture:
-    """Classify whole lines (and a byline's prefix) as furniture."""
+def detect(text: str, folded: str, fmap: list[int], paras: list[Paragraph], lex: Lexicon, *, identity: bool | None = None) -> Furniture:
+    """Classify whole lines (and a byline's prefix) as furniture. ``identity``: whether
+    ``fmap`` is known to be the identity (worked out here when not given)."""
     fur = Furniture()
-    if len(fmap) == len(text) and fmap == list(range(len(text))):
-        inv = _Identity(len(text))  # folding kept every character in place (most English text)
-    else:
-        inv = {orig: i for i, orig in enumerate(fmap)}
+    if identity is None:
+        identity = len(fmap) == len(text) and fmap == list(range(len(text)))
+    # (the identity: folding kept every character in place, as in most English text)
+    inv = _Identity(len(text)) if identity else {orig: i for i, orig in enumerate(fmap)}
 
     def fline(p: Paragraph) -> str:
         a = inv.get(p.start)
@@ -131,7 +138,7 @@ def detect(text: str, folded: str, fmap: list[int], paras: list[Paragraph], lex:
             fur.skip_paragraphs.add(p.index)
             continue
         n_words = len(line.split())
-        unpunctuated = not re.search(r"[.!?؟\"”»]\s*$", line)
+        unpunctuated = not _ENDS_PUNCTUATED.search(line)
         if (
             (n_words <= 8 and any_match("credit_line", line))
             or (n_words <= 6 and any_match("dateline", line))

@@ -308,6 +308,14 @@ class Grouper:
             return {}
         with self.lock:
             self._refresh(session)
+            if document.id not in self._doc_anchors:
+                # The document's anchors are its claims' (all of them new): cached now, they are
+                # not read back by the next refresh. Should its transaction roll back, it drops
+                # out when next a candidate, like a deleted one.
+                self._doc_anchors[document.id] = anchors
+                for anchor in anchors:
+                    self._by_anchor.setdefault(anchor, set()).add(document.id)
+            table = Claim.__table__.c
             while True:
                 shared: Counter[uuid.UUID] = Counter()
                 for anchor in anchors:
@@ -318,9 +326,9 @@ class Grouper:
                 )[:MAX_CANDIDATES]
                 if not ranked:
                     return {}
-                rows = session.execute(
-                    select(Claim.id, Claim.document_id, Claim.start_offset, Claim.lang, Claim.text, Claim.group_id).where(
-                        Claim.document_id.in_([did for _, did in ranked])
+                rows = session.execute(  # table columns: a Core statement, no ORM compilation
+                    select(table.id, table.document_id, table.start_offset, table.lang, table.text, table.group_id).where(
+                        table.document_id.in_([did for _, did in ranked])
                     )
                 ).all()
                 gone = {did for _, did in ranked} - {row[1] for row in rows}

@@ -34,10 +34,18 @@ def _not_a_name(word: str) -> bool:
     return (word.startswith("ت") and len(word) >= 4) or word.endswith("ه")
 
 
+_QUOTE_MARKS = re.compile(r"[\"“”«»]")
+_SPACES = re.compile(r"\s+")
+_WORDS = re.compile(r"[^\W_]+")
+_AR_WORDS = re.compile(r"[^\s،,.:؛\"“”«»()]+|[،,.:؛\"“”«»()]")
+_EN_APPOSITION = re.compile(r"(?:[A-Z][\w’'.-]*[ \t]+){1,9}(?:(?:al|el|bin|ibn|de)-?[ \t]*)?[A-Z][\w’'-]+")
+
+
+@lru_cache(maxsize=100_000)
 def clean(surface: str) -> str:
     s = surface.strip().strip(_PUNCT + " ")
-    s = re.sub(r"[\"“”«»]", "", s)
-    return re.sub(r"\s+", " ", s).strip()
+    s = _QUOTE_MARKS.sub("", s)
+    return _SPACES.sub(" ", s).strip()
 
 
 def _strip_article(word: str) -> str:
@@ -53,8 +61,13 @@ def _name_tokens(name: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=100_000)
+def _name_set(name: str) -> frozenset[str]:
+    return frozenset(_name_tokens(name))
+
+
+@lru_cache(maxsize=100_000)
 def _role_key(role: str) -> frozenset[str]:
-    return frozenset(stem(_strip_article(w)) for w in re.findall(r"[^\W_]+", fold(role)) if w not in {"the", "of", "a", "an"})
+    return frozenset(stem(_strip_article(w)) for w in _WORDS.findall(fold(role)) if w not in {"the", "of", "a", "an"})
 
 
 class Registry:
@@ -71,7 +84,7 @@ class Registry:
 
     # ------------------------------------------------------------------ classification
     def kind_of(self, phrase: str, *, has_name: bool) -> SourceKind:
-        words = [w for w in re.findall(r"[^\W_]+", fold(phrase))]
+        words = _WORDS.findall(fold(phrase))
         if not words:
             return SourceKind.PERSON
         lex = self.lex
@@ -157,17 +170,23 @@ class Registry:
         if not toks:
             return None
         best = None
+        tset = _name_set(name)
+        folded = fold(name)
+        anonymous = SourceKind.ANONYMOUS
         for m in reversed(self.mentions):
-            if m.kind == SourceKind.ANONYMOUS:
+            if m.kind == anonymous:
                 continue
             for other in m.names:
                 otoks = _name_tokens(other)
                 if not otoks:
                     continue
-                small, big = (toks, otoks) if len(toks) <= len(otoks) else (otoks, toks)
-                if set(small) <= set(big) and (small[-1] == big[-1] or len(small) >= 2):
+                if len(toks) <= len(otoks):
+                    small, big, subset = toks, otoks, tset <= _name_set(other)
+                else:
+                    small, big, subset = otoks, toks, _name_set(other) <= tset
+                if subset and (small[-1] == big[-1] or len(small) >= 2):
                     return m
-                if fold(other) == fold(name):
+                if fold(other) == folded:
                     best = m
         return best
 
@@ -235,8 +254,9 @@ class Registry:
         if found is None and role and not name:
             found = self._match_role(role)
         if found is None:
+            folded = fold(phrase)
             for m in self.mentions:
-                if any(fold(f) == fold(phrase) for f in m.all_forms()):
+                if any(fold(f) == folded for f in m.names) or any(fold(f) == folded for f in m.roles):
                     found = m
                     break
         described = None
@@ -278,39 +298,43 @@ class Registry:
     def add_appositions(self, text: str) -> None:
         """Pre-register "title + name" phrases found anywhere in the text (not only speakers)."""
         if self.lang == "ar":
-            words_re = re.compile(r"[^\s،,.:؛\"“”«»()]+|[،,.:؛\"“”«»()]")
-            toks = [(m.start(), m.end(), m.group()) for m in words_re.finditer(text)]
+            toks = [(m.start(), m.end()) for m in _AR_WORDS.finditer(text)]
+            ft = [fold(text[a:b]) for a, b in toks]  # each token folded once
+            heads = self.lex.role_heads
+            stops, participles = self.lex.np_stops, self.lex.participles
+            openers = ("ال", "بال", "لل", "وال", *self.lex.recipient_media)
+            n = len(toks)
             i = 0
-            while i < len(toks):
-                w = fold(toks[i][2])
-                if w.startswith("و") and w[1:] in self.lex.role_heads:
-                    w = w[1:]
-                if w in self.lex.role_heads:
-                    j = i + 1
-                    while j < len(toks) and (fold(toks[j][2]).startswith("ال") or fold(toks[j][2]) in {"لدي", "باسمه", "باسمها", "باسمهم"} or fold(toks[j - 1][2]) == "لدي"):
-                        j += 1
-                    k = j
-                    while k < len(toks) and k - j < 5:
-                        t = fold(toks[k][2])
-                        if t in "،,.:؛\"“”«»()" or t in self.lex.np_stops or t in self.lex.participles or t.startswith(("ال", "بال", "لل", "وال", *self.lex.recipient_media)):
-                            break
-                        k += 1
-                    if k < len(toks) and k > j:
-                        t = fold(toks[k][2])
-                        if t.startswith("ال") and t.endswith("ي") and t not in self.lex.np_stops:
-                            k += 1
-                    if k == j + 1 and _not_a_name(fold(toks[j][2])):
-                        k = j  # "الرئيس الأمريكي تحول القوات": a verbal noun, not a surname
-                    if k > j and j > i + 1:
-                        first = toks[i][0] + (1 if fold(toks[i][2]).startswith("و") and fold(toks[i][2])[1:] in self.lex.role_heads else 0)
-                        span = (first, toks[k - 1][1])
-                        self.get(text[span[0] : span[1]], None, kind=SourceKind.PERSON, speaker=False)
-                    i = max(k, i + 1)
+            # only a title word ("وزير", "والوزير") can open a title + name phrase
+            for c in [c for c, w in enumerate(ft) if w in heads or (w.startswith("و") and w[1:] in heads)]:
+                if c < i:
                     continue
-                i += 1
+                i = c
+                j = i + 1
+                while j < n and (ft[j].startswith("ال") or ft[j] in {"لدي", "باسمه", "باسمها", "باسمهم"} or ft[j - 1] == "لدي"):
+                    j += 1
+                k = j
+                while k < n and k - j < 5:
+                    t = ft[k]
+                    if t in "،,.:؛\"“”«»()" or t in stops or t in participles or t.startswith(openers):
+                        break
+                    if t.startswith("و") and t[1:] in heads:
+                        break  # "وزير الصحة ووزير العمل": a second title, not a name
+                    k += 1
+                if k < n and k > j:
+                    t = ft[k]
+                    if t.startswith("ال") and t.endswith("ي") and t not in stops:
+                        k += 1
+                if k == j + 1 and _not_a_name(ft[j]):
+                    k = j  # "الرئيس الأمريكي تحول القوات": a verbal noun, not a surname
+                if k > j and j > i + 1:
+                    first = toks[i][0] + (1 if ft[i].startswith("و") and ft[i][1:] in heads else 0)
+                    span = (first, toks[k - 1][1])
+                    self.get(text[span[0] : span[1]], None, kind=SourceKind.PERSON, speaker=False)
+                i = max(k, i + 1)
             return
         # English: a run of capitalised words containing a title word, followed by a name
-        for m in re.finditer(r"(?:[A-Z][\w’'.-]*[ \t]+){1,9}(?:(?:al|el|bin|ibn|de)-?[ \t]*)?[A-Z][\w’'-]+", text):
+        for m in _EN_APPOSITION.finditer(text):
             phrase = m.group()
             role, name = self.split_role(phrase)
             if role and name and len(name.split()) <= 5:

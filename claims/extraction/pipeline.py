@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from claims.extraction import confidence as conf
 from claims.extraction import furniture as furniture_mod
@@ -14,7 +15,7 @@ from claims.extraction.mentions import Registry
 from claims.extraction.modality import content_modality, stance_for
 from claims.extraction.model import ExtractedClaim, Extraction, Hop, Mention, Span
 from claims.extraction.segmentation import Paragraph, paragraphs, sentences
-from claims.text import detect_lang, fold, fold_with_offsets
+from claims.text import detect_lang, fold, fold_with_offsets, fold_with_offsets_identity
 from claims.vocabulary import Modality, Relation, SourceKind
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -22,6 +23,12 @@ _TRIM = " \t\n,،:؛;\"“”«»'"
 _CORRESPONDENT = frozenset({"مراسل", "مراسله", "مراسلنا", "مراسلتنا", "correspondent", "our"})
 _PRESS_RELEASE = re.compile(r"^(?:بيان صحفي|بيان اعلامي|بيان رسمي|بيان للصحافه|press release|news release|media release)\s*[:.]?$", re.I)
 _SPEAKER_KINDS = ("verb", "verb-prodrop", "post", "participle", "expressive")
+#: the same occasion as the statement before (folded): "في المقابلة نفسها", "في الحديث ذاته"
+_SAME_OCCASION = re.compile(r"في (?:المقابله|الحديث|التصريحات|التصريح|البيان|الموتمر|اللقاء|الحوار|المداخله|المقال|التقرير) (?:نفسها|نفسه|ذاتها|ذاته)")
+#: a transcript's speaker label opening a line ("الوزير سالم القماطي: ...", "بوخطوة: ...")
+_AR_LABEL = re.compile(r"([^\W\d][^:：\n\d«»\"“”()]{1,40}?)\s*[:：]\s+(?=\S)")
+#: the interviewer's labels (folded): a transcript line, but the question is no claim
+_AR_HOST_LABELS = frozenset(fold(w) for w in ["المذيع", "المذيعة", "المقدم", "المقدمة", "المحاور", "المحاورة", "مقدم البرنامج", "مقدمة البرنامج", "سؤال", "س", "ج", "السؤال"])
 #: first-person cues (folded): in an op-ed, their speaker is the author
 _FIRST_PERSON_CUES = frozenset(fold(w) for w in ["أعتقد", "وأعتقد", "أرى", "وأرى", "أظن", "وأظن", "أزعم", "نعتقد", "ونعتقد", "نرى", "ونرى", "أؤكد"])
 #: cues that continue the previous statement of the same speaker (folded)
@@ -46,10 +53,10 @@ class _Doc:
         self.text = text
         self.lang = lang
         self.lex: Lexicon = load(lang)
-        self.F, offsets = fold_with_offsets(text)
+        self.F, offsets, identity = fold_with_offsets_identity(text)
         self.fmap = offsets[:-1]  # without the end sentinel: one original index per folded character
         if len(self.fmap) == len(text):
-            self.inv = list(range(len(text) + 1))
+            self.inv = offsets if identity else list(range(len(text) + 1))  # (the identity either way)
         else:
             self.inv = [0] * (len(text) + 1)
             j = len(self.fmap)
@@ -58,9 +65,9 @@ class _Doc:
                     j -= 1
                 self.inv[o] = j
         self.reg = Registry(self.lex, lang)
-        self.reg.countries = lambda: countries(text)  # computed only when a description needs a country
+        self.reg.countries = _Countries(text)  # computed only when a description needs a country
         self.paras = paragraphs(text)
-        self.fur = furniture_mod.detect(text, self.F, self.fmap, self.paras, self.lex)
+        self.fur = furniture_mod.detect(text, self.F, self.fmap, self.paras, self.lex, identity=identity)
         name = outlet or (self.fur.signature[0] if self.fur.signature else None) or f"Unidentified publisher ({doc_key or 'document'})"
         self.publisher = Mention(id=-1, kind=SourceKind.OUTLET, names=[name], publisher=True, lang=lang)
         if self.fur.signature and not outlet:
@@ -76,7 +83,20 @@ class _Doc:
             issuer = text[heads[0].start : heads[0].end].split(":", 1)[0] if heads and ":" in text[heads[0].start : heads[0].end][:80] else ""
             if issuer.strip() and len(issuer.split()) <= 6:
                 self._own_names |= {fold(issuer.strip()), self._bare_name(issuer.strip())}
+            elif heads and lang == "ar":
+                # "مؤسسة ميناء وهران تطلق ...": a headline opening with an organisation's name,
+                # then its verb in the imperfect, names the issuer
+                words = text[heads[0].start : heads[0].end].split()
+                heads_ar = set().union(*(self.lex.kind_heads.get(k, ()) for k in ("organisation", "government")))
+                if words and fold(words[0]) in heads_ar:
+                    n = 1
+                    while n < min(len(words), 7) and not fold(words[n]).startswith(("ت", "ي")) and fold(words[n]) not in self.lex.np_stops:
+                        n += 1
+                    if 2 <= n < min(len(words), 7):
+                        issuer = " ".join(words[:n])
+                        self._own_names |= {fold(issuer), self._bare_name(issuer)}
         self.att = SentenceAttributor(self.F, text, self.fmap, self.lex, self.reg)
+        self._own_name_of: dict[str, bool] = {}  # own_name() by name (_own_names is fixed from here)
 
     def _bare_name(self, name: str) -> str:
         """A folded name without its generic words (قناة, صحيفة, وكالة)."""
@@ -84,8 +104,14 @@ class _Doc:
 
     def is_own_statement(self, m: Mention) -> bool:
         """In a press release (its first line says so: "بيان صحفي"), "البيان" with no other
-        statement named before it is the release itself, i.e. the publisher's own voice."""
-        if not self.press_release or m.publisher or m.kind != SourceKind.DOCUMENT:
+        statement named before it is the release itself, i.e. the publisher's own voice; so is
+        the issuer's head noun alone ("ووفق بيانات الوزارة" in a ministry's release)."""
+        if not self.press_release or m.publisher:
+            return False
+        forms = [fold(n) for n in m.all_forms()]
+        if forms and all(len(f.split()) == 1 and f.startswith("ال") and any(o.split()[:1] == [f[2:]] for o in self._own_names) for f in forms):
+            return m.kind != SourceKind.PERSON  # "الوزارة" for "وزارة الاقتصاد والتجارة"
+        if m.kind != SourceKind.DOCUMENT:
             return False
         return all(fold(n) in self.lex.statement_nouns for n in m.all_forms())
 
@@ -103,7 +129,10 @@ class _Doc:
         return any(arabic(n) != arabic(p) and same_name(n, p) for n in m.names for p in self.publisher.names)
 
     def own_name(self, name: str) -> bool:
-        return fold(name) in self._own_names or self._bare_name(name) in self._own_names
+        known = self._own_name_of.get(name)
+        if known is None:
+            known = self._own_name_of[name] = fold(name) in self._own_names or self._bare_name(name) in self._own_names
+        return known
 
     def f(self, o: int) -> int:
         return self.inv[o]
@@ -124,8 +153,12 @@ class _Doc:
             if len(first.split()) <= 22 and first[-1:] not in ".":
                 title_index = content[0].index
         out: list[_Unit] = []
+        labels = self._transcript_labels(content) if self.lang == "ar" else {}
         for p in content:
             para = p
+            if p.index in labels:
+                out.append(labels[p.index])
+                continue
             if fur.byline and p.index == fur.byline[2]:
                 if fur.byline[3] >= p.end:
                     continue
@@ -149,6 +182,45 @@ class _Doc:
                         oped=oped,
                     )
                 )
+        return out
+
+    def _transcript_labels(self, content: list[Paragraph]) -> dict[int, _Unit]:
+        """A talk-show transcript: lines opening with a speaker's label and a colon ("الوزير X:",
+        then "X:"), at least two of them, one of them the interviewer's ("المذيعة:"). Each answer
+        line is one unit whose speaker is the label (the whole line, its sentences together);
+        the interviewer's lines are no claims."""
+        found: list[tuple[Paragraph, re.Match[str]]] = []
+        host = 0
+        for p in content:
+            m = _AR_LABEL.match(self.text, p.start, p.end)
+            if not m or len(m.group(1).split()) > 4:
+                continue
+            label = fold(m.group(1).strip())
+            if label in _AR_HOST_LABELS:
+                host += 1
+                continue
+            if any(self.att._verb(w) is not None for w in label.split()):
+                continue  # "وأضاف الوزير: «...»" has its own cue
+            found.append((p, m))
+        if not host or len(found) < 2:
+            return {}
+        out: dict[int, _Unit] = {}
+        for p, m in found:
+            words = fold(m.group(1)).split()
+            known = any(self.att._known_name_token(w) or w in self.lex.given_names for w in words)
+            if not known:
+                continue
+            a, b = m.start(1), m.start(1) + len(m.group(1).rstrip())
+            end = p.end
+            while end > m.end() and self.text[end - 1] in " .\n":
+                end -= 1
+            if end - m.end() < 8:
+                continue
+            mention = self.reg.get(self.text[a:b], (a, b))
+            fs, fe = self.f(m.end()), self.f(end)
+            frame = Frame("verb", self.f(p.start), None, speaker=(a, b), mention=mention)
+            frame.content = (fs, fe)
+            out[p.index] = _Unit(para=p.index, start=p.start, end=p.end, fs=self.f(p.start), fe=self.f(p.end), frames=[frame])
         return out
 
     def regions(self, units: list[_Unit]) -> list[tuple[Mention, int, int, int, int]]:
@@ -245,13 +317,14 @@ class _Doc:
             for fr in unit.frames:
                 if fr.kind == "according" and fr.mention is not None and not fr.translation and not fr.report_intro and fr.mention.kind in (SourceKind.AGENCY, SourceKind.OUTLET):
                     para_relays.setdefault(unit.para, []).append(fr)
-        self._carry_relays(units)
         if author is not None:
             for unit in units:
                 for fr in unit.frames:
-                    # "أعتقد أن ...", "I think ..." in an op-ed: the author speaks
+                    # "أعتقد أن ...", "I think ..." in an op-ed: the author speaks (before the
+                    # relay carry: the author is not the previous speaker continuing)
                     if unit.oped and fr.kind == "verb-prodrop" and fr.cue and fold(self.F[fr.cue[0] : fr.cue[1]]) in _FIRST_PERSON_CUES:
                         fr.mention = author
+        self._carry_relays(units)
         claims: list[ExtractedClaim] = []
         prev_speaker: tuple[int, Frame] | None = None
         for ui, unit in enumerate(units):
@@ -310,6 +383,12 @@ class _Doc:
                 # "عن دبلوماسيين في فيينا ... وأوضح أحد الدبلوماسيين": one of the unnamed group speaks on
                 member = near and not follows and carry[2].kind == SourceKind.ANONYMOUS and fr.speaker is not None and fold(self.text[fr.speaker[0] : fr.speaker[1]]).split()[:1] in (["احد"], ["احدي"])
                 cue = fold(self.F[fr.cue[0] : fr.cue[1]]) if fr.cue else ""
+                # "وحذر رئيس الاتحاد، في المقابلة نفسها، من أن": the same occasion, so the same medium
+                same = near and not follows and not own and fr.cue and fr.content and carry[1] != ui and bool(_SAME_OCCASION.search(self.F, fr.cue[1], fr.content[0]))
+                if same:
+                    fr.relays = list(carry[3])
+                    carry = (unit.para, ui, fr.mention, carry[3], fr.content)
+                    continue
                 if (follows or member) and not own and (member or cue in _CONTINUATION_CUES or self._back_reference(fr)) and carry[1] != ui:
                     fr.relays = list(carry[3])
                     carry = (unit.para, ui, fr.mention, carry[3], fr.content)
@@ -358,6 +437,36 @@ class _Doc:
             claim.hops[0].confidence = conf.publisher(claim.hops[0].mention)
             claim.hops.insert(0, origin)
             claim.confidence = conf.claim(claim.hops)
+
+
+class _Countries:
+    """The document's countries (``descriptions.countries``), worked out on the first call."""
+
+    __slots__ = ("text", "found")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.found: list[str] | None = None
+
+    def __call__(self) -> list[str]:
+        if self.found is None:
+            self.found = countries(self.text)
+        return list(self.found)
+
+
+@lru_cache(maxsize=8)
+def _connective_patterns(connectives: tuple[str, ...]) -> tuple[tuple[bool, re.Pattern[str]], ...]:
+    """(keeps its words, compiled pattern) of each connective of a lexicon, in order."""
+    out = []
+    for con in connectives:
+        c = con.lstrip("+").strip()
+        pattern = (r"(?<!\w)" if c[:1].isalnum() else "") + re.escape(c) + (r"(?!\w)" if c[-1:].isalnum() else "")
+        out.append((con.startswith("+"), re.compile(pattern)))
+    return tuple(out)
+
+
+_LEAD_PUNCT = re.compile(r"[,،\s]*")
+_COMMA = re.compile(r"[,،]")
 
 
 def _dedupe(claims: list[ExtractedClaim]) -> list[ExtractedClaim]:
@@ -410,15 +519,12 @@ class _Ctx:
         fa, fb = doc.f(a), doc.f(b)
         seg = doc.F[fa:fb]
         cuts: list[tuple[int, int]] = []
-        for con in lex.connectives:
-            keep = con.startswith("+")
-            c = con.lstrip("+").strip()
-            pattern = (r"(?<!\w)" if c[:1].isalnum() else "") + re.escape(c) + (r"(?!\w)" if c[-1:].isalnum() else "")
-            for m in re.finditer(pattern, seg):
+        for keep, pattern in _connective_patterns(lex.connectives):
+            for m in pattern.finditer(seg):
                 if m.start() == 0:
                     continue
                 if keep:  # the connective's words stay with the clause they open ("as the EU does")
-                    lead_punct = re.match(r"[,،\s]*", m.group()).end()
+                    lead_punct = _LEAD_PUNCT.match(m.group()).end()
                     cuts.append((m.start(), m.start() + lead_punct))
                 else:
                     cuts.append((m.start(), m.end()))
@@ -427,7 +533,7 @@ class _Ctx:
             if seg.startswith(opener):
                 lead = len(opener)
                 if not cuts:
-                    comma = re.search(r"[,،]", seg[lead:])
+                    comma = _COMMA.search(seg[lead:])
                     if comma:
                         cuts.append((lead + comma.start(), lead + comma.end()))
                 break

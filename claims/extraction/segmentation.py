@@ -87,8 +87,39 @@ class Sentence:
     paragraph: int
 
 
+class _Memo:
+    """The last text's paragraphs and sentences: the rule pipeline, the learned model's
+    tokeniser and its merge segment the same text in turn. Replaced as a whole for a new text
+    (threads each keep the memo they read)."""
+
+    __slots__ = ("text", "paragraphs", "sentences")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.paragraphs: tuple[Paragraph, ...] | None = None
+        self.sentences: dict[Paragraph, tuple[Sentence, ...]] = {}
+
+
+_memo = _Memo("")
+
+
+def _memo_for(text: str) -> _Memo:
+    global _memo
+    memo = _memo
+    if memo.text is not text:
+        memo = _memo = _Memo(text)
+    return memo
+
+
 def paragraphs(text: str) -> list[Paragraph]:
     """Non-blank lines, trimmed of surrounding white space."""
+    memo = _memo_for(text)
+    if memo.paragraphs is None:
+        memo.paragraphs = tuple(_paragraphs(text))
+    return list(memo.paragraphs)
+
+
+def _paragraphs(text: str) -> list[Paragraph]:
     out = []
     pos = 0
     for line in text.split("\n"):
@@ -112,6 +143,14 @@ def _is_abbreviation(text: str, dot: int, start: int) -> bool:
 
 
 def sentences(text: str, para: Paragraph) -> list[Sentence]:
+    memo = _memo_for(text)
+    found = memo.sentences.get(para)
+    if found is None:
+        found = memo.sentences[para] = tuple(_sentences(text, para))
+    return list(found)
+
+
+def _sentences(text: str, para: Paragraph) -> list[Sentence]:
     out: list[Sentence] = []
     start = para.start
     depth = 0
