@@ -127,7 +127,8 @@ class IngestService:
         extraction = extract(text, lang=analysed or "en", outlet=outlet, doc_key=digest[:12])
         result = IngestResult(document=None, created=True, claims=[])  # type: ignore[arg-type]
         ids = self._sources(extraction, language, digest, result, fixed_outlet=outlet_id)
-        document, _ = self.documents.create(
+        signed = syndication.signature(text)
+        document, new = self.documents.create(
             DocumentIn(
                 text=text,
                 lang=language,
@@ -138,10 +139,11 @@ class IngestService:
                 author=author,
                 canonical_url=canonical_url,
                 fetched_at=fetched_at,
-            )
+            ),
+            minhash=syndication.to_bytes(signed),  # one INSERT, rather than an UPDATE after it
         )
         result.document = document
-        syndication.link(self.session, document)
+        syndication.link(self.session, document, signed if new else None)
         items: list[ClaimIn] = []
         seen: set[tuple[int, int, object]] = set()
         for item in extraction.claims if analysed else []:
@@ -177,10 +179,11 @@ class IngestService:
                     confidence=item.confidence,
                 )
             )
-        created = self.claims.create_many(document, items) if items else []
+        # With grouping, the claims are indexed once they have their groups (``Grouper.assign``).
+        created = self.claims.create_many(document, items, index=not self.grouping) if items else []
         result.claims = sorted(created, key=_text_order)  # the order a re-ingest lists them in
         if self.grouping and result.claims:
-            result.grouped = self.grouper.assign(self.session, document, result.claims)
+            result.grouped = self.grouper.assign(self.session, document, result.claims, indexed=False)
         return result
 
     def ingest_url(
