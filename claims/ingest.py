@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from claims import syndication
 from claims.articles import Article, decode, extract_article
+from claims.bulk import store_groups
 from claims.errors import Invalid, Unresolvable
 from claims.extraction import extract
 from claims.extraction.grouping import Grouper, shared_grouper
@@ -72,7 +73,8 @@ class IngestService:
         self.session = session
         self.sources = SourceService(session)
         self.documents = DocumentService(session)
-        self.claims = ClaimService(session)
+        # With grouping, claims are indexed once they have their groups (``Grouper.assign``).
+        self.claims = ClaimService(session, index=not grouping)
         self._resolver = resolver
         self._present: set = set()  # sources seen stored, during one document's resolution
         self._pending: dict = {}  # sources this document's resolution created, written at its end
@@ -179,11 +181,12 @@ class IngestService:
                     confidence=item.confidence,
                 )
             )
-        # With grouping, the claims are indexed once they have their groups (``Grouper.assign``).
-        created = self.claims.create_many(document, items, index=not self.grouping) if items else []
+        created = self.claims.create_many(document, items) if items else []
         result.claims = sorted(created, key=_text_order)  # the order a re-ingest lists them in
         if self.grouping and result.claims:
-            result.grouped = self.grouper.assign(self.session, document, result.claims, indexed=False)
+            result.grouped = self.grouper.assign(self.session, document, result.claims, indexed=self.claims.index)
+        elif result.claims and not self.claims.index:  # grouping switched off after the service was made
+            store_groups(self.session, [], [], fresh=result.claims)
         return result
 
     def ingest_url(

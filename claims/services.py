@@ -356,9 +356,12 @@ class DocumentService(_RecordService[Document]):
 class ClaimService(_RecordService[Claim]):
     model, repository, noun = Claim, ClaimRepository, "claim"
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, index: bool = True) -> None:
+        """``index=False``: ``create_many`` leaves the claims' search index to the caller (ingest
+        writes it with their groups, ``claims.bulk.store_groups(fresh=...)``)."""
         super().__init__(session)
         self.groups = ClaimGroupRepository(session=session, auto_commit=False)
+        self.index = index
 
     def group(self, key: str, *, label: str | None = None, label_ar: str | None = None) -> ClaimGroup:
         group = self.session.scalar(select(ClaimGroup).where(ClaimGroup.key == key))
@@ -380,12 +383,12 @@ class ClaimService(_RecordService[Claim]):
             raise Unresolvable(f"document_id {data.document_id} does not name an existing document", field="document_id")
         return self.create_many(document, [data])[0]
 
-    def create_many(self, document: Document, items: list[ClaimIn], *, index: bool = True) -> list[Claim]:
+    def create_many(self, document: Document, items: list[ClaimIn], *, index: bool | None = None) -> list[Claim]:
         """Store claims of one (already stored) document with one flush and one index update (one
         encoder batch): spans, texts, hop sources, speaker = hop 0, unique keys, no duplicate
         span per speaker. ``create`` is this with one item; error messages name the item only
-        when there are several. ``index=False``: the caller indexes them next
-        (``claims.bulk.store_claims``)."""
+        when there are several. ``index`` (default: the service's): False leaves their search
+        index to the caller (``claims.bulk.store_claims``)."""
         source_ids = {hop.source_id for item in items for hop in item.hops}
         known = set(self.session.scalars(select(Source.id).where(Source.id.in_(source_ids)))) if source_ids else set()
         existing = {
@@ -446,7 +449,7 @@ class ClaimService(_RecordService[Claim]):
                 )
             )
         # The batched write of claims/bulk.py: one executemany per table and for the audit events.
-        return store_claims(self.session, document, claims, index=index)
+        return store_claims(self.session, document, claims, index=self.index if index is None else index)
 
     def update(self, claim_id: uuid.UUID, data: ClaimPatch) -> Claim:
         claim = self.get(claim_id)
