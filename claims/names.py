@@ -128,8 +128,10 @@ def similarity(query: str, stored: str) -> float:
     return float(fuzz.token_sort_ratio(query, stored))
 
 
+@lru_cache(maxsize=100_000)
 def same_name(a: str, b: str) -> bool:
-    """Whether two surface names denote the same source by this rule."""
+    """Whether two surface names denote the same source by this rule (cached: a document asks
+    about the same pairs for every claim)."""
     if fold(a) == fold(b):
         return True
     ka, kb = phonetic_key(a), phonetic_key(b)

@@ -65,6 +65,7 @@ _AR_PRONOUN_OBJECTS = frozenset({"عليه", "عليها", "عليهم", "له",
 #: "أصدر مركز X تقريرا": X publishes a report that later sentences quote ("وأورد التقرير").
 _AR_POSSESSED_OCCASIONS = frozenset({"حديثه", "حديثها", "كلمته", "كلمتها", "تصريحه", "تصريحها", "تصريحاته", "تصريحاتها", "خطابه", "خطابها", "مداخلته", "مداخلتها", "بيانه", "بيانها"})
 _AR_POSSESSED_REPORTS = frozenset({"تقريره", "تقريرها", "دراسته", "دراستها", "نشرته", "نشرتها", "تقييمه", "تقييمها", "توقعاته", "توقعاتها"})
+_AR_POSSESSED_OCCASIONS_REPORTS = _AR_POSSESSED_OCCASIONS | _AR_POSSESSED_REPORTS
 _AR_DEMAND_CUES = frozenset({"طالب", "طالبت", "طالبوا", "لوح", "لوحت"})
 _AR_MASDAR = re.compile(r"^(?:است\w\wا\w|ا\wت\wا\w|ان\w\wا\w)$")  # استهداف، اعتقال، انسحاب
 _AR_SAYING = frozenset({"قايلا", "قايله", "قائلا", "قائله"})
@@ -96,6 +97,7 @@ _AR_ANONYMITY = frozenset({"رفض", "رفضت", "طلب", "طلبت", "فضل",
 _AR_CONTRASTIVE = frozenset({"غير", "الا", "بيد", "وغير"})  # "غير أن"/"إلا أن"/"بيد أن" before a fronted subject
 #: An emphatic pronoun closing a speaker ("مؤسسة كهرباء لبنان نفسها أوردت"): not part of the name.
 _AR_SOURCE_ADJECTIVES = frozenset(fold(w) for w in ["مسؤول", "مسؤولة", "رسمي", "رفيع", "مطلع", "مطلعة", "أمني", "حكومي"])  # "مصدر مسؤول بالوزارة"
+_AR_FIRST_PERSON = frozenset(fold(w) for w in ["لكنني", "لكني", "ولكنني", "ولكني", "إنني", "إني", "أنا", "وأنا", "لكننا", "ولكننا", "نحن", "ونحن", "إننا"])  # "لكنني أعتقد"
 _AR_EMPHATIC = frozenset({"نفسه", "نفسها", "نفسهم", "انفسهم", "ذاته", "ذاتها", "عينه", "عينها"})
 _AR_HONORIFICS = frozenset(fold(w) for w in ["المهندس", "المهندسة", "الدكتور", "الدكتورة", "د.", "السفير", "السفيرة", "النائب", "النائبة", "اللواء", "العميد", "العقيد", "الفريق", "المستشار", "المستشارة", "القاضي", "القاضية", "الشيخ", "الشيخة", "الأستاذ", "الأستاذة", "السيد", "السيدة", "الأمير", "الأميرة", "البروفيسور"])
 _RELAY_KINDS = (SourceKind.AGENCY, SourceKind.OUTLET, SourceKind.DOCUMENT, SourceKind.ORGANISATION)
@@ -135,7 +137,12 @@ class Token:
 
     @property
     def quote_after(self) -> bool:
-        return _QUOTE_AFTER.search(self.raw) is not None
+        v = _QUOTE_AFTER_OF.get(self.raw)
+        if v is None:
+            if len(_QUOTE_AFTER_OF) > _TOKEN_MEMO_LIMIT:
+                _QUOTE_AFTER_OF.clear()
+            v = _QUOTE_AFTER_OF[self.raw] = _QUOTE_AFTER.search(self.raw) is not None
+        return v
 
 
 _COMMA_AFTER = re.compile(r"[,،]\W*$")
@@ -144,6 +151,7 @@ _QUOTE_AFTER = re.compile(r"(?:[\"”»]|'')\W*$")
 #: the two tests above by folded token (asked many times per token; tokens repeat)
 _COMMA_AFTER_OF: dict[str, bool] = {}
 _ENDS_SENTENCE_OF: dict[str, bool] = {}
+_QUOTE_AFTER_OF: dict[str, bool] = {}
 _TOKEN_MEMO_LIMIT = 200_000
 
 
@@ -235,6 +243,10 @@ class SentenceAttributor:
         self._two_word_first = frozenset(k.split()[0] for k in lex.cue_verbs if len(k.split()) == 2)
         self._head_vocab = _head_vocab(lex)
         self._recipient_prefixes = tuple(lex.recipient_media)
+        # unions the rules test membership in (made once, not per test)
+        self._report_statement = lex.report_nouns | lex.statement_nouns
+        self._report_statement_ar = self._report_statement | {"بيانا", "دراسه"}
+        self._report_translation = lex.report_nouns | lex.translation_nouns
         # the person an English sentence without a speaker opened with ("Health Minister Lina Farah
         # visited ..."): the antecedent of a later "she said" until another sentence names a speaker
         self._en_subject: list[Token] | None = None
@@ -256,7 +268,7 @@ class SentenceAttributor:
         lex = self.lex
         words = [t.core for t in toks]
         all_toks = toks
-        report = translation = False
+        report = translation = issued_statement = False
         det_start = None
         if self.lex.lang == "ar":
             if len(toks) == 2 and _strip_w(toks[0].core) in _AR_AUTHOR_NOUNS and toks[1].core in lex.report_nouns:
@@ -266,8 +278,9 @@ class SentenceAttributor:
                     return anaphor, self._own_span(toks), True, False
             if len(toks) > 1 and toks[0].core in lex.statement_nouns and toks[1].core.startswith("ل") and not toks[1].core.startswith("لل") and (toks[1].core[1:] in self._head_vocab or "ال" + toks[1].core[1:] in self._head_vocab):
                 report = True  # "بلاغ لرئاسة الحكومة", "بيان لوزارة الخارجية": the issuer's
+                issued_statement = True  # what "البيان" later refers to
                 toks = toks[1:]
-            while toks and toks[0].core in lex.report_nouns | lex.translation_nouns:
+            while toks and toks[0].core in self._report_translation:
                 report |= toks[0].core in lex.report_nouns
                 translation |= toks[0].core in lex.translation_nouns
                 toks = toks[1:]
@@ -292,7 +305,7 @@ class SentenceAttributor:
                     toks = rest
                     break
             else:
-                if len(toks) == 2 and toks[0].core == "the" and toks[1].core in lex.report_nouns | lex.statement_nouns:
+                if len(toks) == 2 and toks[0].core == "the" and toks[1].core in self._report_statement:
                     anaphor = self.reg.latest(report=True, noun=toks[1].core)
                     if anaphor is not None:
                         return anaphor, self._own_span(all_toks), True, False
@@ -304,7 +317,7 @@ class SentenceAttributor:
                 elif len(toks) > 2 and toks[0].core in {"a", "the", "an"} and toks[1].core in lex.report_nouns and toks[2].core in {"by", "from", "of"}:
                     report = True
                     toks = toks[3:]
-                elif len(toks) == 2 and toks[0].core == "the" and toks[1].core in lex.report_nouns | lex.statement_nouns:
+                elif len(toks) == 2 and toks[0].core == "the" and toks[1].core in self._report_statement:
                     anaphor = self.reg.latest(report=True, noun=toks[1].core)
                     if anaphor is not None:
                         return anaphor, anaphor.spans[0] if anaphor.spans else None, True, False
@@ -342,6 +355,8 @@ class SentenceAttributor:
         if bracket_end is not None and bracket_end > span[1]:
             span = (span[0], bracket_end)
         mention = self.reg.get(phrase, span, kind=kind, speaker=speaker)
+        if issued_statement and speaker:
+            self.reg.statement_issuer = mention  # "ذكر بيان لمجلس X أن ... وأضاف البيان أن"
         if report and self.lex.lang == "ar" and all_toks is not toks and all_toks[0].core in lex.report_nouns and all_toks[0].core not in _AR_DATA_NOUNS and len(all_toks) > 1 and not all_toks[1].core.startswith("ل"):
             # "تقرير مركز دراسات الحرب" keeps the report; "بيانات البنك المركزي" is the bank's
             span = (self.orig(all_toks[0].cs, all_toks[0].ce)[0], span[1])
@@ -495,7 +510,7 @@ class SentenceAttributor:
                 if self._head_word(toks[i].core) in lex.role_heads and j < len(toks) and not toks[j - 1].comma_after:
                     continue  # "الخبير في شؤون الطاقة علي الهاجري": the name follows the title
                 break
-            if self.lex.lang == "ar" and j > i and ((toks[j - 1].core in lex.report_nouns | lex.statement_nouns and core[:1] == "ب" and not core.startswith("بال")) or core in lex.report_nouns | lex.statement_nouns):
+            if self.lex.lang == "ar" and j > i and ((toks[j - 1].core in self._report_statement and core[:1] == "ب" and not core.startswith("بال")) or core in self._report_statement):
                 if j == i + 1 and _strip_w(toks[i].core) in _AR_AUTHOR_NOUNS and core in lex.report_nouns:
                     j += 1  # "معدو التقرير": the authors of the report
                 break  # "التقرير بإنشاء", "مركز X تقريرا": the report noun ends the phrase
@@ -543,7 +558,7 @@ class SentenceAttributor:
                     j += 1
                     if toks[j - 1].comma_after or toks[j - 1].ends_sentence:
                         break
-                if j < len(toks) and not toks[j - 1].comma_after and not toks[j].core.startswith("ال") and self._complementiser_at(toks, j) == 0 and toks[j - 1].core in {"من", "علي"} and toks[j].core not in lex.np_stops | _AR_REPORTED_SPEECH:
+                if j < len(toks) and not toks[j - 1].comma_after and not toks[j].core.startswith("ال") and self._complementiser_at(toks, j) == 0 and toks[j - 1].core in {"من", "علي"} and (toks[j].core not in lex.np_stops and toks[j].core not in _AR_REPORTED_SPEECH):
                     j += 1  # "مقربة من حماس": a name without the article; "مطلع على ملف التمويل": a construct
                     while j < len(toks) and not toks[j - 1].comma_after and toks[j].core.startswith("ال") and toks[j].core not in lex.np_stops and j - i < limit + 4:
                         j += 1  # its definite genitive
@@ -609,7 +624,7 @@ class SentenceAttributor:
         for x in np[:2]:
             w = self._head_word(x.core)
             bare = w[2:] if w.startswith("ال") and len(w) > 4 else w
-            if w in lex.anonymous_heads | lex.role_heads or bare in lex.anonymous_heads or any(w in h or bare in h for h in lex.kind_heads.values()):
+            if w in lex.anonymous_heads or w in lex.role_heads or bare in lex.anonymous_heads or any(w in h or bare in h for h in lex.kind_heads.values()):
                 return True
         return False
 
@@ -834,7 +849,7 @@ class SentenceAttributor:
                     continue
             if t.core in _AR_PUBLISH and i + 1 < len(toks):
                 k = self._np_forward(toks, i + 1)
-                if i + 1 < k < len(toks) and toks[k].core in lex.report_nouns | lex.statement_nouns | {"بيانا", "دراسه"}:
+                if i + 1 < k < len(toks) and toks[k].core in self._report_statement_ar:
                     mention, _, _, _ = self._mention(toks[i + 1 : k])
                     if mention is not None:
                         mention.report = True  # its report is what "التقرير" refers back to
@@ -1081,9 +1096,9 @@ class SentenceAttributor:
             return k
         for n in range(j + 1, k):
             c = toks[n].core
-            if toks[n - 1].core == "في" and n - 1 > j and c in _AR_POSSESSED_OCCASIONS | _AR_POSSESSED_REPORTS:
+            if toks[n - 1].core == "في" and n - 1 > j and c in _AR_POSSESSED_OCCASIONS_REPORTS:
                 return n - 1  # "وذكر صندوق النقد الدولي في تقريره الأخير أن": the occasion, not the source
-            if c in _AR_POSSESSED_OCCASIONS and toks[n - 1].core not in self.lex.report_nouns | self.lex.statement_nouns:
+            if c in _AR_POSSESSED_OCCASIONS and toks[n - 1].core not in self._report_statement:
                 return n  # (not "دراسة حديثة", a recent study)
             if form in _AR_DEMAND_CUES and c.startswith("ب") and len(c) > 3 and c not in {"بن", "بنت"} and not c.startswith("بال") and not self._given_name(toks[n]):
                 return n
@@ -1152,7 +1167,7 @@ class SentenceAttributor:
             return None
         relative = toks[j].core in self.lex.report_nouns and toks[k].core in _AR_ISSUED_BY
         # "كشف تقرير صادر عن منظمة X", "أورد بيان صادر عن مكتب X": X (after عن) issued it
-        issued = toks[j].core in self.lex.report_nouns | self.lex.statement_nouns and k - 1 > j and toks[k - 1].core in _AR_ISSUED and toks[k].core == "عن"
+        issued = toks[j].core in self._report_statement and k - 1 > j and toks[k - 1].core in _AR_ISSUED and toks[k].core == "عن"
         if not (relative or issued):
             return None
         b = self._np_forward(toks, k + 1)
@@ -1250,7 +1265,7 @@ class SentenceAttributor:
             while q < p and (toks[q].core in lex.clause_openers or toks[q].core in {"وكانت", "وكان", "كانت", "كان", "الي", "ان", "بان"}):
                 q += 1
             head = toks[q].core
-            head = head[1:] if head[:1] in "وف" and len(head) > 3 and head[1:] in lex.np_stops | _AR_NOT_SPEAKER else head
+            head = head[1:] if head[:1] in "وف" and len(head) > 3 and (head[1:] in lex.np_stops or head[1:] in _AR_NOT_SPEAKER) else head
             if head in _AR_NOT_SPEAKER or head in _AR_ADVERBIALS or (head in lex.np_stops and head not in {"ان", "الي"}):
                 vso = True
         if not vso and form in _AR_IMPERFECT_DENIALS:
@@ -1322,7 +1337,15 @@ class SentenceAttributor:
             elif form == "نقل" and toks[i].core in {"نقل", "ونقل"} and j < len(toks) and toks[j].core == "عن":
                 # "ونُقل عن سكان أن ...": the passive (no subject before عن) names no relayer
                 k2 = self._np_forward(toks, j + 1)
-                if k2 > j + 1:
+                app = self._comma_apposition(toks, j + 1, k2) if k2 > j + 1 else None
+                if app is not None:  # "ونُقل عن مدير المستشفى، الدكتور X، قوله": the apposed name
+                    origin, ospan, k2 = self._apposed_mention(toks, j + 1, app)
+                    frame.mention, frame.speaker = origin, ospan
+                    frame.relation = Relation.SAID
+                    k = k2
+                    while k < len(toks) and toks[k].core in _AR_REPORTED_SPEECH:
+                        k += 1
+                elif k2 > j + 1:
                     origin, ospan, _, _ = self._mention(toks[j + 1 : k2])
                     if origin is not None:
                         frame.mention, frame.speaker = origin, ospan
@@ -1354,7 +1377,12 @@ class SentenceAttributor:
                 if app is not None:  # "عن منسقة الطوارئ في المفوضية، كلير دوبوا، قولها"
                     origin, ospan, k2 = self._apposed_mention(toks, j + 1, app)
                 elif k2 > j + 1:
-                    origin, ospan, _, _ = self._mention(toks[j + 1 : k2])
+                    k3 = k2
+                    while k3 > j + 2 and toks[k3 - 1].core in _AR_EMPHATIC:
+                        k3 -= 1  # "عن اللاعب نفسه قوله": the emphatic pronoun is not the name
+                    origin, ospan, _, _ = self._mention(toks[j + 1 : k3])
+                    while k2 < len(toks) and toks[k2].core in _AR_EMPHATIC:
+                        k2 += 1
                 aside = toks[j - 1].core == "نقلا" and j >= 2 and toks[j - 2].comma_after
                 if origin is not None and origin is not frame.mention and aside and frame.mention.kind in (SourceKind.PERSON, SourceKind.ANONYMOUS) and origin.kind in (SourceKind.OUTLET, SourceKind.AGENCY):
                     # "رأى الخبير X، نقلا عن موقع Y، أن": the person speaks, the site relays him
@@ -1365,6 +1393,13 @@ class SentenceAttributor:
                     frame.mention, frame.speaker = origin, ospan
                     frame.relation = Relation.SAID
                     j = k2
+                    second = self._second_relay(toks, j)
+                    if second is not None and origin.kind in (SourceKind.OUTLET, SourceKind.AGENCY):
+                        # "عن وكالة X، نقلاً عن Y، أن", "عن صحيفة X، التي نقلت بدورها عن Y، أن":
+                        # the medium quoted relays in its turn
+                        mention2, span2, j = second
+                        frame.relays.insert(0, (origin, Relation.REPORTED, ospan))
+                        frame.mention, frame.speaker = mention2, span2
                     while j < len(toks) and toks[j].core in _AR_REPORTED_SPEECH:
                         j += 1
         else:
@@ -1379,13 +1414,19 @@ class SentenceAttributor:
                 subject = subject[2:]  # "غير أن مصادر محلية أفادت": the connective is not the speaker
             while len(subject) > 1 and subject[-1].core in _AR_EMPHATIC:
                 subject = subject[:-1]  # "مؤسسة كهرباء لبنان نفسها أوردت": the emphatic pronoun is not the name
-            if not subject or len(subject) > 8 or not self._arabic_np(subject):
+            if len(subject) == 1 and subject[0].core in _AR_FIRST_PERSON:
+                # "لكنني أعتقد أن": the writer's own cue, pro-drop (an op-ed's author speaks)
+                frame.mention = self.reg.last_speaker
+                frame.kind = "verb-prodrop"
+                subject = []
+            elif not subject or len(subject) > 8 or not self._arabic_np(subject):
                 return None, i + 1
-            if subject[0].core in lex.participants:
+            elif subject[0].core in lex.participants:
                 frame.kind = "participant"
             else:
                 self._subject_speakers(frame, subject)
-            frame.clause_start = subject[0].s
+            if subject:
+                frame.clause_start = subject[0].s
         # between the subject and the content: a medium told ("لوسائل الإعلام الروسية"), a
         # report ("في تقرير له"), a date; then the complementiser
         k = j
@@ -1418,7 +1459,7 @@ class SentenceAttributor:
                 frame.relays.append((mention, Relation.REPORTED, inner))
                 k = m + 1
                 continue
-            if toks[k].core in _AR_TRANSLATED_BY and (toks[k - 1].core in {"التي", "الذي"} or toks[k - 1].core in _AR_OCCASIONS | lex.statement_nouns) and k + 1 < len(toks):
+            if toks[k].core in _AR_TRANSLATED_BY and (toks[k - 1].core in {"التي", "الذي"} or toks[k - 1].core in _AR_OCCASIONS or toks[k - 1].core in lex.statement_nouns) and k + 1 < len(toks):
                 # "في الإحاطة التي ترجمها مكتب الأمم المتحدة للإعلام", "في بيان ترجمه X": the translator is a hop
                 m = self._np_forward(toks, k + 1, limit=6)
                 if m > k + 1:
@@ -1815,6 +1856,28 @@ class SentenceAttributor:
             if other is not None and other is not mention:
                 frame.co_speakers.append((other, ospan))
 
+    def _second_relay(self, toks: list[Token], j: int) -> tuple[Mention, Span, int] | None:
+        """After a relayed medium closed by a comma: "، نقلاً عن Y،" or "، التي نقلت (بدورها)
+        عن Y،": Y's mention, span and the index after it."""
+        if self.lex.lang != "ar" or j < 1 or j + 2 >= len(toks) or not toks[j - 1].comma_after:
+            return None
+        n = j
+        if toks[n].core in {"نقلا", "ونقلا"}:
+            n += 1
+        elif toks[n].core in {"التي", "الذي"} and toks[n + 1].core in {"نقلت", "نقل"}:
+            n += 2
+            if n < len(toks) and toks[n].core in {"بدورها", "بدوره"}:
+                n += 1
+        else:
+            return None
+        if n >= len(toks) or toks[n].core != "عن":
+            return None
+        b = self._np_forward(toks, n + 1)
+        if b <= n + 1 or not toks[b - 1].comma_after:
+            return None
+        mention, span, _, _ = self._mention(toks[n + 1 : b])
+        return (mention, span, b) if mention is not None else None
+
     def _kind_head(self, core: str) -> bool:
         """An organisation's, government body's or outlet's head noun ("وزارة", "فريق", "مرصد")."""
         core = _strip_w(core) if core not in self._head_vocab else core
@@ -1994,7 +2057,17 @@ def en_clause_fragment(phrase: str) -> bool:
 _EN_NOT_IN_SPEAKER_MODEL = frozenset(["did", "does", "do", "didn't", "doesn't", "don't", "would", "will", "could", "should", "can", "must", "might", "may", "not", "never", "whether", "if", "because", "than", "is", "are", "was", "were", "been", "be"])
 
 
-_WORD_BEFORE = re.compile(r"(\w+)\W*$")
+_WORD_AFTER_REVERSED = re.compile(r"\W*(\w+)")
+
+
+def _last_word(head: str) -> tuple[int, int] | None:
+    """The span of the last word of ``head`` (``(\w+)\W*$``'s group, matched on the reversed
+    text: one match at its start instead of a search from every position)."""
+    m = _WORD_AFTER_REVERSED.match(head[::-1])
+    if m is None:
+        return None
+    n = len(head)
+    return n - m.end(1), n - m.start(1)
 
 
 def en_discourse_marker(text: str, cue: Span) -> bool:
@@ -2002,16 +2075,20 @@ def en_discourse_marker(text: str, cue: Span) -> bool:
     the same test ``_english`` applies, on character offsets (for the learned model's cues)."""
     word = _FIRST_WORD.match(text[cue[0] : cue[1]])
     head = text[max(0, cue[0] - 40) : cue[0]]
-    prev = _WORD_BEFORE.search(head)
-    if word is None or prev is None or not head[prev.end(1) :].isspace():
+    prev = _last_word(head)
+    if word is None or prev is None or not head[prev[1] :].isspace():
         return False
-    if f"{prev.group(1).lower()} {word.group().lower()}" in _EN_DISCOURSE:
-        start = prev.start(1)
+    prev_word = head[prev[0] : prev[1]].lower()
+    cue_word = word.group().lower()
+    if cue_word not in _EN_DISCOURSE_SECOND and prev_word not in _EN_DISCOURSE_SECOND:
+        return False  # (neither pair below can be a marker)
+    if f"{prev_word} {cue_word}" in _EN_DISCOURSE:
+        start = prev[0]
     else:  # "Needless to say": the two words before the cue
-        head2 = head[: prev.start(1)]
-        prev2 = _WORD_BEFORE.search(head2)
-        if prev2 is None or not head2[prev2.end(1) :].isspace() or f"{prev2.group(1).lower()} {prev.group(1).lower()}" not in _EN_DISCOURSE:
+        head2 = head[: prev[0]]
+        prev2 = _last_word(head2)
+        if prev2 is None or not head2[prev2[1] :].isspace() or f"{head2[prev2[0] : prev2[1]].lower()} {prev_word}" not in _EN_DISCOURSE:
             return False
-        start = prev2.start(1)
+        start = prev2[0]
     before = head[:start].rstrip(" \"“'‘")
     return not before or before[-1] in ",.;:!?\n—–"

@@ -66,12 +66,9 @@ def describe(phrase: str, context_countries) -> tuple[list[str], SourceKind] | N
     keys = _keys(phrase)
     if len(keys) < 2:
         return None
-    for entry in _entries():
-        if not entry.words <= keys:
-            continue
+    for entry, named in _candidates(keys):
         if entry.names is not None:
             return list(entry.names), entry.kind
-        named = _named_in(keys, entry.by_country)
         if named is not None:  # "the state-run Anadolu Agency": the agency the phrase names
             return list(named), entry.kind
         in_phrase = [e for e in mentions(phrase) if e in entry.by_country]
@@ -79,6 +76,13 @@ def describe(phrase: str, context_countries) -> tuple[list[str], SourceKind] | N
             if country in entry.by_country:
                 return list(entry.by_country[country]), entry.kind
     return None
+
+
+@lru_cache(maxsize=50_000)
+def _candidates(keys: frozenset[str]) -> tuple[tuple[_Entry, tuple[str, ...] | None], ...]:
+    """The entries whose words are all among ``keys``, most specific first, each with the
+    by-country table's source the phrase names (``_named_in``; None for a named entry)."""
+    return tuple((e, None if e.names is not None else _named_in(keys, e.by_country)) for e in _entries() if e.words <= keys)
 
 
 def _named_in(keys: frozenset[str], table: dict[str, tuple[str, ...]]) -> tuple[str, ...] | None:

@@ -43,6 +43,9 @@ class Furniture:
     wire_line: tuple[str, Span, int] | None = None  # a dateline's wire agency, a relay of the whole story
 
 
+_AR_BYLINE_HONORIFICS = frozenset(fold(w) for w in ["د", "د.", "الدكتور", "الدكتورة", "أ.", "الأستاذ", "الأستاذة", "م.", "المهندس", "المهندسة"])
+
+
 def _name_after(text: str, start: int, limit: int, *, arabic: bool) -> tuple[int, int] | None:
     """The author's name right after a byline marker: two words (three with a particle)."""
     tokens = [(m.start(), m.end()) for m in re.finditer(r"[^\s:،,.؛]+", text[start:limit])]
@@ -54,7 +57,8 @@ def _name_after(text: str, start: int, limit: int, *, arabic: bool) -> tuple[int
         if not arabic and not text[start + s].isupper() and word not in _NAME_PARTICLES:
             break
         picked.append((start + s, start + e))
-        want = 3 if any(fold(text[a:b]) in _NAME_PARTICLES for a, b in picked) else 2
+        # an honorific ("د. X Y", "الدكتور X Y") comes on top of the two name words
+        want = (3 if any(fold(text[a:b]) in _NAME_PARTICLES for a, b in picked) else 2) + (1 if arabic and fold(text[picked[0][0] : picked[0][1]]) in _AR_BYLINE_HONORIFICS else 0)
         if len(picked) >= want:
             break
     if not picked:

@@ -25,6 +25,7 @@ import os
 import threading
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -187,7 +188,11 @@ class AttributionModel:
             spk, con, marks = _roles(doc, cue, window, labels[k])
             if con is None and self.content_threshold is not None:
                 con = _content_from_marginals(doc, cue, window, labels[k], (marg[k, :, col["BC"]] + marg[k, :, col["IC"]]).tolist(), self.content_threshold)
-            prob = float(sum(marg[k, j, col[lab]] for j, lab in marks) / len(marks)) if marks else 0.5
+            if marks:  # (the same sum, in the same order, of the same values as marg[k, j, col[lab]])
+                at = marg[k, [j for j, _ in marks], [col[lab] for _, lab in marks]].tolist()
+                prob = float(sum(at) / len(marks))
+            else:
+                prob = 0.5
             found.append((cue, spk, con, prob))
         return found
 
@@ -216,8 +221,17 @@ def _roles(doc, cue, window, labels):
     if doc.sent_para[doc.sent[window[1] - 1]] != para:
         labels = [lab if doc.sent_para[doc.sent[window[0] + j]] == para or lab in ("O", "K") else "O" for j, lab in enumerate(labels)]
     spk, con = F.decode_roles(window, labels)
-    # marginals at the span edges (where the tagger hesitates), not every token: speed
-    marks = [(j, lab) for j, lab in enumerate(labels) if lab != "O" and (j == 0 or labels[j - 1] != lab or j + 1 == len(labels) or labels[j + 1] != lab)]
+    # marginals at the span edges (where the tagger hesitates), not every token: speed. The
+    # first and last token of each run of one label other than O, in order
+    marks = []
+    j = 0
+    for lab, run in groupby(labels):
+        n = sum(1 for _ in run)
+        if lab != "O":
+            marks.append((j, lab))
+            if n > 1:
+                marks.append((j + n - 1, lab))
+        j += n
     return spk, con, marks
 
 
@@ -298,15 +312,14 @@ def refine(extraction: Extraction, registry) -> Extraction:
 def _paragraph_of(text: str):
     from claims.extraction.segmentation import paragraphs
 
-    starts = [(p.start, p.index) for p in paragraphs(text)]
+    paras = paragraphs(text)
+    starts = [p.start for p in paras]  # (ascending)
+    indices = [p.index for p in paras]
 
     def find(offset: int) -> int:
-        idx = 0
-        for s, i in starts:
-            if s > offset:
-                break
-            idx = i
-        return idx
+        """The index of the last paragraph starting at or before ``offset`` (0 if none)."""
+        k = bisect.bisect_right(starts, offset) - 1
+        return indices[k] if k >= 0 else 0
 
     return find
 

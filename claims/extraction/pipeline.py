@@ -23,6 +23,8 @@ _TRIM = " \t\n,،:؛;\"“”«»'"
 _CORRESPONDENT = frozenset({"مراسل", "مراسله", "مراسلنا", "مراسلتنا", "correspondent", "our"})
 _PRESS_RELEASE = re.compile(r"^(?:بيان صحفي|بيان اعلامي|بيان رسمي|بيان للصحافه|press release|news release|media release)\s*[:.]?$", re.I)
 _SPEAKER_KINDS = ("verb", "verb-prodrop", "post", "participle", "expressive")
+#: the same occasion as the statement before (folded): "في المقابلة نفسها", "في الحديث ذاته"
+_SAME_OCCASION = re.compile(r"في (?:المقابله|الحديث|التصريحات|التصريح|البيان|الموتمر|اللقاء|الحوار|المداخله|المقال|التقرير) (?:نفسها|نفسه|ذاتها|ذاته)")
 #: a transcript's speaker label opening a line ("الوزير سالم القماطي: ...", "بوخطوة: ...")
 _AR_LABEL = re.compile(r"([^\W\d][^:：\n\d«»\"“”()]{1,40}?)\s*[:：]\s+(?=\S)")
 #: the interviewer's labels (folded): a transcript line, but the question is no claim
@@ -81,7 +83,20 @@ class _Doc:
             issuer = text[heads[0].start : heads[0].end].split(":", 1)[0] if heads and ":" in text[heads[0].start : heads[0].end][:80] else ""
             if issuer.strip() and len(issuer.split()) <= 6:
                 self._own_names |= {fold(issuer.strip()), self._bare_name(issuer.strip())}
+            elif heads and lang == "ar":
+                # "مؤسسة ميناء وهران تطلق ...": a headline opening with an organisation's name,
+                # then its verb in the imperfect, names the issuer
+                words = text[heads[0].start : heads[0].end].split()
+                heads_ar = set().union(*(self.lex.kind_heads.get(k, ()) for k in ("organisation", "government")))
+                if words and fold(words[0]) in heads_ar:
+                    n = 1
+                    while n < min(len(words), 7) and not fold(words[n]).startswith(("ت", "ي")) and fold(words[n]) not in self.lex.np_stops:
+                        n += 1
+                    if 2 <= n < min(len(words), 7):
+                        issuer = " ".join(words[:n])
+                        self._own_names |= {fold(issuer), self._bare_name(issuer)}
         self.att = SentenceAttributor(self.F, text, self.fmap, self.lex, self.reg)
+        self._own_name_of: dict[str, bool] = {}  # own_name() by name (_own_names is fixed from here)
 
     def _bare_name(self, name: str) -> str:
         """A folded name without its generic words (قناة, صحيفة, وكالة)."""
@@ -89,8 +104,14 @@ class _Doc:
 
     def is_own_statement(self, m: Mention) -> bool:
         """In a press release (its first line says so: "بيان صحفي"), "البيان" with no other
-        statement named before it is the release itself, i.e. the publisher's own voice."""
-        if not self.press_release or m.publisher or m.kind != SourceKind.DOCUMENT:
+        statement named before it is the release itself, i.e. the publisher's own voice; so is
+        the issuer's head noun alone ("ووفق بيانات الوزارة" in a ministry's release)."""
+        if not self.press_release or m.publisher:
+            return False
+        forms = [fold(n) for n in m.all_forms()]
+        if forms and all(len(f.split()) == 1 and f.startswith("ال") and any(o.split()[:1] == [f[2:]] for o in self._own_names) for f in forms):
+            return m.kind != SourceKind.PERSON  # "الوزارة" for "وزارة الاقتصاد والتجارة"
+        if m.kind != SourceKind.DOCUMENT:
             return False
         return all(fold(n) in self.lex.statement_nouns for n in m.all_forms())
 
@@ -108,7 +129,10 @@ class _Doc:
         return any(arabic(n) != arabic(p) and same_name(n, p) for n in m.names for p in self.publisher.names)
 
     def own_name(self, name: str) -> bool:
-        return fold(name) in self._own_names or self._bare_name(name) in self._own_names
+        known = self._own_name_of.get(name)
+        if known is None:
+            known = self._own_name_of[name] = fold(name) in self._own_names or self._bare_name(name) in self._own_names
+        return known
 
     def f(self, o: int) -> int:
         return self.inv[o]
@@ -293,13 +317,14 @@ class _Doc:
             for fr in unit.frames:
                 if fr.kind == "according" and fr.mention is not None and not fr.translation and not fr.report_intro and fr.mention.kind in (SourceKind.AGENCY, SourceKind.OUTLET):
                     para_relays.setdefault(unit.para, []).append(fr)
-        self._carry_relays(units)
         if author is not None:
             for unit in units:
                 for fr in unit.frames:
-                    # "أعتقد أن ...", "I think ..." in an op-ed: the author speaks
+                    # "أعتقد أن ...", "I think ..." in an op-ed: the author speaks (before the
+                    # relay carry: the author is not the previous speaker continuing)
                     if unit.oped and fr.kind == "verb-prodrop" and fr.cue and fold(self.F[fr.cue[0] : fr.cue[1]]) in _FIRST_PERSON_CUES:
                         fr.mention = author
+        self._carry_relays(units)
         claims: list[ExtractedClaim] = []
         prev_speaker: tuple[int, Frame] | None = None
         for ui, unit in enumerate(units):
@@ -358,6 +383,12 @@ class _Doc:
                 # "عن دبلوماسيين في فيينا ... وأوضح أحد الدبلوماسيين": one of the unnamed group speaks on
                 member = near and not follows and carry[2].kind == SourceKind.ANONYMOUS and fr.speaker is not None and fold(self.text[fr.speaker[0] : fr.speaker[1]]).split()[:1] in (["احد"], ["احدي"])
                 cue = fold(self.F[fr.cue[0] : fr.cue[1]]) if fr.cue else ""
+                # "وحذر رئيس الاتحاد، في المقابلة نفسها، من أن": the same occasion, so the same medium
+                same = near and not follows and not own and fr.cue and fr.content and carry[1] != ui and bool(_SAME_OCCASION.search(self.F, fr.cue[1], fr.content[0]))
+                if same:
+                    fr.relays = list(carry[3])
+                    carry = (unit.para, ui, fr.mention, carry[3], fr.content)
+                    continue
                 if (follows or member) and not own and (member or cue in _CONTINUATION_CUES or self._back_reference(fr)) and carry[1] != ui:
                     fr.relays = list(carry[3])
                     carry = (unit.para, ui, fr.mention, carry[3], fr.content)

@@ -106,3 +106,74 @@ def test_transcript_labels_give_the_speaker_of_each_answer():
     second = claim_with(claims, "الرصيف الجديد")
     assert speaker_of(text, second) == "الحسني"
     assert not [c for c in claims if "؟" in c.text]  # the interviewer's questions are no claims
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a relay through two media: "عن X، نقلاً عن Y، أن" and "عن X، التي نقلت بدورها عن Y، أن"
+        ('ونقلت قناة "الأفق" عن وكالة الأناضول، نقلاً عن مسؤولين أتراك، أن المعبر "سيفتح الأسبوع المقبل".', ["مسؤولين أتراك", "وكالة الأناضول", "قناة الأفق", OUTLET]),
+        ('ونقل موقع "المدار" عن صحيفة "الوطن"، التي نقلت بدورها عن مصدر في البلدية، أن المشروع "سيتأخر".', ["مصدر في البلدية", "صحيفة الوطن", "موقع المدار", OUTLET]),
+        # an emphatic pronoun after the relayed speaker is not part of the name
+        ('ونقلت إذاعة "صوت الجنوب" عن المدرب نفسه قوله إن الفريق "جاهز".', ["المدرب", "إذاعة صوت الجنوب", OUTLET]),
+    ],
+)
+def test_relay_chains(text, expected):
+    fragment = text.rsplit('"', 2)[1][:4]  # the start of the closing quotation
+    c = claim_with(claims_of(text), fragment)
+    assert chain(c) == expected
+
+
+def test_plural_verb_after_a_fronted_plural_subject():
+    text = 'لكن مهندسين في محطة التحلية أفادوا بأن الضخ "توقف منذ يومين".'
+    c = claim_with(claims_of(text), "الضخ")
+    assert speaker_of(text, c) == "مهندسين في محطة التحلية"
+
+
+def test_the_same_occasion_keeps_the_medium():
+    text = (
+        'ونقلت صحيفة "الأنباء" عن نقابة المعلمين أن الإضراب "سيبدأ الأحد".\n'
+        'وأوضح رئيس النقابة، في الحديث ذاته، أن المطالب "لم تتغير منذ عامين".'
+    )
+    c = claim_with(claims_of(text), "المطالب")
+    assert chain(c) == ["رئيس النقابة", "صحيفة الأنباء", OUTLET]
+
+
+def test_op_ed_first_person_after_lakinni_is_the_author():
+    text = (
+        "رأي | موازنة بلا أرقام\n"
+        "بقلم: د. سمير الحلبي\n"
+        'قال وزير المالية، في تصريح لوكالة الأنباء الرسمية، إن العجز "تحت السيطرة".\n'
+        "لكنني أعتقد أن الحكومة تخفي حجم الدين الحقيقي عن البرلمان منذ سنوات.\n"
+    )
+    c = claim_with(claims_of(text), "تخفي حجم الدين")
+    assert chain(c) == ["د. سمير الحلبي", OUTLET]
+
+
+def test_passive_relay_with_an_apposed_name():
+    text = 'ونُقل عن مدير مستشفى الأمل، الدكتور سامي الخطيب، قوله إن الأقسام "تعمل بشكل طبيعي".'
+    c = claim_with(claims_of(text), "الأقسام")
+    assert speaker_of(text, c) == "الدكتور سامي الخطيب"
+
+
+def test_the_statement_refers_back_to_its_issuer():
+    text = (
+        'ذكر بيان لهيئة الرقابة الإدارية أن التحقيق "شمل اثني عشر موظفاً".\n'
+        'وأضاف البيان أن الهيئة "أحالت الملف إلى النيابة العامة".'
+    )
+    c = claim_with(claims_of(text), "أحالت الملف")
+    assert chain(c) == ["هيئة الرقابة الإدارية", OUTLET]
+
+
+def test_press_release_issuer_named_in_the_headline_is_the_publisher():
+    text = (
+        "بيان صحفي\n"
+        "هيئة الطيران المدني تطلق منصة رقمية جديدة لخدمة المسافرين\n"
+        "مسقط، 2 ديسمبر 2025\n"
+        "أعلنت هيئة الطيران المدني اليوم إطلاق منصة رقمية موحدة لخدمة المسافرين في جميع المطارات.\n"
+        "ووفق بيانات الهيئة، استقبلت المطارات أكثر من ستة ملايين مسافر منذ بداية العام الجاري.\n"
+    )
+    claims = claims_of(text, outlet="Civil Aviation Authority")
+    for fragment in ("منصة رقمية موحدة", "ستة ملايين مسافر"):
+        c = claim_with(claims, fragment)
+        assert chain(c) == ["Civil Aviation Authority"], fragment
