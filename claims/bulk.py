@@ -61,7 +61,7 @@ from pydantic import (
 from sqlalchemy import Engine, MetaData, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy import text as sql_text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, lazyload, selectinload
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from claims.audit import _SKIPPED_COLUMNS, _jsonable, _last_hash, default_actor
@@ -915,12 +915,17 @@ class NewClaim:
     group: ClaimGroup | None = None
 
 
-def store_claims(session: Session, document: Document, items: list[NewClaim]) -> list[Claim]:
+def store_claims(session: Session, document: Document, items: list[NewClaim], *, index: bool = True) -> list[Claim]:
     """Write claims of one stored document the way ``bulk_load`` writes rows: claims, hops and
     search documents with one executemany per table, and the audit trail as one ``create``
     event per claim and per hop (the same snapshots the ORM flush hook records, so history and
     ``claims audit verify`` see them as before) appended in one executemany. Vectors are
-    computed in one encoder batch. Returns the claims as ORM objects (hops loaded)."""
+    computed in one encoder batch. Returns the claims as ORM objects (hops loaded), made from
+    the rows written (``_persistent``) rather than read back.
+
+    ``index=False``: no search documents or vectors yet, ``term_count`` 0: the caller indexes
+    the claims next (ingest, once grouping has given them their groups: ``store_groups(fresh=...)``),
+    so their terms are worked out once."""
     from claims import indexing
 
     if not items:
@@ -931,35 +936,64 @@ def store_claims(session: Session, document: Document, items: list[NewClaim]) ->
     claim_base = {c.name: None for c in claim_table.columns} | _defaults(claim_table)
     hop_base = {c.name: None for c in hop_table.columns} | _defaults(hop_table)
     claims, hops, documents, events = [], [], [], []
+    hops_of: list[list[dict[str, Any]]] = []
     for item in items:
         claim = {**claim_base, **item.values, "id": _new_id(), "document_id": document.id,
                  "created_at": now, "updated_at": now}
-        counts = _index_counts(SimpleNamespace(document=document, group=item.group, **claim))
-        claim["term_count"] = sum(counts.values())
+        if index:
+            counts = _index_counts(SimpleNamespace(document=document, group=item.group, **claim))
+            claim["term_count"] = sum(counts.values())
+            if counts:
+                documents.append({"claim_id": claim["id"], "terms": indexing.document_terms(counts)})
         claims.append(claim)
         events.append((AuditAction.CREATE, "claim", str(claim["id"]), _snapshot(claim)))
-        if counts:
-            documents.append({"claim_id": claim["id"], "terms": indexing.document_terms(counts)})
+        own = []
         for position, hop in enumerate(item.hops):
             row = {**hop_base, **hop, "id": _new_id(), "claim_id": claim["id"], "position": position,
                    "created_at": now, "updated_at": now}
-            hops.append(row)
+            own.append(row)
             events.append((AuditAction.CREATE, "relay_hop", str(row["id"]), _snapshot(row)))
+        hops.extend(own)
+        hops_of.append(own)
     connection = session.connection()
     for table, rows in ((claim_table, claims), (hop_table, hops), (_SEARCH_DOCUMENT_TABLE, documents)):
         if rows:
             _fast_insert(table, connection.dialect).execute(connection, rows)
     append_events(session, events, actor=session.info.get("actor") or default_actor(), reason=session.info.get("reason"))
-    indexing.generation += 1
-    ids = [c["id"] for c in claims]
-    # Many-to-one relations lazily: the document, speakers, sources and group are in the identity
-    # map already (a joined load would send the document's text once per claim).
-    options = (lazyload(Claim.document), lazyload(Claim.speaker), lazyload(Claim.group),
-               selectinload(Claim.hops).lazyload(RelayHop.source))
-    loaded = {c.id: c for c in session.scalars(select(Claim).where(Claim.id.in_(ids)).options(*options))}
-    stored = [loaded[i] for i in ids]
-    indexing.embed_claims(session, stored)
+    if index:
+        indexing.generation += 1
+    stored = []
+    for claim, own in zip(claims, hops_of, strict=True):
+        obj = _persistent(session, Claim, claim)
+        set_committed_value(obj, "hops", [_persistent(session, RelayHop, row) for row in own])
+        stored.append(obj)
+    if index:
+        indexing.embed_claims(session, stored)
     return stored
+
+
+def _persistent(session: Session, model: type, row: dict[str, Any]):
+    """The ORM object of a row just written, persistent in ``session`` as if a query had
+    loaded it: columns set, no pending change, relationships unloaded (a many-to-one loads
+    lazily, from the identity map when the related object is there: the document, the
+    speakers, the group)."""
+    from sqlalchemy import inspect as sa_inspect
+    from sqlalchemy.orm import make_transient_to_detached
+
+    keys = _attribute_keys(model)
+    obj = sa_inspect(model).class_manager.new_instance()
+    obj.__dict__.update({keys[name]: value for name, value in row.items()})
+    make_transient_to_detached(obj)
+    session.add(obj)
+    return obj
+
+
+@lru_cache(maxsize=8)
+def _attribute_keys(model: type) -> dict[str, str]:
+    """Column name -> mapped attribute key (``sa_orm_sentinel`` is ``_sentinel``)."""
+    from sqlalchemy import inspect as sa_inspect
+
+    return {column.name: prop.key for prop in sa_inspect(model).column_attrs for column in prop.columns}
 
 
 def _index_counts(claim) -> Counter[str]:
@@ -970,7 +1004,12 @@ def _index_counts(claim) -> Counter[str]:
     return Counter(indexing.index_terms("\n".join(indexing.claim_texts(claim))) + indexing.referenced_entities(claim))
 
 
-def store_groups(session: Session, assigned: Iterable[tuple[Claim, ClaimGroup]], relabelled: Iterable[uuid.UUID]) -> None:
+def store_groups(
+    session: Session,
+    assigned: Iterable[tuple[Claim, ClaimGroup]],
+    relabelled: Iterable[uuid.UUID],
+    fresh: Iterable[Claim] = (),
+) -> None:
     """Write what grouping decided (``claims.extraction.grouping.Grouper.assign``): each claim's
     new group with one executemany, then the search documents of those claims and of every
     member of a group whose label was just filled (a group's labels are indexed with each
@@ -978,46 +1017,60 @@ def store_groups(session: Session, assigned: Iterable[tuple[Claim, ClaimGroup]],
     changes (new groups, labels: their audit events) are flushed first. A claim's group is a
     foreign key the audit trail records no event for (the flush hook's snapshot of a
     relationship change is unchanged), so none is written here. The claims' ORM objects are
-    left as a flush would leave them (group, group_id, term_count, updated_at)."""
+    left as a flush would leave them (group, group_id, term_count, updated_at).
+
+    ``fresh``: claims just stored without their index (``store_claims(index=False)``), indexed
+    here with the rest: the same rows as indexing them there and again here would leave, but
+    their terms are worked out once. A fresh claim that gets no group keeps its ``updated_at``."""
     from claims import indexing
 
     session.flush()
     now = _utcnow()
     table = Claim.__table__
     assigned = list(assigned)
+    fresh = {c.id: c for c in fresh}
     moved = [(claim, group) for claim, group in assigned if claim.group_id != group.id or claim.group is not group]
-    changed = [(claim, group) for claim, group in moved if claim.group_id != group.id]
-    if changed:
-        session.execute(
-            update(table).where(table.c.id == bindparam("_id")).values(group_id=bindparam("_group"), updated_at=bindparam("_at")),
-            [{"_id": claim.id, "_group": group.id, "_at": now} for claim, group in changed],
-        )
+    changed = {claim.id for claim, group in moved if claim.group_id != group.id}
     for claim, group in moved:
-        if claim.group_id != group.id:
-            set_committed_value(claim, "updated_at", now)
         set_committed_value(claim, "group_id", group.id)
         set_committed_value(claim, "group", group)
     relabelled = list(relabelled)
+    # Read before the groups are written: the claims given a relabelled group here are in
+    # ``assigned`` already, and the union is the same set.
     members = list(session.scalars(select(Claim).where(Claim.group_id.in_(relabelled)))) if relabelled else []
-    claims = list({c.id: c for c in [*(claim for claim, _ in assigned), *members]}.values())
+    claims = list({c.id: c for c in [*(claim for claim, _ in assigned), *members, *fresh.values()]}.values())
     if not claims:
         return
-    session.execute(delete(SearchDocument).where(SearchDocument.claim_id.in_([c.id for c in claims])))
-    rows, counted = [], []
+    indexed = [c.id for c in claims if c.id not in fresh]
+    if indexed:
+        session.execute(delete(SearchDocument).where(SearchDocument.claim_id.in_(indexed)))
+    rows, grouped, counted, fresh_counted = [], [], [], []
     for claim in claims:
         counts = _index_counts(claim)
         total = sum(counts.values())
-        if total != claim.term_count:
-            counted.append({"_id": claim.id, "_count": total, "_at": now})
+        if claim.id in changed:
+            grouped.append({"_id": claim.id, "_group": claim.group_id, "_count": total, "_at": now})
             set_committed_value(claim, "term_count", total)
             set_committed_value(claim, "updated_at", now)
+        elif total != claim.term_count:
+            if claim.id in fresh:  # kept as stored (an UPDATE would otherwise set the column's onupdate time)
+                fresh_counted.append({"_id": claim.id, "_count": total, "_at": claim.updated_at})
+            else:
+                counted.append({"_id": claim.id, "_count": total, "_at": now})
+                set_committed_value(claim, "updated_at", now)
+            set_committed_value(claim, "term_count", total)
         if counts:
             rows.append({"claim_id": claim.id, "terms": indexing.document_terms(counts)})
-    if counted:
-        session.execute(
-            update(table).where(table.c.id == bindparam("_id")).values(term_count=bindparam("_count"), updated_at=bindparam("_at")),
-            counted,
-        )
+    for values, statement in (
+        (grouped, update(table).where(table.c.id == bindparam("_id")).values(
+            group_id=bindparam("_group"), term_count=bindparam("_count"), updated_at=bindparam("_at"))),
+        (counted, update(table).where(table.c.id == bindparam("_id")).values(
+            term_count=bindparam("_count"), updated_at=bindparam("_at"))),
+        (fresh_counted, update(table).where(table.c.id == bindparam("_id")).values(
+            term_count=bindparam("_count"), updated_at=bindparam("_at"))),
+    ):
+        if values:
+            session.execute(statement, values)
     if rows:
         connection = session.connection()
         _fast_insert(_SEARCH_DOCUMENT_TABLE, connection.dialect).execute(connection, rows)

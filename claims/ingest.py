@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from claims import syndication
 from claims.articles import Article, decode, extract_article
+from claims.bulk import store_groups
 from claims.errors import Invalid, Unresolvable
 from claims.extraction import extract
 from claims.extraction.grouping import Grouper, shared_grouper
@@ -72,7 +73,8 @@ class IngestService:
         self.session = session
         self.sources = SourceService(session)
         self.documents = DocumentService(session)
-        self.claims = ClaimService(session)
+        # With grouping, claims are indexed once they have their groups (``Grouper.assign``).
+        self.claims = ClaimService(session, index=not grouping)
         self._resolver = resolver
         self._present: set = set()  # sources seen stored, during one document's resolution
         self._pending: dict = {}  # sources this document's resolution created, written at its end
@@ -127,7 +129,8 @@ class IngestService:
         extraction = extract(text, lang=analysed or "en", outlet=outlet, doc_key=digest[:12])
         result = IngestResult(document=None, created=True, claims=[])  # type: ignore[arg-type]
         ids = self._sources(extraction, language, digest, result, fixed_outlet=outlet_id)
-        document, _ = self.documents.create(
+        signed = syndication.signature(text)
+        document, new = self.documents.create(
             DocumentIn(
                 text=text,
                 lang=language,
@@ -138,10 +141,11 @@ class IngestService:
                 author=author,
                 canonical_url=canonical_url,
                 fetched_at=fetched_at,
-            )
+            ),
+            minhash=syndication.to_bytes(signed),  # one INSERT, rather than an UPDATE after it
         )
         result.document = document
-        syndication.link(self.session, document)
+        syndication.link(self.session, document, signed if new else None)
         items: list[ClaimIn] = []
         seen: set[tuple[int, int, object]] = set()
         for item in extraction.claims if analysed else []:
@@ -180,7 +184,9 @@ class IngestService:
         created = self.claims.create_many(document, items) if items else []
         result.claims = sorted(created, key=_text_order)  # the order a re-ingest lists them in
         if self.grouping and result.claims:
-            result.grouped = self.grouper.assign(self.session, document, result.claims)
+            result.grouped = self.grouper.assign(self.session, document, result.claims, indexed=self.claims.index)
+        elif result.claims and not self.claims.index:  # grouping switched off after the service was made
+            store_groups(self.session, [], [], fresh=result.claims)
         return result
 
     def ingest_url(

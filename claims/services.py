@@ -286,8 +286,9 @@ class DocumentService(_RecordService[Document]):
         if outlet_id is not None and self.session.get(Source, outlet_id) is None:
             raise Unresolvable(f"outlet_id {outlet_id} does not name an existing source", field="outlet_id")
 
-    def create(self, data: DocumentIn) -> tuple[Document, bool]:
-        """Store a document; the same text again returns the stored one (idempotent, created=False)."""
+    def create(self, data: DocumentIn, *, minhash: bytes | None = None) -> tuple[Document, bool]:
+        """Store a document; the same text again returns the stored one (idempotent, created=False).
+        ``minhash``: its syndication signature (``claims.syndication``), written with it."""
         digest = content_hash(data.text)
         existing = self.by_hash(digest)
         if existing is not None:
@@ -304,6 +305,7 @@ class DocumentService(_RecordService[Document]):
             author=data.author,
             canonical_url=data.canonical_url,
             fetched_at=data.fetched_at,
+            minhash=minhash,
         )
         self.session.add(document)
         self.session.flush()
@@ -354,9 +356,12 @@ class DocumentService(_RecordService[Document]):
 class ClaimService(_RecordService[Claim]):
     model, repository, noun = Claim, ClaimRepository, "claim"
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, index: bool = True) -> None:
+        """``index=False``: ``create_many`` leaves the claims' search index to the caller (ingest
+        writes it with their groups, ``claims.bulk.store_groups(fresh=...)``)."""
         super().__init__(session)
         self.groups = ClaimGroupRepository(session=session, auto_commit=False)
+        self.index = index
 
     def group(self, key: str, *, label: str | None = None, label_ar: str | None = None) -> ClaimGroup:
         group = self.session.scalar(select(ClaimGroup).where(ClaimGroup.key == key))
@@ -378,11 +383,12 @@ class ClaimService(_RecordService[Claim]):
             raise Unresolvable(f"document_id {data.document_id} does not name an existing document", field="document_id")
         return self.create_many(document, [data])[0]
 
-    def create_many(self, document: Document, items: list[ClaimIn]) -> list[Claim]:
+    def create_many(self, document: Document, items: list[ClaimIn], *, index: bool | None = None) -> list[Claim]:
         """Store claims of one (already stored) document with one flush and one index update (one
         encoder batch): spans, texts, hop sources, speaker = hop 0, unique keys, no duplicate
         span per speaker. ``create`` is this with one item; error messages name the item only
-        when there are several."""
+        when there are several. ``index`` (default: the service's): False leaves their search
+        index to the caller (``claims.bulk.store_claims``)."""
         source_ids = {hop.source_id for item in items for hop in item.hops}
         known = set(self.session.scalars(select(Source.id).where(Source.id.in_(source_ids)))) if source_ids else set()
         existing = {
@@ -443,7 +449,7 @@ class ClaimService(_RecordService[Claim]):
                 )
             )
         # The batched write of claims/bulk.py: one executemany per table and for the audit events.
-        return store_claims(self.session, document, claims)
+        return store_claims(self.session, document, claims, index=self.index if index is None else index)
 
     def update(self, claim_id: uuid.UUID, data: ClaimPatch) -> Claim:
         claim = self.get(claim_id)

@@ -50,11 +50,24 @@ def signature(text: str) -> MinHash:
         shingles = {" ".join(tokens[i : i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1)}
     else:
         shingles = set(tokens)
-    from datasketch import MinHash
-
-    mh = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
+    mh = _minhash()
     mh.update_batch([s.encode("utf-8") for s in sorted(shingles)])
     return mh
+
+
+_permutations = None
+
+
+def _minhash(**values) -> MinHash:
+    """A MinHash of this scheme; the permutations (fixed by the seed) are drawn once per process."""
+    global _permutations
+    from datasketch import MinHash
+
+    if _permutations is None:
+        mh = MinHash(num_perm=NUM_PERM, scheme=SCHEME, **values)
+        _permutations = mh.permutations
+        return mh
+    return MinHash(num_perm=NUM_PERM, scheme=SCHEME, permutations=_permutations, **values)
 
 
 def to_bytes(mh: MinHash) -> bytes:
@@ -62,9 +75,7 @@ def to_bytes(mh: MinHash) -> bytes:
 
 
 def from_bytes(blob: bytes) -> MinHash:
-    from datasketch import MinHash
-
-    return MinHash(num_perm=NUM_PERM, hashvalues=np.frombuffer(blob, dtype="<u4"), scheme=SCHEME)
+    return _minhash(hashvalues=np.frombuffer(blob, dtype="<u4"))
 
 
 class _Index:
@@ -124,15 +135,19 @@ def reset() -> None:
         _indexes.clear()
 
 
-def link(session: Session, document: Document) -> Story | None:
+def link(session: Session, document: Document, signed: MinHash | None = None) -> Story | None:
     """Sign ``document`` and put it in the story of its nearest stored copy, if it has one.
 
     Two documents that copy each other make a new story; a copy of a member of a story joins
-    that story. Returns the document's story (None when it has no copy).
+    that story. Returns the document's story (None when it has no copy). ``signed``: the
+    document's ``signature``, already stored with it (ingest writes it with the document).
     """
-    mh = signature(document.text)
-    document.minhash = to_bytes(mh)
-    session.flush()
+    if signed is None:
+        mh = signature(document.text)
+        document.minhash = to_bytes(mh)
+        session.flush()
+    else:
+        mh = signed
     index = _index_for(session)
     with index.lock:
         index.sync(session)

@@ -115,6 +115,22 @@ def test_a_rolled_back_ingest_leaves_nothing_the_next_one_trips_on(db):
         assert s.scalar(select(Document.id)) == document_id
 
 
+def test_a_rolled_back_document_the_grouping_cache_took_in_is_never_grouped_with(db):
+    """The grouper caches a document's anchors when it groups it (not when it next reads what
+    was stored): a document whose transaction then rolls back must not be grouped with."""
+    _ingest(db, PORT, commit=False)
+    second_doc, _ = _ingest(db, PORT_AGAIN)
+    with session_factory(db)() as s:
+        assert not [c for c in s.scalars(select(Claim).where(Claim.document_id == second_doc)) if c.group_id]
+    third_doc, _ = _ingest(db, PORT)  # stored for good now: grouped with the restatement
+    with session_factory(db)() as s:
+        groups = {
+            doc: {c.group_id for c in s.scalars(select(Claim).where(Claim.document_id == doc)) if c.group_id}
+            for doc in (second_doc, third_doc)
+        }
+    assert groups[second_doc] & groups[third_doc]
+
+
 def test_a_restatement_groups_with_the_story_stored_before_it(db):
     first_doc, _ = _ingest(db, PORT)
     second_doc, _ = _ingest(db, PORT_AGAIN)

@@ -2061,7 +2061,7 @@ _WORD_AFTER_REVERSED = re.compile(r"\W*(\w+)")
 
 
 def _last_word(head: str) -> tuple[int, int] | None:
-    """The span of the last word of ``head`` (``(\w+)\W*$``'s group, matched on the reversed
+    r"""The span of the last word of ``head`` (``(\w+)\W*$``'s group, matched on the reversed
     text: one match at its start instead of a search from every position)."""
     m = _WORD_AFTER_REVERSED.match(head[::-1])
     if m is None:

@@ -298,18 +298,10 @@ class CueScorer:
             self._tri, self._tri_generation = {}, self.table.generation
         tri, words, row = self._tri, self.table.words, self.w.row
         listed = keys.tolist()
-        try:  # every trigram already seen
-            return np.fromiter(map(tri.__getitem__, listed), dtype=np.intp, count=len(listed))
-        except KeyError:
-            pass
-        out = []
-        for key in listed:
-            r = tri.get(key)
-            if r is None:
-                a, b, c = (key >> 42) - 2, ((key >> 21) & 0x1FFFFF) - 2, (key & 0x1FFFFF) - 2
-                r = tri[key] = row(F.trigram_feature("<s>" if a == -1 else words[a], words[b], "</s>" if c == -2 else words[c]))
-            out.append(r)
-        return np.array(out, dtype=np.intp)
+        for key in [k for k in dict.fromkeys(listed) if k not in tri]:  # the trigrams not seen before
+            a, b, c = (key >> 42) - 2, ((key >> 21) & 0x1FFFFF) - 2, (key & 0x1FFFFF) - 2
+            tri[key] = row(F.trigram_feature("<s>" if a == -1 else words[a], words[b], "</s>" if c == -2 else words[c]))
+        return np.fromiter(map(tri.__getitem__, listed), dtype=np.intp, count=len(listed))
 
     def marginals(self, doc: F.DocTokens, sentences: list[int]) -> dict[int, np.ndarray]:
         E, _ = self.emissions(doc)

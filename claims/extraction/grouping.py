@@ -341,7 +341,10 @@ class Grouper:
             by_doc.setdefault(did, []).append(_Stored(cid, did, start, lang, text, gid, _cached_rep(text, lang)))
         return {did: sorted(claims, key=lambda c: c.start) for did, claims in by_doc.items()}
 
-    def assign(self, session: Session, document: Document, claims: list[Claim]) -> int:
+    def assign(self, session: Session, document: Document, claims: list[Claim], *, indexed: bool = True) -> int:
+        """Give the document's claims the groups they share with other documents; returns how
+        many were grouped. ``indexed=False``: the claims were stored without their search
+        index (``ClaimService.create_many(index=False)``), which is written here with the groups."""
         new = sorted(
             (_Stored(c.id, c.document_id, c.start_offset, c.lang, c.text, c.group_id, _cached_rep(c.text, c.lang)) for c in claims),
             key=lambda c: c.start,
@@ -402,6 +405,10 @@ class Grouper:
         assigned: dict[uuid.UUID, tuple[Claim, ClaimGroup]] = {}
         flushed: dict[uuid.UUID, uuid.UUID] = {}
         relabelled: set[uuid.UUID] = set()
+        # The stored claims that may start a group, in one query (held: the identity map keeps
+        # only referenced objects), instead of a ``session.get`` each.
+        starters = {other.id for _, other in best.values() if other.group_id is None and other.id not in by_id}
+        loaded = list(session.scalars(select(Claim).where(Claim.id.in_(starters)))) if starters else []
         for claim_id, (_, other) in best.items():
             claim = by_id[claim_id]
             if other.group_id is None and other.id in by_id:
@@ -421,7 +428,8 @@ class Grouper:
             assigned[claim.id] = (claim, group)
             if _label(group, claim.lang, claim.text):
                 relabelled.add(group.id)
-        store_groups(session, assigned.values(), relabelled)
+        store_groups(session, assigned.values(), relabelled, fresh=() if indexed else claims)
+        del loaded
         return len(best)
 
 

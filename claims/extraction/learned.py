@@ -22,9 +22,11 @@ import bisect
 import json
 import logging
 import os
+import re
 import threading
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -187,7 +189,11 @@ class AttributionModel:
             spk, con, marks = _roles(doc, cue, window, labels[k])
             if con is None and self.content_threshold is not None:
                 con = _content_from_marginals(doc, cue, window, labels[k], (marg[k, :, col["BC"]] + marg[k, :, col["IC"]]).tolist(), self.content_threshold)
-            prob = float(sum(marg[k, j, col[lab]] for j, lab in marks) / len(marks)) if marks else 0.5
+            if marks:  # (the same sum, in the same order, of the same values as marg[k, j, col[lab]])
+                at = marg[k, [j for j, _ in marks], [col[lab] for _, lab in marks]].tolist()
+                prob = float(sum(at) / len(marks))
+            else:
+                prob = 0.5
             found.append((cue, spk, con, prob))
         return found
 
@@ -216,8 +222,17 @@ def _roles(doc, cue, window, labels):
     if doc.sent_para[doc.sent[window[1] - 1]] != para:
         labels = [lab if doc.sent_para[doc.sent[window[0] + j]] == para or lab in ("O", "K") else "O" for j, lab in enumerate(labels)]
     spk, con = F.decode_roles(window, labels)
-    # marginals at the span edges (where the tagger hesitates), not every token: speed
-    marks = [(j, lab) for j, lab in enumerate(labels) if lab != "O" and (j == 0 or labels[j - 1] != lab or j + 1 == len(labels) or labels[j + 1] != lab)]
+    # marginals at the span edges (where the tagger hesitates), not every token: speed. The
+    # first and last token of each run of one label other than O, in order
+    marks = []
+    j = 0
+    for lab, run in groupby(labels):
+        n = sum(1 for _ in run)
+        if lab != "O":
+            marks.append((j, lab))
+            if n > 1:
+                marks.append((j + n - 1, lab))
+        j += n
     return spk, con, marks
 
 
@@ -298,15 +313,14 @@ def refine(extraction: Extraction, registry) -> Extraction:
 def _paragraph_of(text: str):
     from claims.extraction.segmentation import paragraphs
 
-    starts = [(p.start, p.index) for p in paragraphs(text)]
+    paras = paragraphs(text)
+    starts = [p.start for p in paras]  # (ascending)
+    indices = [p.index for p in paras]
 
     def find(offset: int) -> int:
-        idx = 0
-        for s, i in starts:
-            if s > offset:
-                break
-            idx = i
-        return idx
+        """The index of the last paragraph starting at or before ``offset`` (0 if none)."""
+        k = bisect.bisect_right(starts, offset) - 1
+        return indices[k] if k >= 0 else 0
 
     return find
 
@@ -354,6 +368,47 @@ def _rule_decides(text: str, claims: list[ExtractedClaim]) -> bool:
             if not any(fold(n) in surface or surface in fold(n) for n in origin.mention.names):
                 return True
     return False
+
+
+#: Words that end a model speaker span without being part of the speaker (PolNeAR's source
+#: spans stop before them): auxiliaries and modals of the cue's verb phrase ("The agency isn't
+#: offering", "I should say", "he's predicting"), adverbs ("DuVernay powerfully highlights",
+#: "Putney later told") and a time ("The Times on Saturday wrote", "the council in 2015")
+_AUXILIARIES = frozenset(
+    "is are was were has have had do does did can could may might must shall should will would "
+    "isn't aren't wasn't weren't hasn't haven't hadn't doesn't didn't can't couldn't won't wouldn't shouldn't "
+    "'ve ’ve 're ’re 'll ’ll 'd ’d also later then further often again now still too once first".split()
+)
+_NOT_ADVERBS = frozenset(["family", "ally", "rally", "supply", "assembly", "italy", "july", "monopoly", "anomaly", "bully", "lily", "belly", "jelly", "folly", "holly", "only"])
+_SPEAKER_TAIL = re.compile(r"(?:\s+(?:on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|in\s+(?:1[89]|20)\d\d)|\s*[’'](?:s|ve|re|ll|d)|\s+[\w’']+)$")
+_PRONOUN_WORDS = frozenset(["he", "she", "it", "that", "who", "there", "what", "this"])
+
+
+def _speaker_without_tail(text: str, speaker: Span) -> Span:
+    """A model speaker span without trailing auxiliaries, adverbs or a time (``_AUXILIARIES``);
+    "’s" goes only after a pronoun ("he’s", "It’s": a verb, not a possessive)."""
+    a, b = speaker
+    while True:
+        m = _SPEAKER_TAIL.search(text, a, b)
+        if m is None or m.start() <= a:
+            return a, b
+        tail = m.group().strip()
+        low = tail.lower()
+        head = text[a : m.start()].split()
+        if not head:
+            return a, b
+        if low in ("'s", "’s"):
+            ok = head[-1].lower() in _PRONOUN_WORDS
+        elif " " in tail:
+            ok = True  # "on Saturday", "in 2015"
+        else:
+            ok = low in _AUXILIARIES or (tail.islower() and low.endswith("ly") and len(low) > 4 and low not in _NOT_ADVERBS)
+        if not ok:
+            return a, b
+        b = m.start()
+
+
+_RELATIVE_SUBJECT = re.compile(r"\s*,?\s*(who|which)\s+$")
 
 
 #: What a relative clause after an unnamed speaker says about its anonymity: such a clause
@@ -424,6 +479,8 @@ def _merge(ex: Extraction, rule_claims: list[ExtractedClaim], predictions: list[
 
     for p in predictions:
         p.speaker = past_furniture(p.speaker)
+        if p.speaker is not None and not p.linked:
+            p.speaker = _speaker_without_tail(text, p.speaker)
         if relay_index.overlapping(*p.cue):
             continue  # "according to X" that the rules read as a relay of another speaker's claim
         if en_discourse_marker(text, p.cue):
@@ -474,6 +531,11 @@ def _merge(ex: Extraction, rule_claims: list[ExtractedClaim], predictions: list[
             mention_at[p.speaker] = mention
             if fold(surface) not in F.PRONOUNS:
                 last_named = mention
+            rel = _RELATIVE_SUBJECT.match(text, p.speaker[1], p.cue[0]) if p.speaker[1] <= p.cue[0] else None
+            if rel is not None:
+                # "a staffer at the agency who told": the relative pronoun is the source span
+                # (PolNeAR's convention); the source stays the antecedent
+                p.speaker = rel.span(1)
         elif rule is not None:
             mention = rule.hops[0].mention
         if mention is None or mention.publisher:

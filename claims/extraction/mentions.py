@@ -66,6 +66,12 @@ def _name_set(name: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=100_000)
+def _name_info(name: str) -> tuple[tuple[str, ...], frozenset[str], str]:
+    """A stored name's tokens, their set and its folded form (one cached look-up for all three)."""
+    return _name_tokens(name), _name_set(name), fold(name)
+
+
+@lru_cache(maxsize=100_000)
 def _role_key(role: str) -> frozenset[str]:
     return frozenset(stem(_strip_article(w)) for w in _WORDS.findall(fold(role)) if w not in {"the", "of", "a", "an"})
 
@@ -177,16 +183,16 @@ class Registry:
             if m.kind == anonymous:
                 continue
             for other in m.names:
-                otoks = _name_tokens(other)
+                otoks, oset, ofolded = _name_info(other)
                 if not otoks:
                     continue
                 if len(toks) <= len(otoks):
-                    small, big, subset = toks, otoks, tset <= _name_set(other)
+                    small, big, subset = toks, otoks, tset <= oset
                 else:
-                    small, big, subset = otoks, toks, _name_set(other) <= tset
+                    small, big, subset = otoks, toks, oset <= tset
                 if subset and (small[-1] == big[-1] or len(small) >= 2):
                     return m
-                if fold(other) == folded:
+                if ofolded == folded:
                     best = m
         return best
 
@@ -256,7 +262,7 @@ class Registry:
         if found is None:
             folded = fold(phrase)
             for m in self.mentions:
-                if any(fold(f) == folded for f in m.names) or any(fold(f) == folded for f in m.roles):
+                if folded in map(fold, m.names) or folded in map(fold, m.roles):
                     found = m
                     break
         described = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import islice
 
 from claims.extraction import confidence as conf
 from claims.extraction import furniture as furniture_mod
@@ -508,7 +509,7 @@ class _Ctx:
             b -= 1
         if keep_stop and b < len(text) and text[b : b + 1] == "." and b < self.unit.end:
             b += 1
-        if len(_WORD.findall(text[a:b])) < min_words:
+        if sum(1 for _ in islice(_WORD.finditer(text, a, b), min_words)) < min_words:  # (fewer than min_words words)
             return None
         return a, b
 

@@ -17,7 +17,7 @@ CLOSE_QUOTES = "”»"
 STRAIGHT_QUOTES = '"'
 ENDERS = ".!?؟"
 _ABBREVIATIONS = frozenset(
-    ["u.s", "u.k", "u.n", "brig", "maj", "capt", "sgt", "adm", "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gen", "col", "lt", "gov", "st", "jr", "sr", "vs", "etc", "inc", "corp", "co", "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "a.m", "p.m", "d.c", "e.g", "i.e"]
+    ["u.s", "u.k", "u.n", "brig", "maj", "capt", "sgt", "adm", "mr", "mrs", "ms", "dr", "prof", "sen", "sens", "rep", "reps", "del", "rev", "gen", "gens", "atty", "col", "lt", "gov", "st", "jr", "sr", "vs", "etc", "inc", "corp", "co", "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "a.m", "p.m", "d.c", "e.g", "i.e"]
 )
 _ARABIC = re.compile("[\u0621-\u064a]")
 _INTERESTING = re.compile("[" + re.escape(OPEN_QUOTES + CLOSE_QUOTES + STRAIGHT_QUOTES + ENDERS + "؛…") + "]")
@@ -138,7 +138,8 @@ def _is_abbreviation(text: str, dot: int, start: int) -> bool:
     while j > start and (text[j - 1].isalpha() or text[j - 1] == "."):
         j -= 1
     word = text[j:dot].lower()
-    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha() and word.isascii())
+    # a title, or initials: one letter ("J."), or letters between dots ("G.K." of "Rep. G.K. Butterfield")
+    return word in _ABBREVIATIONS or (word.isascii() and all(len(part) == 1 and part.isalpha() for part in word.split(".")))
 
 
 def sentences(text: str, para: Paragraph) -> list[Sentence]:

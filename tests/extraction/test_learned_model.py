@@ -280,3 +280,48 @@ def test_cue_context_flags_on_a_team_sentence():
     assert flags["ncolon"][at["close"]] and flags["nq3"][at["close"]]
     assert flags["prb"][at["warned"]] and flags["pq3"][at["warned"]]
     assert flags["sq"].all()
+
+
+@pytest.mark.parametrize(
+    ("speaker", "kept"),
+    [
+        ("The harbour board isn't", "The harbour board"),
+        ("I should", "I"),
+        ("he’s", "he"),
+        ("we've", "we"),
+        ("Okafor later", "Okafor"),
+        ("Mensah powerfully", "Mensah"),
+        ("The Ledger on Saturday", "The Ledger"),
+        ("the port council in 2015", "the port council"),
+        ("it further", "it"),
+        # kept whole: a possessive after a name, a noun in -ly, a name
+        ("Mrs. Okafor's", "Mrs. Okafor's"),
+        ("The Mensah family", "The Mensah family"),
+        ("Rep. Lily", "Rep. Lily"),
+    ],
+)
+def test_model_speaker_ends_before_auxiliaries_adverbs_and_times(speaker, kept):
+    """PolNeAR's source spans stop before the verb phrase's auxiliaries, adverbs and a time
+    between the speaker and the cue; the model's spans sometimes run on (team-written names)."""
+    from claims.extraction.learned import _speaker_without_tail
+
+    text = "x " + speaker + " said"
+    a, b = _speaker_without_tail(text, (2, 2 + len(speaker)))
+    assert text[a:b] == kept
+
+
+def test_a_relative_pronoun_before_the_cue_is_the_source_span_and_the_antecedent_the_source():
+    """"Ama Boateng, a port engineer who told ...": PolNeAR's source span is "who"; the source
+    stays the person named (team-written text, a crafted model prediction)."""
+    from claims.extraction.pipeline import _rule_doc
+
+    text = "The closure was criticised by Ama Boateng, a port engineer who told reporters the cranes were safe.\n"
+    doc = _rule_doc(text, "en", "Harbour Gazette", None)
+    ex = doc.run()
+    rule_claims = [c for c in ex.claims if c.attributed]
+    told = text.index("told")
+    p = learned.Prediction(cue=(told, told + 4), speaker=_find(text, "Ama Boateng, a port engineer"), content=_find(text, "the cranes were safe"))
+    out = learned._merge(ex, rule_claims, [p], doc.reg)
+    claim = next(c for c in out.claims if "cranes" in c.text)
+    assert claim.hops[0].speaker_span == _find(text, "who")
+    assert "Boateng" in claim.hops[0].mention.display

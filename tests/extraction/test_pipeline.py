@@ -184,6 +184,23 @@ def test_segmentation_keeps_abbreviations_and_quotes_together():
     assert parts == ["The U.S. said: “One. Two.”", "Then it left."]
 
 
+def test_segmentation_keeps_titles_and_initials_with_the_name():
+    """"Rev.", "Del.", "Sens." and initials ("G.K.") do not end a sentence: a speaker after
+    them stays one span (team-written text)."""
+    text = (
+        "“The port stays open,” said the Rev. Amos Kell of Harbour Chapel. “Not yet,” said Del. Mara Quin. "
+        "Sens. Ode and Vale agreed, said Rep. T.J. Brandt (D-N.C.), head of the panel. Then it closed.\n"
+    )
+    para = paragraphs(text)[0]
+    parts = [text[s.start : s.end] for s in sentences(text, para)]
+    assert parts == [
+        "“The port stays open,” said the Rev. Amos Kell of Harbour Chapel.",
+        "“Not yet,” said Del. Mara Quin.",
+        "Sens. Ode and Vale agreed, said Rep. T.J. Brandt (D-N.C.), head of the panel.",
+        "Then it closed.",
+    ]
+
+
 def test_html_is_stripped_before_extraction():
     html = "<html><head><style>p{}</style></head><body><h1>Title here now</h1><p>Officials said the plan &amp; budget were approved.</p><script>x()</script></body></html>"
     text = strip_html(html)
