@@ -578,7 +578,7 @@ class _Store:
         try:
             for name, params in batch.rows:
                 if name == _SEARCH_DOCUMENT_TABLE.name:
-                    self.write_search_documents(connection, params, last=bounds.get(name))
+                    self.write_search_documents(connection, params, last=bounds.get(name, 0))
                 else:
                     _fast_insert(_BATCH_TABLES[name], dialect).write(connection, params)
             if batch.events:
@@ -590,7 +590,7 @@ class _Store:
             if raw is not None:
                 raw.execute("PRAGMA ignore_check_constraints = OFF")
 
-    def write_search_documents(self, connection, params: list, *, last: int | None = None) -> None:
+    def write_search_documents(self, connection, params: list, *, last: int) -> None:
         """Insert the search documents. On SQLite the FTS5 index is filled for the whole batch
         with one ``INSERT ... SELECT`` while the per-row insert trigger is paused by a row in
         ``search_fts_pause`` that exists only inside this transaction (no other connection sees
@@ -600,8 +600,6 @@ class _Store:
         if not self.fts_pausable:
             insert_rows(connection, params)
             return
-        if last is None:
-            last = connection.exec_driver_sql("SELECT id FROM search_document ORDER BY id DESC LIMIT 1").scalar() or 0
         connection.exec_driver_sql("INSERT INTO search_fts_pause (writer) VALUES (1)")
         insert_rows(connection, params)  # rowids above ``last``: SQLite gives a new row max(rowid) + 1
         connection.exec_driver_sql(
@@ -1044,7 +1042,7 @@ def store_groups(
     indexed = [c.id for c in claims if c.id not in fresh]
     if indexed:
         session.execute(delete(SearchDocument).where(SearchDocument.claim_id.in_(indexed)))
-    rows, grouped, counted, fresh_counted = [], [], [], []
+    rows, grouped, counted = [], [], []
     for claim in claims:
         counts = _index_counts(claim)
         total = sum(counts.values())
@@ -1054,7 +1052,7 @@ def store_groups(
             set_committed_value(claim, "updated_at", now)
         elif total != claim.term_count:
             if claim.id in fresh:  # kept as stored (an UPDATE would otherwise set the column's onupdate time)
-                fresh_counted.append({"_id": claim.id, "_count": total, "_at": claim.updated_at})
+                counted.append({"_id": claim.id, "_count": total, "_at": claim.updated_at})
             else:
                 counted.append({"_id": claim.id, "_count": total, "_at": now})
                 set_committed_value(claim, "updated_at", now)
@@ -1065,8 +1063,6 @@ def store_groups(
         (grouped, update(table).where(table.c.id == bindparam("_id")).values(
             group_id=bindparam("_group"), term_count=bindparam("_count"), updated_at=bindparam("_at"))),
         (counted, update(table).where(table.c.id == bindparam("_id")).values(
-            term_count=bindparam("_count"), updated_at=bindparam("_at"))),
-        (fresh_counted, update(table).where(table.c.id == bindparam("_id")).values(
             term_count=bindparam("_count"), updated_at=bindparam("_at"))),
     ):
         if values:

@@ -130,7 +130,7 @@ class IngestService:
         result = IngestResult(document=None, created=True, claims=[])  # type: ignore[arg-type]
         ids = self._sources(extraction, language, digest, result, fixed_outlet=outlet_id)
         signed = syndication.signature(text)
-        document, new = self.documents.create(
+        document, _ = self.documents.create(
             DocumentIn(
                 text=text,
                 lang=language,
@@ -145,7 +145,7 @@ class IngestService:
             minhash=syndication.to_bytes(signed),  # one INSERT, rather than an UPDATE after it
         )
         result.document = document
-        syndication.link(self.session, document, signed if new else None)
+        syndication.link(self.session, document, signed)  # signed once, stored document or not
         items: list[ClaimIn] = []
         seen: set[tuple[int, int, object]] = set()
         for item in extraction.claims if analysed else []:

@@ -116,6 +116,10 @@ class _RecordService(Generic[RecordT]):
 class SourceService(_RecordService[Source]):
     model, repository, noun = Source, SourceRepository, "source"
 
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        self.forget_keys()
+
     def by_key(self, key: str) -> Source | None:
         return self.session.scalar(select(Source).where(Source.key == key))
 
@@ -147,8 +151,8 @@ class SourceService(_RecordService[Source]):
 
     def _unique_key(self, wanted: str) -> str:
         pending = {obj.key for obj in self.session.new if isinstance(obj, Source)}  # created, not yet flushed
-        known = getattr(self, "_keys", {})
-        spare = getattr(self, "_spare", {}).get(wanted)
+        known = self._keys
+        spare = self._spare.get(wanted)
 
         def taken(key: str) -> bool:
             if key in pending:
@@ -383,12 +387,12 @@ class ClaimService(_RecordService[Claim]):
             raise Unresolvable(f"document_id {data.document_id} does not name an existing document", field="document_id")
         return self.create_many(document, [data])[0]
 
-    def create_many(self, document: Document, items: list[ClaimIn], *, index: bool | None = None) -> list[Claim]:
+    def create_many(self, document: Document, items: list[ClaimIn]) -> list[Claim]:
         """Store claims of one (already stored) document with one flush and one index update (one
         encoder batch): spans, texts, hop sources, speaker = hop 0, unique keys, no duplicate
         span per speaker. ``create`` is this with one item; error messages name the item only
-        when there are several. ``index`` (default: the service's): False leaves their search
-        index to the caller (``claims.bulk.store_claims``)."""
+        when there are several. A service made with ``index=False`` leaves their search index to
+        the caller (``claims.bulk.store_claims``)."""
         source_ids = {hop.source_id for item in items for hop in item.hops}
         known = set(self.session.scalars(select(Source.id).where(Source.id.in_(source_ids)))) if source_ids else set()
         existing = {
@@ -449,7 +453,7 @@ class ClaimService(_RecordService[Claim]):
                 )
             )
         # The batched write of claims/bulk.py: one executemany per table and for the audit events.
-        return store_claims(self.session, document, claims, index=self.index if index is None else index)
+        return store_claims(self.session, document, claims, index=self.index)
 
     def update(self, claim_id: uuid.UUID, data: ClaimPatch) -> Claim:
         claim = self.get(claim_id)

@@ -140,14 +140,14 @@ def link(session: Session, document: Document, signed: MinHash | None = None) ->
 
     Two documents that copy each other make a new story; a copy of a member of a story joins
     that story. Returns the document's story (None when it has no copy). ``signed``: the
-    document's ``signature``, already stored with it (ingest writes it with the document).
+    document's ``signature``, computed by the caller (ingest writes it with a new document);
+    stored here only if the document does not hold it already.
     """
-    if signed is None:
-        mh = signature(document.text)
-        document.minhash = to_bytes(mh)
+    mh = signed if signed is not None else signature(document.text)
+    blob = to_bytes(mh)
+    if signed is None or document.minhash != blob:
+        document.minhash = blob
         session.flush()
-    else:
-        mh = signed
     index = _index_for(session)
     with index.lock:
         index.sync(session)

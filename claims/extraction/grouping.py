@@ -344,7 +344,7 @@ class Grouper:
     def assign(self, session: Session, document: Document, claims: list[Claim], *, indexed: bool = True) -> int:
         """Give the document's claims the groups they share with other documents; returns how
         many were grouped. ``indexed=False``: the claims were stored without their search
-        index (``ClaimService.create_many(index=False)``), which is written here with the groups."""
+        index (``ClaimService(index=False)``), which is written here with the groups."""
         new = sorted(
             (_Stored(c.id, c.document_id, c.start_offset, c.lang, c.text, c.group_id, _cached_rep(c.text, c.lang)) for c in claims),
             key=lambda c: c.start,
