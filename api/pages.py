@@ -79,7 +79,6 @@ def _environment() -> Environment:
     """The pages' templates (jinja2 is imported on the first page rendered, not at every start)."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-    
     env = Environment(
         loader=FileSystemLoader(WEB_DIR / "templates"),
         autoescape=select_autoescape(["html"]),

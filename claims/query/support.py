@@ -558,7 +558,12 @@ def _prefetch(session: Session, claim_ids: list[uuid.UUID], *, relays_named: boo
     aliases too (a named speaker's relays are matched by name). ``hops=False``: the hops are
     left to load when read (``supported`` reads none of them when the question names no
     speaker and no modality concept: three hops and their sources a claim, ~40% of the load)."""
-    options = _SUPPORT_OPTIONS + ((_RELAY_ALIASES if relays_named else _RELAY_SOURCES) if hops or relays_named else _HOPS_WHEN_READ)
+    if relays_named:
+        options = _SUPPORT_OPTIONS + _RELAY_ALIASES
+    elif hops:
+        options = _SUPPORT_OPTIONS + _RELAY_SOURCES
+    else:
+        options = _SUPPORT_OPTIONS + _HOPS_WHEN_READ
     out: list[Claim] = []
     for i in range(0, len(claim_ids), 500):
         out += session.scalars(select(Claim).where(Claim.id.in_(claim_ids[i : i + 500])).options(*options)).all()
